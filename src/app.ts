@@ -1,0 +1,79 @@
+import express, { type Router } from 'express';
+import helmet from 'helmet';
+import cors from 'cors';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import swaggerUi from 'swagger-ui-express';
+import type { Config } from './config.js';
+import type { Db } from './shared/db.js';
+import { notFoundRoute, problemHandler } from './shared/errors.js';
+import { loadOpenApi } from './shared/openapi.js';
+import type { ClerkOptions } from './auth/clerk-options.js';
+import { guards, verifySession, type Guards } from './auth/middleware.js';
+import { healthRoutes } from './health/routes.js';
+import { meRoutes } from './auth/routes.js';
+import { catalogRoutes } from './catalog/routes.js';
+
+export type AppDeps = {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clerk: ClerkOptions;
+};
+
+/** Everything a route module may need, built once per app. */
+export type RouteContext = AppDeps & { guards: Guards };
+
+/** Routes that must see the raw body (signed webhooks) are mounted before the JSON parser. */
+const rawBodyRoutes: ((ctx: RouteContext) => Router)[] = [];
+const apiRoutes: ((ctx: RouteContext) => Router)[] = [
+  (ctx) => meRoutes(ctx.guards),
+  catalogRoutes,
+];
+
+export function createApp(deps: AppDeps) {
+  const { config, db, logger } = deps;
+  const ctx: RouteContext = { ...deps, guards: guards(db.pool) };
+  const openapi = loadOpenApi();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('etag', 'strong');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  // /docs serves swagger-ui's inline scripts; everything else gets the strict default CSP.
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));
+  app.use(cors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, exposedHeaders: ['ETag', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Location'] }));
+
+  app.use(healthRoutes(db.pool));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Shop API' }));
+
+  app.use(verifySession(deps.clerk));
+  for (const routes of rawBodyRoutes) app.use(routes(ctx));
+  app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(express.urlencoded({ extended: false, limit: config.BODY_LIMIT }));
+  for (const routes of apiRoutes) app.use(routes(ctx));
+
+  app.use(notFoundRoute);
+  app.use(problemHandler(logger));
+  return app;
+}

@@ -1,0 +1,54 @@
+import type { RequestHandler } from 'express';
+import { clerkMiddleware, getAuth } from '@clerk/express';
+import type pg from 'pg';
+import { Forbidden, Unauthenticated } from '../shared/errors.js';
+import type { ClerkOptions } from './clerk-options.js';
+import { userForIdentity, type CurrentUser } from './users.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      user?: CurrentUser;
+    }
+  }
+  interface CustomJwtSessionClaims {
+    metadata?: { role?: string };
+    email?: string;
+    name?: string;
+  }
+}
+
+/** Clerk's own middleware verifies the token (networkless when a JWT key is configured). */
+export function verifySession(options: ClerkOptions): RequestHandler {
+  return clerkMiddleware({
+    secretKey: options.secretKey,
+    publishableKey: options.publishableKey,
+    jwtKey: options.jwtKey,
+    authorizedParties: options.authorizedParties,
+  });
+}
+
+function signedInUser(pool: pg.Pool): RequestHandler {
+  return async (req, _res, next) => {
+    const auth = getAuth(req);
+    if (!auth.userId) return next(new Unauthenticated());
+    const claims = auth.sessionClaims;
+    req.user = await userForIdentity(pool, {
+      clerkUserId: auth.userId,
+      email: typeof claims?.email === 'string' ? claims.email : null,
+      name: typeof claims?.name === 'string' ? claims.name : null,
+      role: claims?.metadata?.role === 'admin' ? 'ADMIN' : 'CUSTOMER',
+    });
+    next();
+  };
+}
+
+/** Guards: a signed-out caller gets 401, a customer on a staff route 403. */
+export function guards(pool: pg.Pool) {
+  const requireUser = signedInUser(pool);
+  const staffOnly: RequestHandler = (req, _res, next) => next(req.user?.role === 'ADMIN' ? undefined : new Forbidden());
+  return { requireUser, requireStaff: [requireUser, staffOnly] };
+}
+
+export type Guards = ReturnType<typeof guards>;

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
+const optionalText = z.string().trim().min(1).optional();
+const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  DATA_DIR: z.string().default('.data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+  CORS_ORIGINS: csv.default([]),
+  BODY_LIMIT: z.string().default('100kb'),
+  STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code like USD').default('USD'),
+  ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  EXPIRY_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(48),
+  CLERK_SECRET_KEY: optionalText,
+  CLERK_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_[A-Za-z0-9+/=]+$/, 'pk_test_... or pk_live_...').optional(),
+  CLERK_JWT_KEY: optionalText,
+  CLERK_AUTHORIZED_PARTIES: csv.default([]),
+  SESSION_SECRET: optionalText,
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  MOCK_PAYMENTS: flag.optional(),
+  MOCK_PAYMENTS_SECRET: optionalText,
+  STRIPE_SECRET_KEY: optionalText,
+  STRIPE_WEBHOOK_SECRET: optionalText,
+  STRIPE_API_BASE_URL: z.url().optional(),
+  SSLCOMMERZ_STORE_ID: optionalText,
+  SSLCOMMERZ_STORE_PASSWORD: optionalText,
+  SSLCOMMERZ_IS_LIVE: flag.default(false),
+  SSLCOMMERZ_API_BASE_URL: z.url().optional(),
+  STOREFRONT_SUCCESS_URL: z.url().default('http://localhost:3000/docs#payment-success'),
+  STOREFRONT_CANCEL_URL: z.url().default('http://localhost:3000/docs#payment-cancelled'),
+  STOREFRONT_FAIL_URL: z.url().default('http://localhost:3000/docs#payment-failed'),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_WRITES_PER_WINDOW: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_LOGINS_PER_WINDOW: z.coerce.number().int().min(1).default(10),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; the first bad variable is named in one line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blanksRemoved = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = schema.safeParse(blanksRemoved);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,62 @@
+// Entry point: configuration, database (embedded by default), migrations, seed, HTTP server.
+import 'dotenv/config';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { loadConfig, ConfigError } from './config.js';
+import { createLogger } from './shared/logger.js';
+import { createDb } from './shared/db.js';
+import { startEmbeddedPostgres } from './shared/embedded-postgres.js';
+import { migrate } from './shared/migrate.js';
+import { resolveClerkOptions } from './auth/clerk-options.js';
+import { createApp } from './app.js';
+import { seedDemoCatalog } from '../prisma/demo-catalog.js';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const clerk = resolveClerkOptions(config);
+
+  let databaseUrl = config.DATABASE_URL;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!databaseUrl) {
+    const embedded = await startEmbeddedPostgres({ dir: path.join(config.DATA_DIR, 'pg'), port: config.EMBEDDED_PG_PORT, database: 'shop', logger });
+    databaseUrl = embedded.url;
+    stopEmbedded = embedded.stop;
+    logger.info({ port: config.EMBEDDED_PG_PORT }, 'embedded PostgreSQL started');
+  }
+  await migrate(databaseUrl);
+  const db = createDb(databaseUrl, config.DATABASE_POOL_SIZE);
+  if (stopEmbedded && (await db.prisma.product.count()) === 0) {
+    logger.info({ products: await seedDemoCatalog(db.prisma, config.STORE_CURRENCY) }, 'demo catalog seeded');
+  }
+
+  const app = createApp({ config, db, logger, clerk });
+  const server: Server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const base = `http://localhost:${config.PORT}`;
+  logger.info(`API     ${base}/api/products`);
+  logger.info(`Docs    ${base}/docs`);
+  logger.info(`Admin   ${base}/admin`);
+  if (clerk.local) logger.info('Identity: local development keys; get a token with `npm run token -- --user <id> [--role admin]`');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining connections');
+    const forced = setTimeout(() => process.exit(1), 10_000).unref();
+    server.closeIdleConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await db.close();
+    await stopEmbedded?.();
+    clearTimeout(forced);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : `Start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

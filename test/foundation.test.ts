@@ -1,0 +1,124 @@
+import express from 'express';
+import supertest from 'supertest';
+import { createTestDatabase, startTestApp, type TestApp } from './helpers/test-app.js';
+import { startTcpProxy } from './helpers/tcp-proxy.js';
+import { loadConfig, ConfigError } from '../src/config.js';
+import { problemHandler } from '../src/shared/errors.js';
+import { createLogger } from '../src/shared/logger.js';
+import { seedDemoCatalog } from '../prisma/demo-catalog.js';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let shop: TestApp;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  shop = await startTestApp({ databaseUrl: database.url });
+});
+afterAll(async () => {
+  await shop.close();
+  await database.drop();
+});
+
+describe('GET /healthz and /readyz', () => {
+  test('when the process and database are up, then both answer 200', async () => {
+    await shop.request.get('/healthz').expect(200, { status: 'ok' });
+    await shop.request.get('/readyz').expect(200, { status: 'ready' });
+  });
+
+  test('when the database goes away, then /readyz answers 503 problem+json and recovers by itself', async () => {
+    const url = new URL(database.url);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+    url.port = String(proxy.port);
+    const viaProxy = await startTestApp({ databaseUrl: url.toString() });
+    try {
+      await viaProxy.request.get('/readyz').expect(200);
+
+      proxy.cut();
+      const down = await viaProxy.request.get('/readyz');
+      expect(down.status).toBe(503);
+      expect(down.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(down.body.code).toBe('SERVICE_UNAVAILABLE');
+
+      proxy.restore();
+      await viaProxy.request.get('/readyz').expect(200);
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('error answers', () => {
+  test('when a route does not exist, then 404 problem+json with a stable code', async () => {
+    const res = await shop.request.get('/no-such-route').expect(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND', title: 'Not found' });
+  });
+
+  test('when the JSON body is malformed, then 400 problem+json', async () => {
+    const res = await shop.request.post('/api/cart/items').set('Content-Type', 'application/json').send('{"productId": ');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('MALFORMED_BODY');
+  });
+
+  test('when the body is larger than the limit, then 413 problem+json', async () => {
+    const res = await shop.request
+      .post('/api/cart/items')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ padding: 'x'.repeat(200_000) }));
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('BODY_TOO_LARGE');
+  });
+
+  test('when a handler fails unexpectedly, then 500 problem+json without internals', async () => {
+    const app = express();
+    app.get('/boom', () => {
+      throw new Error('secret internal detail at /srv/app.ts:42');
+    });
+    app.use(problemHandler(createLogger('silent')));
+    const res = await supertest(app).get('/boom').expect(500);
+    expect(res.body.code).toBe('INTERNAL_ERROR');
+    expect(res.text).not.toMatch(/secret internal detail|app\.ts/);
+  });
+
+  test('when a request carries X-Request-Id, then the answer echoes it; otherwise one is made', async () => {
+    const echoed = await shop.request.get('/healthz').set('X-Request-Id', 'req-abc.123');
+    expect(echoed.headers['x-request-id']).toBe('req-abc.123');
+    const made = await shop.request.get('/healthz');
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('configuration', () => {
+  test('when a value is invalid, then start-up stops with one line naming the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^Invalid configuration: PORT: /);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+
+  test('when nothing is set, then the defaults make a working development configuration', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, NODE_ENV: 'development', ORDER_TTL_MINUTES: 30, STORE_CURRENCY: 'USD' });
+  });
+});
+
+describe('demo catalog seed', () => {
+  test('when seeded twice, then ~30 products exist once, some inactive and some out of stock', async () => {
+    const first = await seedDemoCatalog(shop.db.prisma);
+    const second = await seedDemoCatalog(shop.db.prisma);
+    expect(first).toBe(30);
+    expect(second).toBe(0);
+    const { rows } = await shop.db.pool.query(
+      `SELECT count(*) AS total, count(*) FILTER (WHERE NOT active) AS inactive, count(*) FILTER (WHERE stock = 0) AS sold_out,
+              count(DISTINCT category_id) AS categories FROM products`,
+    );
+    expect(rows[0]).toEqual({ total: 30, inactive: 3, sold_out: 3, categories: 4 });
+  });
+});
+
+describe('database rules', () => {
+  test('when code tries to take stock below zero, then the database refuses it', async () => {
+    await expect(shop.db.pool.query(`UPDATE products SET stock = -1 WHERE sku = 'DEMO-001'`)).rejects.toThrow(/products_stock_nonnegative/);
+  });
+});

