@@ -37,6 +37,8 @@ export function createDb(databaseUrl: string, poolSize = 20): Db {
 }
 
 export type Tx = pg.PoolClient;
+/** A pool or a transaction's client: anything that runs a query. */
+export type Queryable = Pick<pg.Pool, 'query'>;
 
 /** Runs `work` in one transaction on one connection; rolls back on any error. */
 export async function inTransaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Promise<T> {

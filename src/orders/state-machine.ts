@@ -1,0 +1,90 @@
+import type { Tx } from '../shared/db.js';
+import { Conflict, NotFound } from '../shared/errors.js';
+import { restoreStock, takeStock } from '../catalog/stock.js';
+
+export type OrderStatus = 'AWAITING_PAYMENT' | 'ON_HOLD' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED' | 'EXPIRED' | 'REFUNDED';
+
+/** Every order state and the states it may move to. The one source of truth. */
+export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  AWAITING_PAYMENT: ['PAID', 'ON_HOLD', 'CANCELLED', 'EXPIRED'],
+  ON_HOLD: ['PAID', 'CANCELLED'], // a risky payment: staff release or cancel (and refund) it
+  PAID: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: ['DELIVERED', 'REFUNDED'],
+  DELIVERED: ['REFUNDED'],
+  CANCELLED: ['REFUNDED', 'PAID'], // PAID: a late payment for an unpaid cancelled order, if stock is still there
+  EXPIRED: ['PAID'], // a late payment, if stock is still there
+  REFUNDED: [],
+};
+
+// Where the order's stock is: held for it, given back to the shelf, or gone with the parcel.
+const HOLDS_STOCK = new Set<OrderStatus>(['AWAITING_PAYMENT', 'ON_HOLD', 'PAID']);
+const RELEASED_STOCK = new Set<OrderStatus>(['CANCELLED', 'EXPIRED', 'REFUNDED']);
+
+export class IllegalTransition extends Conflict {
+  constructor(readonly currentStatus: OrderStatus, requestedStatus: OrderStatus) {
+    super('ILLEGAL_TRANSITION', `The order is ${currentStatus} and cannot become ${requestedStatus}`, { currentStatus, requestedStatus });
+  }
+}
+
+export const canTransition = (from: OrderStatus, to: OrderStatus) => TRANSITIONS[from].includes(to);
+
+export type TransitionOptions = {
+  /** who: `customer:<userId>`, `staff:<userId>`, `system:expiry`, `provider:stripe` ... */
+  actor: string;
+  reason?: string;
+  /** scope to the owner: another user's order is "not found" */
+  userId?: string;
+  /** only from these states (e.g. a customer may cancel only while unpaid) */
+  onlyFrom?: readonly OrderStatus[];
+  /** shipping details, with SHIPPED */
+  shipping?: { carrier: string; trackingNumber: string };
+};
+
+export type TransitionResult = { orderId: string; from: OrderStatus; to: OrderStatus };
+
+/**
+ * Moves an order to `to` inside the caller's transaction: locks the order row, checks the
+ * table, updates conditionally on the status it read, records the change, and moves stock
+ * (restored when an order lets go of it, taken again when a late payment revives it; that
+ * throws InsufficientStock when it is gone). Two racing transitions serialize on the row
+ * lock, and the loser gets IllegalTransition naming the status the winner left.
+ */
+export async function transition(tx: Tx, orderId: string, to: OrderStatus, options: TransitionOptions): Promise<TransitionResult> {
+  const { rows } = await tx.query<{ status: OrderStatus }>(
+    `SELECT status FROM orders WHERE id = $1 ${options.userId ? 'AND user_id = $2' : ''} FOR UPDATE`,
+    options.userId ? [orderId, options.userId] : [orderId],
+  );
+  if (!rows.length) throw new NotFound('Order');
+  const from = rows[0].status;
+  if (!canTransition(from, to) || (options.onlyFrom && !options.onlyFrom.includes(from))) throw new IllegalTransition(from, to);
+
+  const updated = await tx.query(
+    `UPDATE orders SET status = $3::"OrderStatus", updated_at = now(),
+        paid_at      = CASE WHEN $3 = 'PAID' THEN now() ELSE paid_at END,
+        shipped_at   = CASE WHEN $3 = 'SHIPPED' THEN now() ELSE shipped_at END,
+        delivered_at = CASE WHEN $3 = 'DELIVERED' THEN now() ELSE delivered_at END,
+        cancelled_at = CASE WHEN $3 IN ('CANCELLED', 'EXPIRED') THEN now() ELSE cancelled_at END,
+        carrier         = COALESCE($4, carrier),
+        tracking_number = COALESCE($5, tracking_number)
+      WHERE id = $1 AND status = $2::"OrderStatus"`,
+    [orderId, from, to, options.shipping?.carrier ?? null, options.shipping?.trackingNumber ?? null],
+  );
+  if (updated.rowCount !== 1) throw new IllegalTransition(from, to); // unreachable while the row lock is held
+
+  await tx.query(
+    `INSERT INTO order_status_changes (order_id, from_status, to_status, actor, reason) VALUES ($1, $2, $3, $4, $5)`,
+    [orderId, from, to, options.actor, options.reason ?? null],
+  );
+
+  const releases = HOLDS_STOCK.has(from) && RELEASED_STOCK.has(to);
+  const reclaims = RELEASED_STOCK.has(from) && HOLDS_STOCK.has(to);
+  if (releases || reclaims) {
+    const items = await tx.query<{ productId: string; quantity: number }>(
+      `SELECT product_id AS "productId", quantity FROM order_items WHERE order_id = $1 AND product_id IS NOT NULL`,
+      [orderId],
+    );
+    if (releases) await restoreStock(tx, items.rows);
+    else await takeStock(tx, items.rows);
+  }
+  return { orderId, from, to };
+}
