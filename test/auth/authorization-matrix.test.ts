@@ -1,0 +1,83 @@
+import { createTestDatabase, startTestApp, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
+import { openapi } from '../helpers/contract.js';
+
+// Routes anyone may call. Every other route must declare `security` in the contract:
+// `clerkSession: []` for customers, `clerkSession: [staff]` for staff. A route added without
+// either fails here, and a guard that does not match its declaration fails below.
+const PUBLIC = new Set([
+  'GET /healthz',
+  'GET /readyz',
+  'GET /openapi.json',
+  'GET /api/products',
+  'GET /api/products/{idOrSlug}',
+  'GET /api/categories',
+  'GET /api/categories/{slug}',
+  'GET /api/payments/providers',
+  'GET /mock-gateway/{paymentId}',
+  'POST /api/payments/mock/callback',
+  'POST /api/payments/stripe/webhook',
+  'POST /api/payments/sslcommerz/ipn',
+  'GET /api/payments/sslcommerz/return/{outcome}',
+  'POST /api/payments/sslcommerz/return/{outcome}',
+]);
+
+type Operation = { security?: { clerkSession?: string[] }[] };
+type Access = 'public' | 'customer' | 'staff';
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+const operations = Object.entries(openapi.paths).flatMap(([path, item]) =>
+  Object.entries(item as Record<string, Operation>)
+    .filter(([method]) => METHODS.includes(method))
+    .map(([method, op]) => {
+      const scopes = op.security?.find((s) => s.clerkSession)?.clerkSession;
+      const access: Access = !scopes ? 'public' : scopes.includes('staff') ? 'staff' : 'customer';
+      return { route: `${method.toUpperCase()} ${path}`, method, path, access };
+    }),
+);
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let shop: TestApp;
+const tokens: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  shop = await startTestApp({ databaseUrl: database.url });
+  tokens.anonymous = undefined;
+  tokens.customerA = await tokenFor(uniqueId('a'));
+  tokens.customerB = await tokenFor(uniqueId('b'));
+  tokens.admin = await tokenFor(uniqueId('staff'), { role: 'admin' });
+});
+afterAll(async () => {
+  await shop.close();
+  await database.drop();
+});
+
+function expectedFor(access: Access, caller: string): 'allowed' | 401 | 403 {
+  if (access === 'public') return 'allowed';
+  if (caller === 'anonymous') return 401;
+  if (access === 'staff' && caller !== 'admin') return 403;
+  return 'allowed';
+}
+
+describe('authorization matrix over every route in the contract', () => {
+  test('when a route is not on the public list, then the contract declares who may call it', () => {
+    const undeclared = operations.filter((o) => o.access === 'public' && !PUBLIC.has(o.route)).map((o) => o.route);
+    expect(undeclared).toEqual([]);
+  });
+
+  const cases = operations.flatMap((op) => ['anonymous', 'customerA', 'customerB', 'admin'].map((caller) => [op.route, caller, op] as const));
+
+  test.each(cases)('%s as %s', async (_route, caller, op) => {
+    const url = op.path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+    const token = tokens[caller];
+    let req = (shop.request as unknown as Record<string, (u: string) => import('supertest').Test>)[op.method](url).set('Accept', 'application/json');
+    if (token) req = req.set('Authorization', `Bearer ${token}`);
+    if (op.method !== 'get' && op.method !== 'delete') req = req.send({});
+
+    const res = await req;
+
+    const expected = expectedFor(op.access, caller);
+    if (expected === 'allowed') expect([401, 403]).not.toContain(res.status);
+    else expect(res.status).toBe(expected);
+  });
+});
