@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { Db } from './shared/db.js';
 import { notFoundRoute, problemHandler } from './shared/errors.js';
 import { loadOpenApi } from './shared/openapi.js';
+import { limitRequests } from './shared/rate-limit.js';
 import type { ClerkOptions } from './auth/clerk-options.js';
 import { guards, verifySession, type Guards } from './auth/middleware.js';
 import { healthRoutes } from './health/routes.js';
@@ -31,6 +32,8 @@ const apiRoutes: ((ctx: RouteContext) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   catalogRoutes,
 ];
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createApp(deps: AppDeps) {
   const { config, db, logger } = deps;
@@ -71,6 +74,10 @@ export function createApp(deps: AppDeps) {
   for (const routes of rawBodyRoutes) app.use(routes(ctx));
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: config.BODY_LIMIT }));
+  app.use(
+    '/api',
+    limitRequests(db.pool, 'writes', config.RATE_LIMIT_WRITES_PER_WINDOW, config.RATE_LIMIT_WINDOW_SECONDS, { skip: (req) => SAFE_METHODS.has(req.method) }),
+  );
   for (const routes of apiRoutes) app.use(routes(ctx));
 
   app.use(notFoundRoute);
