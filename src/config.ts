@@ -16,6 +16,8 @@ const schema = z.object({
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT: z.string().default('100kb'),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code like USD').default('USD'),
   ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   EXPIRY_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),

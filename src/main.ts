@@ -1,12 +1,12 @@
 // Entry point: configuration, database (embedded by default), migrations, seed, HTTP server.
 import 'dotenv/config';
 import path from 'node:path';
-import type { Server } from 'node:http';
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './shared/logger.js';
 import { createDb } from './shared/db.js';
 import { startEmbeddedPostgres } from './shared/embedded-postgres.js';
 import { migrate } from './shared/migrate.js';
+import { startHttpServer } from './shared/http-server.js';
 import { resolveClerkOptions } from './auth/clerk-options.js';
 import { createApp } from './app.js';
 import { seedDemoCatalog } from '../prisma/demo-catalog.js';
@@ -31,8 +31,10 @@ async function main() {
   }
 
   const app = createApp({ config, db, logger, clerk });
-  const server: Server = app.listen(config.PORT, config.HOST);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { server } = await startHttpServer(app, config.PORT, config.HOST, {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+  });
   const base = `http://localhost:${config.PORT}`;
   logger.info(`API     ${base}/api/products`);
   logger.info(`Docs    ${base}/docs`);

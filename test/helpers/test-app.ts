@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pg from 'pg';
 import supertest from 'supertest';
@@ -7,6 +6,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/shared/db.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { startHttpServer } from '../../src/shared/http-server.js';
 import { signSessionToken, type TokenClaims } from '../../src/auth/dev-keys.js';
 import { LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
 
@@ -76,9 +76,12 @@ export async function startTestApp(options: { databaseUrl: string; env?: Record<
     config,
     request: supertest(app),
     async listen() {
-      server = app.listen(0, '127.0.0.1');
-      await new Promise((resolve) => server!.once('listening', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const started = await startHttpServer(app, 0, '127.0.0.1', {
+        headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      });
+      server = started.server;
+      return `http://127.0.0.1:${started.port}`;
     },
     async close() {
       if (server) {
