@@ -12,7 +12,7 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 ajv.addSchema(openapi, 'openapi');
 
 // Answers any route may give without listing them: broken JSON, limits, rate limits, faults.
-const GENERIC_PROBLEM_STATUSES = new Set([400, 413, 415, 429, 500, 503]);
+const GENERIC_PROBLEM_STATUSES = new Set([400, 408, 413, 415, 429, 431, 500, 503]);
 // Not REST: the staff panel and the rendered docs.
 const OUTSIDE_CONTRACT = /^\/(admin|docs)(\/|$)/;
 

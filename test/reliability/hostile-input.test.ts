@@ -1,0 +1,102 @@
+// Property-based: random and hostile bodies, query strings, headers and content types thrown
+// at every route in the contract. No 5xx, every refusal a problem+json, the database unchanged.
+import fc from 'fast-check';
+import supertest from 'supertest';
+import { createTestDatabase, startTestApp, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
+import { openapi } from '../helpers/contract.js';
+import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
+import { reportCounts } from './report.js';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+// Not fuzzed for "unchanged": these routes exist to change state when the input is right,
+// and random input is never right (signatures, HMACs); they are still checked for no 5xx.
+const routes = Object.entries(openapi.paths).flatMap(([path, item]) =>
+  Object.keys(item as object).filter((m) => METHODS.includes(m)).map((method) => ({ method, path })),
+);
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let shop: TestApp;
+let api: ReturnType<typeof supertest>;
+let callers: (string | undefined)[];
+let productIds: string[];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  shop = await startTestApp({ databaseUrl: database.url, env: { RATE_LIMIT_WRITES_PER_WINDOW: '1000000' } });
+  api = supertest(await shop.listen()); // the real HTTP server, so parser-level refusals are covered too
+  await seedDemoCatalog(shop.db.prisma);
+  productIds = (await shop.db.pool.query('SELECT id FROM products')).rows.map((r) => r.id);
+  callers = [undefined, await tokenFor(uniqueId('fuzz')), await tokenFor(uniqueId('fuzz')), await tokenFor(uniqueId('staff'), { role: 'admin' })];
+});
+afterAll(async () => {
+  await shop.close();
+  await database.drop();
+});
+
+/** Everything a request could have changed, users and rate-limit counters aside. */
+async function fingerprint() {
+  const { rows } = await shop.db.pool.query(`
+    SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM order_items) AS order_items,
+           (SELECT count(*) FROM cart_items) AS cart_items, (SELECT count(*) FROM payments) AS payments,
+           (SELECT count(*) FROM payment_events) AS events, (SELECT count(*) FROM idempotency_keys) AS keys,
+           (SELECT md5(string_agg(id || ':' || stock || ':' || price_minor || ':' || active, ',' ORDER BY id)) FROM products) AS products,
+           (SELECT md5(coalesce(string_agg(id || ':' || status, ',' ORDER BY id), '')) FROM orders) AS statuses`);
+  return rows[0];
+}
+
+const hostileString = fc.oneof(
+  fc.string(),
+  fc.constantFrom("' OR 1=1 --", '"; DROP TABLE products; --', '../../etc/passwd', '<script>alert(1)</script>', '\u0000', '%00', '{{7*7}}', '${jndi:ldap://x}', 'NaN', '-1', '1e309', '0x10', '00000000-0000-0000-0000-000000000000'),
+  fc.uuid(),
+  fc.string({ minLength: 1000, maxLength: 5000 }),
+);
+const hostileValue = fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom(Number.MAX_SAFE_INTEGER, -0, 1.5, 1e21, -2147483649));
+const hostileBody = fc.oneof(
+  fc.jsonValue(),
+  fc.dictionary(fc.constantFrom('productId', 'quantity', 'provider', 'carrier', 'trackingNumber', 'reason', 'email', 'password', '__proto__', 'constructor'), hostileValue),
+  fc.record({ productId: fc.oneof(hostileString, fc.constant('PRODUCT')), quantity: hostileValue }),
+);
+const contentType = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '');
+const request = fc.record({
+  route: fc.constantFrom(...routes),
+  param: fc.oneof(hostileString, fc.constant('PRODUCT')),
+  query: fc.dictionary(fc.constantFrom('limit', 'cursor', 'q', 'category', 'sort', 'minPrice', 'maxPrice', 'inStock', 'status', 'from', 'to', 'customer'), hostileString),
+  body: hostileBody,
+  rawBody: fc.option(fc.string({ maxLength: 200 })),
+  contentType,
+  caller: fc.nat({ max: 3 }),
+  header: fc.record({ name: fc.constantFrom('Idempotency-Key', 'If-None-Match', 'X-Request-Id', 'Stripe-Signature', 'Accept'), value: hostileString.filter((s) => /^[\t\x20-\x7e]*$/.test(s)) }),
+});
+
+describe('hostile input at every route', () => {
+  test('when random and hostile requests arrive, then no 5xx, every refusal is problem+json, and nothing changes', async () => {
+    const before = await fingerprint();
+    let tried = 0;
+    const statuses: Record<string, number> = {};
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const product = productIds[tried % productIds.length];
+        const url = r.route.path.replace(/\{[^}]+\}/g, () => encodeURIComponent(r.param === 'PRODUCT' ? product : r.param));
+        let req = (api as unknown as Record<string, (u: string) => import('supertest').Test>)[r.route.method](url).query(r.query);
+        const token = callers[r.caller];
+        if (token) req = req.set('Authorization', `Bearer ${token}`);
+        req = req.set(r.header.name, r.header.value);
+        if (r.route.method !== 'get') {
+          if (r.contentType) req = req.set('Content-Type', r.contentType);
+          const body = r.body && typeof r.body === 'object' && 'productId' in r.body && r.body.productId === 'PRODUCT' ? { ...r.body, productId: product } : r.body;
+          req = req.send(r.rawBody ?? JSON.stringify(body));
+        }
+        const res = await req.ok(() => true);
+        tried++;
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        expect(res.status).toBeLessThan(500);
+        if (res.status >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 1500), endOnFailure: true, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
+    );
+    // Writes that random input could make valid (a cart add of a real product) are undone first.
+    await shop.db.pool.query('DELETE FROM cart_items');
+    expect(await fingerprint()).toEqual(before);
+    reportCounts('hostile input', { inputsTried: tried, routes: routes.length, statuses: JSON.stringify(statuses) });
+  });
+});
