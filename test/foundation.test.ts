@@ -1,4 +1,6 @@
+import { readdirSync } from 'node:fs';
 import express from 'express';
+import pg from 'pg';
 import supertest from 'supertest';
 import { createTestDatabase, startTestApp, type TestApp } from './helpers/test-app.js';
 import { startTcpProxy } from './helpers/tcp-proxy.js';
@@ -6,6 +8,7 @@ import { loadConfig, ConfigError } from '../src/config.js';
 import { problemHandler } from '../src/shared/errors.js';
 import { createLogger } from '../src/shared/logger.js';
 import { seedDemoCatalog } from '../prisma/demo-catalog.js';
+import { migrate } from '../src/shared/migrate.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let shop: TestApp;
@@ -120,5 +123,31 @@ describe('demo catalog seed', () => {
 describe('database rules', () => {
   test('when code tries to take stock below zero, then the database refuses it', async () => {
     await expect(shop.db.pool.query(`UPDATE products SET stock = -1 WHERE sku = 'DEMO-001'`)).rejects.toThrow(/products_stock_nonnegative/);
+  });
+});
+
+describe('migrations at start-up', () => {
+  test('when the database is empty, then migrate applies every migration, and a second run changes nothing', async () => {
+    const admin = new pg.Client({ connectionString: process.env.TEST_PG_ADMIN_URL });
+    await admin.connect();
+    const name = `shop_m_${Date.now()}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(process.env.TEST_PG_ADMIN_URL!);
+    url.pathname = `/${name}`;
+    try {
+      await migrate(url.toString());
+      await migrate(url.toString());
+
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL`);
+      const tables = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`);
+      await client.end();
+      expect(rows[0].n).toBe(readdirSync('prisma/migrations', { withFileTypes: true }).filter((d) => d.isDirectory()).length);
+      expect(tables.rows[0].n).toBeGreaterThanOrEqual(14);
+    } finally {
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });
