@@ -31,10 +31,14 @@ class CliClient extends pg.Client {
   }
 }
 
+// Without DATABASE_URL in the environment, Prisma 6 falls back to downloading a native query
+// engine even for `generate` (npm's postinstall): a placeholder keeps every command offline.
+process.env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
+
 function adapterConfig(): pg.PoolConfig {
   // Separate fields, not a connectionString: with a connectionString the shadow database of
   // `migrate dev` silently becomes the main database.
-  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  const url = new URL(process.env.DATABASE_URL!);
   return {
     host: url.hostname,
     port: Number(url.port || 5432),
