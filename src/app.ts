@@ -14,6 +14,8 @@ import { guards, verifySession, type Guards } from './auth/middleware.js';
 import { healthRoutes } from './health/routes.js';
 import { meRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
+import { orderRoutes } from './orders/routes.js';
+import { staffOrderRoutes } from './orders/staff-routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -30,6 +32,8 @@ const rawBodyRoutes: ((ctx: RouteContext) => Router)[] = [];
 const apiRoutes: ((ctx: RouteContext) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   catalogRoutes,
+  orderRoutes,
+  staffOrderRoutes,
 ];
 
 export function createApp(deps: AppDeps) {

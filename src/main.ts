@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from './shared/embedded-postgres.js';
 import { migrate } from './shared/migrate.js';
 import { resolveClerkOptions } from './auth/clerk-options.js';
 import { createApp } from './app.js';
+import { startExpiryJob } from './orders/expiry-job.js';
 import { seedDemoCatalog } from '../prisma/demo-catalog.js';
 
 async function main() {
@@ -33,6 +34,7 @@ async function main() {
   const app = createApp({ config, db, logger, clerk });
   const server: Server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
   const base = `http://localhost:${config.PORT}`;
   logger.info(`API     ${base}/api/products`);
   logger.info(`Docs    ${base}/docs`);
@@ -47,6 +49,7 @@ async function main() {
     const forced = setTimeout(() => process.exit(1), 10_000).unref();
     server.closeIdleConnections();
     await new Promise((resolve) => server.close(resolve));
+    await expiryJob.stop();
     await db.close();
     await stopEmbedded?.();
     clearTimeout(forced);
