@@ -93,3 +93,11 @@ export function checkoutAs(request: Agent, person: Person, options: { key?: stri
   if (options.key !== undefined) req.set('Idempotency-Key', options.key);
   return options.body ? req.send(options.body) : req;
 }
+
+/** A real order through checkout: the cart is filled with `lines` and checked out. */
+export async function placeOrder(request: Agent, pool: pg.Pool, person: Person, lines: Line[]): Promise<{ id: string; totalMinor: number }> {
+  await fillCart(pool, person.id, lines);
+  const res = await checkoutAs(request, person);
+  if (res.status !== 201) throw new Error(`checkout failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
