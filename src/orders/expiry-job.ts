@@ -22,7 +22,7 @@ export async function expireOverdueOrders(pool: pg.Pool, { batchSize = 100 }: { 
       // The whole batch's products, locked at once in id order like every other stock writer:
       // restoring order by order would lock them out of order and could deadlock with a checkout.
       await tx.query(
-        `SELECT id FROM products WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ANY($1::uuid[])) ORDER BY id FOR UPDATE`,
+        `SELECT id FROM products WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ANY($1::uuid[])) ORDER BY id FOR NO KEY UPDATE`,
         [ids],
       );
       for (const id of ids) {

@@ -1,6 +1,8 @@
 import supertest from 'supertest';
 import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { checkoutAs, createPerson, createProduct, fillCart, snapshot, stockOf } from '../helpers/orders-fixtures.js';
+import { inTransaction } from '../../src/shared/db.js';
+import { takeStock } from '../../src/catalog/stock.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let shop: TestApp;
@@ -180,6 +182,26 @@ describe('POST /api/checkout', () => {
     expect(answers.map((r) => r.status).sort()).toEqual([201, 422]);
     expect(await orderCount(buyer.id)).toBe(1);
     expect(await stockOf(shop.db.pool, item.id)).toBe(8);
+  });
+});
+
+describe('stock locks', () => {
+  test('when a checkout holds a product\'s row, then another buyer can still put that product in their cart without waiting', async () => {
+    const hot = await createProduct(shop.db.pool, { stock: 10 });
+    const other = await createPerson(shop.db.pool);
+    const { rows } = await shop.db.pool.query(`INSERT INTO carts (user_id) VALUES ($1) RETURNING id`, [other.id]);
+
+    await inTransaction(shop.db.pool, async (tx) => {
+      await takeStock(tx, [{ productId: hot.id, quantity: 1 }]);
+      // lock_timeout turns "blocked behind the checkout" into an error instead of a hang
+      await inTransaction(shop.db.pool, async (cartTx) => {
+        await cartTx.query(`SET LOCAL lock_timeout = '5s'`);
+        await cartTx.query(`INSERT INTO cart_items (cart_id, product_id, quantity) VALUES ($1, $2, 1)`, [rows[0].id, hot.id]);
+      });
+    });
+
+    expect((await snapshot(shop.db.pool, { userIds: [other.id] })).cart_items).toEqual([{ product_id: hot.id, quantity: 1 }]);
+    expect(await stockOf(shop.db.pool, hot.id)).toBe(9);
   });
 });
 
