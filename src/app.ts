@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps) {
   );
   // /docs serves swagger-ui's inline scripts; everything else gets the strict default CSP.
   app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));
-  app.use(cors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, exposedHeaders: ['ETag', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Location'] }));
+  app.use(cors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, exposedHeaders: ['ETag', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Location', 'Idempotent-Replayed'] }));
 
   app.use(healthRoutes(db.pool));
   app.get('/openapi.json', (_req, res) => {
