@@ -223,6 +223,20 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
     expect(await stockOf(shop.db.pool, item.id)).toBe(97);
   });
 
+  test('when 20 identical checkouts with one key arrive at once and the cart cannot be served, then 20 identical 409s and nothing is kept', async () => {
+    const buyer = await createPerson(shop.db.pool);
+    const item = await createProduct(shop.db.pool, { stock: 1 });
+    await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 2 }]);
+    const ids = { userIds: [buyer.id], productIds: [item.id] };
+    const before = await snapshot(shop.db.pool, ids);
+
+    const answers = await Promise.all(Array.from({ length: 20 }, () => checkoutAs(http, buyer, { key: 'doomed' })));
+
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(409));
+    for (const answer of answers) expect(answer.body.lines).toEqual([{ productId: item.id, requested: 2, available: 1 }]);
+    expect(await snapshot(shop.db.pool, ids)).toEqual(before);
+  });
+
   test('when the same key comes with a different body, then 422 IDEMPOTENCY_KEY_REUSED and nothing changes', async () => {
     const buyer = await createPerson(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 10 });
