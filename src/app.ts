@@ -15,6 +15,8 @@ import { guards, verifySession, type Guards } from './auth/middleware.js';
 import { healthRoutes } from './health/routes.js';
 import { meRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
+import { orderRoutes } from './orders/routes.js';
+import { staffOrderRoutes } from './orders/staff-routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -31,6 +33,8 @@ const rawBodyRoutes: ((ctx: RouteContext) => Router)[] = [];
 const apiRoutes: ((ctx: RouteContext) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   catalogRoutes,
+  orderRoutes,
+  staffOrderRoutes,
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -62,7 +66,7 @@ export function createApp(deps: AppDeps) {
   );
   // /docs serves swagger-ui's inline scripts; everything else gets the strict default CSP.
   app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));
-  app.use(cors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, exposedHeaders: ['ETag', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Location'] }));
+  app.use(cors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, exposedHeaders: ['ETag', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Location', 'Idempotent-Replayed'] }));
 
   app.use(healthRoutes(db.pool));
   app.get('/openapi.json', (_req, res) => {

@@ -9,6 +9,7 @@ import { migrate } from './shared/migrate.js';
 import { startHttpServer } from './shared/http-server.js';
 import { resolveClerkOptions } from './auth/clerk-options.js';
 import { createApp } from './app.js';
+import { startExpiryJob } from './orders/expiry-job.js';
 import { seedDemoCatalog } from '../prisma/demo-catalog.js';
 
 async function main() {
@@ -35,6 +36,7 @@ async function main() {
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
   });
+  const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
   const base = `http://localhost:${config.PORT}`;
   logger.info(`API     ${base}/api/products`);
   logger.info(`Docs    ${base}/docs`);
@@ -49,6 +51,7 @@ async function main() {
     const forced = setTimeout(() => process.exit(1), 10_000).unref();
     server.closeIdleConnections();
     await new Promise((resolve) => server.close(resolve));
+    await expiryJob.stop();
     await db.close();
     await stopEmbedded?.();
     clearTimeout(forced);

@@ -17,6 +17,10 @@ function byProduct(lines: StockLine[]): StockLine[] {
   return [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([productId, quantity]) => ({ productId, quantity }));
 }
 
+// Stock writers lock product rows FOR NO KEY UPDATE (what an UPDATE of the stock column takes
+// anyway), not FOR UPDATE: they still exclude each other, but do not block the key-share locks
+// that inserting a cart line or an order line referencing the product takes.
+
 /**
  * Takes stock for every line or for none: locks the products in id order (two carts can
  * never deadlock), and throws InsufficientStock listing each short line with what is left.
@@ -26,7 +30,7 @@ export async function takeStock(tx: Queryable, lines: StockLine[]): Promise<void
   const wanted = byProduct(lines);
   const ids = wanted.map((l) => l.productId);
   const { rows } = await tx.query<{ id: string; stock: number; active: boolean }>(
-    `SELECT id, stock, active FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+    `SELECT id, stock, active FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
     [ids],
   );
   const available = new Map(rows.map((r) => [r.id, r.active ? r.stock : 0]));
@@ -46,7 +50,7 @@ export async function restoreStock(tx: Queryable, lines: StockLine[]): Promise<v
   const wanted = byProduct(lines);
   if (!wanted.length) return;
   const ids = wanted.map((l) => l.productId);
-  await tx.query(`SELECT id FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+  await tx.query(`SELECT id FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [ids]);
   await tx.query(
     `UPDATE products p SET stock = p.stock + w.quantity, updated_at = now()
        FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity) WHERE p.id = w.id`,

@@ -1,0 +1,83 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { inTransaction } from '../shared/db.js';
+import { forgetOldIdempotencyKeys } from './idempotency.js';
+import { transition } from './state-machine.js';
+
+/**
+ * Expires every unpaid order past its expiry time and puts its stock back; returns how many.
+ * Each batch claims its orders with SKIP LOCKED, so several instances (or a customer cancelling
+ * at that moment) never wait on each other nor act twice on one order.
+ */
+export async function expireOverdueOrders(pool: pg.Pool, { batchSize = 100 }: { batchSize?: number } = {}): Promise<number> {
+  let expired = 0;
+  for (;;) {
+    const done = await inTransaction(pool, async (tx) => {
+      const { rows } = await tx.query<{ id: string }>(
+        `SELECT id FROM orders WHERE status = 'AWAITING_PAYMENT' AND expires_at <= now()
+          ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [batchSize],
+      );
+      const ids = rows.map((r) => r.id);
+      // The whole batch's products, locked at once in id order like every other stock writer:
+      // restoring order by order would lock them out of order and could deadlock with a checkout.
+      await tx.query(
+        `SELECT id FROM products WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ANY($1::uuid[])) ORDER BY id FOR NO KEY UPDATE`,
+        [ids],
+      );
+      for (const id of ids) {
+        await transition(tx, id, 'EXPIRED', { actor: 'system:expiry', reason: 'not paid in time', onlyFrom: ['AWAITING_PAYMENT'] });
+      }
+      return ids.length;
+    });
+    expired += done;
+    if (done < batchSize) return expired;
+  }
+}
+
+export type ExpiryJobOptions = { intervalSeconds: number; batchSize?: number; idempotencyTtlHours: number; logger: Logger };
+
+/** One pass: expire overdue orders, forget idempotency keys past their TTL. */
+export async function runExpiryPass(pool: pg.Pool, options: Omit<ExpiryJobOptions, 'intervalSeconds' | 'logger'>) {
+  const expiredOrders = await expireOverdueOrders(pool, { batchSize: options.batchSize });
+  const forgottenKeys = await forgetOldIdempotencyKeys(pool, options.idempotencyTtlHours);
+  return { expiredOrders, forgottenKeys };
+}
+
+/**
+ * Runs a pass now and then every `intervalSeconds` (0 = never) on an unref'd timer, so it never
+ * keeps the process alive. `stop()` cancels the next pass and waits for a running one.
+ */
+export function startExpiryJob(pool: pg.Pool, options: ExpiryJobOptions): { stop(): Promise<void> } {
+  if (options.intervalSeconds <= 0) return { stop: async () => {} };
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  const pass = async () => {
+    try {
+      const result = await runExpiryPass(pool, options);
+      if (result.expiredOrders || result.forgottenKeys) options.logger.info(result, 'expiry job');
+    } catch (err) {
+      options.logger.warn({ err }, 'expiry job failed; retrying on the next interval');
+    }
+  };
+  const schedule = (delayMs: number) => {
+    timer = setTimeout(() => {
+      running = pass().finally(() => {
+        running = undefined;
+        if (!stopped) schedule(options.intervalSeconds * 1000);
+      });
+    }, delayMs);
+    timer.unref();
+  };
+  schedule(0);
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import type { Queryable } from '../shared/db.js';
+import { NotFound } from '../shared/errors.js';
+import { page, type Cursor } from './cursor.js';
+import type { OrderStatus } from './state-machine.js';
+
+// How orders read from the outside: the customer's and staff's views, each one query.
+
+/** Customers see who acted on their order by kind; staff see which user it was. */
+export type Audience = 'customer' | 'staff';
+
+export type OrderItem = { productId: string | null; sku: string; title: string; unitPriceMinor: number; quantity: number; lineTotalMinor: number };
+export type OrderStatusChange = { from: OrderStatus | null; to: OrderStatus; actor: string; reason: string | null; at: string };
+export type OrderPaymentSummary = { id: string; provider: string; status: string; amountMinor: number; currency: string; createdAt: string };
+
+export type Order = {
+  id: string;
+  number: number;
+  status: OrderStatus;
+  currency: string;
+  subtotalMinor: number;
+  totalMinor: number;
+  itemCount: number;
+  items: OrderItem[];
+  history: OrderStatusChange[];
+  payments: OrderPaymentSummary[];
+  shipping: { carrier: string | null; trackingNumber: string | null; shippedAt: string | null; deliveredAt: string | null };
+  expiresAt: string | null;
+  paidAt: string | null;
+  cancelledAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type OrderSummary = Pick<Order, 'id' | 'number' | 'status' | 'currency' | 'totalMinor' | 'itemCount' | 'expiresAt' | 'createdAt'>;
+export type StaffOrderSummary = OrderSummary & { customer: { id: string; email: string | null } };
+export type OrderPage<T> = { items: T[]; nextCursor: string | null };
+
+const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+
+type Timestamps<K extends string> = Record<K, Date | null>;
+type OrderRow = Omit<Order, 'items' | 'history' | 'payments' | 'shipping' | 'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt'> &
+  Timestamps<'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt' | 'shippedAt' | 'deliveredAt'> & {
+    carrier: string | null;
+    trackingNumber: string | null;
+    items: OrderItem[];
+    history: OrderStatusChange[];
+    payments: OrderPaymentSummary[];
+  };
+
+// Items, history and payments come back as JSON arrays from correlated subqueries: one round trip.
+const ORDER_DETAIL = `
+  SELECT o.id, o.number, o.status, o.currency, o.subtotal_minor AS "subtotalMinor", o.total_minor AS "totalMinor",
+         o.item_count AS "itemCount", o.carrier, o.tracking_number AS "trackingNumber", o.shipped_at AS "shippedAt",
+         o.delivered_at AS "deliveredAt", o.expires_at AS "expiresAt", o.paid_at AS "paidAt", o.cancelled_at AS "cancelledAt",
+         o.created_at AS "createdAt", o.updated_at AS "updatedAt",
+         COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'sku', i.sku, 'title', i.title,
+                     'unitPriceMinor', i.unit_price_minor, 'quantity', i.quantity, 'lineTotalMinor', i.line_total_minor)
+                     ORDER BY i.title, i.sku)
+                     FROM order_items i WHERE i.order_id = o.id), '[]') AS items,
+         COALESCE((SELECT json_agg(json_build_object('from', h.from_status, 'to', h.to_status, 'actor', h.actor,
+                     'reason', h.reason, 'at', h.created_at)
+                     ORDER BY h.created_at, h.to_status)
+                     FROM order_status_changes h WHERE h.order_id = o.id), '[]') AS history,
+         COALESCE((SELECT json_agg(json_build_object('id', p.id, 'provider', p.provider, 'status', p.status,
+                     'amountMinor', p.amount_minor, 'currency', p.currency, 'createdAt', p.created_at)
+                     ORDER BY p.created_at, p.id)
+                     FROM payments p WHERE p.order_id = o.id), '[]') AS payments
+    FROM orders o
+   WHERE o.id = $1 AND ($2::uuid IS NULL OR o.user_id = $2)`;
+
+const publicActor = (actor: string) => actor.replace(/^(customer|staff):.*$/, '$1');
+
+function toOrder(row: OrderRow, audience: Audience): Order {
+  return {
+    id: row.id,
+    number: row.number,
+    status: row.status,
+    currency: row.currency,
+    subtotalMinor: row.subtotalMinor,
+    totalMinor: row.totalMinor,
+    itemCount: row.itemCount,
+    items: row.items,
+    history: row.history.map((h) => ({ ...h, actor: audience === 'customer' ? publicActor(h.actor) : h.actor, at: iso(h.at)! })),
+    payments: row.payments.map((p) => ({ ...p, createdAt: iso(p.createdAt)! })),
+    shipping: { carrier: row.carrier, trackingNumber: row.trackingNumber, shippedAt: iso(row.shippedAt), deliveredAt: iso(row.deliveredAt) },
+    expiresAt: iso(row.expiresAt),
+    paidAt: iso(row.paidAt),
+    cancelledAt: iso(row.cancelledAt),
+    createdAt: iso(row.createdAt)!,
+    updatedAt: iso(row.updatedAt)!,
+  };
+}
+
+/** One order with items, history and payments. With `userId`, another user's order is not found. */
+export async function readOrder(db: Queryable, orderId: string, view: { audience: Audience; userId?: string }): Promise<Order> {
+  const { rows } = await db.query<OrderRow>(ORDER_DETAIL, [orderId, view.userId ?? null]);
+  if (!rows.length) throw new NotFound('Order');
+  return toOrder(rows[0], view.audience);
+}
+
+const SUMMARY_COLUMNS = `o.id, o.number, o.status, o.currency, o.total_minor AS "totalMinor", o.item_count AS "itemCount",
+  o.expires_at AS "expiresAt", o.created_at AS "createdAt"`;
+
+type SummaryRow = Omit<OrderSummary, 'expiresAt' | 'createdAt'> & { expiresAt: Date | null; createdAt: Date };
+const toSummary = ({ expiresAt, createdAt, ...rest }: SummaryRow): OrderSummary => ({ ...rest, expiresAt: iso(expiresAt), createdAt: iso(createdAt)! });
+
+export type PageRequest = { limit: number; after?: Cursor };
+
+/** The buyer's orders, newest first. */
+export async function listCustomerOrders(db: Queryable, userId: string, { limit, after }: PageRequest): Promise<OrderPage<OrderSummary>> {
+  const { rows } = await db.query<SummaryRow>(
+    `SELECT ${SUMMARY_COLUMNS} FROM orders o
+      WHERE o.user_id = $1 AND ($2::timestamptz IS NULL OR (o.created_at, o.id) < ($2, $3::uuid))
+      ORDER BY o.created_at DESC, o.id DESC LIMIT $4`,
+    [userId, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+  );
+  const { items, nextCursor } = page(rows, limit);
+  return { items: items.map(toSummary), nextCursor };
+}
+
+export type StaffOrderFilter = { status?: OrderStatus; from?: Date; to?: Date; customer?: string };
+
+/** Every customer's orders for staff, newest first, narrowed by status, creation time and customer. */
+export async function listOrdersForStaff(db: Queryable, filter: StaffOrderFilter, { limit, after }: PageRequest): Promise<OrderPage<StaffOrderSummary>> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const condition = (sql: (...placeholders: string[]) => string, ...values: unknown[]) => {
+    where.push(sql(...values.map((v) => `$${params.push(v)}`)));
+  };
+  if (filter.status) condition((s) => `o.status = ${s}::"OrderStatus"`, filter.status);
+  if (filter.from) condition((t) => `o.created_at >= ${t}`, filter.from);
+  if (filter.to) condition((t) => `o.created_at < ${t}`, filter.to);
+  if (filter.customer?.includes('@')) condition((e) => `lower(u.email) = lower(${e})`, filter.customer);
+  else if (filter.customer) condition((id) => `o.user_id = ${id}::uuid`, filter.customer);
+  if (after) condition((t, id) => `(o.created_at, o.id) < (${t}, ${id}::uuid)`, after.createdAt, after.id);
+
+  const { rows } = await db.query<SummaryRow & { customerId: string; customerEmail: string | null }>(
+    `SELECT ${SUMMARY_COLUMNS}, u.id AS "customerId", u.email AS "customerEmail"
+       FROM orders o JOIN users u ON u.id = o.user_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY o.created_at DESC, o.id DESC LIMIT $${params.push(limit + 1)}`,
+    params,
+  );
+  const { items, nextCursor } = page(rows, limit);
+  return {
+    items: items.map(({ customerId, customerEmail, ...row }) => ({ ...toSummary(row), customer: { id: customerId, email: customerEmail } })),
+    nextCursor,
+  };
+}

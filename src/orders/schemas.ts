@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { OrderStatus } from './state-machine.js';
+
+const ORDER_STATUSES = ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'EXPIRED', 'REFUNDED'] as const satisfies readonly OrderStatus[];
+
+export const checkoutBody = z
+  .object({
+    /** the total the buyer was shown; if the cart now costs something else, nothing is ordered */
+    expectedTotalMinor: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+// Visible ASCII, like the keys clients generate (UUIDs, ULIDs, random tokens).
+export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, '1 to 255 visible ASCII characters');
+
+export const orderIdParams = z.object({ id: z.uuid() });
+
+const pageFields = {
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+};
+
+export const orderListQuery = z.object(pageFields).strict();
+
+const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((v) => new Date(v));
+
+export const staffOrderListQuery = z
+  .object({
+    ...pageFields,
+    status: z.enum(ORDER_STATUSES).optional(),
+    /** created at or after */
+    from: instant.optional(),
+    /** created before */
+    to: instant.optional(),
+    /** the customer's user id or email */
+    customer: z.union([z.uuid(), z.email()]).optional(),
+  })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['to'] });
+
+const label = z.string().trim().min(1).max(100);
+
+export const shipBody = z.object({ carrier: label, trackingNumber: label }).strict();
+
+export const staffCancelBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();

@@ -1,0 +1,41 @@
+import { Router } from 'express';
+import type { RouteContext } from '../app.js';
+import { parse } from '../shared/validation.js';
+import { decodeCursor } from './cursor.js';
+import { listOrdersForStaff, readOrder } from './order-views.js';
+import { orderIdParams, shipBody, staffCancelBody, staffOrderListQuery } from './schemas.js';
+import { cancelOrderByStaff, deliverOrder, shipOrder } from './staff-actions.js';
+
+// Staff order routes: the same actions the admin panel calls (staff-actions.ts).
+export function staffOrderRoutes({ db, guards }: RouteContext): Router {
+  const router = Router();
+  const { requireStaff } = guards;
+  const staffView = (id: string) => readOrder(db.pool, id, { audience: 'staff' });
+
+  router.get('/api/admin/orders', ...requireStaff, async (req, res) => {
+    const { limit, cursor, ...filter } = parse(staffOrderListQuery, req.query);
+    res.json(await listOrdersForStaff(db.pool, filter, { limit, after: decodeCursor(cursor) }));
+  });
+
+  router.post('/api/admin/orders/:id/ship', ...requireStaff, async (req, res) => {
+    const { id } = parse(orderIdParams, req.params);
+    const shipping = parse(shipBody, req.body ?? {});
+    await shipOrder(db.pool, id, req.user!.id, shipping);
+    res.json(await staffView(id));
+  });
+
+  router.post('/api/admin/orders/:id/deliver', ...requireStaff, async (req, res) => {
+    const { id } = parse(orderIdParams, req.params);
+    await deliverOrder(db.pool, id, req.user!.id);
+    res.json(await staffView(id));
+  });
+
+  router.post('/api/admin/orders/:id/cancel', ...requireStaff, async (req, res) => {
+    const { id } = parse(orderIdParams, req.params);
+    const { reason } = parse(staffCancelBody, req.body ?? {});
+    await cancelOrderByStaff(db.pool, id, req.user!.id, reason);
+    res.json(await staffView(id));
+  });
+
+  return router;
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { createPerson, createProduct, insertOrder, placeOrder, snapshot, stockOf, type Person } from '../helpers/orders-fixtures.js';
+import { inTransaction } from '../../src/shared/db.js';
+import { transition } from '../../src/orders/state-machine.js';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let shop: TestApp;
+let staff: Person;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  shop = await startTestApp({ databaseUrl: database.url });
+  staff = await createPerson(shop.db.pool, 'admin');
+});
+afterAll(async () => {
+  await shop.close();
+  await database.drop();
+});
+
+const asStaff = (method: 'get' | 'post', path: string, person: Person | null = staff) => {
+  const req = shop.request[method](path);
+  return person ? req.set('Authorization', `Bearer ${person.token}`) : req;
+};
+
+/** A real order (stock taken at checkout), moved to PAID the way a payment would move it. */
+async function paidOrder(buyer: Person, productId: string, quantity = 1): Promise<string> {
+  const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId, quantity }]);
+  await inTransaction(shop.db.pool, (tx) => transition(tx, order.id, 'PAID', { actor: 'provider:mock' }));
+  return order.id;
+}
+
+describe('staff routes without the staff role', () => {
+  const ROUTES = [
+    ['GET', '/api/admin/orders'],
+    ['POST', `/api/admin/orders/{id}/ship`],
+    ['POST', `/api/admin/orders/{id}/deliver`],
+    ['POST', `/api/admin/orders/{id}/cancel`],
+  ] as const;
+
+  test.each(ROUTES)('when a customer calls %s %s, then 403; when nobody is signed in, then 401; nothing changes', async (method, template) => {
+    const customer = await createPerson(shop.db.pool);
+    const item = await createProduct(shop.db.pool, { stock: 5 });
+    const orderId = await paidOrder(customer, item.id);
+    const path = template.replace('{id}', orderId);
+    const ids = { userIds: [customer.id], productIds: [item.id] };
+    const before = await snapshot(shop.db.pool, ids);
+    const verb = method === 'GET' ? 'get' : 'post';
+
+    expect((await asStaff(verb, path, customer).send({ carrier: 'DHL', trackingNumber: 'T1' }).expect(403)).body.code).toBe('FORBIDDEN');
+    expect((await asStaff(verb, path, null).send({ carrier: 'DHL', trackingNumber: 'T1' }).expect(401)).body.code).toBe('UNAUTHENTICATED');
+
+    expect(await snapshot(shop.db.pool, ids)).toEqual(before);
+  });
+});
+
+describe('GET /api/admin/orders', () => {
+  let ann: Person;
+  let bob: Person;
+  let annOrders: string[];
+  let bobOrder: string;
+
+  beforeAll(async () => {
+    ann = await createPerson(shop.db.pool);
+    bob = await createPerson(shop.db.pool);
+    const item = await createProduct(shop.db.pool, { stock: 50 });
+    annOrders = [await paidOrder(ann, item.id), (await placeOrder(shop.request, shop.db.pool, ann, [{ productId: item.id, quantity: 2 }])).id];
+    bobOrder = (await placeOrder(shop.request, shop.db.pool, bob, [{ productId: item.id, quantity: 1 }])).id;
+  });
+
+  const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((o) => o.id);
+
+  test('when filtered by customer id or email (any case), then only that customer\'s orders, newest first, with the customer', async () => {
+    const byId = await asStaff('get', `/api/admin/orders?customer=${ann.id}`).expect(200);
+    const byEmail = await asStaff('get', `/api/admin/orders?customer=${encodeURIComponent(ann.email.toUpperCase())}`).expect(200);
+
+    expect(ids(byId)).toEqual([...annOrders].reverse());
+    expect(ids(byEmail)).toEqual(ids(byId));
+    expect(byId.body.items[0].customer).toEqual({ id: ann.id, email: ann.email });
+  });
+
+  test('when filtered by status, then only orders in it', async () => {
+    const res = await asStaff('get', `/api/admin/orders?status=PAID&customer=${ann.id}`).expect(200);
+    expect(ids(res)).toEqual([annOrders[0]]);
+    expect(res.body.items[0].status).toBe('PAID');
+  });
+
+  test('when filtered by a creation time range, then from is inclusive and to exclusive', async () => {
+    const { rows } = await shop.db.pool.query(`SELECT created_at FROM orders WHERE id = $1`, [bobOrder]);
+    const at = (rows[0].created_at as Date).toISOString();
+
+    const fromIt = await asStaff('get', `/api/admin/orders?customer=${bob.id}&from=${at}`).expect(200);
+    const untilIt = await asStaff('get', `/api/admin/orders?customer=${bob.id}&to=${at}`).expect(200);
+    const aroundToday = await asStaff('get', `/api/admin/orders?customer=${bob.id}&from=2000-01-01&to=2999-01-01`).expect(200);
+
+    expect(ids(fromIt)).toEqual([bobOrder]);
+    expect(ids(untilIt)).toEqual([]);
+    expect(ids(aroundToday)).toEqual([bobOrder]);
+  });
+
+  test('when paged one by one, then every order comes once and the last page has no cursor', async () => {
+    const first = await asStaff('get', `/api/admin/orders?customer=${ann.id}&limit=1`).expect(200);
+    const second = await asStaff('get', `/api/admin/orders?customer=${ann.id}&limit=1&cursor=${first.body.nextCursor}`).expect(200);
+
+    expect([...ids(first), ...ids(second)]).toEqual([...annOrders].reverse());
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  test.each([['status=LOST'], ['from=yesterday'], ['from=2030-01-02&to=2030-01-01'], ['customer=nobody'], ['limit=500'], ['colour=red']])(
+    'when the query is %s, then 400 problem+json',
+    async (query) => {
+      const res = await asStaff('get', `/api/admin/orders?${query}`).expect(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    },
+  );
+});
+
+describe('POST /api/admin/orders/{id}/ship and /deliver', () => {
+  test('when staff ship a paid order and then deliver it, then the order shows carrier, tracking and both times, and history names the staff', async () => {
+    const buyer = await createPerson(shop.db.pool);
+    const item = await createProduct(shop.db.pool, { stock: 3 });
+    const orderId = await paidOrder(buyer, item.id);
+
+    const shipped = await asStaff('post', `/api/admin/orders/${orderId}/ship`).send({ carrier: ' DHL ', trackingNumber: 'JD014600006281' }).expect(200);
+
+    expect(shipped.body.status).toBe('SHIPPED');
+    expect(shipped.body.shipping).toMatchObject({ carrier: 'DHL', trackingNumber: 'JD014600006281', deliveredAt: null });
+    expect(shipped.body.shipping.shippedAt).not.toBeNull();
+    expect(shipped.body.history.at(-1)).toMatchObject({ from: 'PAID', to: 'SHIPPED', actor: `staff:${staff.id}` });
+
+    const delivered = await asStaff('post', `/api/admin/orders/${orderId}/deliver`).expect(200);
+
+    expect(delivered.body.status).toBe('DELIVERED');
+    expect(delivered.body.shipping.deliveredAt).not.toBeNull();
+    const { rows } = await shop.db.pool.query(`SELECT status, carrier, tracking_number FROM orders WHERE id = $1`, [orderId]);
+    expect(rows).toEqual([{ status: 'DELIVERED', carrier: 'DHL', tracking_number: 'JD014600006281' }]);
+    expect(await stockOf(shop.db.pool, item.id)).toBe(2); // shipped stock stays gone
+    const customerView = await shop.request.get(`/api/orders/${orderId}`).set('Authorization', `Bearer ${buyer.token}`).expect(200);
+    expect(customerView.body.history.at(-1).actor).toBe('staff');
+  });
+
+  test.each([
+    ['no tracking number', { carrier: 'DHL' }],
+    ['an empty carrier', { carrier: '  ', trackingNumber: 'T1' }],
+    ['a tracking number of 101 characters', { carrier: 'DHL', trackingNumber: 'x'.repeat(101) }],
+    ['an unknown field', { carrier: 'DHL', trackingNumber: 'T1', eta: 'tomorrow' }],
+    ['a number for a carrier', { carrier: 7, trackingNumber: 'T1' }],
+  ])('when the ship body has %s, then 400 problem+json and nothing changes', async (_what, body) => {
+    const buyer = await createPerson(shop.db.pool);
+    const item = await createProduct(shop.db.pool, { stock: 3 });
+    const orderId = await paidOrder(buyer, item.id);
+    const ids = { userIds: [buyer.id], productIds: [item.id] };
+    const before = await snapshot(shop.db.pool, ids);
+
+    const res = await asStaff('post', `/api/admin/orders/${orderId}/ship`).send(body).expect(400);
+
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(await snapshot(shop.db.pool, ids)).toEqual(before);
+  });
+
+  test('when the order does not exist, then 404; when the id is not a uuid, then 400', async () => {
+    await asStaff('post', `/api/admin/orders/${randomUUID()}/ship`).send({ carrier: 'DHL', trackingNumber: 'T1' }).expect(404);
+    await asStaff('post', `/api/admin/orders/${randomUUID()}/deliver`).expect(404);
+    expect((await asStaff('post', '/api/admin/orders/abc/deliver').expect(400)).body.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('POST /api/admin/orders/{id}/cancel', () => {
+  test('when staff cancel a paid order with a reason, then it is CANCELLED, the stock comes back and the reason is recorded', async () => {
+    const buyer = await createPerson(shop.db.pool);
+    const item = await createProduct(shop.db.pool, { stock: 4 });
+    const orderId = await paidOrder(buyer, item.id, 3);
+    expect(await stockOf(shop.db.pool, item.id)).toBe(1);
+
+    const res = await asStaff('post', `/api/admin/orders/${orderId}/cancel`).send({ reason: 'suspected fraud' }).expect(200);
+
+    expect(res.body.status).toBe('CANCELLED');
+    expect(res.body.history.at(-1)).toMatchObject({ from: 'PAID', to: 'CANCELLED', actor: `staff:${staff.id}`, reason: 'suspected fraud' });
+    expect(await stockOf(shop.db.pool, item.id)).toBe(4);
+  });
+
+  test('when staff cancel without a body, then the order is cancelled with no reason', async () => {
+    const buyer = await createPerson(shop.db.pool);
+    const item = await createProduct(shop.db.pool, { stock: 1 });
+    const orderId = await insertOrder(shop.db.pool, buyer.id, 'ON_HOLD', item);
+
+    const res = await asStaff('post', `/api/admin/orders/${orderId}/cancel`).expect(200);
+
+    expect(res.body.history.at(-1)).toMatchObject({ from: 'ON_HOLD', to: 'CANCELLED', reason: null });
+  });
+
+  test('when the reason is empty or not text, then 400 and nothing changes', async () => {
+    const buyer = await createPerson(shop.db.pool);
+    const item = await createProduct(shop.db.pool, { stock: 2 });
+    const orderId = await paidOrder(buyer, item.id);
+    const ids = { userIds: [buyer.id], productIds: [item.id] };
+    const before = await snapshot(shop.db.pool, ids);
+
+    await asStaff('post', `/api/admin/orders/${orderId}/cancel`).send({ reason: '' }).expect(400);
+    await asStaff('post', `/api/admin/orders/${orderId}/cancel`).send({ reason: 42 }).expect(400);
+
+    expect(await snapshot(shop.db.pool, ids)).toEqual(before);
+  });
+});

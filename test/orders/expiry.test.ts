@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import supertest from 'supertest';
+import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { createPerson, createProduct, insertOrder, orderStatus, placeOrder, stockOf, type TestProduct } from '../helpers/orders-fixtures.js';
+import { createDb } from '../../src/shared/db.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { expireOverdueOrders, runExpiryPass, startExpiryJob } from '../../src/orders/expiry-job.js';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let shop: TestApp;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  shop = await startTestApp({ databaseUrl: database.url });
+});
+afterAll(async () => {
+  await shop.close();
+  await database.drop();
+});
+
+/** `count` real orders of one unit each (stock taken), by distinct buyers, already past their expiry. */
+async function overdueOrders(product: TestProduct, count: number): Promise<{ orderId: string; token: string }[]> {
+  const placed = [];
+  for (let i = 0; i < count; i++) {
+    const buyer = await createPerson(shop.db.pool);
+    const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: product.id, quantity: 1 }]);
+    placed.push({ orderId: order.id, token: buyer.token });
+  }
+  await shop.db.pool.query(`UPDATE orders SET expires_at = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`, [placed.map((p) => p.orderId)]);
+  return placed;
+}
+
+const historyOf = async (orderIds: string[]) =>
+  (
+    await shop.db.pool.query<{ order_id: string; from_status: string | null; to_status: string; actor: string }>(
+      `SELECT order_id, from_status, to_status, actor FROM order_status_changes WHERE order_id = ANY($1::uuid[]) AND from_status IS NOT NULL`,
+      [orderIds],
+    )
+  ).rows;
+
+describe('expireOverdueOrders', () => {
+  test('when unpaid orders are past their expiry, then they expire in batches with their stock back, and other orders are left alone', async () => {
+    const product = await createProduct(shop.db.pool, { stock: 6 });
+    const overdue = await overdueOrders(product, 5);
+    const buyer = await createPerson(shop.db.pool);
+    const notYetDue = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: product.id, quantity: 1 }]);
+    const paidLongAgo = await insertOrder(shop.db.pool, buyer.id, 'PAID', product);
+    await shop.db.pool.query(`UPDATE orders SET expires_at = now() - interval '1 day' WHERE id = $1`, [paidLongAgo]);
+    expect(await stockOf(shop.db.pool, product.id)).toBe(0);
+
+    const expired = await expireOverdueOrders(shop.db.pool, { batchSize: 2 });
+
+    expect(expired).toBe(5);
+    expect(await stockOf(shop.db.pool, product.id)).toBe(5);
+    const ids = overdue.map((o) => o.orderId);
+    expect((await historyOf(ids)).map((h) => [h.from_status, h.to_status, h.actor])).toEqual(Array(5).fill(['AWAITING_PAYMENT', 'EXPIRED', 'system:expiry']));
+    expect(await orderStatus(shop.db.pool, notYetDue.id)).toBe('AWAITING_PAYMENT');
+    expect(await orderStatus(shop.db.pool, paidLongAgo)).toBe('PAID');
+    expect(await expireOverdueOrders(shop.db.pool, { batchSize: 2 })).toBe(0);
+  });
+
+  test('when two instances run the job at the same moment, then each overdue order expires exactly once', async () => {
+    const product = await createProduct(shop.db.pool, { stock: 30 });
+    const overdue = await overdueOrders(product, 30);
+    const other = createDb(database.url, 4);
+    try {
+      const [byFirst, bySecond] = await Promise.all([
+        expireOverdueOrders(shop.db.pool, { batchSize: 4 }),
+        expireOverdueOrders(other.pool, { batchSize: 4 }),
+      ]);
+
+      expect(byFirst + bySecond).toBe(30);
+      const history = await historyOf(overdue.map((o) => o.orderId));
+      expect(history).toHaveLength(30);
+      expect(new Set(history.map((h) => h.order_id)).size).toBe(30);
+      expect(await stockOf(shop.db.pool, product.id)).toBe(30);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('when customers cancel while the job expires the same orders, then each order ends once and its stock comes back once', async () => {
+    const product = await createProduct(shop.db.pool, { stock: 20 });
+    const overdue = await overdueOrders(product, 20);
+    const http = supertest(await shop.listen());
+    const other = createDb(database.url, 4);
+    try {
+      const [cancels] = await Promise.all([
+        Promise.all(overdue.map((o) => http.post(`/api/orders/${o.orderId}/cancel`).set('Authorization', `Bearer ${o.token}`))),
+        expireOverdueOrders(shop.db.pool, { batchSize: 3 }),
+        expireOverdueOrders(other.pool, { batchSize: 3 }),
+      ]);
+
+      const ids = overdue.map((o) => o.orderId);
+      const history = await historyOf(ids);
+      expect(history).toHaveLength(20);
+      expect(new Set(history.map((h) => h.order_id)).size).toBe(20);
+      expect(await stockOf(shop.db.pool, product.id)).toBe(20);
+      for (const [i, res] of cancels.entries()) {
+        const status = await orderStatus(shop.db.pool, ids[i]);
+        if (res.status === 200) expect(status).toBe('CANCELLED');
+        else expect([res.status, res.body.currentStatus, status]).toEqual([409, 'EXPIRED', 'EXPIRED']);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('runExpiryPass', () => {
+  test('when idempotency keys are older than the TTL, then they are forgotten and newer ones kept', async () => {
+    const buyer = await createPerson(shop.db.pool);
+    await shop.db.pool.query(
+      `INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, 'old', 'h', now() - interval '49 hours'), ($1, 'recent', 'h', now() - interval '47 hours')`,
+      [buyer.id],
+    );
+
+    const result = await runExpiryPass(shop.db.pool, { idempotencyTtlHours: 48 });
+
+    expect(result.forgottenKeys).toBe(1);
+    const { rows } = await shop.db.pool.query(`SELECT key FROM idempotency_keys WHERE user_id = $1`, [buyer.id]);
+    expect(rows).toEqual([{ key: 'recent' }]);
+  });
+});
+
+describe('startExpiryJob', () => {
+  test('when started, then it runs a pass at once, and stop() ends it', async () => {
+    const product = await createProduct(shop.db.pool, { stock: 1 });
+    const [overdue] = await overdueOrders(product, 1);
+
+    const job = startExpiryJob(shop.db.pool, { intervalSeconds: 3600, idempotencyTtlHours: 48, logger: createLogger('silent') });
+    try {
+      for (let tries = 0; tries < 100 && (await orderStatus(shop.db.pool, overdue.orderId)) !== 'EXPIRED'; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await job.stop();
+    }
+
+    expect(await orderStatus(shop.db.pool, overdue.orderId)).toBe('EXPIRED');
+    expect(await stockOf(shop.db.pool, product.id)).toBe(1);
+  });
+});
+
+describe('npm run orders:expire', () => {
+  test('when run once from the command line, then overdue orders expire and it says how many', async () => {
+    const product = await createProduct(shop.db.pool, { stock: 2 });
+    const overdue = await overdueOrders(product, 2);
+
+    const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['src/orders/expire-cli.ts'], {
+      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
+
+    expect(stdout).toMatch(/^Expired 2 order\(s\); forgot 0 idempotency key\(s\)\./);
+    for (const o of overdue) expect(await orderStatus(shop.db.pool, o.orderId)).toBe('EXPIRED');
+    expect(await stockOf(shop.db.pool, product.id)).toBe(2);
+  });
+});

@@ -1,0 +1,82 @@
+import supertest from 'supertest';
+import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { checkoutAs, createPerson, createProduct, fillCart, stockOf, type Line, type Person } from '../helpers/orders-fixtures.js';
+
+// Many buyers racing for the same stock, through two app instances on one database.
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let shops: TestApp[];
+let agents: ReturnType<typeof supertest>[];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  shops = [await startTestApp({ databaseUrl: database.url }), await startTestApp({ databaseUrl: database.url })];
+  agents = await Promise.all(shops.map(async (shop) => supertest(await shop.listen())));
+});
+afterAll(async () => {
+  await Promise.all(shops.map((shop) => shop.close()));
+  await database.drop();
+});
+
+const pool = () => shops[0].db.pool;
+
+/** Every buyer checks out at the same moment, alternating between the two instances. */
+const checkoutAllAtOnce = (buyers: Person[]) => Promise.all(buyers.map((buyer, i) => checkoutAs(agents[i % agents.length], buyer)));
+
+const soldOf = async (productId: string) =>
+  (await pool().query(`SELECT COALESCE(sum(quantity), 0)::int AS sold FROM order_items WHERE product_id = $1`, [productId])).rows[0].sold;
+
+describe('POST /api/checkout under contention', () => {
+  test('when 100 buyers check out the last 10 units at the same moment, then exactly 10 orders, 90 clean 409s and stock 0', async () => {
+    const lastTen = await createProduct(pool(), { stock: 10 });
+    const buyers = await Promise.all(Array.from({ length: 100 }, () => createPerson(pool())));
+    for (const buyer of buyers) await fillCart(pool(), buyer.id, [{ productId: lastTen.id, quantity: 1 }]);
+
+    const answers = await checkoutAllAtOnce(buyers);
+
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(90);
+    for (const refused of answers.filter((r) => r.status === 409)) {
+      expect(refused.body).toMatchObject({ code: 'INSUFFICIENT_STOCK', lines: [{ productId: lastTen.id, requested: 1, available: 0 }] });
+    }
+    expect(await stockOf(pool(), lastTen.id)).toBe(0);
+    expect(await soldOf(lastTen.id)).toBe(10);
+    const { rows } = await pool().query(
+      `SELECT count(*) FILTER (WHERE ci.product_id IS NOT NULL) AS carts_still_full FROM users u
+         LEFT JOIN carts c ON c.user_id = u.id LEFT JOIN cart_items ci ON ci.cart_id = c.id WHERE u.id = ANY($1::uuid[])`,
+      [buyers.map((b) => b.id)],
+    );
+    expect(rows[0].carts_still_full).toBe(90);
+  });
+
+  test('when buyers with overlapping multi-product carts in different orders check out at once, then only 201s and 409s, and stock adds up', async () => {
+    const products = await Promise.all(Array.from({ length: 5 }, () => createProduct(pool(), { stock: 12 })));
+    const buyers = await Promise.all(Array.from({ length: 60 }, () => createPerson(pool())));
+    // Buyer i wants 3 neighbouring products, listed forwards or backwards: every pair of carts
+    // that overlaps meets the shared rows in a different order unless locks are ordered.
+    const cartOf = (i: number): Line[] => {
+      const picked = [0, 1, 2].map((k) => products[(i + k) % products.length]);
+      return (i % 2 ? picked.reverse() : picked).map((p, k) => ({ productId: p.id, quantity: 1 + ((i + k) % 2) }));
+    };
+    for (const [i, buyer] of buyers.entries()) await fillCart(pool(), buyer.id, cartOf(i));
+
+    const answers = await checkoutAllAtOnce(buyers);
+
+    expect(answers.map((r) => r.status).filter((s) => s !== 201 && s !== 409)).toEqual([]);
+    expect(answers.some((r) => r.status === 201)).toBe(true);
+    expect(answers.some((r) => r.status === 409)).toBe(true);
+    for (const refused of answers.filter((r) => r.status === 409)) expect(refused.body.code).toBe('INSUFFICIENT_STOCK');
+    for (const product of products) {
+      const stock = await stockOf(pool(), product.id);
+      expect(stock).toBeGreaterThanOrEqual(0);
+      expect(stock + (await soldOf(product.id))).toBe(12);
+    }
+    // Each successful order holds exactly its buyer's cart.
+    for (const [i, answer] of answers.entries()) {
+      if (answer.status !== 201) continue;
+      const bought = answer.body.items.map((item: { productId: string; quantity: number }) => ({ productId: item.productId, quantity: item.quantity }));
+      expect(bought).toEqual(expect.arrayContaining(cartOf(i)));
+      expect(bought).toHaveLength(3);
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import supertest from 'supertest';
+import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { createPerson, createProduct, insertOrder, orderStatus, snapshot, type Person, type TestProduct } from '../helpers/orders-fixtures.js';
+import { inTransaction } from '../../src/shared/db.js';
+import { IllegalTransition, TRANSITIONS, transition, type OrderStatus } from '../../src/orders/state-machine.js';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let shop: TestApp;
+let customer: Person;
+let staff: Person;
+let product: TestProduct;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  shop = await startTestApp({ databaseUrl: database.url });
+  customer = await createPerson(shop.db.pool);
+  staff = await createPerson(shop.db.pool, 'admin');
+  product = await createProduct(shop.db.pool, { stock: 100 });
+});
+afterAll(async () => {
+  await shop.close();
+  await database.drop();
+});
+
+const STATUSES = Object.keys(TRANSITIONS) as OrderStatus[];
+const illegalPairs = STATUSES.flatMap((from) => STATUSES.filter((to) => !TRANSITIONS[from].includes(to)).map((to) => [from, to] as const));
+
+/** The order and everything around it that a refused transition must leave alone. */
+const stateAround = () => snapshot(shop.db.pool, { userIds: [customer.id], productIds: [product.id] });
+
+describe('transition() over the TRANSITIONS table', () => {
+  test('the table walk covers every state pair that is not allowed', () => {
+    const allowed = STATUSES.reduce((n, s) => n + TRANSITIONS[s].length, 0);
+    expect(illegalPairs).toHaveLength(STATUSES.length ** 2 - allowed);
+  });
+
+  test.each(illegalPairs)('when an order is %s and %s is asked, then IllegalTransition names the current status and nothing changes', async (from, to) => {
+    const orderId = await insertOrder(shop.db.pool, customer.id, from, product);
+    const before = await stateAround();
+
+    const attempt = inTransaction(shop.db.pool, (tx) => transition(tx, orderId, to, { actor: `staff:${staff.id}`, shipping: { carrier: 'UPS', trackingNumber: '1Z' } }));
+
+    await expect(attempt).rejects.toThrow(IllegalTransition);
+    await expect(attempt).rejects.toMatchObject({ status: 409, code: 'ILLEGAL_TRANSITION', currentStatus: from });
+    expect(await stateAround()).toEqual(before);
+  });
+});
+
+// Each route and the one state it may start from (staff cancel: several).
+const ROUTES: { name: string; path: (id: string) => string; as: () => Person; body?: object; from: OrderStatus[] }[] = [
+  { name: 'customer cancel', path: (id) => `/api/orders/${id}/cancel`, as: () => customer, from: ['AWAITING_PAYMENT'] },
+  { name: 'staff ship', path: (id) => `/api/admin/orders/${id}/ship`, as: () => staff, body: { carrier: 'DHL', trackingNumber: 'JD0001' }, from: ['PAID'] },
+  { name: 'staff deliver', path: (id) => `/api/admin/orders/${id}/deliver`, as: () => staff, from: ['SHIPPED'] },
+  { name: 'staff cancel', path: (id) => `/api/admin/orders/${id}/cancel`, as: () => staff, body: { reason: 'fraud' }, from: ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID'] },
+];
+const refusedByRoute = ROUTES.flatMap((route) => STATUSES.filter((s) => !route.from.includes(s)).map((status) => [route.name, status, route] as const));
+
+describe('order action routes from a status that does not allow them', () => {
+  test.each(refusedByRoute)('when %s is asked of a %s order, then 409 ILLEGAL_TRANSITION naming it and nothing changes', async (_name, status, route) => {
+    const orderId = await insertOrder(shop.db.pool, customer.id, status, product);
+    const before = await stateAround();
+
+    const res = await shop.request.post(route.path(orderId)).set('Authorization', `Bearer ${route.as().token}`).send(route.body ?? {}).expect(409);
+
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', currentStatus: status });
+    expect(await stateAround()).toEqual(before);
+  });
+});
+
+describe('racing transitions', () => {
+  test('when staff ship and cancel one paid order at the same moment, then exactly one wins and one history row is written', async () => {
+    const orderId = await insertOrder(shop.db.pool, customer.id, 'PAID', product);
+    const http = supertest(await shop.listen());
+    const as = (path: string, body: object) => http.post(`/api/admin/orders/${orderId}/${path}`).set('Authorization', `Bearer ${staff.token}`).send(body);
+
+    const [ship, cancel] = await Promise.all([as('ship', { carrier: 'DHL', trackingNumber: 'X1' }), as('cancel', {})]);
+
+    expect([ship.status, cancel.status].sort()).toEqual([200, 409]);
+    const winner = ship.status === 200 ? 'SHIPPED' : 'CANCELLED';
+    expect(await orderStatus(shop.db.pool, orderId)).toBe(winner);
+    expect((ship.status === 409 ? ship : cancel).body.currentStatus).toBe(winner);
+    const { rows } = await shop.db.pool.query(`SELECT from_status, to_status FROM order_status_changes WHERE order_id = $1`, [orderId]);
+    expect(rows).toEqual([{ from_status: 'PAID', to_status: winner }]);
+  });
+});
