@@ -14,6 +14,7 @@ import { guards, verifySession, type Guards } from './auth/middleware.js';
 import { healthRoutes } from './health/routes.js';
 import { meRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
+import { cartRoutes } from './cart/routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -30,6 +31,7 @@ const rawBodyRoutes: ((ctx: RouteContext) => Router)[] = [];
 const apiRoutes: ((ctx: RouteContext) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   catalogRoutes,
+  cartRoutes,
 ];
 
 export function createApp(deps: AppDeps) {
