@@ -26,11 +26,15 @@ export type AppDeps = {
 /** Everything a route module may need, built once per app. */
 export type RouteContext = AppDeps & { guards: Guards };
 
+/**
+ * Public reads that never look at a session are mounted before Clerk's middleware: verifying
+ * (or ruling out) a session costs more than serving a catalog page does.
+ */
+const publicRoutes: ((ctx: RouteContext) => Router)[] = [catalogRoutes];
 /** Routes that must see the raw body (signed webhooks) are mounted before the JSON parser. */
 const rawBodyRoutes: ((ctx: RouteContext) => Router)[] = [];
 const apiRoutes: ((ctx: RouteContext) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
-  catalogRoutes,
   cartRoutes,
 ];
 
@@ -69,6 +73,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Shop API' }));
 
+  for (const routes of publicRoutes) app.use(routes(ctx));
   app.use(verifySession(deps.clerk));
   for (const routes of rawBodyRoutes) app.use(routes(ctx));
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));

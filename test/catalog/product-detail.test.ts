@@ -53,6 +53,11 @@ describe('GET /api/products/{idOrSlug}', () => {
     await shop.request.get('/api/products/no-such-product').expect(404);
   });
 
+  test('when the request carries a forged session token, then the public read still answers', async () => {
+    const product = await createProduct(shop.db);
+    await shop.request.get(`/api/products/${product.id}`).set('Authorization', 'Bearer forged.token.here').expect(200);
+  });
+
   test('when the reference is longer than any slug, then 400', async () => {
     const res = await shop.request.get(`/api/products/${'x'.repeat(201)}`).expect(400);
     expect(res.body.errors[0].path).toBe('idOrSlug');
