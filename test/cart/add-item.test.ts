@@ -1,18 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestShop } from '../helpers/test-app.js';
 import { createProduct } from '../helpers/catalog-fixtures.js';
 import { newCustomer, storedLines } from '../helpers/cart-fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const shop = useTestShop();
 
 const cartsOf = async (clerkUserId: string) =>
   Number((await shop.db.pool.query(`SELECT count(*) AS n FROM carts c JOIN users u ON u.id = c.user_id WHERE u.clerk_user_id = $1`, [clerkUserId])).rows[0].n);

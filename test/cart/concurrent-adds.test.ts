@@ -1,23 +1,16 @@
 import supertest from 'supertest';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { startTestApp, useTestShop, type TestApp } from '../helpers/test-app.js';
 import { createProduct } from '../helpers/catalog-fixtures.js';
 import { newCustomer, storedLines, type Customer } from '../helpers/cart-fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
+const shop = useTestShop();
 let second: TestApp;
 let urls: string[];
 beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
-  second = await startTestApp({ databaseUrl: database.url });
+  second = await startTestApp({ databaseUrl: shop.config.DATABASE_URL! }); // a second instance on the same database
   urls = [await shop.listen(), await second.listen()];
 });
-afterAll(async () => {
-  await shop.close();
-  await second.close();
-  await database.drop();
-});
+afterAll(() => second.close());
 
 /** Fires every add at once (spread over both app instances) and returns the statuses. */
 async function addAtOnce(customer: Customer, productId: string, quantities: number[]): Promise<number[]> {

@@ -1,17 +1,8 @@
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestShop } from '../helpers/test-app.js';
 import { createProduct } from '../helpers/catalog-fixtures.js';
 import { newCustomer, storedLines, type Customer } from '../helpers/cart-fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const shop = useTestShop();
 
 /** A customer whose cart holds one unit of each of `count` new products. */
 async function customerWithLines(count: number): Promise<{ customer: Customer; productIds: string[] }> {

@@ -1,18 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestShop } from '../helpers/test-app.js';
 import { createProduct, type ProductInput } from '../helpers/catalog-fixtures.js';
 import { newCustomer, storedLines, type Customer } from '../helpers/cart-fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const shop = useTestShop();
 
 /** A customer whose cart holds `quantity` of a new product. */
 async function customerWithLine(quantity: number, product: ProductInput = {}) {

@@ -1,19 +1,12 @@
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestShop } from '../helpers/test-app.js';
 import { createCategory, createProduct } from '../helpers/catalog-fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
+const shop = useTestShop();
 let category: Awaited<ReturnType<typeof createCategory>>;
 let product: Awaited<ReturnType<typeof createProduct>>;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
   category = await createCategory(shop.db);
   product = await createProduct(shop.db, { categoryId: category.id });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
 });
 
 // [the read, how to build its URL, a change that alters its answer]

@@ -1,19 +1,12 @@
-import { createTestDatabase, startTestApp, uniqueId, type TestApp } from '../helpers/test-app.js';
-import { createCategory, createProduct, type ProductFixture } from '../helpers/catalog-fixtures.js';
+import { uniqueId, useTestShop } from '../helpers/test-app.js';
+import { createCategory, createProduct, productJson, type ProductFixture } from '../helpers/catalog-fixtures.js';
 import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
 import { productListSql } from '../../src/catalog/products.js';
 import { productListQuery } from '../../src/catalog/schemas.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
+const shop = useTestShop();
 beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
   await seedDemoCatalog(shop.db.prisma);
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
 });
 
 type Query = Record<string, string | number | boolean>;
@@ -63,20 +56,8 @@ describe('GET /api/products', () => {
     const [listed] = (await shop.request.get('/api/products').query({ category: category.slug }).expect(200)).body.items;
     const [uncategorised] = (await shop.request.get('/api/products').query({ q: loose.title }).expect(200)).body.items;
 
-    expect(listed).toEqual({
-      id: product.id,
-      sku: product.sku,
-      slug: product.slug,
-      title: product.title,
-      description: product.description,
-      imageUrl: 'https://img.example/p.jpg',
-      priceMinor: 1299,
-      currency: 'USD',
-      stock: 4,
-      inStock: true,
-      category: { id: category.id, slug: category.slug, name: category.name },
-      createdAt: product.createdAt.toISOString(),
-    });
+    expect(listed).toEqual(productJson(product, category));
+    expect(listed).toMatchObject({ priceMinor: 1299, currency: 'USD', stock: 4, inStock: true });
     expect(uncategorised).toMatchObject({ id: loose.id, imageUrl: null, stock: 0, inStock: false, category: null });
   });
 

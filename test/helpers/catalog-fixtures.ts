@@ -49,3 +49,21 @@ export async function createProduct(db: Db, input: ProductInput = {}): Promise<P
   );
   return rows[0];
 }
+
+/** The API's JSON for a product made with createProduct (default image) in `category`. */
+export function productJson(product: ProductFixture, category: CategoryFixture | null) {
+  return {
+    id: product.id,
+    sku: product.sku,
+    slug: product.slug,
+    title: product.title,
+    description: product.description,
+    imageUrl: 'https://img.example/p.jpg',
+    priceMinor: product.priceMinor,
+    currency: 'USD',
+    stock: product.stock,
+    inStock: product.stock > 0,
+    category: category && { id: category.id, slug: category.slug, name: category.name },
+    createdAt: product.createdAt.toISOString(),
+  };
+}
