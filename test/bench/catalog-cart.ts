@@ -2,7 +2,7 @@
 //
 // The app (createApp, every middleware, info-level logs written to /dev/null) and a bare
 // Express "ceiling" that runs the same SQL through the same pool listen side by side on
-// loopback; autocannon (50 connections, 10 s after a 2 s warm-up, in a worker thread) measures
+// loopback; autocannon (50 connections, 10 s per side after a 2 s warm-up, in a worker thread) measures
 // GET /api/products?limit=20 and POST /api/cart/items on each. The database is a fresh one on
 // TEST_DATABASE_URL's server when that is set, otherwise an embedded PostgreSQL in a temp dir,
 // migrated and seeded with the demo catalog. Nothing is left behind.
@@ -103,19 +103,39 @@ function ceilingApp(db: Db, currency: string): express.Express {
 }
 
 type Target = { path: string; method: 'GET' | 'POST'; before?: () => Promise<unknown> };
+type Figures = { requestsPerSecond: number; p99: number; failures: number };
 
-async function measure(baseUrl: string, target: Target): Promise<Result> {
-  const options = {
+function load(baseUrl: string, target: Target, duration: number): Promise<Result> {
+  return autocannon({
     url: baseUrl + target.path,
     connections: CONNECTIONS,
+    duration,
     workers: 1, // the load generator gets its own thread, not the server's event loop
     method: target.method,
     ...(target.method === 'POST' ? { headers: { 'content-type': 'application/json' }, requests: [{ setupRequest: CART_ADD_REQUEST }] } : {}),
-  };
-  await target.before?.();
-  await autocannon({ ...options, duration: WARMUP_SECONDS });
-  await target.before?.();
-  return autocannon({ ...options, duration: DURATION_SECONDS });
+  });
+}
+
+/**
+ * Each side runs as two half-length slices in the order app, ceiling, ceiling, app, so that
+ * load from elsewhere on the machine, drifting over the run, weighs on both sides alike.
+ */
+async function compare(target: Target, appUrl: string, ceilingUrl: string): Promise<{ app: Figures; ceiling: Figures }> {
+  for (const url of [appUrl, ceilingUrl]) {
+    await target.before?.();
+    await load(url, target, WARMUP_SECONDS);
+  }
+  const slices = { app: [] as Result[], ceiling: [] as Result[] };
+  for (const side of ['app', 'ceiling', 'ceiling', 'app'] as const) {
+    await target.before?.();
+    slices[side].push(await load(side === 'app' ? appUrl : ceilingUrl, target, DURATION_SECONDS / 2));
+  }
+  const figures = (results: Result[]): Figures => ({
+    requestsPerSecond: results.reduce((sum, r) => sum + r.requests.total, 0) / results.reduce((sum, r) => sum + r.duration, 0),
+    p99: Math.max(...results.map((r) => r.latency.p99)),
+    failures: results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0),
+  });
+  return { app: figures(slices.app), ceiling: figures(slices.ceiling) };
 }
 
 async function main() {
@@ -154,18 +174,17 @@ async function main() {
     ];
     const rows: string[][] = [];
     for (const [name, target] of targets) {
-      const app = await measure(shop.url, target);
-      const bare = await measure(ceiling.url, target);
-      for (const [who, result] of [['app', app], ['ceiling', bare]] as const) {
-        if (result.non2xx || result.errors || result.timeouts) console.warn(`${name} (${who}): ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+      const { app, ceiling: bare } = await compare(target, shop.url, ceiling.url);
+      for (const [side, figures] of [['app', app], ['ceiling', bare]] as const) {
+        if (figures.failures) console.warn(`${name} (${side}): ${figures.failures} answers were not 2xx or failed`);
       }
       rows.push([
         name,
-        app.requests.average.toFixed(0),
-        `${app.latency.p99} ms`,
-        bare.requests.average.toFixed(0),
-        `${bare.latency.p99} ms`,
-        `${((app.requests.average / bare.requests.average) * 100).toFixed(0)}%`,
+        app.requestsPerSecond.toFixed(0),
+        `${app.p99} ms`,
+        bare.requestsPerSecond.toFixed(0),
+        `${bare.p99} ms`,
+        `${((app.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(0)}%`,
       ]);
     }
     printTable(['route', 'app req/s', 'app p99', 'ceiling req/s', 'ceiling p99', 'app/ceiling'], rows);
@@ -183,7 +202,7 @@ async function main() {
 function printTable(header: string[], rows: string[][]) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(`\n${CONNECTIONS} connections, ${DURATION_SECONDS} s each, after a ${WARMUP_SECONDS} s warm-up\n`);
+  console.log(`\n${CONNECTIONS} connections, ${DURATION_SECONDS} s per side in two alternating slices, after a ${WARMUP_SECONDS} s warm-up; p99 is the worse slice's\n`);
   console.log(line(header));
   for (const row of rows) console.log(line(row));
 }
