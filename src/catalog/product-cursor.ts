@@ -5,7 +5,7 @@ import type { Sort } from './schemas.js';
 /** Where a page ends: the last row's sort key and id (the tie-breaker), for one sort order. */
 export type Position = { key: string | number; id: string };
 
-const payload = z.tuple([z.string(), z.union([z.string().max(300), z.number().int()]), z.guid()]);
+const payload = z.tuple([z.string(), z.union([z.string(), z.number().int()]), z.guid()]);
 
 /** Opaque to clients: base64url of [sort, key, id]. */
 export function encodeCursor(sort: Sort, position: Position): string {

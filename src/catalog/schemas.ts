@@ -10,7 +10,7 @@ const wholeNumber = (min: number, max: number) =>
 export const productListQuery = z
   .strictObject({
     limit: wholeNumber(1, 100).default(20),
-    cursor: z.string().min(1).max(512).optional(),
+    cursor: z.string().min(1).max(4096).optional(), // it carries a title when sorting by title
     sort: z.enum(SORTS).default('newest'),
     category: z.string().min(1).max(200).optional(),
     q: z.string().trim().min(1).max(100).optional(),

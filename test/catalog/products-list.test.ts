@@ -93,6 +93,15 @@ describe('GET /api/products', () => {
       expect(new Set(walked).size).toBe(products.length);
     });
 
+    test('when titles are long, then title cursors still lead to the next page', async () => {
+      const shelf = await createCategory(shop.db);
+      const long = await Promise.all(['b', 'a', 'c'].map((letter) => createProduct(shop.db, { categoryId: shelf.id, title: letter.repeat(1500) })));
+
+      const walked = await walkAllPages({ category: shelf.slug, sort: 'title' }, 1, 3);
+
+      expect(walked).toEqual([long[1].id, long[0].id, long[2].id]);
+    });
+
     test('when one page holds everything, then nextCursor is null', async () => {
       const res = await shop.request.get('/api/products').query({ category: category.slug, limit: products.length }).expect(200);
       expect(res.body.items).toHaveLength(products.length);
