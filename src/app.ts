@@ -15,6 +15,7 @@ import { guards, verifySession, type Guards } from './auth/middleware.js';
 import { healthRoutes } from './health/routes.js';
 import { meRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
+import { cartRoutes } from './cart/routes.js';
 import { orderRoutes } from './orders/routes.js';
 import { staffOrderRoutes } from './orders/staff-routes.js';
 
@@ -28,11 +29,16 @@ export type AppDeps = {
 /** Everything a route module may need, built once per app. */
 export type RouteContext = AppDeps & { guards: Guards };
 
+/**
+ * Public reads that never look at a session are mounted before Clerk's middleware: verifying
+ * (or ruling out) a session costs more than serving a catalog page does.
+ */
+const publicRoutes: ((ctx: RouteContext) => Router)[] = [catalogRoutes];
 /** Routes that must see the raw body (signed webhooks) are mounted before the JSON parser. */
 const rawBodyRoutes: ((ctx: RouteContext) => Router)[] = [];
 const apiRoutes: ((ctx: RouteContext) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
-  catalogRoutes,
+  cartRoutes,
   orderRoutes,
   staffOrderRoutes,
 ];
@@ -74,6 +80,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Shop API' }));
 
+  for (const routes of publicRoutes) app.use(routes(ctx));
   app.use(verifySession(deps.clerk));
   for (const routes of rawBodyRoutes) app.use(routes(ctx));
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));

@@ -1,15 +1,30 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { RouteContext } from '../app.js';
+import { parse } from '../shared/validation.js';
+import { findCategory, listCategories } from './categories.js';
+import { findProduct, listProducts } from './products.js';
+import { categoryRef, productListQuery, productRef } from './schemas.js';
 
-// Minimal listing until the catalog issue lands its filters, pagination and detail route.
+// Catalog reads are public and change rarely: clients may reuse an answer briefly, then
+// revalidate with If-None-Match. Express sets a strong ETag on every body it sends and turns
+// the answer into a 304 without a body when the client's tag still matches (app.ts: 'etag').
+function sendCatalog(res: Response, body: unknown) {
+  res.set('Cache-Control', 'public, max-age=10').json(body);
+}
+
 export function catalogRoutes({ db }: RouteContext): Router {
   const router = Router();
-  router.get('/api/products', async (_req, res) => {
-    const { rows } = await db.pool.query(
-      `SELECT id, sku, slug, title, price_minor AS "priceMinor", currency, stock
-         FROM products WHERE active ORDER BY created_at DESC, id LIMIT 20`,
-    );
-    res.json({ items: rows });
+  router.get('/api/categories', async (_req, res) => {
+    sendCatalog(res, { items: await listCategories(db.pool) });
+  });
+  router.get('/api/categories/:slug', async (req, res) => {
+    sendCatalog(res, await findCategory(db.pool, parse(categoryRef, req.params).slug));
+  });
+  router.get('/api/products', async (req, res) => {
+    sendCatalog(res, await listProducts(db.pool, parse(productListQuery, req.query)));
+  });
+  router.get('/api/products/:idOrSlug', async (req, res) => {
+    sendCatalog(res, await findProduct(db.pool, parse(productRef, req.params).idOrSlug));
   });
   return router;
 }

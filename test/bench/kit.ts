@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
+import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { pino } from 'pino';
 import { startEmbeddedPostgres } from '../../src/shared/embedded-postgres.js';
 import { migrate } from '../../src/shared/migrate.js';
@@ -62,7 +62,7 @@ export type LoadOptions = {
   pids: number[];
   connections: number;
   seconds: number;
-  requests: (target: string) => autocannon.Request[];
+  requests: (target: string) => LoadRequest[];
 };
 
 /** One load run with autocannon against every target at once; memory is sampled meanwhile. */

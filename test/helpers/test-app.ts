@@ -99,3 +99,32 @@ export function tokenFor(userId: string, claims: Omit<TokenClaims, 'userId'> = {
 }
 
 export const uniqueId = (prefix = 'u') => `${prefix}_${randomBytes(6).toString('hex')}`;
+
+/**
+ * A test file's own database and app: made in beforeAll, closed and dropped in afterAll.
+ * Call at the top of the file; the returned shop can be used from the first hook on.
+ */
+export function useTestShop(): TestApp {
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  let started: TestApp | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    started = await startTestApp({ databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await started?.close();
+    await database?.drop();
+  });
+  const shop = () => {
+    if (!started) throw new Error('useTestShop: the shop starts in beforeAll');
+    return started;
+  };
+  return {
+    get app() { return shop().app; },
+    get db() { return shop().db; },
+    get config() { return shop().config; },
+    get request() { return shop().request; },
+    listen: () => shop().listen(),
+    close: () => shop().close(),
+  };
+}

@@ -1,0 +1,37 @@
+import { Router, type Request, type Response } from 'express';
+import type { RouteContext } from '../app.js';
+import { parse } from '../shared/validation.js';
+import { addToCart, emptyCart, removeLine, setLineQuantity } from './cart-lines.js';
+import { readCart } from './read-cart.js';
+import { addItemBody, cartLineRef, setItemBody } from './schemas.js';
+
+export function cartRoutes({ db, config, guards }: RouteContext): Router {
+  const router = Router();
+  // Every answer but the deletes (204) is the whole cart as it stands after the change.
+  const sendCart = async (req: Request, res: Response) => {
+    res.set('Cache-Control', 'private, no-cache').json(await readCart(db.pool, req.user!.id, config.STORE_CURRENCY));
+  };
+
+  router.get('/api/cart', guards.requireUser, sendCart);
+  router.delete('/api/cart', guards.requireUser, async (req, res) => {
+    await emptyCart(db.pool, req.user!.id);
+    res.status(204).end();
+  });
+  router.post('/api/cart/items', guards.requireUser, async (req, res) => {
+    const { productId, quantity } = parse(addItemBody, req.body);
+    await addToCart(db.pool, { userId: req.user!.id, productId, quantity });
+    await sendCart(req, res);
+  });
+  router.patch('/api/cart/items/:productId', guards.requireUser, async (req, res) => {
+    const { productId } = parse(cartLineRef, req.params);
+    const { quantity } = parse(setItemBody, req.body);
+    await setLineQuantity(db.pool, { userId: req.user!.id, productId, quantity });
+    await sendCart(req, res);
+  });
+  router.delete('/api/cart/items/:productId', guards.requireUser, async (req, res) => {
+    const { productId } = parse(cartLineRef, req.params);
+    await removeLine(db.pool, req.user!.id, productId);
+    res.status(204).end();
+  });
+  return router;
+}

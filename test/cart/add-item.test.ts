@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { useTestShop } from '../helpers/test-app.js';
+import { createProduct } from '../helpers/catalog-fixtures.js';
+import { newCustomer, storedLines } from '../helpers/cart-fixtures.js';
+
+const shop = useTestShop();
+
+const cartsOf = async (clerkUserId: string) =>
+  Number((await shop.db.pool.query(`SELECT count(*) AS n FROM carts c JOIN users u ON u.id = c.user_id WHERE u.clerk_user_id = $1`, [clerkUserId])).rows[0].n);
+
+describe('POST /api/cart/items', () => {
+  test('when a customer adds a product, then the cart has one line priced now', async () => {
+    const customer = await newCustomer();
+    const product = await createProduct(shop.db, { priceMinor: 1450, stock: 5 });
+
+    const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 2 }).expect(200);
+
+    expect(res.body).toEqual({
+      lines: [
+        {
+          productId: product.id,
+          sku: product.sku,
+          slug: product.slug,
+          title: product.title,
+          imageUrl: 'https://img.example/p.jpg',
+          unitPriceMinor: 1450,
+          currency: 'USD',
+          quantity: 2,
+          lineTotalMinor: 2900,
+          stock: 5,
+          active: true,
+          warnings: [],
+        },
+      ],
+      subtotalMinor: 2900,
+      itemCount: 2,
+      currency: 'USD',
+    });
+    expect(await storedLines(shop.db, customer)).toEqual([{ productId: product.id, quantity: 2 }]);
+  });
+
+  test('when the same product is added again, then the quantity merges into its one line', async () => {
+    const customer = await newCustomer();
+    const product = await createProduct(shop.db, { stock: 10 });
+    await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 2 }).expect(200);
+
+    const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 3 }).expect(200);
+
+    expect(res.body.lines).toHaveLength(1);
+    expect(res.body.lines[0].quantity).toBe(5);
+    expect(await storedLines(shop.db, customer)).toEqual([{ productId: product.id, quantity: 5 }]);
+  });
+
+  test('when two products are added, then two lines in the order added, and subtotal and item count add up', async () => {
+    const customer = await newCustomer();
+    const [mug, tea] = [await createProduct(shop.db, { priceMinor: 1800 }), await createProduct(shop.db, { priceMinor: 950 })];
+    await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: mug.id, quantity: 1 }).expect(200);
+
+    const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: tea.id, quantity: 3 }).expect(200);
+
+    expect(res.body.lines.map((l: { productId: string }) => l.productId)).toEqual([mug.id, tea.id]);
+    expect(res.body).toMatchObject({ subtotalMinor: 1800 + 3 * 950, itemCount: 4 });
+  });
+
+  test('when the resulting quantity exceeds the stock, then 409 INSUFFICIENT_STOCK with what is available, and the line is unchanged', async () => {
+    const customer = await newCustomer();
+    const product = await createProduct(shop.db, { stock: 5 });
+    await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 3 }).expect(200);
+
+    const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 3 }).expect(409);
+
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'INSUFFICIENT_STOCK', lines: [{ productId: product.id, requested: 6, available: 5 }] });
+    expect(await storedLines(shop.db, customer)).toEqual([{ productId: product.id, quantity: 3 }]);
+  });
+
+  test('when a first add exceeds the stock, then 409 and no line and no cart are made', async () => {
+    const customer = await newCustomer();
+    const product = await createProduct(shop.db, { stock: 0 });
+
+    const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1 }).expect(409);
+
+    expect(res.body).toMatchObject({ code: 'INSUFFICIENT_STOCK', lines: [{ productId: product.id, requested: 1, available: 0 }] });
+    expect(await storedLines(shop.db, customer)).toEqual([]);
+    expect(await cartsOf(customer.clerkUserId)).toBe(0);
+  });
+
+  test('when the line would hold more than 99, then 422 LINE_LIMIT_EXCEEDED and nothing changes', async () => {
+    const customer = await newCustomer();
+    const product = await createProduct(shop.db, { stock: 500 });
+    await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 60 }).expect(200);
+
+    const merged = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 40 }).expect(422);
+    const single = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 100 }).expect(422);
+
+    expect(merged.body).toMatchObject({ code: 'LINE_LIMIT_EXCEEDED', productId: product.id, requested: 100, max: 99 });
+    expect(single.body).toMatchObject({ code: 'LINE_LIMIT_EXCEEDED', requested: 100, max: 99 });
+    expect(await storedLines(shop.db, customer)).toEqual([{ productId: product.id, quantity: 60 }]);
+  });
+
+  test('when the product does not exist, then 404 and no cart is made', async () => {
+    const customer = await newCustomer();
+
+    const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: randomUUID(), quantity: 1 }).expect(404);
+
+    expect(res.body.code).toBe('NOT_FOUND');
+    expect(await cartsOf(customer.clerkUserId)).toBe(0);
+  });
+
+  test('when the product is no longer sold, then 409 PRODUCT_INACTIVE and nothing changes', async () => {
+    const customer = await newCustomer();
+    const product = await createProduct(shop.db, { active: false, stock: 10 });
+
+    const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1 }).expect(409);
+
+    expect(res.body).toMatchObject({ code: 'PRODUCT_INACTIVE', productId: product.id });
+    expect(await storedLines(shop.db, customer)).toEqual([]);
+  });
+
+  test('when there is no session token, then 401 and nothing changes', async () => {
+    const product = await createProduct(shop.db);
+
+    const res = await shop.request.post('/api/cart/items').send({ productId: product.id, quantity: 1 }).expect(401);
+
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+    expect(Number((await shop.db.pool.query(`SELECT count(*) AS n FROM cart_items WHERE product_id = $1`, [product.id])).rows[0].n)).toBe(0);
+  });
+
+  describe('bad input', () => {
+    test.each([
+      ['a quantity of 0', { quantity: 0 }, 'quantity'],
+      ['a negative quantity', { quantity: -1 }, 'quantity'],
+      ['a fractional quantity', { quantity: 1.5 }, 'quantity'],
+      ['a quantity as a string', { quantity: '2' }, 'quantity'],
+      ['a quantity past 32 bits', { quantity: 2 ** 31 }, 'quantity'],
+      ['a huge quantity', { quantity: 1e20 }, 'quantity'],
+      ['a null quantity', { quantity: null }, 'quantity'],
+      ['no quantity', { quantity: undefined }, 'quantity'],
+      ['no product id', { productId: undefined }, 'productId'],
+      ['a product id that is not a UUID', { productId: 'mug' }, 'productId'],
+      ['an unknown field', { price: 1 }, ''],
+    ])('when the body has %s, then 400 naming the field and the cart is unchanged', async (_case, change, field) => {
+      const customer = await newCustomer();
+      const product = await createProduct(shop.db);
+      await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1 }).expect(200);
+
+      const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1, ...change }).expect(400);
+
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(field);
+      expect(await storedLines(shop.db, customer)).toEqual([{ productId: product.id, quantity: 1 }]);
+    });
+
+    test('when the body is not a JSON object, then 400 and the cart is unchanged', async () => {
+      const customer = await newCustomer();
+      const product = await createProduct(shop.db);
+      await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1 }).expect(200);
+
+      await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send([{ productId: product.id, quantity: 1 }]).expect(400);
+      await shop.request.post('/api/cart/items').set('Authorization', customer.auth).set('Content-Type', 'text/plain').send('2 mugs').expect(400);
+
+      expect(await storedLines(shop.db, customer)).toEqual([{ productId: product.id, quantity: 1 }]);
+    });
+  });
+});

@@ -1,0 +1,73 @@
+import { useTestShop } from '../helpers/test-app.js';
+import { createProduct } from '../helpers/catalog-fixtures.js';
+import { newCustomer, type Customer } from '../helpers/cart-fixtures.js';
+
+const shop = useTestShop();
+
+const add = (customer: Customer, productId: string, quantity: number) =>
+  shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId, quantity }).expect(200);
+const cartOf = (customer: Customer) => shop.request.get('/api/cart').set('Authorization', customer.auth);
+
+describe('GET /api/cart', () => {
+  test('when the customer has never added anything, then an empty cart in the store currency', async () => {
+    const res = await cartOf(await newCustomer()).expect(200);
+    expect(res.body).toEqual({ lines: [], subtotalMinor: 0, itemCount: 0, currency: 'USD' });
+  });
+
+  test('when a price changes after the add, then the cart shows the current price', async () => {
+    const customer = await newCustomer();
+    const product = await createProduct(shop.db, { priceMinor: 1000 });
+    await add(customer, product.id, 2);
+    await shop.db.pool.query(`UPDATE products SET price_minor = 1200 WHERE id = $1`, [product.id]);
+
+    const res = await cartOf(customer).expect(200);
+
+    expect(res.body.lines).toMatchObject([{ unitPriceMinor: 1200, lineTotalMinor: 2400 }]);
+    expect(res.body.subtotalMinor).toBe(2400);
+  });
+
+  test('when a product became inactive or its stock fell below the line, then that line carries a warning', async () => {
+    const customer = await newCustomer();
+    const [retired, scarce, fine] = [await createProduct(shop.db), await createProduct(shop.db), await createProduct(shop.db)];
+    for (const product of [retired, scarce, fine]) await add(customer, product.id, 3);
+    await shop.db.pool.query(`UPDATE products SET active = false WHERE id = $1`, [retired.id]);
+    await shop.db.pool.query(`UPDATE products SET stock = 2 WHERE id = $1`, [scarce.id]);
+
+    const res = await cartOf(customer).expect(200);
+
+    expect(res.body.lines.map((l: { productId: string; warnings: string[] }) => [l.productId, l.warnings])).toEqual([
+      [retired.id, ['PRODUCT_INACTIVE']],
+      [scarce.id, ['INSUFFICIENT_STOCK']],
+      [fine.id, []],
+    ]);
+  });
+
+  test("when customer B reads the cart, then B never sees A's lines", async () => {
+    const [a, b] = [await newCustomer(), await newCustomer()];
+    const product = await createProduct(shop.db);
+    await add(a, product.id, 2);
+
+    const res = await cartOf(b).expect(200);
+
+    expect(res.body.lines).toEqual([]);
+    expect((await cartOf(a).expect(200)).body.lines).toHaveLength(1);
+  });
+
+  test('when read again with its ETag and nothing changed, then 304; after a change, 200', async () => {
+    const customer = await newCustomer();
+    const product = await createProduct(shop.db);
+    await add(customer, product.id, 1);
+    const first = await cartOf(customer).expect(200);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+
+    await cartOf(customer).set('If-None-Match', first.headers.etag).expect(304);
+    await add(customer, product.id, 1);
+    await cartOf(customer).set('If-None-Match', first.headers.etag).expect(200);
+  });
+
+  test('when there is no token or a forged one, then 401', async () => {
+    await shop.request.get('/api/cart').expect(401);
+    const forged = await shop.request.get('/api/cart').set('Authorization', 'Bearer not.a.token').expect(401);
+    expect(forged.body.code).toBe('UNAUTHENTICATED');
+  });
+});

@@ -1,0 +1,70 @@
+import { useTestShop } from '../helpers/test-app.js';
+import { createProduct } from '../helpers/catalog-fixtures.js';
+import { newCustomer, storedLines, type Customer } from '../helpers/cart-fixtures.js';
+
+const shop = useTestShop();
+
+/** A customer whose cart holds one unit of each of `count` new products. */
+async function customerWithLines(count: number): Promise<{ customer: Customer; productIds: string[] }> {
+  const customer = await newCustomer();
+  const productIds: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { id } = await createProduct(shop.db);
+    await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: id, quantity: 1 }).expect(200);
+    productIds.push(id);
+  }
+  return { customer, productIds };
+}
+
+describe('DELETE /api/cart/items/{productId}', () => {
+  test('when a line is removed, then 204 and only that line is gone; removing it again is still 204', async () => {
+    const { customer, productIds: [mug, tea] } = await customerWithLines(2);
+
+    const res = await shop.request.delete(`/api/cart/items/${mug}`).set('Authorization', customer.auth).expect(204);
+    await shop.request.delete(`/api/cart/items/${mug}`).set('Authorization', customer.auth).expect(204);
+
+    expect(res.text).toBe('');
+    expect(await storedLines(shop.db, customer)).toEqual([{ productId: tea, quantity: 1 }]);
+  });
+
+  test('when the product id is not a UUID, then 400 and the cart is unchanged', async () => {
+    const { customer, productIds: [mug] } = await customerWithLines(1);
+
+    const res = await shop.request.delete('/api/cart/items/mug').set('Authorization', customer.auth).expect(400);
+
+    expect(res.body.errors[0].path).toBe('productId');
+    expect(await storedLines(shop.db, customer)).toEqual([{ productId: mug, quantity: 1 }]);
+  });
+
+  test('when there is no session token, then 401 and the cart is unchanged', async () => {
+    const { customer, productIds: [mug] } = await customerWithLines(1);
+
+    await shop.request.delete(`/api/cart/items/${mug}`).expect(401);
+
+    expect(await storedLines(shop.db, customer)).toEqual([{ productId: mug, quantity: 1 }]);
+  });
+});
+
+describe('DELETE /api/cart', () => {
+  test("when the cart is emptied, then 204, no lines remain, and another customer's cart is untouched", async () => {
+    const { customer } = await customerWithLines(2);
+    const other = await customerWithLines(1);
+
+    await shop.request.delete('/api/cart').set('Authorization', customer.auth).expect(204);
+
+    expect(await storedLines(shop.db, customer)).toEqual([]);
+    expect(await storedLines(shop.db, other.customer)).toEqual([{ productId: other.productIds[0], quantity: 1 }]);
+    const cart = await shop.request.get('/api/cart').set('Authorization', customer.auth).expect(200);
+    expect(cart.body.lines).toEqual([]);
+  });
+
+  test('when a customer without a cart empties it, then 204', async () => {
+    const customer = await newCustomer();
+    await shop.request.delete('/api/cart').set('Authorization', customer.auth).expect(204);
+  });
+
+  test('when there is no session token, then 401', async () => {
+    const res = await shop.request.delete('/api/cart').expect(401);
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+  });
+});
