@@ -14,6 +14,7 @@ import { guards, verifySession, type Guards } from './auth/middleware.js';
 import { healthRoutes } from './health/routes.js';
 import { meRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
+import { paymentRoutes, paymentWebhookRoutes } from './payments/routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -26,10 +27,11 @@ export type AppDeps = {
 export type RouteContext = AppDeps & { guards: Guards };
 
 /** Routes that must see the raw body (signed webhooks) are mounted before the JSON parser. */
-const rawBodyRoutes: ((ctx: RouteContext) => Router)[] = [];
+const rawBodyRoutes: ((ctx: RouteContext) => Router)[] = [paymentWebhookRoutes];
 const apiRoutes: ((ctx: RouteContext) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   catalogRoutes,
+  paymentRoutes,
 ];
 
 export function createApp(deps: AppDeps) {
