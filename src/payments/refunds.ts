@@ -40,8 +40,11 @@ export async function closeOrderAfterRefund(tx: Tx, orderId: string, actor: stri
  */
 export async function refundClaimedPayment(deps: PaymentDeps, payment: PaymentRow, actor: string, orderFollows: boolean): Promise<PaymentRow> {
   let refundRef: string;
+  // Per claim, not per payment: Stripe replays a key's first answer (errors too) for 24 hours,
+  // so a retry after a failure needs a new key. Refunding twice is prevented by the claim.
+  const attemptKey = `refund-${payment.id}-${payment.updatedAt.getTime()}`;
   try {
-    ({ refundRef } = await deps.providers.get(providerId(payment.provider)).refund(payment));
+    ({ refundRef } = await deps.providers.get(providerId(payment.provider)).refund(payment, attemptKey));
   } catch (err) {
     const reason = `refund failed: ${err instanceof Error ? err.message : 'unknown error'}`;
     await deps.pool.query(

@@ -22,7 +22,7 @@ export async function startFakeStripe() {
   const refunds: Refund[] = [];
   const sessionRequests: { idempotencyKey: string | undefined; body: Record<string, unknown> }[] = [];
   const requests: string[] = []; // "POST /v1/refunds", every call that reached the fake
-  const answered = new Map<string, unknown>(); // idempotency key -> the first answer
+  const answered = new Map<string, { status: number; body: unknown }>(); // idempotency key -> the first answer
   let trouble: StripeTrouble | undefined;
 
   const app = express();
@@ -30,16 +30,18 @@ export async function startFakeStripe() {
   app.use((req, res, next) => {
     requests.push(`${req.method} ${req.path}`);
     if (req.headers.authorization !== 'Bearer sk_test_fake') return stripeError(res, 401, 'Invalid API Key provided');
+    // Like Stripe: the first answer for an idempotency key is replayed, errors included.
+    const key = req.headers['idempotency-key'] as string | undefined;
+    const replay = key && answered.get(key);
+    if (replay) return void res.status(replay.status).json(replay.body);
+    const json = res.json.bind(res);
+    res.json = (body) => {
+      if (key) answered.set(key, { status: res.statusCode, body });
+      return json(body);
+    };
     if (trouble === 'slow') return; // never answers: the caller's timeout decides
     if (trouble === 'http500') return stripeError(res, 500, 'An unknown error occurred');
     if (trouble === 'malformed') return void res.type('json').send('<html>upstream error</html>');
-    const key = req.headers['idempotency-key'] as string | undefined;
-    if (key && answered.has(key)) return void res.json(answered.get(key));
-    const json = res.json.bind(res);
-    res.json = (body) => {
-      if (key && res.statusCode < 300) answered.set(key, body);
-      return json(body);
-    };
     next();
   });
 

@@ -56,7 +56,8 @@ export interface PaymentProvider {
   readonly id: ProviderId;
   readonly label: string;
   createSession(payment: GatewayPayment, order: GatewayOrder): Promise<GatewaySession>;
-  refund(payment: GatewayPayment): Promise<{ refundRef: string }>;
+  /** `attemptKey` is unique per refund attempt: the gateway's idempotency key, where it has one. */
+  refund(payment: GatewayPayment, attemptKey: string): Promise<{ refundRef: string }>;
   /** Verifies a gateway message (signature, validation call) and translates it; null = not an event we act on. */
   verify(message: GatewayMessage): Promise<GatewayEvent | null>;
 }

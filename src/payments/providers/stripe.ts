@@ -87,14 +87,14 @@ export class StripeProvider implements PaymentProvider {
     return { providerRef: session.id, redirectUrl: session.url! };
   }
 
-  async refund(payment: GatewayPayment) {
+  async refund(payment: GatewayPayment, attemptKey: string) {
     const refund = await callGateway(
       'Stripe refund',
       this.settings.timeoutMs,
       () =>
         this.stripe.refunds.create(
           { payment_intent: payment.providerRef ?? undefined, metadata: { paymentId: payment.id, orderId: payment.orderId } },
-          { idempotencyKey: `refund-${payment.id}` },
+          { idempotencyKey: attemptKey },
         ),
       (r) => typeof r?.id === 'string' && r.status !== 'failed' && r.status !== 'canceled',
     );
