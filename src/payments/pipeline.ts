@@ -82,34 +82,36 @@ async function settlePaid(tx: Tx, payment: PaymentRow, order: OrderState, event:
     throw new PaymentMismatch(`The gateway reports ${charged.amountMinor} ${charged.currency}; the payment is for ${payment.amountMinor} ${payment.currency}`);
   }
   if (!CAPTURABLE.has(payment.status)) return IGNORED; // already captured, refunding or refunded
-  const { rows } = await tx.query<PaymentRow>(
-    `UPDATE payments p SET status = 'SUCCEEDED', provider_ref = COALESCE($2, provider_ref), failure_reason = NULL, updated_at = now()
-      WHERE id = $1 RETURNING ${PAYMENT_COLUMNS}`,
-    [payment.id, event.captureRef ?? null],
+  // One statement: capture this attempt, close the order's other open attempts (they can no
+  // longer pay it), and see whether another attempt captured money for the order already.
+  const { rows } = await tx.query<PaymentRow & { otherCaptured: boolean }>(
+    `WITH closed AS (
+       UPDATE payments SET status = 'CANCELLED', failure_reason = 'another attempt was paid', updated_at = now()
+        WHERE order_id = $3 AND status = 'PENDING' AND id <> $1)
+     UPDATE payments p SET status = 'SUCCEEDED', provider_ref = COALESCE($2, provider_ref), failure_reason = NULL, updated_at = now()
+      WHERE id = $1
+      RETURNING ${PAYMENT_COLUMNS}, EXISTS (SELECT 1 FROM payments q WHERE q.order_id = $3 AND q.id <> $1 AND q.status = 'SUCCEEDED') AS "otherCaptured"`,
+    [payment.id, event.captureRef ?? null, order.id],
   );
-  const refusal = await placeOnOrder(tx, rows[0], order, event);
+  const { otherCaptured, ...captured } = rows[0];
+  const refusal = otherCaptured || order.wasPaid ? 'the order was already paid by another payment' : await placeOnOrder(tx, order, event, captured.provider);
   if (!refusal) return APPLIED;
   // The buyer paid for an order that cannot take the money: give it back.
   await tx.query(`UPDATE payments SET status = 'REFUND_PENDING', failure_reason = $2, updated_at = now() WHERE id = $1`, [payment.id, refusal]);
-  return { outcome: 'refund_required', payment: { ...rows[0], status: 'REFUND_PENDING' } };
+  return { outcome: 'refund_required', payment: { ...captured, status: 'REFUND_PENDING' } };
 }
 
 /** Gives the captured payment to its order; returns why it cannot, or null when it did. */
-async function placeOnOrder(tx: Tx, payment: PaymentRow, order: OrderState, event: GatewayEvent): Promise<string | null> {
-  const actor = `provider:${providerId(payment.provider)}`;
-  const other = await tx.query(`SELECT 1 FROM payments WHERE order_id = $1 AND id <> $2 AND status = 'SUCCEEDED' LIMIT 1`, [order.id, payment.id]);
-  if (other.rowCount || order.wasPaid) return 'the order was already paid by another payment';
-
+async function placeOnOrder(tx: Tx, order: OrderState, event: GatewayEvent, provider: PaymentRow['provider']): Promise<string | null> {
+  const actor = `provider:${providerId(provider)}`;
   if (order.status === 'AWAITING_PAYMENT') {
     await transition(tx, order.id, event.risky ? 'ON_HOLD' : 'PAID', { actor, reason: event.risky ? 'the gateway flagged the payment as risky' : undefined });
-  } else if ((order.status === 'EXPIRED' || order.status === 'CANCELLED') && !event.risky) {
-    if (!(await reviveOrder(tx, order.id, actor))) return `paid after the order was ${order.status.toLowerCase()}, and its stock is gone`;
-  } else {
-    return `the order is ${order.status}${event.risky ? ' and the gateway flagged the payment as risky' : ''}`;
+    return null;
   }
-  // other open attempts can no longer pay this order
-  await tx.query(`UPDATE payments SET status = 'CANCELLED', failure_reason = 'another attempt paid the order', updated_at = now() WHERE order_id = $1 AND status = 'PENDING'`, [order.id]);
-  return null;
+  if ((order.status === 'EXPIRED' || order.status === 'CANCELLED') && !event.risky) {
+    return (await reviveOrder(tx, order.id, actor)) ? null : `paid after the order was ${order.status.toLowerCase()}, and its stock is gone`;
+  }
+  return `the order is ${order.status}${event.risky ? ' and the gateway flagged the payment as risky' : ''}`;
 }
 
 /** A late payment: the order is paid again if its stock can be taken again (the transition does that). */

@@ -274,6 +274,21 @@ describe('POST /api/payments/stripe/webhook', () => {
     expect((await orderState(shop.db.pool, order)).history).toEqual([['AWAITING_PAYMENT', 'PAID']]);
   });
 
+  test('when a replaced attempt is paid while a newer one is open, then the order is PAID and the newer attempt is closed', async () => {
+    const order = await createPayableOrder(shop.db.pool);
+    const replaced = await startStripePayment(order).expect(201);
+    const newer = await startStripePayment(order).expect(201);
+
+    const res = await deliver(fake.completed(replaced.body.id)).expect(200);
+
+    expect(res.body.outcome).toBe('applied');
+    expect((await paymentsOf(shop.db.pool, order.orderId)).map((p) => [p.id, p.status])).toEqual([
+      [replaced.body.id, 'SUCCEEDED'],
+      [newer.body.id, 'CANCELLED'],
+    ]);
+    expect((await orderState(shop.db.pool, order)).status).toBe('PAID');
+  });
+
   test('when charge.refunded arrives for a paid order (refunded in the Stripe dashboard), then the payment and the order are REFUNDED and the stock is back', async () => {
     const order = await createPayableOrder(shop.db.pool, { quantity: 2, stockLeft: 3 });
     const paymentId = await paidOrder(order);
