@@ -44,7 +44,7 @@ export async function processGatewayEvent(deps: PaymentDeps, event: GatewayEvent
   return { outcome: result.outcome, paymentId: result.payment?.id ?? null };
 }
 
-/** Locks the order first (the lock every change to an order's payments takes), then reads the payment. */
+/** Locks the order first (starts, gateway events and refunds of one order take turns on it), then reads the payment. */
 async function lockOrderOfPayment(tx: Tx, event: GatewayEvent): Promise<{ payment: PaymentRow; order: OrderState } | null> {
   const byId = 'id' in event.payment;
   const ref = 'id' in event.payment ? event.payment.id : event.payment.providerRef;

@@ -1,6 +1,6 @@
 import express, { Router, type Request } from 'express';
 import type { RouteContext } from '../app.js';
-import { NotFound } from '../shared/errors.js';
+import { AppError, NotFound } from '../shared/errors.js';
 import { parse } from '../shared/validation.js';
 import { ProviderNotEnabled } from './errors.js';
 import { mockGatewayPage, mockGatewayPolicy } from './mock-gateway-page.js';
@@ -31,11 +31,17 @@ function depsFor(ctx: RouteContext): PaymentDeps {
 
 /** Verifies a gateway message and runs it through the pipeline; null when it is not one we act on. */
 async function receive(deps: PaymentDeps, provider: PaymentProvider, req: Request) {
-  const event: GatewayEvent | null = await provider.verify({ rawBody: Buffer.isBuffer(req.body) ? req.body : undefined, form: req.body, headers: req.headers });
-  if (!event) return { event, outcome: 'unhandled' as const, paymentId: null };
-  const result = await processGatewayEvent({ ...deps, logger: req.log }, event);
-  req.log.info({ provider: event.provider, eventType: event.type, paymentId: result.paymentId, outcome: result.outcome }, 'gateway event');
-  return { event, ...result };
+  try {
+    const event: GatewayEvent | null = await provider.verify({ rawBody: Buffer.isBuffer(req.body) ? req.body : undefined, form: req.body, headers: req.headers });
+    if (!event) return { event, outcome: 'unhandled' as const, paymentId: null };
+    const result = await processGatewayEvent({ ...deps, logger: req.log }, event);
+    req.log.info({ provider: event.provider, eventType: event.type, paymentId: result.paymentId, outcome: result.outcome }, 'gateway event');
+    return { event, ...result };
+  } catch (err) {
+    // A refused message is either an attack or a gateway/configuration fault: worth a line.
+    if (err instanceof AppError) req.log.warn({ provider: provider.id, code: err.code, detail: err.detail }, 'gateway message refused');
+    throw err;
+  }
 }
 
 /** Signed webhooks: mounted before the JSON parser, they read the raw body. */

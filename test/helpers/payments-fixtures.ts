@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../../src/shared/db.js';
 import { transition, type OrderStatus } from '../../src/orders/state-machine.js';
-import { tokenFor, uniqueId } from './test-app.js';
+import { startTestApp, tokenFor, uniqueId, type TestApp } from './test-app.js';
 
 export type PayableOrder = {
   orderId: string;
@@ -78,4 +78,14 @@ export async function inboxOf(pool: pg.Pool, paymentId: string) {
 export async function countInbox(pool: pg.Pool) {
   const { rows } = await pool.query(`SELECT count(*) AS n FROM payment_events`);
   return rows[0].n as number;
+}
+
+/** Another app instance for one test: other settings, or a second instance on the same database. */
+export async function withApp<T>(options: Parameters<typeof startTestApp>[0], work: (app: TestApp) => Promise<T>): Promise<T> {
+  const app = await startTestApp(options);
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
 }

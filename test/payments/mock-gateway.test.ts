@@ -1,5 +1,5 @@
 import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { countInbox, createPayableOrder, inboxOf, orderState, paymentsOf, type PayableOrder } from '../helpers/payments-fixtures.js';
+import { countInbox, createPayableOrder, inboxOf, orderState, paymentsOf, type PayableOrder, withApp } from '../helpers/payments-fixtures.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let shop: TestApp;
@@ -144,13 +144,10 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     const paymentId = await startMockPayment(order);
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
     const pay = formsOf(page.text).find((f) => f.button === 'Pay')!;
-    const off = await startTestApp({ databaseUrl: database.url, env: { MOCK_PAYMENTS: 'off' } });
-    try {
+    await withApp({ databaseUrl: database.url, env: { MOCK_PAYMENTS: 'off' } }, async (off) => {
       expect((await off.request.get(`/mock-gateway/${paymentId}`).expect(422)).body.code).toBe('PROVIDER_NOT_ENABLED');
       expect((await off.request.post(pay.action).type('form').send(pay.fields).expect(422)).body.code).toBe('PROVIDER_NOT_ENABLED');
-    } finally {
-      await off.close();
-    }
+    });
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('PENDING');
   });
 });

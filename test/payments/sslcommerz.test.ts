@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { signIpn, startFakeSslcommerz, type FakeSslcommerz } from '../helpers/fake-sslcommerz.js';
-import { countInbox, createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, setStock, type PayableOrder } from '../helpers/payments-fixtures.js';
+import { countInbox, createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, setStock, type PayableOrder, withApp } from '../helpers/payments-fixtures.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let fake: FakeSslcommerz;
@@ -63,8 +63,7 @@ describe('POST /api/orders/{id}/payments with SSLCommerz', () => {
   });
 
   test('when SSLCommerz is slow beyond the timeout, then 502 GATEWAY_ERROR and the order can be paid again', async () => {
-    const impatient = await startTestApp({ databaseUrl: database.url, env: { ...fake.env, PAYMENT_GATEWAY_TIMEOUT_MS: '300' } });
-    try {
+    await withApp({ databaseUrl: database.url, env: { ...fake.env, PAYMENT_GATEWAY_TIMEOUT_MS: '300' } }, async (impatient) => {
       const order = await bdtOrder();
       fake.setTrouble('slow');
 
@@ -74,9 +73,7 @@ describe('POST /api/orders/{id}/payments with SSLCommerz', () => {
       expect((await paymentsOf(shop.db.pool, order.orderId)).map((p) => p.status)).toEqual(['FAILED']);
       fake.setTrouble(undefined);
       await startSslcommerzPayment(order, impatient).expect(201);
-    } finally {
-      await impatient.close();
-    }
+    });
   });
 });
 
@@ -107,8 +104,7 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
   });
 
   test('when the same IPN is delivered 5 times at once to two app instances, then one state change and one inbox row', async () => {
-    const other = await startTestApp({ databaseUrl: database.url, env: { ...fake.env } });
-    try {
+    await withApp({ databaseUrl: database.url, env: { ...fake.env } }, async (other) => {
       const order = await bdtOrder();
       const paymentId = (await startSslcommerzPayment(order).expect(201)).body.id;
       const ipn = fake.paid(paymentId);
@@ -119,9 +115,7 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
       expect(answers.map((r) => r.body.outcome).sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
       expect((await orderState(shop.db.pool, order)).history).toEqual([['AWAITING_PAYMENT', 'PAID']]);
       expect(await inboxOf(shop.db.pool, paymentId)).toHaveLength(1);
-    } finally {
-      await other.close();
-    }
+    });
   });
 
   test('when a FAILED IPN arrives, then the attempt is FAILED and the order can be paid with a new attempt', async () => {

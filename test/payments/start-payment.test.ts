@@ -1,5 +1,5 @@
 import { createTestDatabase, startTestApp, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
-import { createPayableOrder, moveOrder, orderState, paymentsOf } from '../helpers/payments-fixtures.js';
+import { createPayableOrder, moveOrder, orderState, paymentsOf, withApp } from '../helpers/payments-fixtures.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let shop: TestApp;
@@ -23,16 +23,13 @@ describe('GET /api/payments/providers', () => {
   });
 
   test('when Stripe and SSLCommerz keys are set and mock payments are off, then those two are offered', async () => {
-    const configured = await startTestApp({
+    await withApp({
       databaseUrl: database.url,
       env: { MOCK_PAYMENTS: 'off', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x', SSLCOMMERZ_STORE_ID: 'store', SSLCOMMERZ_STORE_PASSWORD: 'pw' },
-    });
-    try {
+    }, async (configured) => {
       const res = await configured.request.get('/api/payments/providers').expect(200);
       expect(res.body.providers.map((p: { id: string }) => p.id)).toEqual(['stripe', 'sslcommerz']);
-    } finally {
-      await configured.close();
-    }
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { signedDelivery, startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js';
-import { countInbox, createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, setStock, type PayableOrder } from '../helpers/payments-fixtures.js';
+import { countInbox, createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, setStock, type PayableOrder, withApp } from '../helpers/payments-fixtures.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let fake: FakeStripe;
@@ -81,8 +81,7 @@ describe('POST /api/orders/{id}/payments with Stripe', () => {
   });
 
   test('when Stripe is slow beyond the timeout, then 502 GATEWAY_ERROR and the order can be paid again', async () => {
-    const impatient = await startTestApp({ databaseUrl: database.url, env: { ...fake.env, PAYMENT_GATEWAY_TIMEOUT_MS: '300' } });
-    try {
+    await withApp({ databaseUrl: database.url, env: { ...fake.env, PAYMENT_GATEWAY_TIMEOUT_MS: '300' } }, async (impatient) => {
       const order = await createPayableOrder(shop.db.pool);
       fake.setTrouble('slow');
 
@@ -92,9 +91,7 @@ describe('POST /api/orders/{id}/payments with Stripe', () => {
       expect((await paymentsOf(shop.db.pool, order.orderId)).map((p) => p.status)).toEqual(['FAILED']);
       fake.setTrouble(undefined);
       await startStripePayment(order, impatient).expect(201);
-    } finally {
-      await impatient.close();
-    }
+    });
   });
 
   test('when Stripe is down (connection refused), then 502 GATEWAY_ERROR and no attempt stays open', async () => {
@@ -104,8 +101,7 @@ describe('POST /api/orders/{id}/payments with Stripe', () => {
         server.close(() => resolve(port));
       });
     });
-    const cutOff = await startTestApp({ databaseUrl: database.url, env: { ...fake.env, STRIPE_API_BASE_URL: `http://127.0.0.1:${closedPort}` } });
-    try {
+    await withApp({ databaseUrl: database.url, env: { ...fake.env, STRIPE_API_BASE_URL: `http://127.0.0.1:${closedPort}` } }, async (cutOff) => {
       const order = await createPayableOrder(shop.db.pool);
 
       const res = await startStripePayment(order, cutOff).expect(502);
@@ -113,9 +109,7 @@ describe('POST /api/orders/{id}/payments with Stripe', () => {
       expect(res.body.code).toBe('GATEWAY_ERROR');
       expect((await paymentsOf(shop.db.pool, order.orderId)).map((p) => p.status)).toEqual(['FAILED']);
       expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
-    } finally {
-      await cutOff.close();
-    }
+    });
   });
 });
 
@@ -137,8 +131,7 @@ describe('POST /api/payments/stripe/webhook', () => {
   });
 
   test('when the same event is delivered 5 times at once to two app instances, then one state change and one inbox row', async () => {
-    const other = await startTestApp({ databaseUrl: database.url, env: fake.env });
-    try {
+    await withApp({ databaseUrl: database.url, env: fake.env }, async (other) => {
       const order = await createPayableOrder(shop.db.pool);
       const started = await startStripePayment(order).expect(201);
       const event = fake.completed(started.body.id);
@@ -149,9 +142,7 @@ describe('POST /api/payments/stripe/webhook', () => {
       expect(answers.map((r) => r.body.outcome).sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
       expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [['AWAITING_PAYMENT', 'PAID']] });
       expect(await inboxOf(shop.db.pool, started.body.id)).toHaveLength(1);
-    } finally {
-      await other.close();
-    }
+    });
   });
 
   test('when a delayed method completes unpaid and later succeeds, then the order is PAID only on async_payment_succeeded', async () => {
@@ -374,12 +365,9 @@ describe('POST /api/payments/stripe/webhook', () => {
   });
 
   test('when Stripe is not configured, then the webhook answers 422 PROVIDER_NOT_ENABLED', async () => {
-    const unconfigured = await startTestApp({ databaseUrl: database.url });
-    try {
+    await withApp({ databaseUrl: database.url }, async (unconfigured) => {
       const res = await deliver({ id: 'evt_1', type: 'checkout.session.completed', data: { object: {} } }, {}, unconfigured).expect(422);
       expect(res.body.code).toBe('PROVIDER_NOT_ENABLED');
-    } finally {
-      await unconfigured.close();
-    }
+    });
   });
 });

@@ -70,7 +70,8 @@ export class StripeProvider implements PaymentProvider {
                 price_data: {
                   currency: payment.currency.toLowerCase(),
                   unit_amount: payment.amountMinor,
-                  product_data: { name: `Order #${order.number}`, description: order.description },
+                  // Stripe refuses an empty description
+                  product_data: { name: `Order #${order.number}`, ...(order.description && { description: order.description.slice(0, 500) }) },
                 },
               },
             ],
