@@ -14,7 +14,7 @@ import { guards, verifySession, type Guards } from './auth/middleware.js';
 import { healthRoutes } from './health/routes.js';
 import { meRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
-import { paymentRoutes, paymentWebhookRoutes } from './payments/routes.js';
+import { paymentGatewayRoutes, paymentRoutes } from './payments/routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -26,8 +26,12 @@ export type AppDeps = {
 /** Everything a route module may need, built once per app. */
 export type RouteContext = AppDeps & { guards: Guards };
 
-/** Routes that must see the raw body (signed webhooks) are mounted before the JSON parser and the session check. */
-const rawBodyRoutes: ((ctx: RouteContext) => Router)[] = [paymentWebhookRoutes];
+/**
+ * Routes for callers without a session (signed webhooks, gateway callbacks, pages a gateway
+ * sends the browser to) are mounted before the session check and the body parsers: they
+ * parse their own bodies (a signed webhook needs the raw one).
+ */
+const rawBodyRoutes: ((ctx: RouteContext) => Router)[] = [paymentGatewayRoutes];
 const apiRoutes: ((ctx: RouteContext) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   catalogRoutes,
@@ -69,7 +73,6 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Shop API' }));
 
-  // Signed webhooks carry no session: they skip the session check (a measurable cost per event).
   for (const routes of rawBodyRoutes) app.use(routes(ctx));
   app.use(verifySession(deps.clerk));
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));

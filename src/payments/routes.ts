@@ -44,20 +44,72 @@ async function receive(deps: PaymentDeps, provider: PaymentProvider, req: Reques
   }
 }
 
-/** Signed webhooks: mounted before the JSON parser, they read the raw body. */
-export function paymentWebhookRoutes(ctx: RouteContext): Router {
+/**
+ * What gateways and the buyer's browser call without a session: signed webhooks, IPN,
+ * callbacks, browser returns and the mock gateway's page. Mounted before the session check
+ * (which would answer a page load with Clerk's handshake redirect) and before the shared body
+ * parsers: each route parses its own body, the Stripe webhook keeps it raw for the signature.
+ */
+export function paymentGatewayRoutes(ctx: RouteContext): Router {
   const deps = depsFor(ctx);
+  const { config, db } = ctx;
+  const form = express.urlencoded({ extended: false, limit: config.BODY_LIMIT });
   const router = Router();
-  router.post('/api/payments/stripe/webhook', express.raw({ type: 'application/json', limit: ctx.config.BODY_LIMIT }), async (req, res) => {
+
+  router.post('/api/payments/stripe/webhook', express.raw({ type: 'application/json', limit: config.BODY_LIMIT }), async (req, res) => {
     const { outcome } = await receive(deps, deps.providers.get('stripe'), req);
     res.json({ received: true, outcome });
   });
+
+  router.post('/api/payments/sslcommerz/ipn', form, async (req, res) => {
+    const { outcome } = await receive(deps, deps.providers.get('sslcommerz'), req);
+    res.json({ received: true, outcome });
+  });
+
+  // The buyer's browser, sent back by SSLCommerz. It never marks anything paid by itself: a
+  // success return goes through the same verification and validation as the IPN (whichever
+  // comes first records the payment), and the storefront polls the payment's status.
+  router.post('/api/payments/sslcommerz/return/:outcome', form, async (req, res) => {
+    const { outcome } = parse(sslcommerzReturnParams, req.params);
+    const gateway = deps.providers.get('sslcommerz');
+    if (outcome === 'success') {
+      await receive(deps, gateway, req).catch((err) => {
+        if (!(err instanceof AppError)) req.log.error({ err }, 'SSLCommerz success return failed'); // refusals are logged by receive
+      });
+    }
+    const tranId = typeof req.body?.tran_id === 'string' && UUID.test(req.body.tran_id) ? req.body.tran_id : undefined;
+    res.redirect(303, storefrontUrl(config, outcome, tranId));
+  });
+
+  router.get('/mock-gateway/:paymentId', async (req, res) => {
+    const mock = deps.providers.mock;
+    if (!mock) throw new ProviderNotEnabled('mock');
+    const paymentId = req.params.paymentId;
+    const { rows } = UUID.test(paymentId)
+      ? await db.pool.query<PaymentRow & { orderNumber: number }>(
+          `SELECT ${PAYMENT_COLUMNS}, o.number AS "orderNumber" FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.id = $1 AND p.provider = 'MOCK'`,
+          [paymentId],
+        )
+      : { rows: [] };
+    if (!rows.length) throw new NotFound('Payment');
+    res.setHeader('Content-Security-Policy', mockGatewayPolicy(config));
+    res.type('html').send(mockGatewayPage(mock, rows[0]));
+  });
+
+  router.post('/api/payments/mock/callback', form, async (req, res) => {
+    const mock = deps.providers.mock;
+    if (!mock) throw new ProviderNotEnabled('mock');
+    const { event } = await receive(deps, mock, req);
+    const landing: Record<string, StorefrontOutcome> = { paid: 'success', failed: 'fail', cancelled: 'cancel' };
+    res.redirect(303, storefrontUrl(config, landing[event!.kind], 'id' in event!.payment ? event!.payment.id : undefined));
+  });
+
   return router;
 }
 
 export function paymentRoutes(ctx: RouteContext): Router {
   const deps = depsFor(ctx);
-  const { config, db, guards } = ctx;
+  const { db, guards } = ctx;
   const router = Router();
 
   router.get('/api/payments/providers', (_req, res) => {
@@ -79,47 +131,6 @@ export function paymentRoutes(ctx: RouteContext): Router {
     );
     if (!rows.length) throw new NotFound('Payment');
     res.json(paymentView(rows[0]));
-  });
-
-  router.get('/mock-gateway/:paymentId', async (req, res) => {
-    const mock = deps.providers.mock;
-    if (!mock) throw new ProviderNotEnabled('mock');
-    const paymentId = req.params.paymentId;
-    const { rows } = UUID.test(paymentId)
-      ? await db.pool.query<PaymentRow & { orderNumber: number }>(
-          `SELECT ${PAYMENT_COLUMNS}, o.number AS "orderNumber" FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.id = $1 AND p.provider = 'MOCK'`,
-          [paymentId],
-        )
-      : { rows: [] };
-    if (!rows.length) throw new NotFound('Payment');
-    res.setHeader('Content-Security-Policy', mockGatewayPolicy(config));
-    res.type('html').send(mockGatewayPage(mock, rows[0]));
-  });
-
-  router.post('/api/payments/mock/callback', async (req, res) => {
-    const mock = deps.providers.mock;
-    if (!mock) throw new ProviderNotEnabled('mock');
-    const { event } = await receive(deps, mock, req);
-    const landing: Record<string, StorefrontOutcome> = { paid: 'success', failed: 'fail', cancelled: 'cancel' };
-    res.redirect(303, storefrontUrl(config, landing[event!.kind], 'id' in event!.payment ? event!.payment.id : undefined));
-  });
-
-  router.post('/api/payments/sslcommerz/ipn', async (req, res) => {
-    const { outcome } = await receive(deps, deps.providers.get('sslcommerz'), req);
-    res.json({ received: true, outcome });
-  });
-
-  // The buyer's browser, sent back by SSLCommerz. It never marks anything paid by itself: a
-  // success return goes through the same verification and validation as the IPN (whichever
-  // comes first records the payment), and the storefront polls the payment's status.
-  router.post('/api/payments/sslcommerz/return/:outcome', async (req, res) => {
-    const { outcome } = parse(sslcommerzReturnParams, req.params);
-    const gateway = deps.providers.get('sslcommerz');
-    if (outcome === 'success') {
-      await receive(deps, gateway, req).catch((err) => req.log.warn({ err: { code: err?.code, message: err?.message } }, 'SSLCommerz success return not verified'));
-    }
-    const tranId = typeof req.body?.tran_id === 'string' && UUID.test(req.body.tran_id) ? req.body.tran_id : undefined;
-    res.redirect(303, storefrontUrl(config, outcome, tranId));
   });
 
   router.post('/api/admin/orders/:id/refund', ...guards.requireStaff, async (req, res) => {

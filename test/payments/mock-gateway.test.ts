@@ -31,18 +31,21 @@ async function startMockPayment(order: PayableOrder): Promise<string> {
   return res.body.id;
 }
 
+/** The page as a browser loads it: a document request, no session cookie. */
+const openPage = (paymentId: string) => shop.request.get(`/mock-gateway/${paymentId}`).set('Accept', 'text/html').set('Sec-Fetch-Dest', 'document');
+
 async function pressButton(paymentId: string, button: 'Pay' | 'Fail' | 'Cancel') {
-  const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
+  const page = await openPage(paymentId).expect(200);
   const form = formsOf(page.text).find((f) => f.button === button)!;
   return shop.request.post(form.action).type('form').send(form.fields);
 }
 
 describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', () => {
-  test('when the buyer opens the page and clicks Pay, then the browser goes to the storefront and the order is PAID', async () => {
+  test('when the buyer opens the page in a browser and clicks Pay, then the browser goes to the storefront and the order is PAID', async () => {
     const order = await createPayableOrder(shop.db.pool);
     const paymentId = await startMockPayment(order);
 
-    const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
+    const page = await openPage(paymentId).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.headers['content-security-policy']).toContain("form-action 'self' https://store.test");
     expect(formsOf(page.text).map((f) => f.button)).toEqual(['Pay', 'Fail', 'Cancel']);
