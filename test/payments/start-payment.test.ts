@@ -1,5 +1,7 @@
 import { createTestDatabase, startTestApp, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
 import { createPayableOrder, moveOrder, orderState, paymentsOf, withApp } from '../helpers/payments-fixtures.js';
+import { loadConfig } from '../../src/config.js';
+import { configuredProviders } from '../../src/payments/providers/registry.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let shop: TestApp;
@@ -30,6 +32,14 @@ describe('GET /api/payments/providers', () => {
       const res = await configured.request.get('/api/payments/providers').expect(200);
       expect(res.body.providers.map((p: { id: string }) => p.id)).toEqual(['stripe', 'sslcommerz']);
     });
+  });
+
+  test('when running in production, then mock payments are off unless turned on, and on they need their own secret', () => {
+    const production = (env: Record<string, string>) => configuredProviders(loadConfig({ NODE_ENV: 'production', ...env }));
+
+    expect(production({}).enabled).toEqual([]);
+    expect(() => production({ MOCK_PAYMENTS: 'on' })).toThrow(/MOCK_PAYMENTS_SECRET/);
+    expect(production({ MOCK_PAYMENTS: 'on', MOCK_PAYMENTS_SECRET: 'a-real-secret' }).enabled.map((p) => p.id)).toEqual(['mock']);
   });
 });
 
