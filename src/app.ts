@@ -18,6 +18,7 @@ import { catalogRoutes } from './catalog/routes.js';
 import { cartRoutes } from './cart/routes.js';
 import { orderRoutes } from './orders/routes.js';
 import { staffOrderRoutes } from './orders/staff-routes.js';
+import { paymentGatewayRoutes, paymentRoutes } from './payments/routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -30,17 +31,19 @@ export type AppDeps = {
 export type RouteContext = AppDeps & { guards: Guards };
 
 /**
- * Public reads that never look at a session are mounted before Clerk's middleware: verifying
- * (or ruling out) a session costs more than serving a catalog page does.
+ * Routes for callers without a session, mounted before Clerk's middleware and the body parsers:
+ * public catalog reads (verifying or ruling out a session costs more than serving a catalog
+ * page does), and gateway webhooks, callbacks and pages a gateway sends the browser to (a
+ * browser page load without a Clerk cookie would get Clerk's handshake redirect). They parse
+ * their own bodies: a signed webhook needs the raw one.
  */
-const publicRoutes: ((ctx: RouteContext) => Router)[] = [catalogRoutes];
-/** Routes that must see the raw body (signed webhooks) are mounted before the JSON parser. */
-const rawBodyRoutes: ((ctx: RouteContext) => Router)[] = [];
+const sessionlessRoutes: ((ctx: RouteContext) => Router)[] = [catalogRoutes, paymentGatewayRoutes];
 const apiRoutes: ((ctx: RouteContext) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   cartRoutes,
   orderRoutes,
   staffOrderRoutes,
+  paymentRoutes,
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -80,9 +83,8 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Shop API' }));
 
-  for (const routes of publicRoutes) app.use(routes(ctx));
+  for (const routes of sessionlessRoutes) app.use(routes(ctx));
   app.use(verifySession(deps.clerk));
-  for (const routes of rawBodyRoutes) app.use(routes(ctx));
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: config.BODY_LIMIT }));
   app.use(

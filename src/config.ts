@@ -38,6 +38,7 @@ const schema = z.object({
   SSLCOMMERZ_STORE_PASSWORD: optionalText,
   SSLCOMMERZ_IS_LIVE: flag.default(false),
   SSLCOMMERZ_API_BASE_URL: z.url().optional(),
+  PAYMENT_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(15_000),
   STOREFRONT_SUCCESS_URL: z.url().default('http://localhost:3000/docs#payment-success'),
   STOREFRONT_CANCEL_URL: z.url().default('http://localhost:3000/docs#payment-cancelled'),
   STOREFRONT_FAIL_URL: z.url().default('http://localhost:3000/docs#payment-failed'),

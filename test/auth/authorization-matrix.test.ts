@@ -17,7 +17,6 @@ const PUBLIC = new Set([
   'POST /api/payments/mock/callback',
   'POST /api/payments/stripe/webhook',
   'POST /api/payments/sslcommerz/ipn',
-  'GET /api/payments/sslcommerz/return/{outcome}',
   'POST /api/payments/sslcommerz/return/{outcome}',
 ]);
 

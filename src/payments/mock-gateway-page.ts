@@ -1,0 +1,42 @@
+import type { Config } from '../config.js';
+import { toDecimal } from './money.js';
+import type { PaymentRow } from './payment-row.js';
+import { MOCK_OUTCOMES, type MockProvider } from './providers/mock.js';
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const BUTTONS = { paid: 'Pay', failed: 'Fail', cancelled: 'Cancel' } as const;
+
+/** The mock gateway's page: one small signed form per outcome, no script. */
+export function mockGatewayPage(mock: MockProvider, payment: PaymentRow & { orderNumber: number }): string {
+  const forms = MOCK_OUTCOMES.map(
+    (outcome) => `<form method="post" action="/api/payments/mock/callback">
+  <input type="hidden" name="paymentId" value="${escapeHtml(payment.id)}">
+  <input type="hidden" name="outcome" value="${outcome}">
+  <input type="hidden" name="signature" value="${mock.sign(payment.id, outcome)}">
+  <button type="submit">${BUTTONS[outcome]}</button>
+</form>`,
+  ).join('\n');
+  const amount = `${toDecimal(payment.amountMinor, payment.currency)} ${payment.currency}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Mock payment gateway</title>
+<style>body{font-family:system-ui,sans-serif;max-width:30rem;margin:3rem auto;padding:0 1rem}form{display:inline}button{font-size:1rem;margin:.25rem;padding:.5rem 1.25rem}</style>
+</head>
+<body>
+<h1>Mock payment gateway</h1>
+<p>Order #${payment.orderNumber}: <strong>${escapeHtml(amount)}</strong></p>
+<p>No real money moves here: this page stands in for a payment gateway during development.</p>
+${payment.status === 'PENDING' ? forms : `<p>This payment is ${escapeHtml(payment.status)}.</p>`}
+</body>
+</html>
+`;
+}
+
+/** The page posts to us and we redirect to the storefront: both must be allowed form targets. */
+export function mockGatewayPolicy(config: Config): string {
+  const storefronts = [config.STOREFRONT_SUCCESS_URL, config.STOREFRONT_FAIL_URL, config.STOREFRONT_CANCEL_URL].map((u) => new URL(u).origin);
+  return `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${[...new Set(storefronts)].join(' ')}; frame-ancestors 'none'; base-uri 'none'`;
+}

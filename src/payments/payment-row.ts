@@ -1,0 +1,23 @@
+import type { ProviderCode } from './providers/provider.js';
+
+export type PaymentStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'EXPIRED' | 'REFUND_PENDING' | 'REFUNDED';
+
+export type PaymentRow = {
+  id: string;
+  orderId: string;
+  provider: ProviderCode;
+  status: PaymentStatus;
+  amountMinor: number;
+  currency: string;
+  providerRef: string | null;
+  redirectUrl: string | null;
+  refundRef: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** The columns of a PaymentRow, for `SELECT ${PAYMENT_COLUMNS} FROM payments p` and RETURNING. */
+export const PAYMENT_COLUMNS = `p.id, p.order_id AS "orderId", p.provider, p.status, p.amount_minor AS "amountMinor", p.currency,
+  p.provider_ref AS "providerRef", p.redirect_url AS "redirectUrl", p.refund_ref AS "refundRef", p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

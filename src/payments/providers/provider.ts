@@ -1,0 +1,85 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { BadGateway } from '../../shared/errors.js';
+
+export type ProviderId = 'mock' | 'stripe' | 'sslcommerz';
+/** The database's PaymentProvider enum. */
+export type ProviderCode = 'MOCK' | 'STRIPE' | 'SSLCOMMERZ';
+export const providerCode = (id: ProviderId) => id.toUpperCase() as ProviderCode;
+export const providerId = (code: ProviderCode) => code.toLowerCase() as ProviderId;
+
+/** What a gateway needs to know about our payment attempt. */
+export type GatewayPayment = {
+  id: string;
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+  /** the gateway's reference: its checkout session while pending, the captured payment once paid */
+  providerRef: string | null;
+};
+
+export type GatewayOrder = {
+  id: string;
+  number: number;
+  expiresAt: Date | null;
+  itemCount: number;
+  description: string;
+  customer: { name: string | null; email: string | null };
+};
+
+export type GatewaySession = { providerRef: string; redirectUrl: string };
+
+/** A message the gateway sent us (webhook, IPN, signed callback), before it is verified. */
+export type GatewayMessage = { rawBody?: Buffer; form?: Record<string, unknown>; headers: IncomingHttpHeaders };
+
+export type GatewayEventKind = 'paid' | 'failed' | 'cancelled' | 'expired' | 'refunded';
+
+/** A verified gateway message, in the pipeline's terms. */
+export type GatewayEvent = {
+  provider: ProviderCode;
+  /** unique per provider: a redelivery carries the same id */
+  eventId: string;
+  /** the provider's own name for it, kept for the record */
+  type: string;
+  payload: unknown;
+  kind: GatewayEventKind;
+  /** which of our payments: our id when the gateway echoes it, else the gateway's reference */
+  payment: { id: string } | { providerRef: string };
+  /** what the gateway says was charged; checked against our record */
+  charged?: { amountMinor: number; currency: string };
+  /** the gateway's reference for the captured money, needed later for refunds */
+  captureRef?: string;
+  /** the gateway flagged the payment as risky: hold the order for staff */
+  risky?: boolean;
+};
+
+export interface PaymentProvider {
+  readonly id: ProviderId;
+  readonly label: string;
+  createSession(payment: GatewayPayment, order: GatewayOrder): Promise<GatewaySession>;
+  /** `attemptKey` is unique per refund attempt: the gateway's idempotency key, where it has one. */
+  refund(payment: GatewayPayment, attemptKey: string): Promise<{ refundRef: string }>;
+  /** Verifies a gateway message (signature, validation call) and translates it; null = not an event we act on. */
+  verify(message: GatewayMessage): Promise<GatewayEvent | null>;
+}
+
+/**
+ * Runs one call to a gateway with a deadline. Whatever goes wrong (refused connection,
+ * timeout, 5xx, an answer of the wrong shape) becomes a 502 GATEWAY_ERROR naming the call,
+ * never the URL (SSLCommerz puts the store password in it).
+ */
+export async function callGateway<T>(what: string, timeoutMs: number, call: () => Promise<T>, isWellFormed: (answer: T) => boolean): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BadGateway(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const answer = await Promise.race([call(), deadline]);
+    if (!isWellFormed(answer)) throw new BadGateway(`${what}: unexpected answer from the gateway`);
+    return answer;
+  } catch (err) {
+    if (err instanceof BadGateway) throw err;
+    throw new BadGateway(`${what}: the gateway call failed`);
+  } finally {
+    clearTimeout(timer);
+  }
+}

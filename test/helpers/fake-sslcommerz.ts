@@ -1,0 +1,115 @@
+// A fake SSLCommerz on loopback, spoken to by the real `sslcommerz-lts` SDK
+// (SSLCOMMERZ_API_BASE_URL): session init (multipart), the validation API, the refund API,
+// and the signed IPN / browser-return forms SSLCommerz would post to the shop.
+import { createHash, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+
+export const STORE_ID = 'shoptest01';
+export const STORE_PASSWORD = 'shoptest01@ssl';
+
+type Transaction = { tranId: string; amount: string; currency: string; sessionkey: string; ipnUrl: string; valueA: string };
+export type SslcommerzTrouble = 'http500' | 'malformed' | 'slow' | 'failed';
+
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+const id = (prefix: string) => `${prefix}${randomBytes(8).toString('hex')}`;
+
+/** verify_sign as SSLCommerz makes it: md5 over the listed fields plus md5(store password), sorted by key. */
+export function signIpn(fields: Record<string, string>, password = STORE_PASSWORD): Record<string, string> {
+  const keys = Object.keys(fields);
+  const signed: Record<string, string> = { ...fields, store_passwd: md5(password) };
+  const text = Object.keys(signed).sort().map((k) => `${k}=${signed[k]}`).join('&');
+  return { ...fields, verify_sign: md5(text), verify_key: keys.join(',') };
+}
+
+export async function startFakeSslcommerz() {
+  const transactions = new Map<string, Transaction>();
+  const validations = new Map<string, Record<string, string>>(); // val_id -> the validation API's answer
+  const refunds: { bankTranId: string; refeId: string; amount: string }[] = [];
+  const requests: string[] = [];
+  let trouble: SslcommerzTrouble | undefined;
+
+  const app = express();
+  app.use((req, res, next) => {
+    requests.push(`${req.method} ${req.path}`);
+    if (trouble === 'slow') return;
+    if (trouble === 'http500') return void res.status(500).type('html').send('<h1>500 Internal Server Error</h1>');
+    if (trouble === 'malformed') return void res.json({ status: 'SUCCESS' });
+    const q = req.query as Record<string, string>;
+    if (req.path.startsWith('/validator/') && (q.store_id !== STORE_ID || q.store_passwd !== STORE_PASSWORD)) return void res.json({ status: 'INVALID_REQUEST', APIConnect: 'INVALID_REQUEST' });
+    next();
+  });
+
+  app.post('/gwprocess/v4/api.php', express.raw({ type: 'multipart/form-data' }), async (req, res) => {
+    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': req.headers['content-type']! }, body: req.body }).formData();
+    const field = (name: string) => String(form.get(name) ?? '');
+    if (field('store_id') !== STORE_ID || field('store_passwd') !== STORE_PASSWORD) return void res.json({ status: 'FAILED', failedreason: 'Store Credential Error Or Store is De-active' });
+    if (trouble === 'failed') return void res.json({ status: 'FAILED', failedreason: "Invalid Information! 'cus_email' is missing." });
+    const required = ['tran_id', 'total_amount', 'currency', 'success_url', 'fail_url', 'cancel_url', 'cus_name', 'cus_email', 'cus_add1', 'cus_city', 'cus_country', 'cus_phone', 'shipping_method', 'product_name', 'product_category', 'product_profile'];
+    const missing = required.find((name) => !field(name));
+    if (missing) return void res.json({ status: 'FAILED', failedreason: `Invalid Information! '${missing}' is missing.` });
+    const tx: Transaction = { tranId: field('tran_id'), amount: field('total_amount'), currency: field('currency'), sessionkey: id('SK'), ipnUrl: field('ipn_url'), valueA: field('value_a') };
+    transactions.set(tx.tranId, tx);
+    res.json({ status: 'SUCCESS', failedreason: '', sessionkey: tx.sessionkey, GatewayPageURL: `https://sandbox.sslcommerz.test/EasyCheckOut/${tx.sessionkey}`, storeBanner: '', storeLogo: '', desc: [] });
+  });
+
+  app.post('/validator/api/validationserverAPI.php', (req, res) => {
+    res.json(validations.get(String(req.query.val_id)) ?? { status: 'INVALID_TRANSACTION', APIConnect: 'DONE' });
+  });
+
+  app.post('/validator/api/merchantTransIDvalidationAPI.php', (req, res) => {
+    const q = req.query as Record<string, string>;
+    if (!q.refund_amount) return void res.json({ APIConnect: 'DONE', no_of_trans_found: 0, element: [] });
+    refunds.push({ bankTranId: q.bank_tran_id, refeId: q.refe_id, amount: q.refund_amount });
+    res.json({ APIConnect: 'DONE', bank_tran_id: q.bank_tran_id, trans_id: q.refe_id, refund_ref_id: id('RF'), status: 'success', errorReason: '' });
+  });
+
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  function transaction(tranId: string) {
+    const tx = transactions.get(tranId);
+    if (!tx) throw new Error(`fake SSLCommerz: no session for tran_id ${tranId}`);
+    return tx;
+  }
+
+  return {
+    url,
+    env: { SSLCOMMERZ_STORE_ID: STORE_ID, SSLCOMMERZ_STORE_PASSWORD: STORE_PASSWORD, SSLCOMMERZ_API_BASE_URL: url },
+    transactions,
+    validations,
+    refunds,
+    requests,
+    setTrouble(next: SslcommerzTrouble | undefined) {
+      trouble = next;
+    },
+    /**
+     * The buyer pays: the validation API will confirm it (with `validation` changes, to play a
+     * gateway that reports something else), and the signed IPN SSLCommerz posts is returned.
+     */
+    paid(tranId: string, { riskLevel = '0', validation = {} as Record<string, string> } = {}) {
+      const tx = transaction(tranId);
+      const valId = id('VAL');
+      const bankTranId = id('BT');
+      const common = { tran_id: tx.tranId, val_id: valId, amount: tx.amount, currency: 'BDT', bank_tran_id: bankTranId, currency_type: tx.currency, currency_amount: tx.amount, value_a: tx.valueA };
+      validations.set(valId, {
+        status: 'VALID', APIConnect: 'DONE', ...common, store_amount: tx.amount, card_type: 'VISA-Dutch Bangla', card_no: '432149XXXXXX0667',
+        tran_date: '2026-11-26 10:00:00', risk_level: riskLevel, risk_title: riskLevel === '1' ? 'Risky' : 'Safe', ...validation,
+      });
+      return signIpn({ ...common, status: 'VALID', tran_date: '2026-11-26 10:00:00', card_type: 'VISA-Dutch Bangla', card_no: '432149XXXXXX0667', risk_level: riskLevel });
+    },
+    /** An IPN for an attempt that did not pay: FAILED, CANCELLED, UNATTEMPTED or EXPIRED. */
+    unpaid(tranId: string, status: string) {
+      const tx = transaction(tranId);
+      return signIpn({ tran_id: tx.tranId, status, amount: tx.amount, currency: tx.currency, error: `Transaction ${status.toLowerCase()}` });
+    },
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type FakeSslcommerz = Awaited<ReturnType<typeof startFakeSslcommerz>>;

@@ -1,0 +1,156 @@
+import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { countInbox, createPayableOrder, inboxOf, orderState, paymentsOf, type PayableOrder, withApp } from '../helpers/payments-fixtures.js';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let shop: TestApp;
+
+const STOREFRONT = { STOREFRONT_SUCCESS_URL: 'https://store.test/paid', STOREFRONT_FAIL_URL: 'https://store.test/failed', STOREFRONT_CANCEL_URL: 'https://store.test/cancelled' };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  shop = await startTestApp({ databaseUrl: database.url, env: STOREFRONT });
+});
+afterAll(async () => {
+  await shop.close();
+  await database.drop();
+});
+
+type PageForm = { action: string; button: string; fields: Record<string, string> };
+
+/** Reads the page's forms the way a browser would submit them. */
+function formsOf(html: string): PageForm[] {
+  return [...html.matchAll(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/g)].map(([, action, body]) => ({
+    action,
+    button: /<button type="submit">([^<]+)<\/button>/.exec(body)![1],
+    fields: Object.fromEntries([...body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, name, value]) => [name, value])),
+  }));
+}
+
+async function startMockPayment(order: PayableOrder): Promise<string> {
+  const res = await shop.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'mock' }).expect(201);
+  return res.body.id;
+}
+
+/** The page as a browser loads it: a document request, no session cookie. */
+const openPage = (paymentId: string) => shop.request.get(`/mock-gateway/${paymentId}`).set('Accept', 'text/html').set('Sec-Fetch-Dest', 'document');
+
+async function pressButton(paymentId: string, button: 'Pay' | 'Fail' | 'Cancel') {
+  const page = await openPage(paymentId).expect(200);
+  const form = formsOf(page.text).find((f) => f.button === button)!;
+  return shop.request.post(form.action).type('form').send(form.fields);
+}
+
+describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', () => {
+  test('when the buyer opens the page in a browser and clicks Pay, then the browser goes to the storefront and the order is PAID', async () => {
+    const order = await createPayableOrder(shop.db.pool);
+    const paymentId = await startMockPayment(order);
+
+    const page = await openPage(paymentId).expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toContain("form-action 'self' https://store.test");
+    expect(formsOf(page.text).map((f) => f.button)).toEqual(['Pay', 'Fail', 'Cancel']);
+    const pay = formsOf(page.text).find((f) => f.button === 'Pay')!;
+    const res = await shop.request.post(pay.action).type('form').send(pay.fields).expect(303);
+
+    expect(res.headers.location).toBe(`https://store.test/paid?paymentId=${paymentId}`);
+    expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ id: paymentId, status: 'SUCCEEDED' })]);
+    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [['AWAITING_PAYMENT', 'PAID']] });
+    expect(await inboxOf(shop.db.pool, paymentId)).toEqual([{ provider: 'MOCK', eventId: `${paymentId}:paid`, type: 'mock.paid', outcome: 'applied' }]);
+    const after = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
+    expect(formsOf(after.text)).toEqual([]);
+    expect(after.text).toContain('This payment is SUCCEEDED');
+  });
+
+  test('when the buyer clicks Fail, then the attempt is FAILED, the order still awaits payment and a new attempt can start', async () => {
+    const order = await createPayableOrder(shop.db.pool);
+    const paymentId = await startMockPayment(order);
+
+    const res = await pressButton(paymentId, 'Fail');
+
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`https://store.test/failed?paymentId=${paymentId}`);
+    expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('FAILED');
+    expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
+    const retry = await startMockPayment(order);
+    await pressButton(retry, 'Pay');
+    expect((await orderState(shop.db.pool, order)).status).toBe('PAID');
+  });
+
+  test('when the buyer clicks Cancel, then the attempt is CANCELLED and the browser goes to the cancel page', async () => {
+    const order = await createPayableOrder(shop.db.pool);
+    const paymentId = await startMockPayment(order);
+
+    const res = await pressButton(paymentId, 'Cancel');
+
+    expect(res.headers.location).toBe(`https://store.test/cancelled?paymentId=${paymentId}`);
+    expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('CANCELLED');
+    expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
+  });
+
+  test('when Pay is submitted 5 times at once (a double click, a re-sent form), then one state change and one inbox row', async () => {
+    const order = await createPayableOrder(shop.db.pool);
+    const paymentId = await startMockPayment(order);
+    const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
+    const pay = formsOf(page.text).find((f) => f.button === 'Pay')!;
+
+    const answers = await Promise.all(Array.from({ length: 5 }, () => shop.request.post(pay.action).type('form').send(pay.fields)));
+
+    expect(answers.map((r) => r.status)).toEqual(Array(5).fill(303));
+    expect((await orderState(shop.db.pool, order)).history).toEqual([['AWAITING_PAYMENT', 'PAID']]);
+    expect(await inboxOf(shop.db.pool, paymentId)).toHaveLength(1);
+  });
+
+  test('when Fail arrives after Pay, then nothing changes and the failure is recorded as ignored', async () => {
+    const order = await createPayableOrder(shop.db.pool);
+    const paymentId = await startMockPayment(order);
+    const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
+    const [pay, fail] = formsOf(page.text);
+    await shop.request.post(pay.action).type('form').send(pay.fields).expect(303);
+
+    await shop.request.post(fail.action).type('form').send(fail.fields).expect(303);
+
+    expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('SUCCEEDED');
+    expect((await orderState(shop.db.pool, order)).status).toBe('PAID');
+    expect((await inboxOf(shop.db.pool, paymentId)).map((e) => [e.type, e.outcome])).toEqual([
+      ['mock.paid', 'applied'],
+      ['mock.failed', 'ignored'],
+    ]);
+  });
+
+  test.each([
+    ['the Fail signature is reused for Pay', (f: Record<string, string>) => ({ ...f, outcome: 'paid' })],
+    ['the signature is made up', (f: Record<string, string>) => ({ ...f, signature: 'a'.repeat(64) })],
+    ['the signature is missing', ({ signature: _, ...f }: Record<string, string>) => f],
+  ])('when %s, then 400 INVALID_SIGNATURE and nothing changes', async (_, tamper) => {
+    const order = await createPayableOrder(shop.db.pool);
+    const paymentId = await startMockPayment(order);
+    const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
+    const fail = formsOf(page.text).find((f) => f.button === 'Fail')!;
+    const inboxBefore = await countInbox(shop.db.pool);
+
+    const res = await shop.request.post(fail.action).type('form').send(tamper(fail.fields)).expect(400);
+
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('INVALID_SIGNATURE');
+    expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('PENDING');
+    expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
+    expect(await countInbox(shop.db.pool)).toBe(inboxBefore);
+  });
+
+  test('when the page is asked for an unknown payment, then 404', async () => {
+    await shop.request.get('/mock-gateway/00000000-0000-4000-8000-000000000000').expect(404);
+    await shop.request.get('/mock-gateway/not-a-uuid').expect(404);
+  });
+
+  test('when mock payments are off, then the page and the callback answer 422 PROVIDER_NOT_ENABLED', async () => {
+    const order = await createPayableOrder(shop.db.pool);
+    const paymentId = await startMockPayment(order);
+    const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
+    const pay = formsOf(page.text).find((f) => f.button === 'Pay')!;
+    await withApp({ databaseUrl: database.url, env: { MOCK_PAYMENTS: 'off' } }, async (off) => {
+      expect((await off.request.get(`/mock-gateway/${paymentId}`).expect(422)).body.code).toBe('PROVIDER_NOT_ENABLED');
+      expect((await off.request.post(pay.action).type('form').send(pay.fields).expect(422)).body.code).toBe('PROVIDER_NOT_ENABLED');
+    });
+    expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('PENDING');
+  });
+});
