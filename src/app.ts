@@ -20,6 +20,8 @@ export type AppDeps = {
   db: Db;
   logger: Logger;
   clerk: ClerkOptions;
+  /** The staff panel (admin/: buildAdminRouter); its set-up is slow, so only main.ts and the tests that need it build it. */
+  adminRouter?: Router;
 };
 
 /** Everything a route module may need, built once per app. */
@@ -68,6 +70,9 @@ export function createApp(deps: AppDeps) {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Shop API' }));
 
   app.use(verifySession(deps.clerk));
+  // The panel parses its own form bodies (AdminJS refuses requests a body parser has read) and
+  // lets staff in on a Clerk session too, so it comes after Clerk and before the JSON parser.
+  if (deps.adminRouter) app.use('/admin', deps.adminRouter);
   for (const routes of rawBodyRoutes) app.use(routes(ctx));
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: config.BODY_LIMIT }));

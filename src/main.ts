@@ -9,6 +9,8 @@ import { startEmbeddedPostgres } from './shared/embedded-postgres.js';
 import { migrate } from './shared/migrate.js';
 import { resolveClerkOptions } from './auth/clerk-options.js';
 import { createApp } from './app.js';
+import { ensureFirstStaffAccount } from './auth/first-staff-account.js';
+import { buildAdminRouter } from '../admin/index.js';
 import { seedDemoCatalog } from '../prisma/demo-catalog.js';
 
 async function main() {
@@ -30,13 +32,18 @@ async function main() {
     logger.info({ products: await seedDemoCatalog(db.prisma, config.STORE_CURRENCY) }, 'demo catalog seeded');
   }
 
-  const app = createApp({ config, db, logger, clerk });
+  const firstStaff = await ensureFirstStaffAccount(config, db.pool);
+  const adminRouter = await buildAdminRouter({ config, db, logger });
+  const app = createApp({ config, db, logger, clerk, adminRouter });
   const server: Server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const base = `http://localhost:${config.PORT}`;
   logger.info(`API     ${base}/api/products`);
   logger.info(`Docs    ${base}/docs`);
   logger.info(`Admin   ${base}/admin`);
+  if (firstStaff?.password) logger.info(`Staff sign-in (development account): ${firstStaff.email} / ${firstStaff.password}`);
+  else if (firstStaff) logger.info(`Staff sign-in: ${firstStaff.email} (password from ADMIN_PASSWORD)`);
+  else logger.info('Staff sign-in: no ADMIN_EMAIL/ADMIN_PASSWORD set; create an account with `npm run admin:create -- --email <email> --password <password>`');
   if (clerk.local) logger.info('Identity: local development keys; get a token with `npm run token -- --user <id> [--role admin]`');
 
   let stopping = false;

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pg from 'pg';
+import type { Router } from 'express';
+import type { Logger } from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -53,7 +55,12 @@ export type TestApp = {
 };
 
 /** The real app (real Clerk middleware, real database) built like main.ts builds it. */
-export async function startTestApp(options: { databaseUrl: string; env?: Record<string, string> }): Promise<TestApp> {
+export async function startTestApp(options: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+  /** builds the staff panel (test/helpers/admin-fixtures.ts); left out, the app has none */
+  adminRouter?: (deps: { config: Config; db: Db; logger: Logger }) => Promise<Router>;
+}): Promise<TestApp> {
   const config = testConfig({ DATABASE_URL: options.databaseUrl, ...options.env });
   const db = createDb(options.databaseUrl, config.DATABASE_POOL_SIZE);
   const logger = createLogger(config.LOG_LEVEL);
@@ -61,6 +68,7 @@ export async function startTestApp(options: { databaseUrl: string; env?: Record<
     config,
     db,
     logger,
+    adminRouter: await options.adminRouter?.({ config, db, logger }),
     clerk: {
       secretKey: 'sk_test_tests',
       publishableKey: LOCAL_PUBLISHABLE_KEY,
