@@ -19,6 +19,8 @@ type Transition<I> = {
   /** what the confirmation asks */
   question: string;
   fields: Field[];
+  /** a further condition on the order, beyond its status */
+  onlyIf?: (order: { paidAt?: unknown }) => boolean;
   input: z.ZodType<I>;
   run(orderId: string, staffId: string, input: I): Promise<unknown>;
 };
@@ -46,6 +48,7 @@ function transitions(pool: pg.Pool, refundOrder?: RefundOrder): Transition<never
     ...(refundOrder
       ? [{
           name: 'refund', to: 'REFUNDED', icon: 'RotateCcw', question: 'Refund the payment of this order through its gateway?', fields: [], input: z.object({}),
+          onlyIf: (order: { paidAt?: unknown }) => Boolean(order.paidAt), // a cancelled order that was never paid has nothing to refund
           run: (orderId: string, staffId: string) => refundOrder(orderId, staffId),
         }]
       : []),
@@ -65,7 +68,7 @@ function transitionAction(transition: Transition<never>, components: ComponentNa
     icon: transition.icon,
     component: components.OrderAction,
     custom: { question: transition.question, fields: transition.fields },
-    isVisible: ({ record }) => !!record && canTransition(record.get('status') as OrderStatus, transition.to),
+    isVisible: ({ record }) => !!record && canTransition(record.get('status') as OrderStatus, transition.to) && (transition.onlyIf?.(record.params) ?? true),
     handler: async (request, _response, context): Promise<RecordActionResponse> => {
       const { record, currentAdmin, h, resource } = context;
       if (!record || !currentAdmin?.id) throw new Error('an order action needs an order and a signed-in staff member');
