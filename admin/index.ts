@@ -1,10 +1,13 @@
 // The staff panel: AdminJS over the shop's data, mounted by src/app.ts at /admin.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import AdminJS from 'adminjs';
 import { Database } from '@adminjs/prisma';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/shared/db.js';
+import type { ClerkOptions } from '../src/auth/clerk-options.js';
 import { loadFullDmmf } from './dmmf.js';
 import { panelComponents } from './components.js';
 import { ShopPrismaResource } from './prisma-resource.js';
@@ -20,6 +23,7 @@ export type AdminDeps = {
   config: Config;
   db: Db;
   logger: Logger;
+  clerk: ClerkOptions;
   /** The payments module's refund; the order page offers Refund only when it is given. */
   refundOrder?: RefundOrder;
 };
@@ -56,6 +60,13 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',
             invalidCredentials: 'Wrong email or password',
           },
+          components: {
+            Login: {
+              welcomeHeader: 'Shop staff',
+              welcomeMessage: 'Catalog, orders and payments. Sign in with your staff account (or arrive signed in to Clerk as an admin).',
+              loginButton: 'Sign in',
+            },
+          },
           resources: {
             Product: { properties: { priceMinor: 'Price', imageUrl: 'Image URL', sku: 'SKU' } },
             Order: { properties: { user: 'Customer', subtotalMinor: 'Subtotal', totalMinor: 'Total', details: 'Items, payments and history' } },
@@ -70,6 +81,10 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
     await admin.initialize();
     // @adminjs/express calls initialize() again without waiting for it: the bundle is already built.
     admin.initialize = async () => undefined;
+  } else {
+    // Elsewhere AdminJS bundles on the first request for it, but serves any bundle it finds on
+    // disk: remove the last run's, so edited components show up.
+    rmSync(path.join(process.env.ADMIN_JS_TMP_DIR ?? '.adminjs', 'bundle.js'), { force: true });
   }
   return staffRouter(admin, deps);
 }

@@ -18,8 +18,11 @@ export async function orderDetails(db: Queryable, orderId: string): Promise<Orde
                  failure_reason AS "failureReason", created_at AS "createdAt"
             FROM payments WHERE order_id = $1) p) AS payments,
        (SELECT COALESCE(json_agg(h ORDER BY h."createdAt"), '[]') FROM (
-          SELECT from_status AS "fromStatus", to_status AS "toStatus", actor, reason, created_at AS "createdAt"
-            FROM order_status_changes WHERE order_id = $1) h) AS history`,
+          SELECT c.from_status AS "fromStatus", c.to_status AS "toStatus", COALESCE(u.email, c.actor) AS actor, c.reason, c.created_at AS "createdAt"
+            FROM order_status_changes c
+            -- staff are recorded as staff:<user id>: show who, by their email
+            LEFT JOIN users u ON u.id = CASE WHEN c.actor ~ '^staff:[0-9a-f-]{36}$' THEN substr(c.actor, 7)::uuid END
+           WHERE c.order_id = $1) h) AS history`,
     [orderId],
   );
   return rows[0];

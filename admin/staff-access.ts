@@ -7,7 +7,8 @@ import session from 'express-session';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/shared/db.js';
-import { identityOf } from '../src/auth/middleware.js';
+import { identityOf, verifySession } from '../src/auth/middleware.js';
+import type { ClerkOptions } from '../src/auth/clerk-options.js';
 import { userForIdentity } from '../src/auth/users.js';
 import { authenticateStaff, isStaff } from '../src/auth/staff-accounts.js';
 
@@ -24,14 +25,14 @@ export const SESSION_COOKIE = 'shop.staff';
 const SESSION_HOURS = 12;
 const DEV_SESSION_SECRET = 'development-only-session-secret-do-not-use-in-production';
 
-type Deps = { config: Config; db: Db; logger: Logger };
+type Deps = { config: Config; db: Db; logger: Logger; clerk: ClerkOptions };
 
 /**
  * AdminJS behind staff sign-in: a password form for staff accounts (sessions in PostgreSQL, so
  * every instance shares them), or a Clerk session whose role is admin. Anyone else, customers
  * included, is sent to the login page.
  */
-export function staffRouter(admin: AdminJS, { config, db, logger }: Deps): Router {
+export function staffRouter(admin: AdminJS, { config, db, logger, clerk }: Deps): Router {
   const secret = config.SESSION_SECRET ?? DEV_SESSION_SECRET; // config refuses production without one
   const PgStore = connectPgSimple(session);
   const sessionOptions: session.SessionOptions = {
@@ -45,7 +46,7 @@ export function staffRouter(admin: AdminJS, { config, db, logger }: Deps): Route
 
   const router = Router();
   router.post('/login', failedLoginLimit(admin, config));
-  router.use(clerkStaff(db));
+  router.use(clerkStaff(clerk, db));
   router.use(session(sessionOptions)); // AdminJS's own session middleware then sees one and steps aside
   router.use(dropFormerStaff(db));
   return buildAuthenticatedRouter(
@@ -81,19 +82,28 @@ function failedLoginLimit(admin: AdminJS, config: Config): RequestHandler {
   });
 }
 
+const carriesClerkSession = (req: Request) =>
+  /^Bearer\s/i.test(req.headers.authorization ?? '') || /(^|;\s*)__session(_[\w-]+)?=/.test(req.headers.cookie ?? '');
+
 /**
  * A request carrying a valid Clerk session with the admin role is let in for that request only:
  * it gets a session object that is never stored, so Clerk stays the judge of that sign-in.
+ * Clerk's middleware runs only when a Clerk session is presented: on other page loads it would
+ * send the browser off to Clerk instead of to the password form.
  */
-function clerkStaff({ pool }: Db): RequestHandler {
-  return async (req, _res, next) => {
+function clerkStaff(clerk: ClerkOptions, { pool }: Db): RequestHandler {
+  const verify = verifySession(clerk);
+  const admit = async (req: Request) => {
     const identity = identityOf(req);
-    if (identity?.role !== 'ADMIN') return next();
+    if (identity?.role !== 'ADMIN') return;
     const user = await userForIdentity(pool, identity);
     const adminUser: StaffSession = { id: user.id, email: user.email ?? user.clerkUserId, title: user.name ?? user.email ?? user.clerkUserId, role: 'ADMIN', via: 'clerk' };
     const done = (callback?: (err?: unknown) => void) => callback?.();
     req.session = { adminUser, save: done, destroy: done, regenerate: done, reload: done, touch: () => undefined } as unknown as typeof req.session;
-    next();
+  };
+  return (req, res, next) => {
+    if (!carriesClerkSession(req)) return next();
+    verify(req, res, (err?: unknown) => (err ? next(err) : admit(req).then(() => next(), next)));
   };
 }
 

@@ -69,10 +69,11 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Shop API' }));
 
-  app.use(verifySession(deps.clerk));
-  // The panel parses its own form bodies (AdminJS refuses requests a body parser has read) and
-  // lets staff in on a Clerk session too, so it comes after Clerk and before the JSON parser.
+  // The panel parses its own form bodies (AdminJS refuses requests a body parser has read), and
+  // runs Clerk itself only for requests that carry a Clerk session: Clerk's middleware answers
+  // page loads from browsers without Clerk cookies with a redirect to Clerk (a "handshake").
   if (deps.adminRouter) app.use('/admin', deps.adminRouter);
+  app.use(verifySession(deps.clerk));
   for (const routes of rawBodyRoutes) app.use(routes(ctx));
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: config.BODY_LIMIT }));

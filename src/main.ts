@@ -33,7 +33,7 @@ async function main() {
   }
 
   const firstStaff = await ensureFirstStaffAccount(config, db.pool);
-  const adminRouter = await buildAdminRouter({ config, db, logger });
+  const adminRouter = await buildAdminRouter({ config, db, logger, clerk });
   const app = createApp({ config, db, logger, clerk, adminRouter });
   const server: Server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));

@@ -19,11 +19,12 @@ function Card({ title, children }: { title: string; children: React.ReactNode })
 /** Revenue per day as bars (inline SVG: no chart library to ship). */
 function RevenueChart({ currency, days }: Data['dailyRevenue'][number]) {
   const width = 720;
-  const height = 180;
+  const height = 160;
+  const margin = 20; // room for the first and last day's label
   const top = Math.max(1, ...days.map((d) => d.revenueMinor));
   const step = width / days.length;
   return (
-    <svg viewBox={`0 0 ${width} ${height + 24}`} width="100%" role="img" aria-label={`Revenue per day in ${currency}`}>
+    <svg viewBox={`${-margin} 0 ${width + 2 * margin} ${height + 24}`} width="100%" height={240} role="img" aria-label={`Revenue per day in ${currency}`}>
       {days.map((d, i) => {
         const barHeight = Math.round((d.revenueMinor / top) * height);
         return (
@@ -95,7 +96,7 @@ const Dashboard: React.FC = () => {
                   <TableRow key={o.id}>
                     <TableCell><Link href={recordUrl('Order', o.id)}>{`#${o.number}`}</Link></TableCell>
                     <TableCell>{o.customer ?? ''}</TableCell>
-                    <TableCell>{formatMoney(o.totalMinor, o.currency)}</TableCell>
+                    <TableCell style={{ whiteSpace: 'nowrap' }}>{formatMoney(o.totalMinor, o.currency)}</TableCell>
                     <TableCell>{o.paidAt ? new Date(o.paidAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : ''}</TableCell>
                   </TableRow>
                 ))}

@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { FormGroup, FormMessage, Input, Label } from '@adminjs/design-system';
-import type { EditPropertyProps } from 'adminjs';
+import { useTranslation, type EditPropertyProps } from 'adminjs';
 import { amountText, currencyOf, parseAmount } from './money.ts';
 
 /**
@@ -11,6 +11,7 @@ const MoneyInput: React.FC<EditPropertyProps> = ({ property, record, onChange })
   const currency = currencyOf(record.params);
   const [text, setText] = useState(() => amountText(record.params[property.path], currency));
   const error = record.errors?.[property.path];
+  const { translateProperty } = useTranslation();
   const update = (value: string) => {
     setText(value);
     const minor = parseAmount(value, currency);
@@ -18,7 +19,7 @@ const MoneyInput: React.FC<EditPropertyProps> = ({ property, record, onChange })
   };
   return (
     <FormGroup error={Boolean(error)}>
-      <Label htmlFor={property.path} required={property.isRequired}>{`${property.label} (${currency})`}</Label>
+      <Label htmlFor={property.path} required={property.isRequired}>{`${translateProperty(property.label, property.resourceId)} (${currency})`}</Label>
       <Input id={property.path} name={property.path} inputMode="decimal" placeholder="0.00" value={text} onChange={(e: React.ChangeEvent<HTMLInputElement>) => update(e.target.value)} />
       <FormMessage>{error?.message ?? property.description}</FormMessage>
     </FormGroup>

@@ -19,7 +19,7 @@ function Section({ title, empty, headers, rows }: { title: string; empty: string
             <TableRow>{headers.map((h) => <TableCell key={h}>{h}</TableCell>)}</TableRow>
           </TableHead>
           <TableBody>
-            {rows.map((cells, i) => <TableRow key={i}>{cells.map((c, j) => <TableCell key={j}>{c}</TableCell>)}</TableRow>)}
+            {rows.map((cells, i) => <TableRow key={i}>{cells.map((c, j) => <TableCell key={j} style={{ whiteSpace: 'nowrap' }}>{c}</TableCell>)}</TableRow>)}
           </TableBody>
         </Table>
       )}

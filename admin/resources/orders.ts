@@ -109,8 +109,8 @@ export function orderResources(kit: ResourceKit, pool: pg.Pool, refundOrder?: Re
       listProperties: ['number', 'status', 'user', 'totalMinor', 'itemCount', 'createdAt'],
       filterProperties: ['status', 'createdAt', 'user', 'number', 'paidAt'],
       showProperties: [
-        'number', 'status', 'user', 'currency', 'subtotalMinor', 'totalMinor', 'itemCount', 'carrier', 'trackingNumber',
-        'createdAt', 'paidAt', 'shippedAt', 'deliveredAt', 'cancelledAt', 'expiresAt', 'details',
+        'number', 'status', 'user', 'subtotalMinor', 'totalMinor', 'itemCount', 'carrier', 'trackingNumber', 'details',
+        'createdAt', 'paidAt', 'shippedAt', 'deliveredAt', 'cancelledAt', 'expiresAt',
       ],
       sort: { sortBy: 'createdAt', direction: 'desc' },
       actions: {

@@ -87,6 +87,12 @@ describe('guarded panel routes', () => {
     expect((await shop.db.pool.query(`SELECT 1 FROM products WHERE sku = 'X'`)).rowCount).toBe(0);
   });
 
+  test('when a browser without Clerk cookies loads a page, then it gets the login page, not a redirect to Clerk', async () => {
+    const res = await supertest(shop.app).get('/admin').set('Accept', 'text/html').set('Sec-Fetch-Dest', 'document').expect(302);
+
+    expect(res.headers.location).toBe('/admin/login');
+  });
+
   test('when a customer comes with a valid Clerk session, then they are sent to the login page', async () => {
     const token = await tokenFor(uniqueId('user'), { role: 'customer' });
 
