@@ -12,6 +12,7 @@ import { createApp } from './app.js';
 import { ensureFirstStaffAccount } from './auth/first-staff-account.js';
 import { buildAdminRouter } from '../admin/index.js';
 import { seedDemoCatalog } from '../prisma/demo-catalog.js';
+import { seedDemoOrders } from '../prisma/demo-orders.js';
 
 async function main() {
   const config = loadConfig();
@@ -30,6 +31,10 @@ async function main() {
   const db = createDb(databaseUrl, config.DATABASE_POOL_SIZE);
   if (stopEmbedded && (await db.prisma.product.count()) === 0) {
     logger.info({ products: await seedDemoCatalog(db.prisma, config.STORE_CURRENCY) }, 'demo catalog seeded');
+  }
+  if (stopEmbedded) {
+    const orders = await seedDemoOrders(db.pool);
+    if (orders) logger.info({ orders }, 'demo orders seeded');
   }
 
   const firstStaff = await ensureFirstStaffAccount(config, db.pool);
