@@ -1,23 +1,10 @@
-import type supertest from 'supertest';
-import { createTestDatabase, type TestApp } from '../helpers/test-app.js';
-import { createCustomer, createOrder, createProduct, createStaff, signedInAgent, startAdminApp } from '../helpers/admin-fixtures.js';
+import { createCustomer, createOrder, createProduct, panelPerFile } from '../helpers/admin-fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
-let staff: ReturnType<typeof supertest.agent>;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startAdminApp({ databaseUrl: database.url });
-  staff = await signedInAgent(shop, (await createStaff(shop.db.pool)).email);
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const panel = panelPerFile();
 
 describe('GET /admin/api/dashboard', () => {
   test('when orders of various ages, states and currencies exist, then revenue, counts, stock and the shipping queue add up', async () => {
-    const pool = shop.db.pool;
+    const pool = panel.shop.db.pool;
     const customer = await createCustomer(pool);
     const p10 = await createProduct(pool, { priceMinor: 1000, stock: 50 });
     const p1 = await createProduct(pool, { priceMinor: 100, stock: 50 });
@@ -37,7 +24,7 @@ describe('GET /admin/api/dashboard', () => {
     await order('REFUNDED', p10, 1);
     const olderPaid = await order('PAID', p1, 2, 'EUR');
 
-    const res = await staff.get('/admin/api/dashboard').expect(200);
+    const res = await panel.staff.get('/admin/api/dashboard').expect(200);
 
     const data = res.body;
     expect(data.revenue).toEqual([
@@ -59,7 +46,7 @@ describe('GET /admin/api/dashboard', () => {
   });
 
   test('when nobody is signed in, then the dashboard data is not served', async () => {
-    const res = await shop.request.get('/admin/api/dashboard').expect(302);
+    const res = await panel.shop.request.get('/admin/api/dashboard').expect(302);
     expect(res.headers.location).toBe('/admin/login');
   });
 });

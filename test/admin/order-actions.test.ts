@@ -1,44 +1,28 @@
 import supertest from 'supertest';
-import { createTestDatabase, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
-import { adminApi, createCustomer, createOrder, createProduct, createStaff, orderRow, signedInAgent, startAdminApp } from '../helpers/admin-fixtures.js';
+import { tokenFor, uniqueId } from '../helpers/test-app.js';
+import { adminApi, createCustomer, createOrder, createProduct, createStaff, orderRow, panelPerFile, signedInAgent, startAdminApp } from '../helpers/admin-fixtures.js';
 import type { OrderStatus } from '../../src/orders/state-machine.js';
 import { Conflict } from '../../src/shared/errors.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
-let staffId: string;
-let staff: ReturnType<typeof supertest.agent>;
 const refunds: { orderId: string; staffId: string }[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // The payments module's refund stands in as a stub that records its calls (the lead wires the real one).
-  shop = await startAdminApp({
-    databaseUrl: database.url,
-    refundOrder: async (orderId, byStaff) => {
-      if (orderId === refusedRefund) throw new Conflict('REFUND_NOT_POSSIBLE', 'The gateway refused the refund');
-      refunds.push({ orderId, staffId: byStaff });
-    },
-  });
-  const account = await createStaff(shop.db.pool);
-  staffId = account.id;
-  staff = await signedInAgent(shop, account.email);
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
 let refusedRefund = '';
+// The payments module's refund stands in as a stub that records its calls (the lead wires the real one).
+const panel = panelPerFile({
+  refundOrder: async (orderId, byStaff) => {
+    if (orderId === refusedRefund) throw new Conflict('REFUND_NOT_POSSIBLE', 'The gateway refused the refund');
+    refunds.push({ orderId, staffId: byStaff });
+  },
+});
 
 async function orderIn(status: OrderStatus, quantity = 2) {
-  const product = await createProduct(shop.db.pool, { stock: 10 });
-  const customer = await createCustomer(shop.db.pool);
-  const order = await createOrder(shop.db.pool, { userId: customer.id, status, lines: [{ product, quantity }] });
+  const product = await createProduct(panel.shop.db.pool, { stock: 10 });
+  const customer = await createCustomer(panel.shop.db.pool);
+  const order = await createOrder(panel.shop.db.pool, { userId: customer.id, status, lines: [{ product, quantity }] });
   return { ...order, product };
 }
-const stockOf = async (productId: string) => (await shop.db.pool.query(`SELECT stock FROM products WHERE id = $1`, [productId])).rows[0].stock;
+const stockOf = async (productId: string) => (await panel.shop.db.pool.query(`SELECT stock FROM products WHERE id = $1`, [productId])).rows[0].stock;
 const offeredActions = async (orderId: string) =>
-  ((await staff.get(adminApi.recordAction('Order', orderId, 'show')).expect(200)).body.record.recordActions as { name: string }[]).map((a) => a.name).sort();
+  ((await panel.staff.get(adminApi.recordAction('Order', orderId, 'show')).expect(200)).body.record.recordActions as { name: string }[]).map((a) => a.name).sort();
 
 describe('which actions an order page offers', () => {
   test.each([
@@ -58,7 +42,7 @@ describe('which actions an order page offers', () => {
   });
 
   test('when the panel is built without a refund service, then Refund is never offered', async () => {
-    const plain = await startAdminApp({ databaseUrl: database.url });
+    const plain = await startAdminApp({ databaseUrl: panel.database.url });
     try {
       const order = await orderIn('DELIVERED');
       const clerkAdmin = await tokenFor(uniqueId('user'), { role: 'admin' });
@@ -76,48 +60,48 @@ describe('Ship', () => {
   test('when staff ship a paid order with carrier and tracking number, then it is SHIPPED and the change is recorded as theirs', async () => {
     const order = await orderIn('PAID');
 
-    const res = await staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: 'JD0123' }).expect(200);
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: 'JD0123' }).expect(200);
 
     expect(res.body.notice).toEqual({ type: 'success', message: `Order ${order.number} is now SHIPPED` });
     expect(res.body.redirectUrl).toBe(`/admin/resources/Order/records/${order.id}/show`);
     expect(res.body.record.params.status).toBe('SHIPPED');
-    expect(await orderRow(shop.db.pool, order.id)).toMatchObject({ status: 'SHIPPED', carrier: 'DHL', trackingNumber: 'JD0123' });
-    const last = await shop.db.pool.query(`SELECT from_status, to_status, actor FROM order_status_changes WHERE order_id = $1 ORDER BY created_at DESC LIMIT 1`, [order.id]);
-    expect(last.rows[0]).toEqual({ from_status: 'PAID', to_status: 'SHIPPED', actor: `staff:${staffId}` });
+    expect(await orderRow(panel.shop.db.pool, order.id)).toMatchObject({ status: 'SHIPPED', carrier: 'DHL', trackingNumber: 'JD0123' });
+    const last = await panel.shop.db.pool.query(`SELECT from_status, to_status, actor FROM order_status_changes WHERE order_id = $1 ORDER BY created_at DESC LIMIT 1`, [order.id]);
+    expect(last.rows[0]).toEqual({ from_status: 'PAID', to_status: 'SHIPPED', actor: `staff:${panel.staffId}` });
   });
 
   test('when the tracking number is missing, then the form gets a field error and the order is unchanged', async () => {
     const order = await orderIn('PAID');
-    const before = await orderRow(shop.db.pool, order.id);
+    const before = await orderRow(panel.shop.db.pool, order.id);
 
-    const res = await staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: ' ' }).expect(200);
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: ' ' }).expect(200);
 
     expect(res.body.notice.type).toBe('error');
     expect(Object.keys(res.body.record.errors)).toEqual(['trackingNumber']);
-    expect(await orderRow(shop.db.pool, order.id)).toEqual(before);
+    expect(await orderRow(panel.shop.db.pool, order.id)).toEqual(before);
   });
 
   test('when the action is opened with GET (a link, a prefetch), then it only shows the order and changes nothing', async () => {
     const order = await orderIn('PAID');
 
-    const res = await staff.get(adminApi.recordAction('Order', order.id, 'ship')).expect(200);
+    const res = await panel.staff.get(adminApi.recordAction('Order', order.id, 'ship')).expect(200);
 
     expect(res.body.record.params.status).toBe('PAID');
-    expect((await orderRow(shop.db.pool, order.id)).status).toBe('PAID');
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('PAID');
   });
 
   test('when two staff ship the same order at once, then one succeeds and the other is told why not; one change is recorded', async () => {
     const order = await orderIn('PAID');
-    const other = await signedInAgent(shop, (await createStaff(shop.db.pool)).email);
+    const other = await signedInAgent(panel.shop, (await createStaff(panel.shop.db.pool)).email);
 
-    const answers = await Promise.all([staff, other].map((agent) => agent.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'UPS', trackingNumber: uniqueId('1Z') })));
+    const answers = await Promise.all([panel.staff, other].map((agent) => agent.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'UPS', trackingNumber: uniqueId('1Z') })));
 
     const notices = answers.map((r) => r.body.notice).sort((a, b) => a.type.localeCompare(b.type));
     expect(notices).toEqual([
       { type: 'error', message: 'The order is SHIPPED and cannot become SHIPPED' },
       { type: 'success', message: `Order ${order.number} is now SHIPPED` },
     ]);
-    const changes = await shop.db.pool.query(`SELECT 1 FROM order_status_changes WHERE order_id = $1 AND to_status = 'SHIPPED'`, [order.id]);
+    const changes = await panel.shop.db.pool.query(`SELECT 1 FROM order_status_changes WHERE order_id = $1 AND to_status = 'SHIPPED'`, [order.id]);
     expect(changes.rowCount).toBe(1);
   });
 });
@@ -126,21 +110,21 @@ describe('Deliver', () => {
   test('when staff deliver a shipped order, then it is DELIVERED', async () => {
     const order = await orderIn('SHIPPED');
 
-    const res = await staff.post(adminApi.recordAction('Order', order.id, 'deliver')).send({}).expect(200);
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'deliver')).send({}).expect(200);
 
     expect(res.body.notice.type).toBe('success');
-    expect((await orderRow(shop.db.pool, order.id)).status).toBe('DELIVERED');
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('DELIVERED');
   });
 
   test('when staff try to deliver an order that was never shipped, then the state machine refuses with a clear message and nothing changes', async () => {
     const order = await orderIn('PAID');
-    const before = await orderRow(shop.db.pool, order.id);
+    const before = await orderRow(panel.shop.db.pool, order.id);
 
-    const res = await staff.post(adminApi.recordAction('Order', order.id, 'deliver')).send({}).expect(200);
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'deliver')).send({}).expect(200);
 
     expect(res.body.notice).toEqual({ type: 'error', message: 'The order is PAID and cannot become DELIVERED' });
     expect(res.body.redirectUrl).toBeUndefined();
-    expect(await orderRow(shop.db.pool, order.id)).toEqual(before);
+    expect(await orderRow(panel.shop.db.pool, order.id)).toEqual(before);
   });
 });
 
@@ -149,13 +133,13 @@ describe('Cancel', () => {
     const order = await orderIn('PAID', 3);
     const stockBefore = await stockOf(order.product.id);
 
-    const res = await staff.post(adminApi.recordAction('Order', order.id, 'cancel')).send({ reason: 'customer called' }).expect(200);
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'cancel')).send({ reason: 'customer called' }).expect(200);
 
     expect(res.body.notice.type).toBe('success');
-    expect((await orderRow(shop.db.pool, order.id)).status).toBe('CANCELLED');
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('CANCELLED');
     expect(await stockOf(order.product.id)).toBe(stockBefore + 3);
-    const last = await shop.db.pool.query(`SELECT reason, actor FROM order_status_changes WHERE order_id = $1 AND to_status = 'CANCELLED'`, [order.id]);
-    expect(last.rows[0]).toEqual({ reason: 'customer called', actor: `staff:${staffId}` });
+    const last = await panel.shop.db.pool.query(`SELECT reason, actor FROM order_status_changes WHERE order_id = $1 AND to_status = 'CANCELLED'`, [order.id]);
+    expect(last.rows[0]).toEqual({ reason: 'customer called', actor: `staff:${panel.staffId}` });
     expect(await offeredActions(order.id)).toContain('refund'); // it was paid
   });
 
@@ -163,10 +147,10 @@ describe('Cancel', () => {
     const order = await orderIn('SHIPPED');
     const stockBefore = await stockOf(order.product.id);
 
-    const res = await staff.post(adminApi.recordAction('Order', order.id, 'cancel')).send({}).expect(200);
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'cancel')).send({}).expect(200);
 
     expect(res.body.notice).toEqual({ type: 'error', message: 'The order is SHIPPED and cannot become CANCELLED' });
-    expect((await orderRow(shop.db.pool, order.id)).status).toBe('SHIPPED');
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('SHIPPED');
     expect(await stockOf(order.product.id)).toBe(stockBefore);
   });
 });
@@ -175,21 +159,21 @@ describe('Refund', () => {
   test('when staff refund a delivered order, then the payments service is called with the order and the staff member', async () => {
     const order = await orderIn('DELIVERED');
 
-    const res = await staff.post(adminApi.recordAction('Order', order.id, 'refund')).send({}).expect(200);
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'refund')).send({}).expect(200);
 
     expect(res.body.notice.type).toBe('success');
-    expect(refunds).toContainEqual({ orderId: order.id, staffId });
+    expect(refunds).toContainEqual({ orderId: order.id, staffId: panel.staffId });
   });
 
   test('when the payments service refuses, then its reason is shown as an error notice', async () => {
     const order = await orderIn('SHIPPED');
     refusedRefund = order.id;
 
-    const res = await staff.post(adminApi.recordAction('Order', order.id, 'refund')).send({}).expect(200);
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'refund')).send({}).expect(200);
 
     expect(res.body.notice).toEqual({ type: 'error', message: 'The gateway refused the refund' });
     expect(refunds.map((r) => r.orderId)).not.toContain(order.id);
-    expect((await orderRow(shop.db.pool, order.id)).status).toBe('SHIPPED');
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('SHIPPED');
   });
 });
 
@@ -199,9 +183,9 @@ describe('who may act', () => {
     const clerkUserId = uniqueId('user');
     const token = await tokenFor(clerkUserId, { role: 'admin' });
 
-    await supertest(shop.app).post(adminApi.recordAction('Order', order.id, 'ship')).set('Authorization', `Bearer ${token}`).send({ carrier: 'DHL', trackingNumber: 'X1' }).expect(200);
+    await supertest(panel.shop.app).post(adminApi.recordAction('Order', order.id, 'ship')).set('Authorization', `Bearer ${token}`).send({ carrier: 'DHL', trackingNumber: 'X1' }).expect(200);
 
-    const { rows } = await shop.db.pool.query(
+    const { rows } = await panel.shop.db.pool.query(
       `SELECT c.actor FROM order_status_changes c JOIN users u ON c.actor = 'staff:' || u.id WHERE c.order_id = $1 AND u.clerk_user_id = $2`,
       [order.id, clerkUserId],
     );
@@ -212,9 +196,9 @@ describe('who may act', () => {
     const order = await orderIn('PAID');
     const token = await tokenFor(uniqueId('user'), { role: 'customer' });
 
-    const res = await supertest(shop.app).post(adminApi.recordAction('Order', order.id, 'cancel')).set('Authorization', `Bearer ${token}`).send({});
+    const res = await supertest(panel.shop.app).post(adminApi.recordAction('Order', order.id, 'cancel')).set('Authorization', `Bearer ${token}`).send({});
 
     expect(res.status).toBe(302);
-    expect((await orderRow(shop.db.pool, order.id)).status).toBe('PAID');
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('PAID');
   });
 });

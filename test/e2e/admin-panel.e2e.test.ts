@@ -15,6 +15,7 @@ let shop: TestApp;
 let base: string;
 let browser: Browser;
 let page: Page;
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run test/e2e/install-chromium.sh first`);
@@ -27,6 +28,7 @@ beforeAll(async () => {
   // Like the tests' network guard: the page may only talk to the app (no web fonts, no CDNs).
   await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
   page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
 });
 afterAll(async () => {
   await browser?.close();
@@ -88,4 +90,5 @@ test('when staff sign in, then they can create a product the storefront lists an
   await shot('order');
 
   expect(await orderRow(shop.db.pool, order.id)).toMatchObject({ status: 'SHIPPED', carrier: 'DHL', trackingNumber: 'JD014600006281' });
+  expect(pageErrors).toEqual([]); // no script failed on any page (CSP, bundle)
 });

@@ -3,7 +3,7 @@ import supertest from 'supertest';
 import { buildAdminRouter, type RefundOrder } from '../../admin/index.js';
 import { saveStaffAccount } from '../../src/auth/staff-accounts.js';
 import type { OrderStatus } from '../../src/orders/state-machine.js';
-import { startTestApp, uniqueId, type TestApp } from './test-app.js';
+import { createTestDatabase, startTestApp, uniqueId, type TestApp } from './test-app.js';
 
 /** The app with the staff panel mounted, built like main.ts builds it. */
 export function startAdminApp(options: { databaseUrl: string; env?: Record<string, string>; refundOrder?: RefundOrder }): Promise<TestApp> {
@@ -15,6 +15,31 @@ export const STAFF_PASSWORD = 'correct horse battery staple';
 export async function createStaff(pool: pg.Pool, email = `${uniqueId('staff')}@shop.test`) {
   const staff = await saveStaffAccount(pool, { email, password: STAFF_PASSWORD });
   return { ...staff, password: STAFF_PASSWORD };
+}
+
+export type Panel = {
+  database: Awaited<ReturnType<typeof createTestDatabase>>;
+  shop: TestApp;
+  /** a cookie-keeping client signed in as `staffId` */
+  staff: ReturnType<typeof supertest.agent>;
+  staffId: string;
+};
+
+/** This test file's own database and app with the panel, and a signed-in staff member (beforeAll/afterAll). */
+export function panelPerFile(options: { refundOrder?: RefundOrder } = {}): Panel {
+  const panel = {} as Panel;
+  beforeAll(async () => {
+    panel.database = await createTestDatabase();
+    panel.shop = await startAdminApp({ databaseUrl: panel.database.url, ...options });
+    const account = await createStaff(panel.shop.db.pool);
+    panel.staffId = account.id;
+    panel.staff = await signedInAgent(panel.shop, account.email);
+  });
+  afterAll(async () => {
+    await panel.shop?.close();
+    await panel.database?.drop();
+  });
+  return panel;
 }
 
 /** A cookie-keeping client signed in to the panel with a password. */
