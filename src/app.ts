@@ -25,6 +25,8 @@ export type AppDeps = {
   db: Db;
   logger: Logger;
   clerk: ClerkOptions;
+  /** The staff panel (admin/: buildAdminRouter); its set-up is slow, so only main.ts and the tests that need it build it. */
+  adminRouter?: Router;
 };
 
 /** Everything a route module may need, built once per app. */
@@ -84,6 +86,10 @@ export function createApp(deps: AppDeps) {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Shop API' }));
 
   for (const routes of sessionlessRoutes) app.use(routes(ctx));
+  // The panel parses its own form bodies (AdminJS refuses requests a body parser has read), and
+  // runs Clerk itself only for requests that carry a Clerk session: Clerk's middleware answers
+  // page loads from browsers without Clerk cookies with a redirect to Clerk (a "handshake").
+  if (deps.adminRouter) app.use('/admin', deps.adminRouter);
   app.use(verifySession(deps.clerk));
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: config.BODY_LIMIT }));

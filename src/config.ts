@@ -45,6 +45,14 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_WRITES_PER_WINDOW: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_LOGINS_PER_WINDOW: z.coerce.number().int().min(1).default(10),
+}).superRefine((config, ctx) => {
+  // Staff panel sessions are signed with SESSION_SECRET: a default one would let anyone forge them.
+  if (config.NODE_ENV === 'production' && !config.SESSION_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required in production (a long random string)' });
+  }
+  if (!config.ADMIN_EMAIL !== !config.ADMIN_PASSWORD) {
+    ctx.addIssue({ code: 'custom', path: [config.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
+  }
 });
 
 export type Config = z.infer<typeof schema>;

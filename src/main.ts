@@ -10,7 +10,12 @@ import { startHttpServer } from './shared/http-server.js';
 import { resolveClerkOptions } from './auth/clerk-options.js';
 import { createApp } from './app.js';
 import { startExpiryJob } from './orders/expiry-job.js';
+import { ensureFirstStaffAccount } from './auth/first-staff-account.js';
+import { buildAdminRouter } from '../admin/index.js';
+import { refundOrder } from './payments/refunds.js';
+import { configuredProviders } from './payments/providers/registry.js';
 import { seedDemoCatalog } from '../prisma/demo-catalog.js';
+import { seedDemoOrders } from '../prisma/demo-orders.js';
 
 async function main() {
   const config = loadConfig();
@@ -30,8 +35,15 @@ async function main() {
   if (stopEmbedded && (await db.prisma.product.count()) === 0) {
     logger.info({ products: await seedDemoCatalog(db.prisma, config.STORE_CURRENCY) }, 'demo catalog seeded');
   }
+  if (stopEmbedded) {
+    const orders = await seedDemoOrders(db.pool);
+    if (orders) logger.info({ orders }, 'demo orders seeded');
+  }
 
-  const app = createApp({ config, db, logger, clerk });
+  const firstStaff = await ensureFirstStaffAccount(config, db.pool);
+  const payments = { pool: db.pool, providers: configuredProviders(config), logger };
+  const adminRouter = await buildAdminRouter({ config, db, logger, clerk, refundOrder: (orderId, staffId) => refundOrder(payments, orderId, staffId) });
+  const app = createApp({ config, db, logger, clerk, adminRouter });
   const { server } = await startHttpServer(app, config.PORT, config.HOST, {
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
@@ -41,6 +53,9 @@ async function main() {
   logger.info(`API     ${base}/api/products`);
   logger.info(`Docs    ${base}/docs`);
   logger.info(`Admin   ${base}/admin`);
+  if (firstStaff?.password) logger.info(`Staff sign-in (development account): ${firstStaff.email} / ${firstStaff.password}`);
+  else if (firstStaff) logger.info(`Staff sign-in: ${firstStaff.email} (password from ADMIN_PASSWORD)`);
+  else logger.info('Staff sign-in: no ADMIN_EMAIL/ADMIN_PASSWORD set; create an account with `npm run admin:create -- --email <email> --password <password>`');
   if (clerk.local) logger.info('Identity: local development keys; get a token with `npm run token -- --user <id> [--role admin]`');
 
   let stopping = false;

@@ -1,9 +1,9 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { clerkMiddleware, getAuth } from '@clerk/express';
 import type pg from 'pg';
 import { Forbidden, Unauthenticated } from '../shared/errors.js';
 import type { ClerkOptions } from './clerk-options.js';
-import { userForIdentity, type CurrentUser } from './users.js';
+import { userForIdentity, type CurrentUser, type Identity } from './users.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -29,17 +29,24 @@ export function verifySession(options: ClerkOptions): RequestHandler {
   });
 }
 
+/** The verified Clerk identity of a request (clerkMiddleware must have run), or undefined. */
+export function identityOf(req: Request): Identity | undefined {
+  const auth = getAuth(req);
+  if (!auth.userId) return undefined;
+  const claims = auth.sessionClaims;
+  return {
+    clerkUserId: auth.userId,
+    email: typeof claims?.email === 'string' ? claims.email : null,
+    name: typeof claims?.name === 'string' ? claims.name : null,
+    role: claims?.metadata?.role === 'admin' ? 'ADMIN' : 'CUSTOMER',
+  };
+}
+
 function signedInUser(pool: pg.Pool): RequestHandler {
   return async (req, _res, next) => {
-    const auth = getAuth(req);
-    if (!auth.userId) return next(new Unauthenticated());
-    const claims = auth.sessionClaims;
-    req.user = await userForIdentity(pool, {
-      clerkUserId: auth.userId,
-      email: typeof claims?.email === 'string' ? claims.email : null,
-      name: typeof claims?.name === 'string' ? claims.name : null,
-      role: claims?.metadata?.role === 'admin' ? 'ADMIN' : 'CUSTOMER',
-    });
+    const identity = identityOf(req);
+    if (!identity) return next(new Unauthenticated());
+    req.user = await userForIdentity(pool, identity);
     next();
   };
 }

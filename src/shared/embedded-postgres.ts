@@ -7,6 +7,9 @@ import type { Logger } from 'pino';
 const USER = 'postgres';
 const PASSWORD = 'postgres'; // loopback-only development server
 
+/** The URL of database `database` on the embedded server at `port`. */
+export const embeddedDatabaseUrl = (port: number, database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
 function postgresUserIds(): { uid: number; gid: number } | undefined {
   try {
     return { uid: Number(execFileSync('id', ['-u', USER]).toString()), gid: Number(execFileSync('id', ['-g', USER]).toString()) };
@@ -58,7 +61,7 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; d
   if (!exists.rowCount) await admin.query(`CREATE DATABASE "${opts.database}"`);
   await admin.end();
   return {
-    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`,
+    url: embeddedDatabaseUrl(opts.port, opts.database),
     stop: () => server.stop(),
   };
 }

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 describe('local development identity', () => {
   test('when production has no Clerk keys, then start-up stops with a clear message', () => {
-    const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir });
+    const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SESSION_SECRET: 's'.repeat(48) });
     expect(() => resolveClerkOptions(config)).toThrow(/CLERK_SECRET_KEY and CLERK_PUBLISHABLE_KEY are required in production/);
   });
 

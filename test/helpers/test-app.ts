@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import pg from 'pg';
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { ClerkOptions } from '../../src/auth/clerk-options.js';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -53,22 +56,23 @@ export type TestApp = {
 };
 
 /** The real app (real Clerk middleware, real database) built like main.ts builds it. */
-export async function startTestApp(options: { databaseUrl: string; env?: Record<string, string> }): Promise<TestApp> {
+export async function startTestApp(options: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+  /** builds the staff panel (test/helpers/admin-fixtures.ts); left out, the app has none */
+  adminRouter?: (deps: { config: Config; db: Db; logger: Logger; clerk: ClerkOptions }) => Promise<Router>;
+}): Promise<TestApp> {
   const config = testConfig({ DATABASE_URL: options.databaseUrl, ...options.env });
   const db = createDb(options.databaseUrl, config.DATABASE_POOL_SIZE);
   const logger = createLogger(config.LOG_LEVEL);
-  const app = createApp({
-    config,
-    db,
-    logger,
-    clerk: {
-      secretKey: 'sk_test_tests',
-      publishableKey: LOCAL_PUBLISHABLE_KEY,
-      jwtKey: process.env.TEST_CLERK_PUBLIC_KEY!,
-      authorizedParties: config.CLERK_AUTHORIZED_PARTIES.length ? config.CLERK_AUTHORIZED_PARTIES : undefined,
-      local: false,
-    },
-  });
+  const clerk: ClerkOptions = {
+    secretKey: 'sk_test_tests',
+    publishableKey: LOCAL_PUBLISHABLE_KEY,
+    jwtKey: process.env.TEST_CLERK_PUBLIC_KEY!,
+    authorizedParties: config.CLERK_AUTHORIZED_PARTIES.length ? config.CLERK_AUTHORIZED_PARTIES : undefined,
+    local: false,
+  };
+  const app = createApp({ config, db, logger, clerk, adminRouter: await options.adminRouter?.({ config, db, logger, clerk }) });
   let server: Server | undefined;
   return {
     app,

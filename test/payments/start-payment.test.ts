@@ -35,7 +35,7 @@ describe('GET /api/payments/providers', () => {
   });
 
   test('when running in production, then mock payments are off unless turned on, and on they need their own secret', () => {
-    const production = (env: Record<string, string>) => configuredProviders(loadConfig({ NODE_ENV: 'production', ...env }));
+    const production = (env: Record<string, string>) => configuredProviders(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(48), ...env }));
 
     expect(production({}).enabled).toEqual([]);
     expect(() => production({ MOCK_PAYMENTS: 'on' })).toThrow(/MOCK_PAYMENTS_SECRET/);

@@ -1,6 +1,6 @@
 // Starts (or reuses, with TEST_DATABASE_URL) a real PostgreSQL and migrates one template
 // database; every test file then clones its own database from it (test/helpers/test-db.ts).
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -34,7 +34,11 @@ async function startEmbedded() {
   return `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
 }
 
-export default async function globalSetup() {
+export default async function globalSetup(_globalConfig, projectConfig) {
+  if (projectConfig?.testPathIgnorePatterns?.some((pattern) => pattern.includes('/test/e2e/'))) {
+    const browser = existsSync('/usr/bin/chromium') ? 'chromium found' : 'chromium missing: test/e2e/install-chromium.sh installs it';
+    process.stdout.write(`\nThe browser suite (test/e2e) is not part of this run: run it with \`npm run test:e2e\` (${browser}).\n`);
+  }
   const adminUrl = process.env.TEST_DATABASE_URL || (await startEmbedded());
   const template = `shop_tpl_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });

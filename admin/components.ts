@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { ComponentLoader } from 'adminjs';
+
+// The panel's own React components, bundled by AdminJS (rollup) into .adminjs/: at start-up in
+// production (admin.initialize()), on first request elsewhere.
+const source = (file: string) => fileURLToPath(new URL(`./components/${file}`, import.meta.url));
+
+export function panelComponents() {
+  const loader = new ComponentLoader();
+  const names = {
+    Dashboard: loader.add('Dashboard', source('dashboard.tsx')),
+    MoneyValue: loader.add('MoneyValue', source('money-value.tsx')),
+    MoneyInput: loader.add('MoneyInput', source('money-input.tsx')),
+    JsonValue: loader.add('JsonValue', source('json-value.tsx')),
+    OrderDetails: loader.add('OrderDetails', source('order-details.tsx')),
+    OrderAction: loader.add('OrderAction', source('order-action.tsx')),
+  };
+  return { loader, names };
+}
+
+export type ComponentNames = ReturnType<typeof panelComponents>['names'];

@@ -1,0 +1,126 @@
+import React, { useEffect, useState } from 'react';
+import { Badge, Box, H2, H5, Link, Loader, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import { ApiClient } from 'adminjs';
+import type { Dashboard as Data } from '../dashboard.ts';
+import { formatMoney } from './money.ts';
+
+const api = new ApiClient();
+const recordUrl = (resource: string, id: string) => `/admin/resources/${resource}/records/${id}/show`;
+
+function Card({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <Box variant="container" m="default" p="xl" flex={1} minWidth={280}>
+      <H5 mb="lg">{title}</H5>
+      {children}
+    </Box>
+  );
+}
+
+/** Revenue per day as bars (inline SVG: no chart library to ship). */
+function RevenueChart({ currency, days }: Data['dailyRevenue'][number]) {
+  const width = 720;
+  const height = 160;
+  const margin = 20; // room for the first and last day's label
+  const top = Math.max(1, ...days.map((d) => d.revenueMinor));
+  const step = width / days.length;
+  return (
+    <svg viewBox={`${-margin} 0 ${width + 2 * margin} ${height + 24}`} width="100%" height={240} role="img" aria-label={`Revenue per day in ${currency}`}>
+      {days.map((d, i) => {
+        const barHeight = Math.round((d.revenueMinor / top) * height);
+        return (
+          <g key={d.day}>
+            <rect x={i * step + 2} y={height - barHeight} width={step - 4} height={Math.max(barHeight, 1)} fill="#4268F6" rx={2}>
+              <title>{`${d.day}: ${formatMoney(d.revenueMinor, currency)} from ${d.orders} order(s)`}</title>
+            </rect>
+            {i % 5 === 0 || i === days.length - 1 ? (
+              <text x={i * step + step / 2} y={height + 16} fontSize={11} textAnchor="middle" fill="#898A9A">{d.day.slice(5)}</text>
+            ) : null}
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+/** The panel's home: what sold, what waits to ship, what runs out. */
+const Dashboard: React.FC = () => {
+  const [data, setData] = useState<Data>();
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    api.getDashboard<Data>().then((response) => setData(response.data)).catch(() => setFailed(true));
+  }, []);
+  if (failed) return <Box p="xl"><Text>The dashboard could not be loaded; reload the page to try again.</Text></Box>;
+  if (!data) return <Loader />;
+  return (
+    <Box p="lg" data-testid="dashboard">
+      <H2 mx="default">Shop today</H2>
+      <Box flex flexWrap="wrap">
+        <Card title="Revenue (paid orders, UTC days)">
+          {data.revenue.length === 0 ? <Text>No paid orders in the last 30 days</Text> : null}
+          {data.revenue.map((r) => (
+            <Table key={r.currency} mb="lg">
+              <TableBody>
+                <TableRow><TableCell>Today</TableCell><TableCell data-testid={`revenue-today-${r.currency}`}>{formatMoney(r.todayMinor, r.currency)}</TableCell></TableRow>
+                <TableRow><TableCell>Last 7 days</TableCell><TableCell>{formatMoney(r.last7DaysMinor, r.currency)}</TableCell></TableRow>
+                <TableRow><TableCell>Last 30 days</TableCell><TableCell>{formatMoney(r.last30DaysMinor, r.currency)}</TableCell></TableRow>
+              </TableBody>
+            </Table>
+          ))}
+        </Card>
+        <Card title="Orders by status">
+          <Box flex flexWrap="wrap">
+            {data.ordersByStatus.map((s) => (
+              <Box key={s.status} mr="lg" mb="lg">
+                <Badge variant={s.status === 'PAID' ? 'primary' : 'light'}>{s.status}</Badge> <Text as="span" fontWeight="bold">{s.count}</Text>
+              </Box>
+            ))}
+          </Box>
+        </Card>
+      </Box>
+      <Card title="Revenue per day, last 30 days">
+        {data.dailyRevenue.length === 0 ? <Text>No paid orders in the last 30 days</Text> : null}
+        {data.dailyRevenue.map((series) => (
+          <Box key={series.currency} mb="lg">
+            <Text mb="sm">{series.currency}</Text>
+            <RevenueChart {...series} />
+          </Box>
+        ))}
+      </Card>
+      <Box flex flexWrap="wrap">
+        <Card title={`Waiting to ship (${data.awaitingShipment.count})`}>
+          {data.awaitingShipment.oldest.length === 0 ? <Text>Nothing waiting</Text> : (
+            <Table>
+              <TableHead><TableRow><TableCell>Order</TableCell><TableCell>Customer</TableCell><TableCell>Total</TableCell><TableCell>Paid</TableCell></TableRow></TableHead>
+              <TableBody>
+                {data.awaitingShipment.oldest.map((o) => (
+                  <TableRow key={o.id}>
+                    <TableCell><Link href={recordUrl('Order', o.id)}>{`#${o.number}`}</Link></TableCell>
+                    <TableCell>{o.customer ?? ''}</TableCell>
+                    <TableCell style={{ whiteSpace: 'nowrap' }}>{formatMoney(o.totalMinor, o.currency)}</TableCell>
+                    <TableCell>{o.paidAt ? new Date(o.paidAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : ''}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+        </Card>
+        <Card title="Lowest stock">
+          <Table>
+            <TableHead><TableRow><TableCell>SKU</TableCell><TableCell>Product</TableCell><TableCell>Stock</TableCell></TableRow></TableHead>
+            <TableBody>
+              {data.lowestStock.map((p) => (
+                <TableRow key={p.id}>
+                  <TableCell>{p.sku}</TableCell>
+                  <TableCell><Link href={recordUrl('Product', p.id)}>{p.title}</Link></TableCell>
+                  <TableCell><Badge variant={p.stock === 0 ? 'danger' : 'light'}>{p.stock}</Badge></TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Card>
+      </Box>
+    </Box>
+  );
+};
+
+export default Dashboard;

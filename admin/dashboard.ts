@@ -1,0 +1,70 @@
+import type pg from 'pg';
+import type { OrderStatus } from '../src/orders/state-machine.js';
+import { TRANSITIONS } from '../src/orders/state-machine.js';
+
+// Revenue counts orders whose money the shop keeps (paid, shipped, delivered), by the UTC day
+// they were placed: orders(status, created_at) serves every query below as a range scan.
+const KEPT = `('PAID', 'SHIPPED', 'DELIVERED')`;
+const DAYS = 30;
+
+export type Dashboard = {
+  revenue: { currency: string; todayMinor: number; last7DaysMinor: number; last30DaysMinor: number }[];
+  /** one entry per currency, `days` oldest first, the last one being today (UTC) */
+  dailyRevenue: { currency: string; days: { day: string; revenueMinor: number; orders: number }[] }[];
+  ordersByStatus: { status: OrderStatus; count: number }[];
+  lowestStock: { id: string; sku: string; title: string; stock: number }[];
+  awaitingShipment: { count: number; oldest: { id: string; number: number; customer: string | null; totalMinor: number; currency: string; paidAt: Date | null }[] };
+};
+
+export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
+  const [daily, byStatus, lowestStock, oldestPaid] = await Promise.all([
+    pool.query<{ day: string; currency: string | null; revenueMinor: number; orders: number }>(
+      `WITH bounds AS (SELECT date_trunc('day', now() AT TIME ZONE 'UTC') - interval '${DAYS - 1} days' AS first_day),
+            kept AS (
+              SELECT date_trunc('day', o.created_at AT TIME ZONE 'UTC') AS day, o.currency,
+                     SUM(o.total_minor) AS revenue, COUNT(*) AS orders
+                FROM orders o, bounds b
+               WHERE o.status IN ${KEPT} AND o.created_at >= b.first_day AT TIME ZONE 'UTC'
+               GROUP BY 1, 2)
+       SELECT to_char(d.day, 'YYYY-MM-DD') AS day, k.currency,
+              COALESCE(k.revenue, 0) AS "revenueMinor", COALESCE(k.orders, 0) AS orders
+         FROM bounds b
+        CROSS JOIN generate_series(b.first_day, b.first_day + interval '${DAYS - 1} days', interval '1 day') AS d(day)
+         LEFT JOIN kept k ON k.day = d.day
+        ORDER BY d.day, k.currency`,
+    ),
+    pool.query<{ status: OrderStatus; count: number }>(`SELECT status, COUNT(*) AS count FROM orders GROUP BY status`),
+    pool.query<Dashboard['lowestStock'][number]>(
+      `SELECT id, sku, title, stock FROM products WHERE active ORDER BY stock, title LIMIT 8`,
+    ),
+    pool.query<Dashboard['awaitingShipment']['oldest'][number]>(
+      `SELECT o.id, o.number, u.email AS customer, o.total_minor AS "totalMinor", o.currency, o.paid_at AS "paidAt"
+         FROM orders o JOIN users u ON u.id = o.user_id
+        WHERE o.status = 'PAID' ORDER BY o.created_at LIMIT 10`,
+    ),
+  ]);
+
+  const days = [...new Set(daily.rows.map((r) => r.day))];
+  const currencies = [...new Set(daily.rows.flatMap((r) => (r.currency ? [r.currency] : [])))].sort();
+  const dailyRevenue = currencies.map((currency) => ({
+    currency,
+    days: days.map((day) => {
+      const row = daily.rows.find((r) => r.day === day && r.currency === currency);
+      return { day, revenueMinor: row?.revenueMinor ?? 0, orders: row?.orders ?? 0 };
+    }),
+  }));
+  const sum = (list: { revenueMinor: number }[]) => list.reduce((total, d) => total + d.revenueMinor, 0);
+  const counts = new Map(byStatus.rows.map((r) => [r.status, r.count]));
+  return {
+    revenue: dailyRevenue.map(({ currency, days: series }) => ({
+      currency,
+      todayMinor: sum(series.slice(-1)),
+      last7DaysMinor: sum(series.slice(-7)),
+      last30DaysMinor: sum(series),
+    })),
+    dailyRevenue,
+    ordersByStatus: (Object.keys(TRANSITIONS) as OrderStatus[]).map((status) => ({ status, count: counts.get(status) ?? 0 })),
+    lowestStock: lowestStock.rows,
+    awaitingShipment: { count: counts.get('PAID') ?? 0, oldest: oldestPaid.rows },
+  };
+}

@@ -1,0 +1,90 @@
+// The staff panel: AdminJS over the shop's data, mounted by src/app.ts at /admin.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import AdminJS from 'adminjs';
+import { Database } from '@adminjs/prisma';
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../src/config.js';
+import type { Db } from '../src/shared/db.js';
+import type { ClerkOptions } from '../src/auth/clerk-options.js';
+import { loadFullDmmf } from './dmmf.js';
+import { panelComponents } from './components.js';
+import { ShopPrismaResource } from './prisma-resource.js';
+import { catalogResources } from './resources/catalog.js';
+import { orderResources, type RefundOrder } from './resources/orders.js';
+import { paymentAndPeopleResources } from './resources/payments-and-people.js';
+import { loadDashboard } from './dashboard.js';
+import { staffRouter } from './staff-access.js';
+
+export type { RefundOrder } from './resources/orders.js';
+
+export type AdminDeps = {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clerk: ClerkOptions;
+  /** The payments module's refund; the order page offers Refund only when it is given. */
+  refundOrder?: RefundOrder;
+};
+
+let adapterRegistered = false;
+
+/**
+ * Builds the panel and its router (async: the full Prisma model description is read first, and
+ * in production the custom components are bundled before the first request). Never watches
+ * files: AdminJS's watcher would keep a test process alive.
+ */
+export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
+  if (!adapterRegistered) {
+    AdminJS.registerAdapter({ Database, Resource: ShopPrismaResource });
+    adapterRegistered = true;
+  }
+  const { loader, names } = panelComponents();
+  const kit = { dmmf: await loadFullDmmf(), prisma: deps.db.prisma, components: names };
+  const admin = new AdminJS({
+    rootPath: '/admin',
+    componentLoader: loader,
+    resources: [
+      ...catalogResources(kit, deps.config.STORE_CURRENCY),
+      ...orderResources(kit, deps.db.pool, deps.refundOrder),
+      ...paymentAndPeopleResources(kit),
+    ],
+    dashboard: { component: names.Dashboard, handler: () => loadDashboard(deps.db.pool) },
+    branding: { companyName: 'Shop staff', withMadeWithLove: false, logo: false },
+    locale: {
+      language: 'en',
+      translations: {
+        en: {
+          messages: {
+            tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',
+            invalidCredentials: 'Wrong email or password',
+          },
+          components: {
+            Login: {
+              welcomeHeader: 'Shop staff',
+              welcomeMessage: 'Catalog, orders and payments. Sign in with your staff account (or arrive signed in to Clerk as an admin).',
+              loginButton: 'Sign in',
+            },
+          },
+          resources: {
+            Product: { properties: { priceMinor: 'Price', imageUrl: 'Image URL', sku: 'SKU' } },
+            Order: { properties: { user: 'Customer', subtotalMinor: 'Subtotal', totalMinor: 'Total', details: 'Items, payments and history' } },
+            OrderItem: { properties: { sku: 'SKU', unitPriceMinor: 'Unit price', lineTotalMinor: 'Line total' } },
+            Payment: { properties: { amountMinor: 'Amount', providerRef: 'Gateway reference' } },
+          },
+        },
+      },
+    },
+  });
+  if (deps.config.NODE_ENV === 'production') {
+    await admin.initialize();
+    // @adminjs/express calls initialize() again without waiting for it: the bundle is already built.
+    admin.initialize = async () => undefined;
+  } else {
+    // Elsewhere AdminJS bundles on the first request for it, but serves any bundle it finds on
+    // disk: remove the last run's, so edited components show up.
+    rmSync(path.join(process.env.ADMIN_JS_TMP_DIR ?? '.adminjs', 'bundle.js'), { force: true });
+  }
+  return staffRouter(admin, deps);
+}

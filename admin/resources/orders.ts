@@ -1,0 +1,137 @@
+import type { Action, ActionResponse, RecordActionResponse, RecordJSON } from 'adminjs';
+import type pg from 'pg';
+import { z } from 'zod';
+import { AppError } from '../../src/shared/errors.js';
+import { canTransition, type OrderStatus } from '../../src/orders/state-machine.js';
+import { cancelOrderByStaff, deliverOrder, shipOrder } from '../../src/orders/staff-actions.js';
+import { orderDetails } from '../order-details.js';
+import type { ComponentNames } from '../components.js';
+import { asValidationError, moneyShown, NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
+
+/** Refunds an order through its payment gateway; provided by the payments module. */
+export type RefundOrder = (orderId: string, staffId: string) => Promise<unknown>;
+
+type Field = { name: string; label: string; required: boolean };
+type Transition<I> = {
+  name: string;
+  to: OrderStatus;
+  icon: string;
+  /** what the confirmation asks */
+  question: string;
+  fields: Field[];
+  /** a further condition on the order, beyond its status */
+  onlyIf?: (order: { paidAt?: unknown }) => boolean;
+  input: z.ZodType<I>;
+  run(orderId: string, staffId: string, input: I): Promise<unknown>;
+};
+
+const required = (label: string) => z.string({ error: `${label} is required` }).trim().min(1, `${label} is required`).max(100, `${label}: at most 100 characters`);
+
+function transitions(pool: pg.Pool, refundOrder?: RefundOrder): Transition<never>[] {
+  const list = [
+    {
+      name: 'ship', to: 'SHIPPED', icon: 'Truck', question: 'Hand this order to the carrier?',
+      fields: [{ name: 'carrier', label: 'Carrier', required: true }, { name: 'trackingNumber', label: 'Tracking number', required: true }],
+      input: z.object({ carrier: required('Carrier'), trackingNumber: required('Tracking number') }),
+      run: (orderId: string, staffId: string, input: { carrier: string; trackingNumber: string }) => shipOrder(pool, orderId, staffId, input),
+    },
+    {
+      name: 'deliver', to: 'DELIVERED', icon: 'CheckCircle', question: 'Mark this order as delivered?', fields: [], input: z.object({}),
+      run: (orderId: string, staffId: string) => deliverOrder(pool, orderId, staffId),
+    },
+    {
+      name: 'cancel', to: 'CANCELLED', icon: 'XCircle', question: 'Cancel this order? Its items go back into stock.',
+      fields: [{ name: 'reason', label: 'Reason (optional)', required: false }],
+      input: z.object({ reason: z.string().trim().max(500, 'Reason: at most 500 characters').optional().transform((v) => v || undefined) }),
+      run: (orderId: string, staffId: string, input: { reason?: string }) => cancelOrderByStaff(pool, orderId, staffId, input.reason),
+    },
+    ...(refundOrder
+      ? [{
+          name: 'refund', to: 'REFUNDED', icon: 'RotateCcw', question: 'Refund the payment of this order through its gateway?', fields: [], input: z.object({}),
+          onlyIf: (order: { paidAt?: unknown }) => Boolean(order.paidAt), // a cancelled order that was never paid has nothing to refund
+          run: (orderId: string, staffId: string) => refundOrder(orderId, staffId),
+        }]
+      : []),
+  ];
+  return list as unknown as Transition<never>[];
+}
+
+/**
+ * An order page action over the one state machine. Shown only when the order's status allows
+ * it; GET only shows the form (a link must never change an order); POST performs it, and a
+ * refusal (someone else moved the order first, say) comes back as a clear error notice.
+ */
+function transitionAction(transition: Transition<never>, components: ComponentNames): Action<ActionResponse> {
+  return {
+    name: transition.name,
+    actionType: 'record',
+    icon: transition.icon,
+    component: components.OrderAction,
+    custom: { question: transition.question, fields: transition.fields },
+    isVisible: ({ record }) => !!record && canTransition(record.get('status') as OrderStatus, transition.to) && (transition.onlyIf?.(record.params) ?? true),
+    handler: async (request, _response, context): Promise<RecordActionResponse> => {
+      const { record, currentAdmin, h, resource } = context;
+      if (!record || !currentAdmin?.id) throw new Error('an order action needs an order and a signed-in staff member');
+      if (request.method !== 'post') return { record: record.toJSON(currentAdmin) };
+      const input = transition.input.safeParse(request.payload ?? {});
+      if (!input.success) throw asValidationError(input.error);
+      const orderId = String(record.id());
+      try {
+        await transition.run(orderId, String(currentAdmin.id), input.data);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return { record: record.toJSON(currentAdmin), notice: { message: err.detail ?? err.title, type: 'error' } };
+      }
+      const fresh = (await resource.findOne(orderId)) ?? record;
+      return {
+        record: fresh.toJSON(currentAdmin),
+        notice: { message: `Order ${String(fresh.get('number'))} is now ${String(fresh.get('status'))}`, type: 'success' },
+        redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: orderId, actionName: 'show' }),
+      };
+    },
+  };
+}
+
+export function orderResources(kit: ResourceKit, pool: pg.Pool, refundOrder?: RefundOrder) {
+  const { components } = kit;
+  const money = moneyShown(components);
+  const actions = Object.fromEntries(transitions(pool, refundOrder).map((t) => [t.name, transitionAction(t, components)]));
+  return [
+    prismaResource(kit, 'Order', {
+      navigation: NAVIGATION.sales,
+      properties: {
+        id: { isVisible: onlyOnShow },
+        number: { isTitle: true },
+                subtotalMinor: money,
+        totalMinor: money,
+        details: { type: 'string', isVisible: onlyOnShow, components: { show: components.OrderDetails } },
+      },
+      listProperties: ['number', 'status', 'user', 'totalMinor', 'itemCount', 'createdAt'],
+      filterProperties: ['status', 'createdAt', 'user', 'number', 'paidAt'],
+      showProperties: [
+        'number', 'status', 'user', 'subtotalMinor', 'totalMinor', 'itemCount', 'carrier', 'trackingNumber', 'details',
+        'createdAt', 'paidAt', 'shippedAt', 'deliveredAt', 'cancelledAt', 'expiresAt',
+      ],
+      sort: { sortBy: 'createdAt', direction: 'desc' },
+      actions: {
+        // status, totals and lines change only through the actions below
+        ...READ_ONLY_ACTIONS,
+        show: {
+          after: async (response: RecordActionResponse) => {
+            const order = response.record as RecordJSON & { orderDetails?: unknown };
+            if (order?.id) order.orderDetails = await orderDetails(pool, String(order.id));
+            return response;
+          },
+        },
+        ...actions,
+      },
+    }),
+    prismaResource(kit, 'OrderItem', {
+      navigation: NAVIGATION.sales,
+      properties: { unitPriceMinor: money, lineTotalMinor: money },
+      listProperties: ['order', 'sku', 'title', 'quantity', 'unitPriceMinor', 'lineTotalMinor'],
+      filterProperties: ['order', 'product', 'sku', 'title'],
+      actions: READ_ONLY_ACTIONS,
+    }),
+  ];
+}

@@ -1,0 +1,45 @@
+import { ValidationError, type ResourceOptions, type ResourceWithOptions } from 'adminjs';
+import type { z } from 'zod';
+import type { PrismaClient } from '@prisma/client';
+import type { FullDmmf } from '../dmmf.js';
+import type { ComponentNames } from '../components.js';
+
+/** What every resource definition needs: the full model description, the client, the components. */
+export type ResourceKit = { dmmf: FullDmmf; prisma: PrismaClient; components: ComponentNames };
+
+/**
+ * One Prisma model as an AdminJS resource. `hide` drops fields from the model itself, so their
+ * values are never read into a record, not merely hidden in the UI.
+ */
+export function prismaResource(kit: ResourceKit, modelName: string, options: ResourceOptions, hide: string[] = []): ResourceWithOptions {
+  const model = kit.dmmf.datamodel.models.find((m) => m.name === modelName);
+  if (!model) throw new Error(`No model ${modelName} in schema.prisma`);
+  const visibleModel = { ...model, fields: model.fields.filter((f) => !hide.includes(f.name)) };
+  return {
+    resource: { model: visibleModel, client: kit.prisma, clientModule: { Prisma: { dmmf: kit.dmmf } } },
+    options,
+  };
+}
+
+const refused = { isAccessible: false };
+/** Browse and filter only: the rows are written by the shop's own flows. */
+export const READ_ONLY_ACTIONS = { new: refused, edit: refused, delete: refused, bulkDelete: refused };
+
+export const NAVIGATION = {
+  catalog: { name: 'Catalog', icon: 'ShoppingBag' },
+  sales: { name: 'Sales', icon: 'DollarSign' },
+  people: { name: 'People', icon: 'Users' },
+};
+
+/** Money columns (integer minor units) shown as formatted amounts in the row's currency. */
+export const moneyShown = (components: ComponentNames) => ({
+  components: { list: components.MoneyValue, show: components.MoneyValue },
+});
+
+export const onlyOnShow = { list: false, filter: false, show: true, edit: false };
+
+/** Zod's findings as AdminJS field errors: shown under each field, with one notice naming them. */
+export function asValidationError(error: z.ZodError): ValidationError {
+  const errors = Object.fromEntries(error.issues.map((issue) => [String(issue.path[0]), { message: issue.message, type: 'invalid' }]));
+  return new ValidationError(errors, { message: `Please correct ${Object.keys(errors).join(', ')}`, type: 'invalid' });
+}

@@ -1,0 +1,52 @@
+import { createCustomer, createOrder, createProduct, panelPerFile } from '../helpers/admin-fixtures.js';
+
+const panel = panelPerFile();
+
+describe('GET /admin/api/dashboard', () => {
+  test('when orders of various ages, states and currencies exist, then revenue, counts, stock and the shipping queue add up', async () => {
+    const pool = panel.shop.db.pool;
+    const customer = await createCustomer(pool);
+    const p10 = await createProduct(pool, { priceMinor: 1000, stock: 50 });
+    const p1 = await createProduct(pool, { priceMinor: 100, stock: 50 });
+    const scarce = await createProduct(pool, { stock: 0, title: 'A scarce thing' });
+    await createProduct(pool, { stock: 0, active: false, title: 'Withdrawn thing' });
+    const order = (status: Parameters<typeof createOrder>[1]['status'], product: typeof p10, createdDaysAgo: number, currency = 'USD') =>
+      createOrder(pool, { userId: customer.id, status, lines: [{ product, quantity: 1 }], createdDaysAgo, currency });
+    // kept revenue: today 1000 + 100, 3 days ago 1000, 10 days ago 1000 (delivered); 40 days ago is out of range
+    const paidToday = await order('PAID', p10, 0);
+    await order('SHIPPED', p1, 0);
+    await order('DELIVERED', p10, 3);
+    await order('DELIVERED', p10, 10);
+    await order('DELIVERED', p10, 40);
+    // not revenue: unpaid, cancelled, refunded
+    await order('AWAITING_PAYMENT', p10, 0);
+    await order('CANCELLED', p10, 0);
+    await order('REFUNDED', p10, 1);
+    const olderPaid = await order('PAID', p1, 2, 'EUR');
+
+    const res = await panel.staff.get('/admin/api/dashboard').expect(200);
+
+    const data = res.body;
+    expect(data.revenue).toEqual([
+      { currency: 'EUR', todayMinor: 0, last7DaysMinor: 100, last30DaysMinor: 100 },
+      { currency: 'USD', todayMinor: 1100, last7DaysMinor: 2100, last30DaysMinor: 3100 },
+    ]);
+    const usd = data.dailyRevenue.find((s: { currency: string }) => s.currency === 'USD');
+    expect(usd.days).toHaveLength(30);
+    expect(usd.days[29]).toEqual({ day: new Date().toISOString().slice(0, 10), revenueMinor: 1100, orders: 2 });
+    expect(usd.days.reduce((sum: number, d: { orders: number }) => sum + d.orders, 0)).toBe(4);
+    expect(Object.fromEntries(data.ordersByStatus.map((s: { status: string; count: number }) => [s.status, s.count]))).toEqual({
+      AWAITING_PAYMENT: 1, ON_HOLD: 0, PAID: 2, SHIPPED: 1, DELIVERED: 3, CANCELLED: 1, EXPIRED: 0, REFUNDED: 1,
+    });
+    expect(data.lowestStock[0]).toMatchObject({ id: scarce.id, stock: 0 });
+    expect(data.lowestStock.map((p: { title: string }) => p.title)).not.toContain('Withdrawn thing');
+    expect(data.awaitingShipment.count).toBe(2);
+    expect(data.awaitingShipment.oldest.map((o: { id: string }) => o.id)).toEqual([olderPaid.id, paidToday.id]);
+    expect(data.awaitingShipment.oldest[0]).toMatchObject({ customer: customer.email, totalMinor: 100, currency: 'EUR' });
+  });
+
+  test('when nobody is signed in, then the dashboard data is not served', async () => {
+    const res = await panel.shop.request.get('/admin/api/dashboard').expect(302);
+    expect(res.headers.location).toBe('/admin/login');
+  });
+});

@@ -1,0 +1,204 @@
+import supertest from 'supertest';
+import { tokenFor, uniqueId } from '../helpers/test-app.js';
+import { adminApi, createCustomer, createOrder, createProduct, createStaff, orderRow, panelPerFile, signedInAgent, startAdminApp } from '../helpers/admin-fixtures.js';
+import type { OrderStatus } from '../../src/orders/state-machine.js';
+import { Conflict } from '../../src/shared/errors.js';
+
+const refunds: { orderId: string; staffId: string }[] = [];
+let refusedRefund = '';
+// The payments module's refund stands in as a stub that records its calls (the lead wires the real one).
+const panel = panelPerFile({
+  refundOrder: async (orderId, byStaff) => {
+    if (orderId === refusedRefund) throw new Conflict('REFUND_NOT_POSSIBLE', 'The gateway refused the refund');
+    refunds.push({ orderId, staffId: byStaff });
+  },
+});
+
+async function orderIn(status: OrderStatus, quantity = 2) {
+  const product = await createProduct(panel.shop.db.pool, { stock: 10 });
+  const customer = await createCustomer(panel.shop.db.pool);
+  const order = await createOrder(panel.shop.db.pool, { userId: customer.id, status, lines: [{ product, quantity }] });
+  return { ...order, product };
+}
+const stockOf = async (productId: string) => (await panel.shop.db.pool.query(`SELECT stock FROM products WHERE id = $1`, [productId])).rows[0].stock;
+const offeredActions = async (orderId: string) =>
+  ((await panel.staff.get(adminApi.recordAction('Order', orderId, 'show')).expect(200)).body.record.recordActions as { name: string }[]).map((a) => a.name).sort();
+
+describe('which actions an order page offers', () => {
+  test.each([
+    ['AWAITING_PAYMENT', ['cancel']],
+    ['PAID', ['cancel', 'ship']],
+    ['SHIPPED', ['deliver', 'refund']],
+    ['DELIVERED', ['refund']],
+    ['CANCELLED', []], // never paid: nothing to refund
+    ['REFUNDED', []],
+  ] as [OrderStatus, string[]][])('when the order is %s, then the offered status actions are %j', async (status, expected) => {
+    const order = await orderIn(status);
+
+    const offered = await offeredActions(order.id);
+
+    expect(offered.filter((name) => ['ship', 'deliver', 'cancel', 'refund'].includes(name))).toEqual(expected);
+    expect(offered).toContain('show');
+  });
+
+  test('when the panel is built without a refund service, then Refund is never offered', async () => {
+    const plain = await startAdminApp({ databaseUrl: panel.database.url });
+    try {
+      const order = await orderIn('DELIVERED');
+      const clerkAdmin = await tokenFor(uniqueId('user'), { role: 'admin' });
+
+      const res = await supertest(plain.app).get(adminApi.recordAction('Order', order.id, 'show')).set('Authorization', `Bearer ${clerkAdmin}`).expect(200);
+
+      expect(res.body.record.recordActions.map((a: { name: string }) => a.name)).not.toContain('refund');
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+describe('Ship', () => {
+  test('when staff ship a paid order with carrier and tracking number, then it is SHIPPED and the change is recorded as theirs', async () => {
+    const order = await orderIn('PAID');
+
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: 'JD0123' }).expect(200);
+
+    expect(res.body.notice).toEqual({ type: 'success', message: `Order ${order.number} is now SHIPPED` });
+    expect(res.body.redirectUrl).toBe(`/admin/resources/Order/records/${order.id}/show`);
+    expect(res.body.record.params.status).toBe('SHIPPED');
+    expect(await orderRow(panel.shop.db.pool, order.id)).toMatchObject({ status: 'SHIPPED', carrier: 'DHL', trackingNumber: 'JD0123' });
+    const last = await panel.shop.db.pool.query(`SELECT from_status, to_status, actor FROM order_status_changes WHERE order_id = $1 ORDER BY created_at DESC LIMIT 1`, [order.id]);
+    expect(last.rows[0]).toEqual({ from_status: 'PAID', to_status: 'SHIPPED', actor: `staff:${panel.staffId}` });
+  });
+
+  test('when the tracking number is missing, then the form gets a field error and the order is unchanged', async () => {
+    const order = await orderIn('PAID');
+    const before = await orderRow(panel.shop.db.pool, order.id);
+
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: ' ' }).expect(200);
+
+    expect(res.body.notice.type).toBe('error');
+    expect(Object.keys(res.body.record.errors)).toEqual(['trackingNumber']);
+    expect(await orderRow(panel.shop.db.pool, order.id)).toEqual(before);
+  });
+
+  test('when the action is opened with GET (a link, a prefetch), then it only shows the order and changes nothing', async () => {
+    const order = await orderIn('PAID');
+
+    const res = await panel.staff.get(adminApi.recordAction('Order', order.id, 'ship')).expect(200);
+
+    expect(res.body.record.params.status).toBe('PAID');
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('PAID');
+  });
+
+  test('when two staff ship the same order at once, then one succeeds and the other is told why not; one change is recorded', async () => {
+    const order = await orderIn('PAID');
+    const other = await signedInAgent(panel.shop, (await createStaff(panel.shop.db.pool)).email);
+
+    const answers = await Promise.all([panel.staff, other].map((agent) => agent.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'UPS', trackingNumber: uniqueId('1Z') })));
+
+    const notices = answers.map((r) => r.body.notice).sort((a, b) => a.type.localeCompare(b.type));
+    expect(notices).toEqual([
+      { type: 'error', message: 'The order is SHIPPED and cannot become SHIPPED' },
+      { type: 'success', message: `Order ${order.number} is now SHIPPED` },
+    ]);
+    const changes = await panel.shop.db.pool.query(`SELECT 1 FROM order_status_changes WHERE order_id = $1 AND to_status = 'SHIPPED'`, [order.id]);
+    expect(changes.rowCount).toBe(1);
+  });
+});
+
+describe('Deliver', () => {
+  test('when staff deliver a shipped order, then it is DELIVERED', async () => {
+    const order = await orderIn('SHIPPED');
+
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'deliver')).send({}).expect(200);
+
+    expect(res.body.notice.type).toBe('success');
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('DELIVERED');
+  });
+
+  test('when staff try to deliver an order that was never shipped, then the state machine refuses with a clear message and nothing changes', async () => {
+    const order = await orderIn('PAID');
+    const before = await orderRow(panel.shop.db.pool, order.id);
+
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'deliver')).send({}).expect(200);
+
+    expect(res.body.notice).toEqual({ type: 'error', message: 'The order is PAID and cannot become DELIVERED' });
+    expect(res.body.redirectUrl).toBeUndefined();
+    expect(await orderRow(panel.shop.db.pool, order.id)).toEqual(before);
+  });
+});
+
+describe('Cancel', () => {
+  test('when staff cancel a paid order with a reason, then it is CANCELLED, its stock is back and the reason is kept', async () => {
+    const order = await orderIn('PAID', 3);
+    const stockBefore = await stockOf(order.product.id);
+
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'cancel')).send({ reason: 'customer called' }).expect(200);
+
+    expect(res.body.notice.type).toBe('success');
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('CANCELLED');
+    expect(await stockOf(order.product.id)).toBe(stockBefore + 3);
+    const last = await panel.shop.db.pool.query(`SELECT reason, actor FROM order_status_changes WHERE order_id = $1 AND to_status = 'CANCELLED'`, [order.id]);
+    expect(last.rows[0]).toEqual({ reason: 'customer called', actor: `staff:${panel.staffId}` });
+    expect(await offeredActions(order.id)).toContain('refund'); // it was paid
+  });
+
+  test('when staff try to cancel a shipped order, then it is refused and stock is untouched', async () => {
+    const order = await orderIn('SHIPPED');
+    const stockBefore = await stockOf(order.product.id);
+
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'cancel')).send({}).expect(200);
+
+    expect(res.body.notice).toEqual({ type: 'error', message: 'The order is SHIPPED and cannot become CANCELLED' });
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('SHIPPED');
+    expect(await stockOf(order.product.id)).toBe(stockBefore);
+  });
+});
+
+describe('Refund', () => {
+  test('when staff refund a delivered order, then the payments service is called with the order and the staff member', async () => {
+    const order = await orderIn('DELIVERED');
+
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'refund')).send({}).expect(200);
+
+    expect(res.body.notice.type).toBe('success');
+    expect(refunds).toContainEqual({ orderId: order.id, staffId: panel.staffId });
+  });
+
+  test('when the payments service refuses, then its reason is shown as an error notice', async () => {
+    const order = await orderIn('SHIPPED');
+    refusedRefund = order.id;
+
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'refund')).send({}).expect(200);
+
+    expect(res.body.notice).toEqual({ type: 'error', message: 'The gateway refused the refund' });
+    expect(refunds.map((r) => r.orderId)).not.toContain(order.id);
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('SHIPPED');
+  });
+});
+
+describe('who may act', () => {
+  test('when a Clerk admin ships an order, then the change is recorded under their local user', async () => {
+    const order = await orderIn('PAID');
+    const clerkUserId = uniqueId('user');
+    const token = await tokenFor(clerkUserId, { role: 'admin' });
+
+    await supertest(panel.shop.app).post(adminApi.recordAction('Order', order.id, 'ship')).set('Authorization', `Bearer ${token}`).send({ carrier: 'DHL', trackingNumber: 'X1' }).expect(200);
+
+    const { rows } = await panel.shop.db.pool.query(
+      `SELECT c.actor FROM order_status_changes c JOIN users u ON c.actor = 'staff:' || u.id WHERE c.order_id = $1 AND u.clerk_user_id = $2`,
+      [order.id, clerkUserId],
+    );
+    expect(rows).toHaveLength(1);
+  });
+
+  test('when a customer posts an order action, then they are sent to the login page and the order is unchanged', async () => {
+    const order = await orderIn('PAID');
+    const token = await tokenFor(uniqueId('user'), { role: 'customer' });
+
+    const res = await supertest(panel.shop.app).post(adminApi.recordAction('Order', order.id, 'cancel')).set('Authorization', `Bearer ${token}`).send({});
+
+    expect(res.status).toBe(302);
+    expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('PAID');
+  });
+});

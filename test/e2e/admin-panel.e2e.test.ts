@@ -1,0 +1,94 @@
+// The staff panel in a real browser: Debian's headless Chromium driven by playwright-core.
+// Run with `npm run test:e2e` (test/e2e/install-chromium.sh installs the browser).
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createTestDatabase, uniqueId, type TestApp } from '../helpers/test-app.js';
+import { createCustomer, createOrder, createProduct, createStaff, orderRow, startAdminApp } from '../helpers/admin-fixtures.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SCREENSHOTS = path.resolve('test/e2e/screenshots');
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let shop: TestApp;
+let base: string;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run test/e2e/install-chromium.sh first`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  database = await createTestDatabase();
+  shop = await startAdminApp({ databaseUrl: database.url });
+  base = await shop.listen();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1600 } });
+  // Like the tests' network guard: the page may only talk to the app (no web fonts, no CDNs).
+  await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+  page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+});
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await database?.drop();
+});
+
+const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+test('when staff sign in, then they can create a product the storefront lists and ship a paid order', async () => {
+  // Arrange: a staff account, a customer's paid order waiting to ship
+  const staff = await createStaff(shop.db.pool);
+  const customer = await createCustomer(shop.db.pool);
+  const bean = await createProduct(shop.db.pool, { title: 'Ethiopia Guji 250g', priceMinor: 1650, stock: 12 });
+  const order = await createOrder(shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product: bean, quantity: 2 }] });
+
+  // Sign in through the login page (its button is not type=submit: click it by its text)
+  await page.goto(`${base}/admin`);
+  await page.waitForURL(`${base}/admin/login`);
+  await page.fill('input[name=email]', staff.email);
+  await page.fill('input[name=password]', staff.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/admin`);
+  await page.getByTestId('dashboard').getByText('Waiting to ship (1)').waitFor();
+  await page.getByTestId('revenue-today-USD').getByText('$33.00').waitFor();
+  await shot('dashboard');
+
+  // Create a product, typing its price as money
+  const sku = uniqueId('E2E').toUpperCase();
+  const title = `Browser-made mug ${sku}`;
+  await page.goto(`${base}/admin/resources/Product/actions/new`);
+  await page.fill('input[name=sku]', sku);
+  await page.fill('input[name=slug]', sku.toLowerCase().replace(/_/g, '-'));
+  await page.fill('input[name=title]', title);
+  await page.fill('input[name=priceMinor]', '24.50');
+  await page.fill('input[name=currency]', 'USD');
+  await page.fill('input[name=stock]', '5');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(`${base}/admin/resources/Product`);
+  await page.getByText(title).waitFor();
+  await page.getByText('$24.50').first().waitFor();
+  await shot('product-list');
+
+  // The storefront API lists it, in integer minor units
+  const storefront = await fetch(`${base}/api/products?q=${encodeURIComponent(sku)}`).then((r) => r.json());
+  expect(storefront.items).toEqual(expect.arrayContaining([expect.objectContaining({ sku, title, priceMinor: 2450, currency: 'USD', stock: 5 })]));
+
+  // Ship the paid order from its page
+  await page.goto(`${base}/admin/resources/Order/records/${order.id}/show`);
+  await page.getByTestId('order-details').getByText('Ethiopia Guji 250g').waitFor();
+  await page.getByTestId('action-ship').click();
+  await page.waitForURL(`${base}/admin/resources/Order/records/${order.id}/ship`);
+  await page.fill('input[name=carrier]', 'DHL');
+  await page.fill('input[name=trackingNumber]', 'JD014600006281');
+  await page.getByRole('button', { name: 'Ship order' }).click();
+  await page.waitForURL(new RegExp(`/admin/resources/Order/records/${order.id}/show`));
+  await page.getByText(`Order ${order.number} is now SHIPPED`).waitFor();
+  await page.getByTestId('order-details').getByText('SHIPPED').first().waitFor();
+  await shot('order');
+
+  expect(await orderRow(shop.db.pool, order.id)).toMatchObject({ status: 'SHIPPED', carrier: 'DHL', trackingNumber: 'JD014600006281' });
+  expect(pageErrors).toEqual([]); // no script failed on any page (CSP, bundle)
+});
