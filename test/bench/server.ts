@@ -1,0 +1,29 @@
+// One app instance in its own process, for benchmarks and the reliability suite: the real app
+// (as main.ts builds it, without the staff panel) on PORT against DATABASE_URL, with the local
+// development identity keys of DATA_DIR. Prints "listening" when ready; SIGTERM drains and exits.
+import { loadConfig } from '../../src/config.js';
+import { createApp } from '../../src/app.js';
+import { createDb } from '../../src/shared/db.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { startHttpServer } from '../../src/shared/http-server.js';
+import { resolveClerkOptions } from '../../src/auth/clerk-options.js';
+import { startExpiryJob } from '../../src/orders/expiry-job.js';
+
+const config = loadConfig();
+const logger = createLogger(config.LOG_LEVEL);
+const db = createDb(config.DATABASE_URL!, config.DATABASE_POOL_SIZE);
+const app = createApp({ config, db, logger, clerk: resolveClerkOptions(config) });
+const { server, port } = await startHttpServer(app, config.PORT, '127.0.0.1', {
+  headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+});
+const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
+process.stdout.write(`listening ${port}\n`);
+
+process.on('SIGTERM', async () => {
+  server.closeIdleConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await expiryJob.stop();
+  await db.close();
+  process.exit(0);
+});
