@@ -12,19 +12,21 @@ import { loadFullDmmf } from './dmmf.js';
 import { panelComponents } from './components.js';
 import { ShopPrismaResource } from './prisma-resource.js';
 import { catalogResources } from './resources/catalog.js';
-import { orderResources, type RefundOrder } from './resources/orders.js';
+import { orderResources } from './resources/orders.js';
+import type { RefundOrder } from '../src/orders/staff-actions.js';
+import { staffRefunder } from '../src/payments/refunds.js';
 import { paymentAndPeopleResources } from './resources/payments-and-people.js';
 import { loadDashboard } from './dashboard.js';
 import { staffRouter } from './staff-access.js';
 
-export type { RefundOrder } from './resources/orders.js';
+export type { RefundOrder } from '../src/orders/staff-actions.js';
 
 export type AdminDeps = {
   config: Config;
   db: Db;
   logger: Logger;
   clerk: ClerkOptions;
-  /** The payments module's refund; the order page offers Refund only when it is given. */
+  /** The refund the order actions use; by default the payments module's, over the configured providers. */
   refundOrder?: RefundOrder;
 };
 
@@ -47,7 +49,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
     componentLoader: loader,
     resources: [
       ...catalogResources(kit, deps.config.STORE_CURRENCY),
-      ...orderResources(kit, deps.db.pool, deps.refundOrder),
+      ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder(deps.config, deps.db.pool, deps.logger)),
       ...paymentAndPeopleResources(kit),
     ],
     dashboard: { component: names.Dashboard, handler: () => loadDashboard(deps.db.pool) },

@@ -12,8 +12,6 @@ import { createApp } from './app.js';
 import { startExpiryJob } from './orders/expiry-job.js';
 import { ensureFirstStaffAccount } from './auth/first-staff-account.js';
 import { buildAdminRouter } from '../admin/index.js';
-import { refundOrder } from './payments/refunds.js';
-import { configuredProviders } from './payments/providers/registry.js';
 import { seedDemoCatalog } from '../prisma/demo-catalog.js';
 import { seedDemoOrders } from '../prisma/demo-orders.js';
 
@@ -41,8 +39,7 @@ async function main() {
   }
 
   const firstStaff = await ensureFirstStaffAccount(config, db.pool);
-  const payments = { pool: db.pool, providers: configuredProviders(config), logger };
-  const adminRouter = await buildAdminRouter({ config, db, logger, clerk, refundOrder: (orderId, staffId) => refundOrder(payments, orderId, staffId) });
+  const adminRouter = await buildAdminRouter({ config, db, logger, clerk });
   const app = createApp({ config, db, logger, clerk, adminRouter });
   const { server } = await startHttpServer(app, config.PORT, config.HOST, {
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,

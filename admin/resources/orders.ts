@@ -3,13 +3,12 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { AppError } from '../../src/shared/errors.js';
 import { canTransition, type OrderStatus } from '../../src/orders/state-machine.js';
-import { cancelOrderByStaff, deliverOrder, shipOrder } from '../../src/orders/staff-actions.js';
+import { cancelOrderByStaff, deliverOrder, shipOrder, type RefundOrder } from '../../src/orders/staff-actions.js';
 import { orderDetails } from '../order-details.js';
 import type { ComponentNames } from '../components.js';
 import { asValidationError, moneyShown, NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
 
 /** Refunds an order through its payment gateway; provided by the payments module. */
-export type RefundOrder = (orderId: string, staffId: string) => Promise<unknown>;
 
 type Field = { name: string; label: string; required: boolean };
 type Transition<I> = {
@@ -27,7 +26,7 @@ type Transition<I> = {
 
 const required = (label: string) => z.string({ error: `${label} is required` }).trim().min(1, `${label} is required`).max(100, `${label}: at most 100 characters`);
 
-function transitions(pool: pg.Pool, refundOrder?: RefundOrder): Transition<never>[] {
+function transitions(pool: pg.Pool, refundOrder: RefundOrder): Transition<never>[] {
   const list = [
     {
       name: 'ship', to: 'SHIPPED', icon: 'Truck', question: 'Hand this order to the carrier?',
@@ -43,15 +42,13 @@ function transitions(pool: pg.Pool, refundOrder?: RefundOrder): Transition<never
       name: 'cancel', to: 'CANCELLED', icon: 'XCircle', question: 'Cancel this order? Its items go back into stock.',
       fields: [{ name: 'reason', label: 'Reason (optional)', required: false }],
       input: z.object({ reason: z.string().trim().max(500, 'Reason: at most 500 characters').optional().transform((v) => v || undefined) }),
-      run: (orderId: string, staffId: string, input: { reason?: string }) => cancelOrderByStaff(pool, orderId, staffId, input.reason),
+      run: (orderId: string, staffId: string, input: { reason?: string }) => cancelOrderByStaff(pool, refundOrder, orderId, staffId, input.reason),
     },
-    ...(refundOrder
-      ? [{
-          name: 'refund', to: 'REFUNDED', icon: 'RotateCcw', question: 'Refund the payment of this order through its gateway?', fields: [], input: z.object({}),
-          onlyIf: (order: { paidAt?: unknown }) => Boolean(order.paidAt), // a cancelled order that was never paid has nothing to refund
-          run: (orderId: string, staffId: string) => refundOrder(orderId, staffId),
-        }]
-      : []),
+    {
+      name: 'refund', to: 'REFUNDED', icon: 'RotateCcw', question: 'Refund the payment of this order through its gateway?', fields: [], input: z.object({}),
+      onlyIf: (order: { paidAt?: unknown }) => Boolean(order.paidAt), // a cancelled order that was never paid has nothing to refund
+      run: (orderId: string, staffId: string) => refundOrder(orderId, staffId),
+    },
   ];
   return list as unknown as Transition<never>[];
 }
@@ -92,7 +89,7 @@ function transitionAction(transition: Transition<never>, components: ComponentNa
   };
 }
 
-export function orderResources(kit: ResourceKit, pool: pg.Pool, refundOrder?: RefundOrder) {
+export function orderResources(kit: ResourceKit, pool: pg.Pool, refundOrder: RefundOrder) {
   const { components } = kit;
   const money = moneyShown(components);
   const actions = Object.fromEntries(transitions(pool, refundOrder).map((t) => [t.name, transitionAction(t, components)]));

@@ -5,9 +5,11 @@ import { decodeCursor } from './cursor.js';
 import { listOrdersForStaff, readOrder } from './order-views.js';
 import { orderIdParams, shipBody, staffCancelBody, staffOrderListQuery } from './schemas.js';
 import { cancelOrderByStaff, deliverOrder, shipOrder } from './staff-actions.js';
+import { staffRefunder } from '../payments/refunds.js';
 
 // Staff order routes: the same actions the admin panel calls (staff-actions.ts).
-export function staffOrderRoutes({ db, guards }: RouteContext): Router {
+export function staffOrderRoutes({ db, guards, config, logger }: RouteContext): Router {
+  const refund = staffRefunder(config, db.pool, logger);
   const router = Router();
   const { requireStaff } = guards;
   const staffView = (id: string) => readOrder(db.pool, id, { audience: 'staff' });
@@ -33,7 +35,7 @@ export function staffOrderRoutes({ db, guards }: RouteContext): Router {
   router.post('/api/admin/orders/:id/cancel', ...requireStaff, async (req, res) => {
     const { id } = parse(orderIdParams, req.params);
     const { reason } = parse(staffCancelBody, req.body ?? {});
-    await cancelOrderByStaff(db.pool, id, req.user!.id, reason);
+    await cancelOrderByStaff(db.pool, refund, id, req.user!.id, reason);
     res.json(await staffView(id));
   });
 

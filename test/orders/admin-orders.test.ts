@@ -181,6 +181,25 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
     expect(await stockOf(shop.db.pool, item.id)).toBe(4);
   });
 
+  test('when staff cancel an order whose payment was captured, then the money goes back too: REFUNDED, stock back, one refund', async () => {
+    const buyer = await createPerson(shop.db.pool);
+    const item = await createProduct(shop.db.pool, { stock: 5 });
+    const orderId = await paidOrder(buyer, item.id, 2);
+    const { rows: [payment] } = await shop.db.pool.query(
+      `INSERT INTO payments (order_id, provider, status, amount_minor, currency, provider_ref)
+       SELECT id, 'MOCK', 'SUCCEEDED', total_minor, currency, 'mock_' || id FROM orders WHERE id = $1 RETURNING id`,
+      [orderId],
+    );
+
+    const res = await asStaff('post', `/api/admin/orders/${orderId}/cancel`).send({ reason: 'out of business' }).expect(200);
+
+    expect(res.body.status).toBe('REFUNDED');
+    expect(res.body.history.slice(-2).map((h: { from: string; to: string }) => `${h.from}>${h.to}`)).toEqual(['PAID>CANCELLED', 'CANCELLED>REFUNDED']);
+    expect(await stockOf(shop.db.pool, item.id)).toBe(5);
+    const refunded = await shop.db.pool.query(`SELECT status, refund_ref AS "refundRef" FROM payments WHERE id = $1`, [payment.id]);
+    expect(refunded.rows[0]).toEqual({ status: 'REFUNDED', refundRef: `mock_refund_${payment.id}` });
+  });
+
   test('when staff cancel without a body, then the order is cancelled with no reason', async () => {
     const buyer = await createPerson(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 1 });
