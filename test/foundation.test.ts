@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import express from 'express';
 import pg from 'pg';
 import supertest from 'supertest';
-import { createTestDatabase, startTestApp, type TestApp } from './helpers/test-app.js';
+import { startTestApp, useTestShop } from './helpers/test-app.js';
 import { startTcpProxy } from './helpers/tcp-proxy.js';
 import { loadConfig, ConfigError } from '../src/config.js';
 import { problemHandler } from '../src/shared/errors.js';
@@ -10,17 +10,7 @@ import { createLogger } from '../src/shared/logger.js';
 import { seedDemoCatalog } from '../prisma/demo-catalog.js';
 import { migrate } from '../src/shared/migrate.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const shop = useTestShop();
 
 describe('GET /healthz and /readyz', () => {
   test('when the process and database are up, then both answer 200', async () => {
@@ -29,7 +19,7 @@ describe('GET /healthz and /readyz', () => {
   });
 
   test('when the database goes away, then /readyz answers 503 problem+json and recovers by itself', async () => {
-    const url = new URL(database.url);
+    const url = new URL(shop.config.DATABASE_URL!);
     const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
     url.port = String(proxy.port);
     const viaProxy = await startTestApp({ databaseUrl: url.toString() });

@@ -1,4 +1,4 @@
-import { createTestDatabase, startTestApp, type TestApp } from './helpers/test-app.js';
+import { useTestShop } from './helpers/test-app.js';
 import { openapi } from './helpers/contract.js';
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
@@ -20,16 +20,7 @@ const contractRoutes = () =>
     Object.keys(item as object).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`),
   );
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const shop = useTestShop();
 
 describe('the OpenAPI contract', () => {
   test('when the app is built, then every mounted route is in the contract and every contract route is mounted', () => {

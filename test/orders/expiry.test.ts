@@ -1,23 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import supertest from 'supertest';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestShop } from '../helpers/test-app.js';
 import { createPerson, createProduct, insertOrder, orderStatus, placeOrder, stockOf, type TestProduct } from '../helpers/orders-fixtures.js';
 import { createDb } from '../../src/shared/db.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { expireOverdueOrders, runExpiryPass, startExpiryJob } from '../../src/orders/expiry-job.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const shop = useTestShop();
 
 /** `count` real orders of one unit each (stock taken), by distinct buyers, already past their expiry. */
 async function overdueOrders(product: TestProduct, count: number): Promise<{ orderId: string; token: string }[]> {
@@ -63,7 +53,7 @@ describe('expireOverdueOrders', () => {
   test('when two instances run the job at the same moment, then each overdue order expires exactly once', async () => {
     const product = await createProduct(shop.db.pool, { stock: 30 });
     const overdue = await overdueOrders(product, 30);
-    const other = createDb(database.url, 4);
+    const other = createDb(shop.config.DATABASE_URL!, 4);
     try {
       const [byFirst, bySecond] = await Promise.all([
         expireOverdueOrders(shop.db.pool, { batchSize: 4 }),
@@ -84,7 +74,7 @@ describe('expireOverdueOrders', () => {
     const product = await createProduct(shop.db.pool, { stock: 20 });
     const overdue = await overdueOrders(product, 20);
     const http = supertest(await shop.listen());
-    const other = createDb(database.url, 4);
+    const other = createDb(shop.config.DATABASE_URL!, 4);
     try {
       const [cancels] = await Promise.all([
         Promise.all(overdue.map((o) => http.post(`/api/orders/${o.orderId}/cancel`).set('Authorization', `Bearer ${o.token}`))),
@@ -149,7 +139,7 @@ describe('npm run orders:expire', () => {
     const overdue = await overdueOrders(product, 2);
 
     const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['src/orders/expire-cli.ts'], {
-      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
+      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: shop.config.DATABASE_URL!, LOG_LEVEL: 'silent' },
       timeout: 60_000,
     });
 

@@ -1,19 +1,9 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestShop } from '../helpers/test-app.js';
 import { createPerson, createProduct, placeOrder, snapshot, stockOf, type Person } from '../helpers/orders-fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const shop = useTestShop();
 
 const get = (path: string, person?: Person) => {
   const req = shop.request.get(path);
