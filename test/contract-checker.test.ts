@@ -8,6 +8,11 @@ describe('the contract checker used on every test response', () => {
     expect(contractViolation('GET', '/healthz', { status: 200, headers: json, body: { status: 'ok' } })).toBeUndefined();
   });
 
+  test('when a path carries a trailing slash, then it is checked as the route Express served', () => {
+    expect(contractViolation('GET', '/healthz/', { status: 200, headers: json, body: { status: 'ok' } })).toBeUndefined();
+    expect(contractViolation('GET', '/healthz/', { status: 200, headers: json, body: { status: 'fine' } })).toMatch(/does not match/);
+  });
+
   test('when a body breaks its schema, then it names the mismatch', () => {
     expect(contractViolation('GET', '/healthz', { status: 200, headers: json, body: { status: 'fine' } })).toMatch(/does not match/);
   });
