@@ -11,7 +11,6 @@ import { resolveClerkOptions } from './auth/clerk-options.js';
 import { createApp } from './app.js';
 import { startExpiryJob } from './orders/expiry-job.js';
 import { ensureFirstStaffAccount } from './auth/first-staff-account.js';
-import { buildAdminRouter } from '../admin/index.js';
 import { seedDemoCatalog } from '../prisma/demo-catalog.js';
 import { seedDemoOrders } from '../prisma/demo-orders.js';
 
@@ -19,6 +18,8 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const clerk = resolveClerkOptions(config);
+  // AdminJS takes seconds to load: load it while the database starts and migrates.
+  const adminPanel = import('../admin/index.js');
 
   let databaseUrl = config.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
@@ -39,7 +40,7 @@ async function main() {
   }
 
   const firstStaff = await ensureFirstStaffAccount(config, db.pool);
-  const adminRouter = await buildAdminRouter({ config, db, logger, clerk });
+  const adminRouter = await (await adminPanel).buildAdminRouter({ config, db, logger, clerk });
   const app = createApp({ config, db, logger, clerk, adminRouter });
   const { server } = await startHttpServer(app, config.PORT, config.HOST, {
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
