@@ -1,6 +1,6 @@
 // The pieces every benchmark scenario uses: a database, server processes, a load run, a table.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,7 @@ export async function benchDatabase(): Promise<{ url: string; stop(): Promise<vo
   chmodSync(dir, 0o755); // as root, PostgreSQL runs as another user and must reach its data
   const embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), database: 'bench', logger: pino({ level: 'silent' }) });
   await migrate(embedded.url);
-  return { url: embedded.url, stop: embedded.stop };
+  return { url: embedded.url, stop: async () => (await embedded.stop(), rmSync(dir, { recursive: true, force: true })) };
 }
 
 /** url: the app; ceilingUrl: the bare Express app in the same process (BENCH_CEILINGS=1). */

@@ -4,7 +4,8 @@
 // bare-Express ceilings on a second port. Prints a markdown table and writes
 // test/bench/results/latest.json.
 //
-//   BENCH_DATABASE_URL=postgresql://...  a database to migrate and fill (default: embedded PostgreSQL)
+//   BENCH_DATABASE_URL=postgresql://...  a database to migrate and fill, or one filled by an earlier run
+//                                         (default: a fresh embedded PostgreSQL)
 //   BENCH_SECONDS (6), BENCH_CONNECTIONS (50)   per measured side
 //   BENCH_ONLY=catalog,detail,cart,checkout,webhooks,two   a subset of the scenarios
 //   BENCH_CPU_PROF=<dir>   write a V8 CPU profile of each server process there (on exit)
@@ -36,9 +37,13 @@ const db = createDb(database.url, POOL_SIZE);
 const keys = generateRsaKeyPair();
 const servers: Awaited<ReturnType<typeof startServerProcess>>[] = [];
 try {
-  step(`seeding ${JSON.stringify(DEFAULT_SIZE)} and the demo catalog`);
-  await seedLarge(db.pool);
-  await seedDemoCatalog(db.prisma, 'USD');
+  const { rows: seeded } = await db.pool.query(`SELECT 1 FROM products WHERE sku = 'BENCH-1'`);
+  if (seeded.length) step('the database is seeded already');
+  else {
+    step(`seeding ${JSON.stringify(DEFAULT_SIZE)} and the demo catalog`);
+    await seedLarge(db.pool);
+    await seedDemoCatalog(db.prisma, 'USD');
+  }
   const env = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -64,6 +69,7 @@ try {
     databaseUrl: database.url,
     serverPoolSize: POOL_SIZE,
     servers,
+    runId: randomBytes(3).toString('hex'),
     privateKeyPem: keys.privateKeyPem,
     currency: 'USD',
     seconds: SECONDS,
@@ -84,7 +90,9 @@ try {
   for (const [name, title, scenario] of scenarios) {
     if (!wanted(name)) continue;
     step(title);
-    rows.push(...[await scenario()].flat());
+    const done = [await scenario()].flat();
+    printTable(done);
+    rows.push(...done);
   }
   step('done');
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;

@@ -19,7 +19,7 @@ export async function makeCustomers(ctx: BenchContext, prefix: string, count: nu
 const asCustomer = (customer: Customer) => ({ authorization: `Bearer ${customer.token}`, 'x-bench-user-id': customer.userId, 'content-type': 'application/json' });
 
 export async function cartScenarios(ctx: BenchContext, servers: ServerProcess[]): Promise<Row[]> {
-  const customers = await makeCustomers(ctx, 'bench_cart_', 200);
+  const customers = await makeCustomers(ctx, `bench_cart_${ctx.runId}_`, 200);
   // enough stock that an add is never refused for it (adds do not take stock)
   const { rows } = await ctx.pool.query<{ id: string }>(`UPDATE products SET stock = 1000000 WHERE id IN (SELECT id FROM products WHERE active ORDER BY id LIMIT 50) RETURNING id`);
   const productIds = rows.map((r) => r.id);
@@ -39,7 +39,8 @@ export async function cartScenarios(ctx: BenchContext, servers: ServerProcess[])
   );
   await ctx.pool.query(
     `INSERT INTO cart_items (cart_id, product_id, quantity)
-     SELECT c.id, p.id, 1 FROM carts c CROSS JOIN LATERAL (SELECT unnest($2::uuid[]) AS id) p WHERE c.user_id = ANY($1::uuid[])`,
+     SELECT c.id, p.id, 1 FROM carts c CROSS JOIN LATERAL (SELECT unnest($2::uuid[]) AS id) p WHERE c.user_id = ANY($1::uuid[])
+     ON CONFLICT DO NOTHING`, // adds still in flight from the last run may have made a line already
     [userIds, productIds.slice(0, 3)],
   );
   const read = (path: string) => [{ method: 'GET', path, setupRequest: (req: object) => ({ ...req, headers: asCustomer(pick(customers)) }) }];

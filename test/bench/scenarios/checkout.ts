@@ -26,9 +26,9 @@ async function products(ctx: BenchContext) {
   if (hotAndCold) return hotAndCold;
   const { rows } = await ctx.pool.query<{ id: string }>(
     `INSERT INTO products (sku, slug, title, price_minor, stock)
-     SELECT 'CHECKOUT-' || g, 'checkout-' || g, 'Checkout product ' || g, 100 + g, CASE WHEN g = 0 THEN 100000000 ELSE 1000000 END
+     SELECT $2 || g, lower($2) || g, 'Checkout product ' || g, 100 + g, CASE WHEN g = 0 THEN 100000000 ELSE 1000000 END
        FROM generate_series(0, $1::int) g ORDER BY g RETURNING id`,
-    [COLD_PRODUCTS],
+    [COLD_PRODUCTS, `CHECKOUT-${ctx.runId}-`],
   );
   const [hot, ...cold] = rows.map((p) => p.id);
   return (hotAndCold = { hot, cold });
@@ -47,12 +47,13 @@ async function buyersWithCarts(ctx: BenchContext, prefix: string, count: number,
         )
       ).rows.map((u) => ({ ...u, token: '' }));
   await ctx.pool.query(
-    `WITH c AS (INSERT INTO carts (user_id) SELECT unnest($1::uuid[]) RETURNING id, row_number() OVER () AS n)
+    `WITH c AS (INSERT INTO carts (user_id) SELECT unnest($1::uuid[]) RETURNING id, user_id),
+          n AS (SELECT c.id, u.n FROM c JOIN unnest($1::uuid[]) WITH ORDINALITY AS u(user_id, n) USING (user_id))
      INSERT INTO cart_items (cart_id, product_id, quantity)
-     SELECT c.id, line.product_id, line.quantity FROM c CROSS JOIN LATERAL (VALUES
+     SELECT n.id, line.product_id, line.quantity FROM n CROSS JOIN LATERAL (VALUES
        ($2::uuid, 1),
-       (($3::uuid[])[1 + (c.n * 7) % $4], 2),
-       (($3::uuid[])[1 + (c.n * 13 + 1) % $4], 1)) AS line(product_id, quantity)
+       (($3::uuid[])[1 + (n.n * 7) % $4], 2),
+       (($3::uuid[])[1 + (n.n * 13 + 1) % $4], 1)) AS line(product_id, quantity)
      ON CONFLICT DO NOTHING`,
     [buyers.map((b) => b.userId), hot, cold, cold.length],
   );
@@ -60,7 +61,7 @@ async function buyersWithCarts(ctx: BenchContext, prefix: string, count: number,
 }
 
 export async function checkoutScenario(ctx: BenchContext, servers: ServerProcess[]): Promise<Row> {
-  const tag = `bench_checkout_${servers.length}_`;
+  const tag = `bench_checkout_${ctx.runId}_${servers.length}_`;
   const pids = servers.map((s) => s.pid);
   const viaHttp = async (buyer: Customer, i: number) => {
     const res = await fetch(`${servers[i % servers.length].url}/api/checkout`, {

@@ -12,6 +12,8 @@ export type BenchContext = {
   /** the pool size each server process has (DATABASE_POOL_SIZE) */
   serverPoolSize: number;
   servers: ServerProcess[];
+  /** unique per run, in every name a scenario inserts, so a database can serve many runs */
+  runId: string;
   privateKeyPem: string;
   currency: string;
   seconds: number;

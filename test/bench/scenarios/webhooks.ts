@@ -14,8 +14,8 @@ const UNIQUE_EVENTS = 6000; // an upper bound: a run stops at ctx.seconds
 /** N orders awaiting payment, each with a PENDING Stripe attempt, in set-based SQL. */
 async function pendingPayments(ctx: BenchContext, n: number) {
   const { rows } = await ctx.pool.query<{ id: string; amount: number }>(
-    `WITH u AS (INSERT INTO users (clerk_user_id, email) VALUES ('bench_webhooks', 'bench-webhooks@shop.test') RETURNING id),
-          p AS (INSERT INTO products (sku, slug, title, price_minor, stock) VALUES ('BENCH-WH', 'bench-wh', 'Bench', 1000, 0) RETURNING id),
+    `WITH u AS (INSERT INTO users (clerk_user_id, email) VALUES ('bench_webhooks_' || $2, 'bench-webhooks@shop.test') RETURNING id),
+          p AS (INSERT INTO products (sku, slug, title, price_minor, stock) VALUES ('BENCH-WH-' || $2, 'bench-wh-' || $2, 'Bench', 1000, 0) RETURNING id),
           o AS (INSERT INTO orders (user_id, currency, subtotal_minor, total_minor, item_count, expires_at)
                 SELECT u.id, 'USD', 1000 + g, 1000 + g, 1, now() + interval '1 hour' FROM u, generate_series(1, $1::int) g RETURNING id, total_minor),
           i AS (INSERT INTO order_items (order_id, product_id, sku, title, unit_price_minor, quantity, line_total_minor)
@@ -23,7 +23,7 @@ async function pendingPayments(ctx: BenchContext, n: number) {
      INSERT INTO payments (order_id, provider, amount_minor, currency, provider_ref)
      SELECT o.id, 'STRIPE', o.total_minor, 'USD', 'cs_bench_' || o.id FROM o
      RETURNING id, amount_minor AS amount`,
-    [n],
+    [n, ctx.runId],
   );
   return rows;
 }
@@ -39,7 +39,7 @@ function shuffle<T>(items: T[]): T[] {
 export async function webhookScenario(ctx: BenchContext, servers: ServerProcess[]): Promise<Row> {
   const payments = await pendingPayments(ctx, UNIQUE_EVENTS);
   const events = payments.map((p, i) => ({
-    id: `evt_bench_${i}`,
+    id: `evt_bench_${ctx.runId}_${i}`,
     object: 'event',
     type: 'checkout.session.completed',
     created: Math.floor(Date.now() / 1000),
