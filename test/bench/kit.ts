@@ -41,11 +41,12 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs: 
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ceilingPort = await new Promise<string | undefined>((resolve, reject) => {
-    let output = '';
+    let output: string | undefined = '';
     child.stdout!.on('data', (chunk: Buffer) => {
+      if (output === undefined) return void process.stderr.write(chunk); // the server's warnings and errors
       output += chunk.toString();
       const ready = /listening \d+(?: ceiling (\d+))?\n/.exec(output);
-      if (ready) resolve(ready[1]);
+      if (ready) (output = undefined), resolve(ready[1]);
     });
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });

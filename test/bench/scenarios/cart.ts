@@ -16,7 +16,12 @@ export async function makeCustomers(ctx: BenchContext, prefix: string, count: nu
   );
 }
 
-const asCustomer = (customer: Customer) => ({ authorization: `Bearer ${customer.token}`, 'x-bench-user-id': customer.userId, 'content-type': 'application/json' });
+const asCustomer = (customer: Customer) => ({
+  authorization: `Bearer ${customer.token}`,
+  'x-bench-user': customer.clerkUserId,
+  'x-bench-email': `${customer.clerkUserId}@shop.test`,
+  'content-type': 'application/json',
+});
 
 export async function cartScenarios(ctx: BenchContext, servers: ServerProcess[]): Promise<Row[]> {
   const customers = await makeCustomers(ctx, `bench_cart_${ctx.runId}_`, 200);
