@@ -63,21 +63,43 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs: 
 }
 
 const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+// utime + stime in clock ticks (100 per second on Linux), fields 14 and 15 after the command name
+const cpuTicks = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+};
 
-/** Samples the summed RSS of the server processes until stopped; returns the peak in MB. */
-export function sampleRss(pids: number[]): () => number {
+/**
+ * Watches the server processes until stopped: the peak of their summed RSS (MB) and the CPU
+ * seconds they used meanwhile, which tell whether a server or something else was the limit.
+ */
+export function watchServers(pids: number[]): () => { peakRssMb: number; serverCpuSeconds: number } {
   let peak = 0;
+  const cpuAtStart = pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
   const sample = () => (peak = Math.max(peak, pids.reduce((sum, pid) => sum + rssBytes(pid), 0)));
   sample();
   const timer = setInterval(sample, 200);
   return () => {
     clearInterval(timer);
     sample();
-    return Math.round(peak / 1024 / 1024);
+    return { peakRssMb: Math.round(peak / 1024 / 1024), serverCpuSeconds: (pids.reduce((sum, pid) => sum + cpuTicks(pid), 0) - cpuAtStart) / 100 };
   };
 }
 
-export type LoadResult = { rps: number; p50: number; p99: number; errors: number; requests: number; peakRssMb: number };
+export type LoadResult = {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+  peakRssMb: number;
+  /** server CPU time per request (all server processes; for in-process ceilings, what the servers did meanwhile) */
+  serverCpuMs: number;
+};
+const perRequest = (watched: { peakRssMb: number; serverCpuSeconds: number }, requests: number) => ({
+  peakRssMb: watched.peakRssMb,
+  serverCpuMs: requests ? (watched.serverCpuSeconds * 1000) / requests : 0,
+});
 
 export type LoadOptions = {
   targets: string[]; // one base URL per server process; connections are split between them
@@ -89,7 +111,7 @@ export type LoadOptions = {
 
 /** One load run with autocannon against every target at once; memory is sampled meanwhile. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const peakRss = sampleRss(options.pids);
+  const watched = watchServers(options.pids);
   const perTarget = Math.max(1, Math.floor(options.connections / options.targets.length));
   const results = await Promise.all(
     options.targets.map((url) => autocannon({ url, connections: perTarget, duration: options.seconds, requests: options.requests })),
@@ -101,7 +123,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99: Math.max(...results.map((r) => r.latency.p99)),
     errors: results.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0),
     requests,
-    peakRssMb: peakRss(),
+    ...perRequest(watched(), requests),
   };
 }
 
@@ -110,7 +132,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
  * timing each: for work autocannon cannot repeat (a checkout empties its cart).
  */
 export async function runPool<T>(options: { items: T[]; concurrency: number; seconds: number; pids: number[] }, op: (item: T) => Promise<boolean>): Promise<LoadResult> {
-  const peakRss = sampleRss(options.pids);
+  const watched = watchServers(options.pids);
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
@@ -130,7 +152,7 @@ export async function runPool<T>(options: { items: T[]; concurrency: number; sec
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(q * latencies.length) - 1))] ?? 0;
-  return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors, requests: latencies.length, peakRssMb: peakRss() };
+  return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors, requests: latencies.length, ...perRequest(watched(), latencies.length) };
 }
 
 export type Row = { scenario: string; app: LoadResult; ceiling?: LoadResult; ceilingName?: string };
@@ -138,7 +160,7 @@ export type Row = { scenario: string; app: LoadResult; ceiling?: LoadResult; cei
 const ratioOf = (row: Row) => (row.ceiling ? row.app.rps / row.ceiling.rps : undefined);
 
 export function printTable(rows: Row[]) {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'ceiling', 'ceiling req/s', 'ceiling p50', 'ceiling p99', 'ratio'];
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'CPU ms/req', 'ceiling', 'ceiling req/s', 'ceiling p50', 'ceiling p99', 'ceiling CPU ms/req', 'ratio'];
   const lines = rows.map((row) => {
     const ratio = ratioOf(row);
     const c = row.ceiling;
@@ -149,15 +171,17 @@ export function printTable(rows: Row[]) {
       row.app.p99.toFixed(1),
       `${row.app.errors}/${row.app.requests}`,
       String(row.app.peakRssMb),
+      row.app.serverCpuMs.toFixed(2),
       row.ceilingName ?? '',
       c ? c.rps.toFixed(0) : '',
       c ? c.p50.toFixed(1) : '',
       c ? c.p99.toFixed(1) : '',
+      c ? c.serverCpuMs.toFixed(2) : '',
       ratio === undefined ? '' : `${(ratio * 100).toFixed(0)}%`,
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const left = (i: number) => i === 0 || i === 6;
+  const left = (i: number) => i === 0 || i === 7;
   const line = (cells: string[]) => '| ' + cells.map((c, i) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
   console.log(line(header));
   console.log('|' + widths.map((w, i) => (left(i) ? ':' + '-'.repeat(w + 1) : '-'.repeat(w + 1) + ':')).join('|') + '|');

@@ -60,6 +60,7 @@ try {
     STRIPE_SECRET_KEY: 'sk_test_bench',
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     BENCH_CEILINGS: '1',
+    CLERK_TELEMETRY_DISABLED: '1',
   };
   const profile = process.env.BENCH_CPU_PROF;
   const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
