@@ -155,6 +155,21 @@ export async function runPool<T>(options: { items: T[]; concurrency: number; sec
   return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors, requests: latencies.length, ...perRequest(watched(), latencies.length) };
 }
 
+/** Several runs of one side as one: rates over the summed time, p99 and peaks the worst run's. */
+export function combine(results: LoadResult[]): LoadResult {
+  const requests = results.reduce((sum, r) => sum + r.requests, 0);
+  const seconds = results.reduce((sum, r) => sum + (r.rps ? r.requests / r.rps : 0), 0);
+  return {
+    rps: seconds ? requests / seconds : 0,
+    p50: results.reduce((sum, r) => sum + r.p50 * r.requests, 0) / (requests || 1),
+    p99: Math.max(...results.map((r) => r.p99)),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    requests,
+    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+    serverCpuMs: results.reduce((sum, r) => sum + r.serverCpuMs * r.requests, 0) / (requests || 1),
+  };
+}
+
 export type Row = { scenario: string; app: LoadResult; ceiling?: LoadResult; ceilingName?: string };
 
 const ratioOf = (row: Row) => (row.ceiling ? row.app.rps / row.ceiling.rps : undefined);
