@@ -1,11 +1,10 @@
 // The little of autocannon's API the benchmark uses (the package ships no types).
 declare module 'autocannon' {
-  type Request = { method?: string; path?: string; headers?: Record<string, string>; body?: string; setupRequest?: string };
+  type Request = { method?: string; path?: string; headers?: Record<string, string>; body?: string; setupRequest?: (request: Request) => Request };
   type Options = {
     url: string;
     connections?: number;
     duration?: number;
-    workers?: number;
     method?: string;
     headers?: Record<string, string>;
     body?: string;

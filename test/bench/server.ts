@@ -1,6 +1,8 @@
 // One app instance in its own process, for benchmarks and the reliability suite: the real app
 // (as main.ts builds it, without the staff panel) on PORT against DATABASE_URL, with the local
-// development identity keys of DATA_DIR. Prints "listening" when ready; SIGTERM drains and exits.
+// development identity keys of DATA_DIR. Prints "listening <port>" when ready; SIGTERM drains and exits.
+// BENCH_CEILINGS=1 also serves the benchmark's ceilings (ceilings.ts) on a second loopback port,
+// through the same pool: "listening <port> ceiling <port>".
 import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/app.js';
 import { createDb } from '../../src/shared/db.js';
@@ -8,6 +10,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { startHttpServer } from '../../src/shared/http-server.js';
 import { resolveClerkOptions } from '../../src/auth/clerk-options.js';
 import { startExpiryJob } from '../../src/orders/expiry-job.js';
+import { ceilingApp } from './ceilings.js';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
@@ -18,11 +21,14 @@ const { server, port } = await startHttpServer(app, config.PORT, '127.0.0.1', {
   requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
 });
 const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
-process.stdout.write(`listening ${port}\n`);
+const ceiling = process.env.BENCH_CEILINGS === '1' ? await startHttpServer(ceilingApp(db.pool, config.STORE_CURRENCY), 0, '127.0.0.1', { headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS }) : undefined;
+process.stdout.write(`listening ${port}${ceiling ? ` ceiling ${ceiling.port}` : ''}\n`);
 
 process.on('SIGTERM', async () => {
-  server.closeIdleConnections();
-  await new Promise((resolve) => server.close(resolve));
+  for (const open of ceiling ? [server, ceiling.server] : [server]) {
+    open.closeIdleConnections();
+    await new Promise((resolve) => open.close(resolve));
+  }
   await expiryJob.stop();
   await db.close();
   process.exit(0);

@@ -1,0 +1,35 @@
+// The benchmark's ceilings (server.ts mounts them with BENCH_CEILINGS=1): a bare Express app,
+// no middleware but a body parser, that runs the app's own statements through the app's pool
+// and sends the rows as JSON. The caller names its user in a header (x-bench-user, its Clerk
+// id): no session is verified, but the user row is looked up as the app's guard does.
+import express from 'express';
+import type pg from 'pg';
+import { productListSql, findProduct } from '../../src/catalog/products.js';
+import { productListQuery } from '../../src/catalog/schemas.js';
+import { addToCart } from '../../src/cart/cart-lines.js';
+import { readCart } from '../../src/cart/read-cart.js';
+import { userForIdentity } from '../../src/auth/users.js';
+
+export function ceilingApp(pool: pg.Pool, currency: string): express.Express {
+  const app = express();
+  const listings = new Map<string, ReturnType<typeof productListSql>>(); // the SQL per query string, built once
+  app.get('/ceiling/products', async (req, res) => {
+    let sql = listings.get(req.url);
+    if (!sql) listings.set(req.url, (sql = productListSql(productListQuery.parse(req.query))));
+    const [page, count] = await Promise.all([pool.query(sql.page), pool.query(sql.count)]);
+    res.json({ items: page.rows, total: count.rows[0].total });
+  });
+  app.get('/ceiling/products/:id', async (req, res) => {
+    res.json(await findProduct(pool, req.params.id));
+  });
+  const user = (req: express.Request) => userForIdentity(pool, { clerkUserId: req.get('x-bench-user')!, email: req.get('x-bench-email')!, name: null, role: 'CUSTOMER' });
+  app.get('/ceiling/cart', async (req, res) => {
+    res.json(await readCart(pool, (await user(req)).id, currency));
+  });
+  app.post('/ceiling/cart/items', express.json(), async (req, res) => {
+    const { id } = await user(req);
+    await addToCart(pool, { userId: id, productId: req.body.productId, quantity: req.body.quantity });
+    res.json(await readCart(pool, id, currency));
+  });
+  return app;
+}

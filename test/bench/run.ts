@@ -1,0 +1,112 @@
+// `npm run bench`: every benchmark scenario in one run, each beside its ceiling measured in the
+// same run on the same machine. The load generator runs here; the app runs in separate server
+// processes (test/bench/server.ts, production settings, loopback only), which also serve the
+// bare-Express ceilings on a second port. Prints a markdown table and writes
+// test/bench/results/latest.json.
+//
+//   BENCH_DATABASE_URL=postgresql://...  a database to migrate and fill, or one filled by an earlier run
+//                                         (default: a fresh embedded PostgreSQL)
+//   BENCH_SECONDS (6), BENCH_CONNECTIONS (50)   per measured side
+//   BENCH_ONLY=catalog,detail,cart,checkout,webhooks,two   a subset of the scenarios
+//   BENCH_CPU_PROF=<dir>   write a V8 CPU profile of each server process there (on exit)
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { generateRsaKeyPair, LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
+import { createDb } from '../../src/shared/db.js';
+import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
+import { benchDatabase, printTable, startServerProcess, tableJson, type Row } from './kit.js';
+import { seedLarge, DEFAULT_SIZE } from './seed-large.js';
+import type { BenchContext } from './scenarios/context.js';
+import { catalogListScenarios, productDetailScenario } from './scenarios/catalog.js';
+import { cartScenarios } from './scenarios/cart.js';
+import { checkoutScenario } from './scenarios/checkout.js';
+import { WEBHOOK_SECRET, webhookScenario } from './scenarios/webhooks.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const POOL_SIZE = 20; // the app's default DATABASE_POOL_SIZE
+const only = process.env.BENCH_ONLY?.split(',');
+const wanted = (name: string) => !only || only.includes(name);
+
+const started = Date.now();
+const step = (what: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${what}`);
+
+const database = await benchDatabase();
+const db = createDb(database.url, POOL_SIZE);
+const keys = generateRsaKeyPair();
+const servers: Awaited<ReturnType<typeof startServerProcess>>[] = [];
+try {
+  const { rows: seeded } = await db.pool.query(`SELECT 1 FROM products WHERE sku = 'BENCH-1'`);
+  if (seeded.length) step('the database is seeded already');
+  else {
+    step(`seeding ${JSON.stringify(DEFAULT_SIZE)} and the demo catalog`);
+    await seedLarge(db.pool);
+    await seedDemoCatalog(db.prisma, 'USD');
+  }
+  const env = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: String(POOL_SIZE),
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    CLERK_SECRET_KEY: 'sk_test_bench',
+    CLERK_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
+    CLERK_JWT_KEY: keys.publicKeyPem,
+    RATE_LIMIT_WRITES_PER_WINDOW: '1000000000',
+    EXPIRY_JOB_INTERVAL_SECONDS: '0',
+    MOCK_PAYMENTS: 'on',
+    MOCK_PAYMENTS_SECRET: randomBytes(16).toString('hex'),
+    STRIPE_SECRET_KEY: 'sk_test_bench',
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    BENCH_CEILINGS: '1',
+    CLERK_TELEMETRY_DISABLED: '1',
+  };
+  const profile = process.env.BENCH_CPU_PROF;
+  const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+  servers.push(await startServerProcess(env, nodeArgs), await startServerProcess(env, nodeArgs));
+  const ctx: BenchContext = {
+    pool: db.pool,
+    databaseUrl: database.url,
+    serverPoolSize: POOL_SIZE,
+    servers,
+    runId: randomBytes(3).toString('hex'),
+    privateKeyPem: keys.privateKeyPem,
+    currency: 'USD',
+    seconds: SECONDS,
+    warmupSeconds: 1,
+    connections: CONNECTIONS,
+  };
+  const one = servers.slice(0, 1);
+  const rows: Row[] = [];
+  const scenarios: [string, string, () => Promise<Row | Row[]>][] = [
+    ['catalog', 'catalog listings', () => catalogListScenarios(ctx, one)],
+    ['detail', 'product detail', () => productDetailScenario(ctx, one)],
+    ['cart', 'cart add and read', () => cartScenarios(ctx, one)],
+    ['checkout', 'checkout under contention', () => checkoutScenario(ctx, one)],
+    ['webhooks', 'webhook storm', () => webhookScenario(ctx, one)],
+    ['two', 'catalog listings on two processes', () => catalogListScenarios(ctx, servers)],
+    ['two', 'checkout on two processes', () => checkoutScenario(ctx, servers)],
+  ];
+  for (const [name, title, scenario] of scenarios) {
+    if (!wanted(name)) continue;
+    step(title);
+    const done = [await scenario()].flat();
+    printTable(done);
+    rows.push(...done);
+  }
+  step('done');
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;
+  console.log(`\n${CONNECTIONS} connections (HTTP load) or 32 in flight (checkout, webhooks), ${SECONDS} s per side after a 1 s warm-up; ${machine}\n`);
+  printTable(rows);
+  const results = new URL('./results/', import.meta.url);
+  mkdirSync(results, { recursive: true });
+  writeFileSync(
+    new URL('latest.json', results),
+    JSON.stringify({ at: new Date().toISOString(), machine, secondsPerSide: SECONDS, connections: CONNECTIONS, seed: DEFAULT_SIZE, rows: tableJson(rows) }, null, 2) + '\n',
+  );
+} finally {
+  await Promise.all(servers.map((s) => s.stop()));
+  await db.close();
+  await database.stop();
+}

@@ -1,0 +1,101 @@
+// Checkout under contention: many buyers at once, every cart holding one hot product (plenty of
+// stock, so every checkout locks the same row) plus two of many cold products. Each buyer checks
+// out once from a cart filled at set-up, so the timed operation is the checkout alone; a bounded
+// pool of requests (autocannon cannot refill a cart between requests) keeps `concurrency` in flight.
+//   app      POST /api/checkout over HTTP with an Idempotency-Key, through the whole app
+//   ceiling  the same transaction the route runs (runIdempotently + checkout) straight through pg,
+//            at the same concurrency with as many connections as the server processes have
+import pg from 'pg';
+import { checkout } from '../../../src/orders/checkout.js';
+import { fingerprint, runIdempotently } from '../../../src/orders/idempotency.js';
+import { runPool, type Row, type ServerProcess } from '../kit.js';
+import { label, type BenchContext, type Customer } from './context.js';
+import { makeCustomers } from './cart.js';
+
+const CONCURRENCY = 32;
+const COLD_PRODUCTS = 200;
+const TTL_MINUTES = 30;
+// Upper bounds: a run stops at ctx.seconds or when its buyers run out, whichever comes first.
+const APP_BUYERS = 4000;
+const CEILING_BUYERS = 8000;
+const WARMUP_BUYERS = 150;
+
+let hotAndCold: { hot: string; cold: string[] } | undefined;
+
+async function products(ctx: BenchContext) {
+  if (hotAndCold) return hotAndCold;
+  const { rows } = await ctx.pool.query<{ id: string }>(
+    `INSERT INTO products (sku, slug, title, price_minor, stock)
+     SELECT $2 || g, lower($2) || g, 'Checkout product ' || g, 100 + g, CASE WHEN g = 0 THEN 100000000 ELSE 1000000 END
+       FROM generate_series(0, $1::int) g ORDER BY g RETURNING id`,
+    [COLD_PRODUCTS, `CHECKOUT-${ctx.runId}-`],
+  );
+  const [hot, ...cold] = rows.map((p) => p.id);
+  return (hotAndCold = { hot, cold });
+}
+
+/** Buyers whose carts hold the hot product and two cold ones; tokens only when they go over HTTP. */
+async function buyersWithCarts(ctx: BenchContext, prefix: string, count: number, withTokens: boolean): Promise<Customer[]> {
+  const { hot, cold } = await products(ctx);
+  const buyers = withTokens
+    ? await makeCustomers(ctx, prefix, count)
+    : (
+        await ctx.pool.query<{ userId: string; clerkUserId: string }>(
+          `INSERT INTO users (clerk_user_id, email) SELECT $1 || g, $1 || g || '@shop.test' FROM generate_series(1, $2::int) g ORDER BY g
+           RETURNING id AS "userId", clerk_user_id AS "clerkUserId"`,
+          [prefix, count],
+        )
+      ).rows.map((u) => ({ ...u, token: '' }));
+  await ctx.pool.query(
+    `WITH c AS (INSERT INTO carts (user_id) SELECT unnest($1::uuid[]) RETURNING id, user_id),
+          n AS (SELECT c.id, u.n FROM c JOIN unnest($1::uuid[]) WITH ORDINALITY AS u(user_id, n) USING (user_id))
+     INSERT INTO cart_items (cart_id, product_id, quantity)
+     SELECT n.id, line.product_id, line.quantity FROM n CROSS JOIN LATERAL (VALUES
+       ($2::uuid, 1),
+       (($3::uuid[])[1 + (n.n * 7) % $4], 2),
+       (($3::uuid[])[1 + (n.n * 13 + 1) % $4], 1)) AS line(product_id, quantity)
+     ON CONFLICT DO NOTHING`,
+    [buyers.map((b) => b.userId), hot, cold, cold.length],
+  );
+  return buyers;
+}
+
+export async function checkoutScenario(ctx: BenchContext, servers: ServerProcess[]): Promise<Row> {
+  const tag = `bench_checkout_${ctx.runId}_${servers.length}_`;
+  const pids = servers.map((s) => s.pid);
+  const viaHttp = async (buyer: Customer, i: number) => {
+    const res = await fetch(`${servers[i % servers.length].url}/api/checkout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${buyer.token}`, 'idempotency-key': `bench-${buyer.userId}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    await res.arrayBuffer();
+    return res.status === 201;
+  };
+  const direct = (pool: pg.Pool) => async (buyer: Customer) => {
+    const keyed = { userId: buyer.userId, key: `bench-${buyer.userId}`, fingerprint: fingerprint('POST /api/checkout', {}) };
+    const answer = await runIdempotently(pool, keyed, async (tx) => {
+      const order = await checkout(tx, { userId: buyer.userId, currency: ctx.currency, ttlMinutes: TTL_MINUTES });
+      return { status: 201, body: order, orderId: order.id };
+    });
+    return answer.status === 201;
+  };
+  const run = async (buyers: Customer[], op: (buyer: Customer, i: number) => Promise<boolean>) => {
+    // buyers alternate between the servers, so each gets half the concurrency
+    const indexed = buyers.map((buyer, i) => ({ buyer, i }));
+    const pool = (items: typeof indexed, seconds: number) => runPool({ items, concurrency: CONCURRENCY, seconds, pids }, ({ buyer, i }) => op(buyer, i));
+    await pool(indexed.slice(0, WARMUP_BUYERS), ctx.warmupSeconds);
+    return pool(indexed.slice(WARMUP_BUYERS), ctx.seconds);
+  };
+
+  const appBuyers = await buyersWithCarts(ctx, `${tag}app_`, WARMUP_BUYERS + APP_BUYERS, true);
+  const app = await run(appBuyers, viaHttp);
+  const ceilingPool = new pg.Pool({ connectionString: ctx.databaseUrl, max: ctx.serverPoolSize * servers.length });
+  try {
+    const ceilingBuyers = await buyersWithCarts(ctx, `${tag}pg_`, WARMUP_BUYERS + CEILING_BUYERS, false);
+    const ceiling = await run(ceilingBuyers, direct(ceilingPool));
+    return { scenario: label('checkout, 1 hot + 2 cold products, 32 in flight', servers), app, ceiling, ceilingName: 'same transaction via pg' };
+  } finally {
+    await ceilingPool.end();
+  }
+}
