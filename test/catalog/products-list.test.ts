@@ -37,6 +37,20 @@ const byKeyThenId = (key: (p: ProductFixture) => number | string, direction: 1 |
 };
 
 describe('GET /api/products', () => {
+  test('when more than 1 000 products match, then total stops at 1 000 and says it is not exact', async () => {
+    const word = uniqueId('bulk');
+    await shop.db.pool.query(
+      `INSERT INTO products (sku, slug, title, price_minor, stock) SELECT $1 || '-' || g, $1 || '-' || g, $1 || ' item ' || g, 100, 1 FROM generate_series(1, 1001) g`,
+      [word],
+    );
+
+    const res = await shop.request.get('/api/products').query({ q: word, limit: 5 }).expect(200);
+
+    expect(res.body).toMatchObject({ total: 1000, totalExact: false });
+    expect(res.body.items).toHaveLength(5);
+    await shop.db.pool.query(`DELETE FROM products WHERE sku LIKE $1 || '-%'`, [word]);
+  });
+
   test('when called without parameters, then the 20 newest active products, a next cursor and the total', async () => {
     const { rows } = await shop.db.pool.query(`SELECT id FROM products WHERE active ORDER BY created_at DESC, id`);
 
