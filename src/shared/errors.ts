@@ -116,11 +116,12 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     else if (isDatabaseUnavailable(err)) {
       (req.log ?? logger).warn({ err: { message: err?.message, code: err?.code } }, 'database unavailable');
       problem = new ServiceUnavailable();
-      res.setHeader('Retry-After', '2');
     } else {
       (req.log ?? logger).error({ err }, 'unhandled error');
       problem = new AppError(500, 'INTERNAL_ERROR', 'Internal server error', 'An unexpected error occurred; it has been logged');
     }
+    // Every 503 is temporary by definition: tell the client when to come back, whoever threw it.
+    if (problem.status === 503) res.setHeader('Retry-After', '2');
     sendProblem(res, problem, req.originalUrl);
   };
 }
