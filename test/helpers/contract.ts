@@ -45,7 +45,8 @@ export function contractViolation(method: string, url: string, res: CheckedRespo
   if (OUTSIDE_CONTRACT.test(pathname)) return undefined;
   const where = `${method.toUpperCase()} ${pathname} -> ${res.status}`;
   const contentType = (res.headers['content-type'] ?? '').split(';')[0].trim();
-  const template = findTemplate(pathname);
+  // Like Express's (non-strict) routing, one trailing slash names the same route.
+  const template = findTemplate(pathname.replace(/(.)\/$/, '$1'));
   const operation = template ? ((openapi.paths[template] as Record<string, Operation>)[method.toLowerCase()]) : undefined;
   const isProblem = contentType === 'application/problem+json';
   let responseRef: string | undefined;
