@@ -1,9 +1,11 @@
 // The reliability suite's app instances: the real app in its own process (test/bench/server.ts),
 // configured like the in-process test app, and reached over HTTP like production.
 import { readFileSync } from 'node:fs';
+import type pg from 'pg';
 import supertest from 'supertest';
 import { startServerProcess, type ServerProcess } from '../bench/kit.js';
 import { LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
+import { createPerson, fillCart, type Line, type Person } from './orders-fixtures.js';
 
 export type ShopProcess = ServerProcess & { request: ReturnType<typeof supertest> };
 
@@ -38,7 +40,7 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs: numbe
 }
 
 /** Per product: ordered quantities (orders of any status) and remaining stock, to check nothing leaked. */
-export async function stockLedger(pool: { query: (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }> }, productIds: string[]) {
+export async function stockLedger(pool: pg.Pool, productIds: string[]) {
   const { rows } = await pool.query(
     `SELECT p.id, p.stock,
             coalesce((SELECT sum(i.quantity) FROM order_items i JOIN orders o ON o.id = i.order_id
@@ -50,10 +52,39 @@ export async function stockLedger(pool: { query: (sql: string, params: unknown[]
 }
 
 /** Orders whose item_count disagrees with their lines, or that have no lines at all. */
-export async function partialOrders(pool: { query: (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }> }) {
+export async function partialOrders(pool: pg.Pool) {
   const { rows } = await pool.query(
     `SELECT o.id FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
       GROUP BY o.id HAVING count(i.id) = 0 OR o.item_count <> coalesce(sum(i.quantity), 0) OR o.subtotal_minor <> coalesce(sum(i.line_total_minor), 0)`,
   );
   return rows;
+}
+
+/** `count` buyers, buyer i with exactly `cartOf(i)` in the cart. */
+export async function buyersWithCarts(pool: pg.Pool, count: number, cartOf: (i: number) => Line[]): Promise<Person[]> {
+  const buyers = await Promise.all(Array.from({ length: count }, () => createPerson(pool)));
+  for (const [i, buyer] of buyers.entries()) await fillCart(pool, buyer.id, cartOf(i));
+  return buyers;
+}
+
+const byProduct = (lines: Line[]) => [...lines].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+
+/**
+ * What a checkout left for a buyer who had `cart`: 'placed' (one order holding the cart, the cart
+ * emptied), 'untouched' (no order, the cart as it was) or 'partial' (anything else: a bug).
+ */
+export async function checkoutOutcome(pool: pg.Pool, buyer: Person, cart: Line[]): Promise<'placed' | 'untouched' | 'partial'> {
+  const { rows } = await pool.query<{ carted: Line[] | null; ordered: Line[] | null; orders: number }>(
+    `SELECT (SELECT json_agg(json_build_object('productId', ci.product_id, 'quantity', ci.quantity) ORDER BY ci.product_id)
+               FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = $1) AS carted,
+            (SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity) ORDER BY i.product_id)
+               FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.user_id = $1) AS ordered,
+            (SELECT count(*)::int FROM orders WHERE user_id = $1) AS orders`,
+    [buyer.id],
+  );
+  const { carted, ordered, orders } = rows[0];
+  const same = (lines: Line[] | null) => JSON.stringify(lines ?? []) === JSON.stringify(byProduct(cart));
+  if (orders === 1 && !carted && same(ordered)) return 'placed';
+  if (orders === 0 && same(carted)) return 'untouched';
+  return 'partial';
 }
