@@ -7,4 +7,6 @@ export default {
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 180_000,
   maxWorkers: 1,
+  globalSetup: './test/reliability/global-setup.mjs',
+  globalTeardown: './test/reliability/global-teardown.mjs',
 };

@@ -18,7 +18,7 @@ describe('GET /healthz and /readyz', () => {
     await shop.request.get('/readyz').expect(200, { status: 'ready' });
   });
 
-  test('when the database goes away, then /readyz answers 503 problem+json and recovers by itself', async () => {
+  test('when the database goes away, then /readyz answers 503 problem+json with Retry-After and recovers by itself', async () => {
     const url = new URL(shop.config.DATABASE_URL!);
     const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
     url.port = String(proxy.port);
@@ -31,6 +31,7 @@ describe('GET /healthz and /readyz', () => {
       expect(down.status).toBe(503);
       expect(down.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(down.body.code).toBe('SERVICE_UNAVAILABLE');
+      expect(down.headers['retry-after']).toBe('2');
 
       proxy.restore();
       await viaProxy.request.get('/readyz').expect(200);

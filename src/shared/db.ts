@@ -25,6 +25,10 @@ export function createDb(databaseUrl: string, poolSize = 20): Db {
   // A connection dropped while idle (server restart, pg_terminate_backend) must not kill the
   // process; the pool replaces it on next use.
   pool.on('error', () => {});
+  // The pool listens for errors only on idle connections: one killed while checked out (inside a
+  // transaction) would emit an unhandled 'error' and crash the process. Its queries reject anyway
+  // and the pool discards it on release, so the event itself carries nothing to act on.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     pool,

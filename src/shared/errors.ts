@@ -99,6 +99,18 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+// Text PostgreSQL cannot hold (a NUL byte, a character outside the encoding): the client sent
+// it, so it is the client's error, whichever query met it first.
+const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
+
+function databaseCodeOf(err: unknown): string | undefined {
+  for (let e = err as { code?: string; cause?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    const code = e.meta?.driverAdapterError?.cause?.originalCode ?? e.code;
+    if (code && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
 export const notFoundRoute: RequestHandler = (req, _res, next) => {
   next(new AppError(404, 'ROUTE_NOT_FOUND', 'Not found', `No route for ${req.method} ${req.path}`));
 };
@@ -113,14 +125,16 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     else if (err?.type === 'entity.too.large') problem = new AppError(413, 'BODY_TOO_LARGE', 'Request body too large', `The body exceeds ${err.limit} bytes`);
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') problem = new AppError(415, 'UNSUPPORTED_ENCODING', 'Unsupported body encoding');
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500 && err.expose) problem = new AppError(err.status, 'BAD_REQUEST', 'Bad request', String(err.message));
+    else if (UNSTORABLE_TEXT_CODES.has(databaseCodeOf(err) ?? '')) problem = new AppError(400, 'UNSTORABLE_TEXT', 'Invalid request', 'The request contains characters that cannot be stored, such as a NUL byte');
     else if (isDatabaseUnavailable(err)) {
       (req.log ?? logger).warn({ err: { message: err?.message, code: err?.code } }, 'database unavailable');
       problem = new ServiceUnavailable();
-      res.setHeader('Retry-After', '2');
     } else {
       (req.log ?? logger).error({ err }, 'unhandled error');
       problem = new AppError(500, 'INTERNAL_ERROR', 'Internal server error', 'An unexpected error occurred; it has been logged');
     }
+    // Every 503 is temporary by definition: tell the client when to come back, whoever threw it.
+    if (problem.status === 503) res.setHeader('Retry-After', '2');
     sendProblem(res, problem, req.originalUrl);
   };
 }

@@ -28,4 +28,10 @@ describe('GET /api/categories/{slug}', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('NOT_FOUND');
   });
+
+  test('when the slug holds a NUL byte PostgreSQL cannot store, then 400 problem+json, not 500', async () => {
+    const res = await shop.request.get('/api/categories/a%00b').expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('UNSTORABLE_TEXT');
+  });
 });
