@@ -3,7 +3,7 @@ import { buildAuthenticatedRouter } from '@adminjs/express';
 import connectPgSimple from 'connect-pg-simple';
 import { Router, type Request, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { PostgresRateLimitStore } from '../src/shared/rate-limit.js';
+import { PostgresRateLimitStore, storeErrorLogger } from '../src/shared/rate-limit.js';
 import session from 'express-session';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
@@ -46,7 +46,7 @@ export function staffRouter(admin: AdminJS, { config, db, logger, clerk }: Deps)
   };
 
   const router = Router();
-  router.post('/login', failedLoginLimit(admin, config, db));
+  router.post('/login', failedLoginLimit(admin, config, db, logger));
   router.use(clerkStaff(clerk, db));
   router.use(session(sessionOptions)); // AdminJS's own session middleware then sees one and steps aside
   router.use(dropFormerStaff(db));
@@ -72,9 +72,10 @@ export function staffRouter(admin: AdminJS, { config, db, logger, clerk }: Deps)
  * Failed sign-ins per client address (AdminJS answers a failure with the form again, a success
  * with a redirect), counted in PostgreSQL so the limit holds across every instance.
  */
-function failedLoginLimit(admin: AdminJS, config: Config, { pool }: Db): RequestHandler {
+function failedLoginLimit(admin: AdminJS, config: Config, { pool }: Db, logger: Logger): RequestHandler {
   return rateLimit({
     store: new PostgresRateLimitStore(pool, 'logins'),
+    logger: storeErrorLogger(logger),
     passOnStoreError: true,
     windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
     limit: config.RATE_LIMIT_LOGINS_PER_WINDOW,

@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps) {
   app.use(express.urlencoded({ extended: false, limit: config.BODY_LIMIT }));
   app.use(
     '/api',
-    limitRequests(db.pool, 'writes', config.RATE_LIMIT_WRITES_PER_WINDOW, config.RATE_LIMIT_WINDOW_SECONDS, { skip: (req) => SAFE_METHODS.has(req.method) }),
+    limitRequests(db.pool, 'writes', config.RATE_LIMIT_WRITES_PER_WINDOW, config.RATE_LIMIT_WINDOW_SECONDS, { logger, skip: (req) => SAFE_METHODS.has(req.method) }),
   );
   for (const routes of apiRoutes) app.use(routes(ctx));
 

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { getAuth } from '@clerk/express';
 import { ipKeyGenerator, rateLimit, type Store, type Options, type IncrementResponse } from 'express-rate-limit';
 import type pg from 'pg';
+import type { Logger as PinoLogger } from 'pino';
 import { AppError, sendProblem } from './errors.js';
 
 /** Counters in PostgreSQL, so a limit holds across every instance of the app. */
@@ -44,18 +45,26 @@ export async function purgeRateLimitHits(pool: pg.Pool) {
   await pool.query(`DELETE FROM rate_limit_hits WHERE window_ends_at < now() - interval '1 minute'`);
 }
 
+/** One structured line per store failure (the library's default prints a stack trace). */
+export function storeErrorLogger(logger: PinoLogger) {
+  const line = (level: 'warn' | 'error') => (error: unknown, message?: string) =>
+    logger[level]({ err: { message: error instanceof Error ? error.message : String(error) } }, message ?? 'rate limit');
+  return { error: line('error'), warn: line('warn') };
+}
+
 /**
  * A limit per caller (the Clerk user when signed in, else the IP) answering 429 problem+json
  * with the IETF `RateLimit` headers. A database failure lets the request through (fail open):
  * the route itself then answers 503 if the database is really gone.
  */
-export function limitRequests(pool: pg.Pool, name: string, limit: number, windowSeconds: number, options: { skip?: (req: Request) => boolean } = {}): RequestHandler {
+export function limitRequests(pool: pg.Pool, name: string, limit: number, windowSeconds: number, options: { logger: PinoLogger; skip?: (req: Request) => boolean }): RequestHandler {
   return rateLimit({
     windowMs: windowSeconds * 1000,
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     passOnStoreError: true,
+    logger: storeErrorLogger(options.logger),
     store: new PostgresRateLimitStore(pool, name),
     keyGenerator: (req) => getAuth(req).userId ?? ipKeyGenerator(req.ip ?? ''),
     skip: options.skip,
