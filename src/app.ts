@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
 import { pinoHttp } from 'pino-http';
@@ -26,7 +26,7 @@ export type AppDeps = {
   logger: Logger;
   clerk: ClerkOptions;
   /** The staff panel (admin/: buildAdminRouter); its set-up is slow, so only main.ts and the tests that need it build it. */
-  adminRouter?: Router;
+  adminRouter?: RequestHandler;
 };
 
 /** Everything a route module may need, built once per app. */

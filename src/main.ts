@@ -7,6 +7,8 @@ import { createDb } from './shared/db.js';
 import { startEmbeddedPostgres } from './shared/embedded-postgres.js';
 import { migrate } from './shared/migrate.js';
 import { startHttpServer } from './shared/http-server.js';
+import { ServiceUnavailable } from './shared/errors.js';
+import type { RequestHandler, Router } from 'express';
 import { resolveClerkOptions } from './auth/clerk-options.js';
 import { createApp } from './app.js';
 import { startExpiryJob } from './orders/expiry-job.js';
@@ -18,8 +20,12 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const clerk = resolveClerkOptions(config);
-  // AdminJS takes seconds to load: load it while the database starts and migrates.
+  // AdminJS takes seconds to load: it loads while the database starts, and the API serves
+  // before the panel is built (the panel answers 503 until then).
   const adminPanel = import('../admin/index.js');
+  let panel: Router | undefined;
+  const adminRouter: RequestHandler = (req, res, next) =>
+    panel ? panel(req, res, next) : next(new ServiceUnavailable('The staff panel is starting; try again in a few seconds'));
 
   let databaseUrl = config.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
@@ -40,13 +46,13 @@ async function main() {
   }
 
   const firstStaff = await ensureFirstStaffAccount(config, db.pool);
-  const adminRouter = await (await adminPanel).buildAdminRouter({ config, db, logger, clerk });
   const app = createApp({ config, db, logger, clerk, adminRouter });
   const { server } = await startHttpServer(app, config.PORT, config.HOST, {
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
   });
   const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
+  panel = await (await adminPanel).buildAdminRouter({ config, db, logger, clerk });
   const base = `http://localhost:${config.PORT}`;
   logger.info(`API     ${base}/api/products`);
   logger.info(`Docs    ${base}/docs`);
