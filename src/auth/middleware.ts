@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { clerkMiddleware, getAuth } from '@clerk/express';
+import { createClerkClient } from '@clerk/backend';
 import type pg from 'pg';
 import { Forbidden, Unauthenticated } from '../shared/errors.js';
 import type { ClerkOptions } from './clerk-options.js';
@@ -22,6 +23,9 @@ declare global {
 /** Clerk's own middleware verifies the token (networkless when a JWT key is configured). */
 export function verifySession(options: ClerkOptions): RequestHandler {
   return clerkMiddleware({
+    // One client for the app: without it, keys given as options (not in the environment) make
+    // @clerk/express build a new client on every request.
+    clerkClient: createClerkClient({ secretKey: options.secretKey, publishableKey: options.publishableKey, jwtKey: options.jwtKey }),
     secretKey: options.secretKey,
     publishableKey: options.publishableKey,
     jwtKey: options.jwtKey,
