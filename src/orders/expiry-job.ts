@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { inTransaction } from '../shared/db.js';
 import { forgetOldIdempotencyKeys } from './idempotency.js';
 import { transition } from './state-machine.js';
+import { purgeRateLimitHits } from '../shared/rate-limit.js';
 
 /**
  * Expires every unpaid order past its expiry time and puts its stock back; returns how many.
@@ -41,7 +42,8 @@ export type ExpiryJobOptions = { intervalSeconds: number; batchSize?: number; id
 export async function runExpiryPass(pool: pg.Pool, options: Omit<ExpiryJobOptions, 'intervalSeconds' | 'logger'>) {
   const expiredOrders = await expireOverdueOrders(pool, { batchSize: options.batchSize });
   const forgottenKeys = await forgetOldIdempotencyKeys(pool, options.idempotencyTtlHours);
-  return { expiredOrders, forgottenKeys };
+  const purgedRateLimits = await purgeRateLimitHits(pool);
+  return { expiredOrders, forgottenKeys, purgedRateLimits };
 }
 
 /**
@@ -57,7 +59,7 @@ export function startExpiryJob(pool: pg.Pool, options: ExpiryJobOptions): { stop
   const pass = async () => {
     try {
       const result = await runExpiryPass(pool, options);
-      if (result.expiredOrders || result.forgottenKeys) options.logger.info(result, 'expiry job');
+      if (result.expiredOrders || result.forgottenKeys || result.purgedRateLimits) options.logger.info(result, 'expiry job');
     } catch (err) {
       options.logger.warn({ err }, 'expiry job failed; retrying on the next interval');
     }

@@ -40,9 +40,10 @@ export class PostgresRateLimitStore implements Store {
   }
 }
 
-/** Removes counters whose window has passed (run by the housekeeping job). */
-export async function purgeRateLimitHits(pool: pg.Pool) {
-  await pool.query(`DELETE FROM rate_limit_hits WHERE window_ends_at < now() - interval '1 minute'`);
+/** Removes counters whose window has passed (each expiry pass does), so the table stays small. */
+export async function purgeRateLimitHits(pool: pg.Pool): Promise<number> {
+  const { rowCount } = await pool.query(`DELETE FROM rate_limit_hits WHERE window_ends_at < now() - interval '1 minute'`);
+  return rowCount ?? 0;
 }
 
 /** One structured line per store failure (the library's default prints a stack trace). */

@@ -112,6 +112,18 @@ describe('runExpiryPass', () => {
     const { rows } = await shop.db.pool.query(`SELECT key FROM idempotency_keys WHERE user_id = $1`, [buyer.id]);
     expect(rows).toEqual([{ key: 'recent' }]);
   });
+
+  test('when rate-limit windows have passed, then their counters are removed and live ones kept', async () => {
+    await shop.db.pool.query(
+      `INSERT INTO rate_limit_hits (key, hits, window_ends_at) VALUES ('test:old', 3, now() - interval '2 minutes'), ('test:live', 1, now() + interval '1 minute')`,
+    );
+
+    const result = await runExpiryPass(shop.db.pool, { idempotencyTtlHours: 48 });
+
+    expect(result.purgedRateLimits).toBe(1);
+    const { rows } = await shop.db.pool.query(`SELECT key FROM rate_limit_hits WHERE key LIKE 'test:%'`);
+    expect(rows).toEqual([{ key: 'test:live' }]);
+  });
 });
 
 describe('startExpiryJob', () => {
