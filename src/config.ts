@@ -3,6 +3,7 @@ import { StartupError } from './shared/startup-error.js';
 
 const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 const optionalText = z.string().trim().min(1).optional();
+const webUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
 const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 const schema = z.object({
@@ -14,7 +15,7 @@ const schema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  PUBLIC_BASE_URL: z.url().optional(), // default: where the server listens (publicUrls)
+  PUBLIC_BASE_URL: webUrl.optional(), // default: where the server listens (publicUrls)
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT: z.string().default('100kb'),
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
@@ -41,9 +42,9 @@ const schema = z.object({
   SSLCOMMERZ_API_BASE_URL: z.url().optional(),
   PAYMENT_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(15_000),
   // default: this app's own payment result page (publicUrls)
-  STOREFRONT_SUCCESS_URL: z.url().optional(),
-  STOREFRONT_CANCEL_URL: z.url().optional(),
-  STOREFRONT_FAIL_URL: z.url().optional(),
+  STOREFRONT_SUCCESS_URL: webUrl.optional(),
+  STOREFRONT_CANCEL_URL: webUrl.optional(),
+  STOREFRONT_FAIL_URL: webUrl.optional(),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_WRITES_PER_WINDOW: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_LOGINS_PER_WINDOW: z.coerce.number().int().min(1).default(10),
