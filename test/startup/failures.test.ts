@@ -1,53 +1,21 @@
 // `npm start` in every way it can fail to start: the real src/main.ts in its own process, which
 // must exit non-zero after printing exactly one line that names the cause and the fix.
-import { spawn } from 'node:child_process';
-import { lstatSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/shared/embedded-postgres.js';
 import { createTestDatabase } from '../helpers/test-app.js';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+import { dataDir, freePort, removeDataDirs, startMain } from '../helpers/main-process.js';
 
 const occupy = (port: number) => new Promise<net.Server>((resolve) => { const server = net.createServer().listen(port, '127.0.0.1', () => resolve(server)); });
 
-const dataDirs: string[] = [];
-function dataDir() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'shop-startup-'));
-  dataDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dataDirs) {
-    const pg = path.join(dir, 'pg');
-    if (lstatSync(pg, { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(readlinkSync(pg), { recursive: true, force: true }); // as root
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+afterAll(removeDataDirs);
 
-/** Runs src/main.ts with only `env` (and PATH) set; resolves when it exits, or kills it after 60 s. */
-function start(env: Record<string, string>) {
-  return new Promise<{ code: number | null; lines: string[]; output: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', CLERK_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', EXPIRY_JOB_INTERVAL_SECONDS: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, output, lines: output.split('\n').filter((line) => line.trim()) });
-    });
-  });
+/** Runs src/main.ts until it exits by itself. */
+async function start(env: Record<string, string>) {
+  const main = startMain(env);
+  const { code } = await main.exited;
+  const output = main.output();
+  return { code, output, lines: output.split('\n').filter((line) => line.trim()) };
 }
 
 function expectOneLine(result: Awaited<ReturnType<typeof start>>, line: RegExp) {
