@@ -59,16 +59,7 @@ async function main() {
   const listening = loadConfig(process.env, { port });
   server.on('request', createApp({ config: listening, db, logger, clerk, adminRouter }));
   const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
-  panel = await (await adminPanel).buildAdminRouter({ config: listening, db, logger, clerk });
-  const base = localUrl(config.HOST, port);
-  logger.info(`API     ${base}/api/products`);
-  logger.info(`Docs    ${base}/docs`);
-  logger.info(`Admin   ${base}/admin`);
-  if (firstStaff?.password) logger.info(`Staff sign-in (development account): ${firstStaff.email} / ${firstStaff.password}`);
-  else if (firstStaff) logger.info(`Staff sign-in: ${firstStaff.email} (password from ADMIN_PASSWORD)`);
-  else logger.info('Staff sign-in: no ADMIN_EMAIL/ADMIN_PASSWORD set; create an account with `npm run admin:create -- --email <email> --password <password>`');
-  if (clerk.local) logger.info('Identity: local development keys; get a token with `npm run token -- --user <id> [--role admin]`');
-
+  // Ready to drain from the moment it serves: /readyz answers 200 while the panel is still building.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -85,6 +76,15 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  panel = await (await adminPanel).buildAdminRouter({ config: listening, db, logger, clerk });
+  const base = localUrl(config.HOST, port);
+  logger.info(`API     ${base}/api/products`);
+  logger.info(`Docs    ${base}/docs`);
+  logger.info(`Admin   ${base}/admin`);
+  if (firstStaff?.password) logger.info(`Staff sign-in (development account): ${firstStaff.email} / ${firstStaff.password}`);
+  else if (firstStaff) logger.info(`Staff sign-in: ${firstStaff.email} (password from ADMIN_PASSWORD)`);
+  else logger.info('Staff sign-in: no ADMIN_EMAIL/ADMIN_PASSWORD set; create an account with `npm run admin:create -- --email <email> --password <password>`');
+  if (clerk.local) logger.info('Identity: local development keys; get a token with `npm run token -- --user <id> [--role admin]`');
 }
 
 // One line, never a stack trace: a StartupError names the cause and the fix; anything else is
