@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { StartupError } from './shared/startup-error.js';
 
 const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 const optionalText = z.string().trim().min(1).optional();
+const webUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
 const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 const schema = z.object({
@@ -13,7 +15,7 @@ const schema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+  PUBLIC_BASE_URL: webUrl.optional(), // default: where the server listens (publicUrls)
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT: z.string().default('100kb'),
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
@@ -39,9 +41,10 @@ const schema = z.object({
   SSLCOMMERZ_IS_LIVE: flag.default(false),
   SSLCOMMERZ_API_BASE_URL: z.url().optional(),
   PAYMENT_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(15_000),
-  STOREFRONT_SUCCESS_URL: z.url().default('http://localhost:3000/docs#payment-success'),
-  STOREFRONT_CANCEL_URL: z.url().default('http://localhost:3000/docs#payment-cancelled'),
-  STOREFRONT_FAIL_URL: z.url().default('http://localhost:3000/docs#payment-failed'),
+  // default: this app's own payment result page (publicUrls)
+  STOREFRONT_SUCCESS_URL: webUrl.optional(),
+  STOREFRONT_CANCEL_URL: webUrl.optional(),
+  STOREFRONT_FAIL_URL: webUrl.optional(),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_WRITES_PER_WINDOW: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_LOGINS_PER_WINDOW: z.coerce.number().int().min(1).default(10),
@@ -55,17 +58,44 @@ const schema = z.object({
   }
 });
 
-export type Config = z.infer<typeof schema>;
+type Settings = z.infer<typeof schema>;
+type PublicUrls = Required<Pick<Settings, 'PUBLIC_BASE_URL' | 'STOREFRONT_SUCCESS_URL' | 'STOREFRONT_CANCEL_URL' | 'STOREFRONT_FAIL_URL'>>;
+export type Config = Omit<Settings, keyof PublicUrls> & PublicUrls;
 
-export class ConfigError extends Error {}
+export class ConfigError extends StartupError {}
 
-/** Reads and validates the environment once; the first bad variable is named in one line. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** The URL a browser on this machine uses to reach a server listening on `host`:`port`. */
+export function localUrl(host: string, port: number): string {
+  const name = ['0.0.0.0', '::', ''].includes(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
+/**
+ * Gateways and browsers reach the app at PUBLIC_BASE_URL, by default where it listens; buyers
+ * return from a gateway to the storefront's pages, by default the app's own result page.
+ */
+function publicUrls(settings: Settings, port: number): PublicUrls {
+  const base = settings.PUBLIC_BASE_URL ?? localUrl(settings.HOST, port);
+  const resultPage = `${base.replace(/\/$/, '')}/payment-result`;
+  return {
+    PUBLIC_BASE_URL: base,
+    STOREFRONT_SUCCESS_URL: settings.STOREFRONT_SUCCESS_URL ?? resultPage,
+    STOREFRONT_CANCEL_URL: settings.STOREFRONT_CANCEL_URL ?? resultPage,
+    STOREFRONT_FAIL_URL: settings.STOREFRONT_FAIL_URL ?? resultPage,
+  };
+}
+
+/**
+ * Reads and validates the environment; the first bad variable is named in one line. The URLs
+ * that default to where the server listens use `listening.port` once the server is bound
+ * (PORT=0 picks a free port), PORT until then.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, listening?: { port: number }): Config {
   const blanksRemoved = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const result = schema.safeParse(blanksRemoved);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}. Fix it in the environment or .env.`);
   }
-  return result.data;
+  return { ...result.data, ...publicUrls(result.data, listening?.port ?? result.data.PORT) };
 }

@@ -1,10 +1,12 @@
 // Entry point: configuration, database (embedded by default), migrations, seed, HTTP server.
 import 'dotenv/config';
 import path from 'node:path';
-import { loadConfig, ConfigError } from './config.js';
+import { loadConfig, localUrl } from './config.js';
 import { createLogger } from './shared/logger.js';
 import { createDb } from './shared/db.js';
 import { startEmbeddedPostgres } from './shared/embedded-postgres.js';
+import { checkDatabase } from './shared/database-check.js';
+import { StartupError } from './shared/startup-error.js';
 import { migrate } from './shared/migrate.js';
 import { startHttpServer } from './shared/http-server.js';
 import { ServiceUnavailable } from './shared/errors.js';
@@ -23,6 +25,7 @@ async function main() {
   // AdminJS takes seconds to load: it loads while the database starts, and the API serves
   // before the panel is built (the panel answers 503 until then).
   const adminPanel = import('../admin/index.js');
+  adminPanel.catch(() => {}); // awaited below: a failure surfaces there, not as an unhandled rejection
   let panel: Router | undefined;
   const adminRouter: RequestHandler = (req, res, next) =>
     panel ? panel(req, res, next) : next(new ServiceUnavailable('The staff panel is starting; try again in a few seconds'));
@@ -35,6 +38,7 @@ async function main() {
     stopEmbedded = embedded.stop;
     logger.info({ port: config.EMBEDDED_PG_PORT }, 'embedded PostgreSQL started');
   }
+  await checkDatabase(databaseUrl);
   await migrate(databaseUrl);
   const db = createDb(databaseUrl, config.DATABASE_POOL_SIZE);
   if (stopEmbedded && (await db.prisma.product.count()) === 0) {
@@ -46,22 +50,16 @@ async function main() {
   }
 
   const firstStaff = await ensureFirstStaffAccount(config, db.pool);
-  const app = createApp({ config, db, logger, clerk, adminRouter });
-  const { server } = await startHttpServer(app, config.PORT, config.HOST, {
+  const { server, port } = await startHttpServer(undefined, config.PORT, config.HOST, {
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
   });
+  // The public URLs default to the bound port (PORT=0 picks one). No request is read before the
+  // app is attached: nothing below awaits.
+  const listening = loadConfig(process.env, { port });
+  server.on('request', createApp({ config: listening, db, logger, clerk, adminRouter }));
   const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
-  panel = await (await adminPanel).buildAdminRouter({ config, db, logger, clerk });
-  const base = `http://localhost:${config.PORT}`;
-  logger.info(`API     ${base}/api/products`);
-  logger.info(`Docs    ${base}/docs`);
-  logger.info(`Admin   ${base}/admin`);
-  if (firstStaff?.password) logger.info(`Staff sign-in (development account): ${firstStaff.email} / ${firstStaff.password}`);
-  else if (firstStaff) logger.info(`Staff sign-in: ${firstStaff.email} (password from ADMIN_PASSWORD)`);
-  else logger.info('Staff sign-in: no ADMIN_EMAIL/ADMIN_PASSWORD set; create an account with `npm run admin:create -- --email <email> --password <password>`');
-  if (clerk.local) logger.info('Identity: local development keys; get a token with `npm run token -- --user <id> [--role admin]`');
-
+  // Ready to drain from the moment it serves: /readyz answers 200 while the panel is still building.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -78,9 +76,21 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  panel = await (await adminPanel).buildAdminRouter({ config: listening, db, logger, clerk });
+  const base = localUrl(config.HOST, port);
+  logger.info(`API     ${base}/api/products`);
+  logger.info(`Docs    ${base}/docs`);
+  logger.info(`Admin   ${base}/admin`);
+  if (firstStaff?.password) logger.info(`Staff sign-in (development account): ${firstStaff.email} / ${firstStaff.password}`);
+  else if (firstStaff) logger.info(`Staff sign-in: ${firstStaff.email} (password from ADMIN_PASSWORD)`);
+  else logger.info('Staff sign-in: no ADMIN_EMAIL/ADMIN_PASSWORD set; create an account with `npm run admin:create -- --email <email> --password <password>`');
+  if (clerk.local) logger.info('Identity: local development keys; get a token with `npm run token -- --user <id> [--role admin]`');
 }
 
+// One line, never a stack trace: a StartupError names the cause and the fix; anything else is
+// unexpected, and its message alone is more use to an operator than a trace of our internals.
 main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : `Start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(err instanceof StartupError ? message : `Start-up failed: ${message.replace(/\s*\n\s*/g, ' | ')}`);
   process.exit(1);
 });

@@ -1,9 +1,9 @@
 import type { Config } from '../config.js';
+import { escapeHtml } from '../shared/html.js';
 import { toDecimal } from './money.js';
 import type { PaymentRow } from './payment-row.js';
 import { MOCK_OUTCOMES, type MockProvider } from './providers/mock.js';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const BUTTONS = { paid: 'Pay', failed: 'Fail', cancelled: 'Cancel' } as const;
 
 /** The mock gateway's page: one small signed form per outcome, no script. */

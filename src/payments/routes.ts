@@ -10,7 +10,8 @@ import type { GatewayEvent, PaymentProvider } from './providers/provider.js';
 import { providerId } from './providers/provider.js';
 import { configuredProviders, storefrontUrl, type StorefrontOutcome } from './providers/registry.js';
 import { refundOrder, type PaymentDeps } from './refunds.js';
-import { idParams, sslcommerzReturnParams, startPaymentBody } from './schemas.js';
+import { paymentResultPage, PAYMENT_RESULT_POLICY, readPaymentResult } from './payment-result-page.js';
+import { idParams, paymentResultQuery, sslcommerzReturnParams, startPaymentBody } from './schemas.js';
 import { startPayment } from './start-payment.js';
 
 const paymentView = (p: PaymentRow) => ({
@@ -94,6 +95,16 @@ export function paymentGatewayRoutes(ctx: RouteContext): Router {
     if (!rows.length) throw new NotFound('Payment');
     res.setHeader('Content-Security-Policy', mockGatewayPolicy(config));
     res.type('html').send(mockGatewayPage(mock, rows[0]));
+  });
+
+  // Where buyers return from a gateway unless STOREFRONT_*_URL name a storefront's pages: the
+  // payment as the database has it, whatever the return URL says.
+  router.get('/payment-result', async (req, res) => {
+    const { paymentId } = parse(paymentResultQuery, req.query);
+    const result = await readPaymentResult(db.pool, paymentId);
+    res.setHeader('Content-Security-Policy', PAYMENT_RESULT_POLICY);
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(paymentResultPage(result));
   });
 
   router.post('/api/payments/mock/callback', form, async (req, res) => {

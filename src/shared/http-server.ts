@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { StartupError } from './startup-error.js';
 
 // Requests Node's parser refuses before Express sees them still get a problem+json answer.
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
@@ -20,11 +21,26 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex) {
 
 export type ServerTimeouts = { headersTimeoutMs: number; requestTimeoutMs: number };
 
+function listenFailure(err: NodeJS.ErrnoException, port: number, host: string): Error {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new StartupError(`Port ${port} is taken (another server listens on ${host}:${port}): stop it, or set PORT to a free port.`);
+    case 'EACCES':
+      return new StartupError(`Port ${port} needs privileges this user does not have: set PORT to 1024 or above.`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new StartupError(`HOST ${host} is not an address of this machine: set HOST to one of its addresses (0.0.0.0 listens on all).`);
+    default:
+      return err;
+  }
+}
+
 /**
  * An HTTP server that drops slow clients: headers must arrive within `headersTimeoutMs` and
  * the whole request within `requestTimeoutMs` (slowloris and stalled uploads hold no socket).
+ * Without `app`, the caller attaches its 'request' listener once the port is known.
  */
-export async function startHttpServer(app: RequestListener, port: number, host: string, timeouts: ServerTimeouts) {
+export async function startHttpServer(app: RequestListener | undefined, port: number, host: string, timeouts: ServerTimeouts) {
   const server = http.createServer(
     {
       headersTimeout: timeouts.headersTimeoutMs,
@@ -36,6 +52,6 @@ export async function startHttpServer(app: RequestListener, port: number, host: 
   );
   server.on('clientError', answerClientError);
   server.listen(port, host);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', (err) => reject(listenFailure(err, port, host))));
   return { server, port: (server.address() as AddressInfo).port };
 }

@@ -14,6 +14,7 @@ const PUBLIC = new Set([
   'GET /api/categories/{slug}',
   'GET /api/payments/providers',
   'GET /mock-gateway/{paymentId}',
+  'GET /payment-result',
   'POST /api/payments/mock/callback',
   'POST /api/payments/stripe/webhook',
   'POST /api/payments/sslcommerz/ipn',

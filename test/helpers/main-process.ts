@@ -1,0 +1,77 @@
+// `npm start` as a real process: src/main.ts under tsx, with only the environment a test gives it.
+import { spawn } from 'node:child_process';
+import { lstatSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+/** A fresh DATA_DIR; removeDataDirs() deletes them, and the data behind `pg` when it is a link (as root). */
+const dataDirs: string[] = [];
+export function dataDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'shop-main-'));
+  dataDirs.push(dir);
+  return dir;
+}
+export function removeDataDirs() {
+  for (const dir of dataDirs.splice(0)) {
+    const pg = path.join(dir, 'pg');
+    if (lstatSync(pg, { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(readlinkSync(pg), { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export type MainProcess = {
+  /** everything it printed so far, stdout and stderr */
+  output(): string;
+  /** resolves with the first match of `pattern` in its output; rejects if it exits first */
+  waitFor(pattern: RegExp): Promise<RegExpExecArray>;
+  /** resolves when it exits (it is killed after 90 s) */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
+
+export function startMain(env: Record<string, string>): MainProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', CLERK_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', EXPIRY_JOB_INTERVAL_SECONDS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const watchers = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    output += chunk;
+    for (const watcher of watchers) watcher();
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => {
+      clearTimeout(killer);
+      for (const watcher of watchers) watcher();
+      resolve({ code, signal });
+    }),
+  );
+  return {
+    output: () => output,
+    exited,
+    waitFor: (pattern) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(output);
+          if (match) return watchers.delete(check), resolve(match);
+          if (child.exitCode !== null || child.signalCode !== null) watchers.delete(check), reject(new Error(`src/main.ts exited before printing ${pattern}:\n${output}`));
+        };
+        watchers.add(check);
+        check();
+      }),
+    stop: () => (child.kill('SIGTERM'), exited),
+  };
+}
