@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
-import net from 'node:net';
 import { promisify } from 'node:util';
 import { storefrontUrl } from '../../src/payments/providers/registry.js';
+import { freePort } from '../helpers/ports.js';
 import { useTestShop } from '../helpers/test-app.js';
 import { createPayableOrder, inboxOf, orderState, paymentsOf, type PayableOrder } from '../helpers/payments-fixtures.js';
 
@@ -15,15 +14,6 @@ beforeAll(async () => {
 async function startMockPayment(order: PayableOrder): Promise<string> {
   const res = await shop.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'mock' }).expect(201);
   return res.body.id;
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** `npm run -s pay -- ...` as a shell runs it: its exit code and what it printed. */
@@ -78,7 +68,7 @@ describe('npm run pay (the mock gateway page\'s buttons, from a shell)', () => {
     ['an unknown payment', (id: string) => [`${baseUrl}/mock-gateway/${id}`], /^The mock gateway page .* answered 404: NOT_FOUND .+\n$/],
     ['no server listening', (id: string) => [id], /^No server answers at http:\/\/localhost:\d+ \(ECONNREFUSED\): start it with npm start, or pass the payment's redirectUrl\.\n$/],
   ])('when there is %s, then one line names the cause, no stack trace, exit 1', async (_case, argsOf, message) => {
-    const run = await pay(argsOf('00000000-0000-4000-8000-000000000000'), { PORT: String(await closedPort()) });
+    const run = await pay(argsOf('00000000-0000-4000-8000-000000000000'), { PORT: String(await freePort()) });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(message);
   });
