@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config.js';
 import type { Db } from './shared/db.js';
+import { revalidateDespiteNoCache } from './shared/conditional-get.js';
 import { notFoundRoute, problemHandler } from './shared/errors.js';
 import { loadOpenApi } from './shared/openapi.js';
 import { limitRequests } from './shared/rate-limit.js';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('etag', 'strong');
+  revalidateDespiteNoCache(app);
 
   app.use(
     pinoHttp({

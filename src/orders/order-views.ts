@@ -10,6 +10,7 @@ export type Audience = 'customer' | 'staff';
 
 export type OrderItem = { productId: string | null; sku: string; title: string; unitPriceMinor: number; quantity: number; lineTotalMinor: number };
 export type OrderStatusChange = { from: OrderStatus | null; to: OrderStatus; actor: string; reason: string | null; at: string };
+/** `provider` in the API's spelling (lowercase, as payments' ProviderId), not the database enum's. */
 export type OrderPaymentSummary = { id: string; provider: string; status: string; amountMinor: number; currency: string; createdAt: string };
 
 export type Order = {
@@ -61,7 +62,7 @@ const ORDER_DETAIL = `
                      'reason', h.reason, 'at', h.created_at)
                      ORDER BY h.created_at, h.to_status)
                      FROM order_status_changes h WHERE h.order_id = o.id), '[]') AS history,
-         COALESCE((SELECT json_agg(json_build_object('id', p.id, 'provider', p.provider, 'status', p.status,
+         COALESCE((SELECT json_agg(json_build_object('id', p.id, 'provider', lower(p.provider::text), 'status', p.status,
                      'amountMinor', p.amount_minor, 'currency', p.currency, 'createdAt', p.created_at)
                      ORDER BY p.created_at, p.id)
                      FROM payments p WHERE p.order_id = o.id), '[]') AS payments

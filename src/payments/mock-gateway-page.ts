@@ -35,6 +35,19 @@ ${payment.status === 'PENDING' ? forms : `<p>This payment is ${escapeHtml(paymen
 `;
 }
 
+export type MockGatewayForm = { action: string; button: string; fields: Record<string, string> };
+
+const decodeHtml = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+
+/** The forms of a page made by mockGatewayPage, as a browser would submit them: for a shell or a test standing in for the buyer. */
+export function mockGatewayForms(html: string): MockGatewayForm[] {
+  return [...html.matchAll(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/g)].map(([, action, body]) => ({
+    action: decodeHtml(action),
+    button: decodeHtml(/<button type="submit">([^<]+)<\/button>/.exec(body)?.[1] ?? ''),
+    fields: Object.fromEntries([...body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, name, value]) => [name, decodeHtml(value)])),
+  }));
+}
+
 /** The page posts to us and we redirect to the storefront: both must be allowed form targets. */
 export function mockGatewayPolicy(config: Config): string {
   const storefronts = [config.STOREFRONT_SUCCESS_URL, config.STOREFRONT_FAIL_URL, config.STOREFRONT_CANCEL_URL].map((u) => new URL(u).origin);

@@ -36,7 +36,7 @@ async function receive(deps: PaymentDeps, provider: PaymentProvider, req: Reques
     const event: GatewayEvent | null = await provider.verify({ rawBody: Buffer.isBuffer(req.body) ? req.body : undefined, form: req.body, headers: req.headers });
     if (!event) return { event, outcome: 'unhandled' as const, paymentId: null };
     const result = await processGatewayEvent({ ...deps, logger: req.log }, event);
-    req.log.info({ provider: event.provider, eventType: event.type, paymentId: result.paymentId, outcome: result.outcome }, 'gateway event');
+    req.log.info({ provider: provider.id, eventType: event.type, paymentId: result.paymentId, outcome: result.outcome }, 'gateway event');
     return { event, ...result };
   } catch (err) {
     // A refused message is either an attack or a gateway/configuration fault: worth a line.

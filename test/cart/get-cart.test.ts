@@ -65,6 +65,23 @@ describe('GET /api/cart', () => {
     await cartOf(customer).set('If-None-Match', first.headers.etag).expect(200);
   });
 
+  test("when a browser's fetch revalidates with its ETag (it adds Cache-Control: no-cache), then 304 without a body; after a change, 200", async () => {
+    const customer = await newCustomer();
+    const product = await createProduct(shop.db);
+    await add(customer, product.id, 1);
+    const { etag } = (await cartOf(customer).expect(200)).headers;
+    const baseUrl = await shop.listen();
+    const revalidate = () => fetch(`${baseUrl}/api/cart`, { headers: { Authorization: customer.auth, 'If-None-Match': etag } });
+
+    const unchanged = await revalidate();
+    expect([unchanged.status, unchanged.headers.get('etag'), await unchanged.text()]).toEqual([304, etag, '']);
+
+    await shop.db.pool.query(`UPDATE products SET price_minor = price_minor + 1 WHERE id = $1`, [product.id]);
+    const changed = await revalidate();
+    expect(changed.status).toBe(200);
+    expect((await changed.json()).subtotalMinor).toBe(product.priceMinor + 1);
+  });
+
   test('when there is no token or a forged one, then 401', async () => {
     await shop.request.get('/api/cart').expect(401);
     const forged = await shop.request.get('/api/cart').set('Authorization', 'Bearer not.a.token').expect(401);

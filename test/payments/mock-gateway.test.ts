@@ -1,4 +1,5 @@
 import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { mockGatewayForms } from '../../src/payments/mock-gateway-page.js';
 import { countInbox, createPayableOrder, inboxOf, orderState, paymentsOf, type PayableOrder, withApp } from '../helpers/payments-fixtures.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -15,17 +16,6 @@ afterAll(async () => {
   await database.drop();
 });
 
-type PageForm = { action: string; button: string; fields: Record<string, string> };
-
-/** Reads the page's forms the way a browser would submit them. */
-function formsOf(html: string): PageForm[] {
-  return [...html.matchAll(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/g)].map(([, action, body]) => ({
-    action,
-    button: /<button type="submit">([^<]+)<\/button>/.exec(body)![1],
-    fields: Object.fromEntries([...body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, name, value]) => [name, value])),
-  }));
-}
-
 async function startMockPayment(order: PayableOrder): Promise<string> {
   const res = await shop.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'mock' }).expect(201);
   return res.body.id;
@@ -36,7 +26,7 @@ const openPage = (paymentId: string) => shop.request.get(`/mock-gateway/${paymen
 
 async function pressButton(paymentId: string, button: 'Pay' | 'Fail' | 'Cancel') {
   const page = await openPage(paymentId).expect(200);
-  const form = formsOf(page.text).find((f) => f.button === button)!;
+  const form = mockGatewayForms(page.text).find((f) => f.button === button)!;
   return shop.request.post(form.action).type('form').send(form.fields);
 }
 
@@ -48,8 +38,8 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     const page = await openPage(paymentId).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.headers['content-security-policy']).toContain("form-action 'self' https://store.test");
-    expect(formsOf(page.text).map((f) => f.button)).toEqual(['Pay', 'Fail', 'Cancel']);
-    const pay = formsOf(page.text).find((f) => f.button === 'Pay')!;
+    expect(mockGatewayForms(page.text).map((f) => f.button)).toEqual(['Pay', 'Fail', 'Cancel']);
+    const pay = mockGatewayForms(page.text).find((f) => f.button === 'Pay')!;
     const res = await shop.request.post(pay.action).type('form').send(pay.fields).expect(303);
 
     expect(res.headers.location).toBe(`https://store.test/paid?paymentId=${paymentId}`);
@@ -57,7 +47,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [['AWAITING_PAYMENT', 'PAID']] });
     expect(await inboxOf(shop.db.pool, paymentId)).toEqual([{ provider: 'MOCK', eventId: `${paymentId}:paid`, type: 'mock.paid', outcome: 'applied' }]);
     const after = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
-    expect(formsOf(after.text)).toEqual([]);
+    expect(mockGatewayForms(after.text)).toEqual([]);
     expect(after.text).toContain('This payment is SUCCEEDED');
   });
 
@@ -91,7 +81,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     const order = await createPayableOrder(shop.db.pool);
     const paymentId = await startMockPayment(order);
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
-    const pay = formsOf(page.text).find((f) => f.button === 'Pay')!;
+    const pay = mockGatewayForms(page.text).find((f) => f.button === 'Pay')!;
 
     const answers = await Promise.all(Array.from({ length: 5 }, () => shop.request.post(pay.action).type('form').send(pay.fields)));
 
@@ -104,7 +94,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     const order = await createPayableOrder(shop.db.pool);
     const paymentId = await startMockPayment(order);
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
-    const [pay, fail] = formsOf(page.text);
+    const [pay, fail] = mockGatewayForms(page.text);
     await shop.request.post(pay.action).type('form').send(pay.fields).expect(303);
 
     await shop.request.post(fail.action).type('form').send(fail.fields).expect(303);
@@ -125,7 +115,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     const order = await createPayableOrder(shop.db.pool);
     const paymentId = await startMockPayment(order);
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
-    const fail = formsOf(page.text).find((f) => f.button === 'Fail')!;
+    const fail = mockGatewayForms(page.text).find((f) => f.button === 'Fail')!;
     const inboxBefore = await countInbox(shop.db.pool);
 
     const res = await shop.request.post(fail.action).type('form').send(tamper(fail.fields)).expect(400);
@@ -146,7 +136,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     const order = await createPayableOrder(shop.db.pool);
     const paymentId = await startMockPayment(order);
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
-    const pay = formsOf(page.text).find((f) => f.button === 'Pay')!;
+    const pay = mockGatewayForms(page.text).find((f) => f.button === 'Pay')!;
     await withApp({ databaseUrl: database.url, env: { MOCK_PAYMENTS: 'off' } }, async (off) => {
       expect((await off.request.get(`/mock-gateway/${paymentId}`).expect(422)).body.code).toBe('PROVIDER_NOT_ENABLED');
       expect((await off.request.post(pay.action).type('form').send(pay.fields).expect(422)).body.code).toBe('PROVIDER_NOT_ENABLED');

@@ -1,8 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { BadGateway } from '../../shared/errors.js';
 
-export type ProviderId = 'mock' | 'stripe' | 'sslcommerz';
-/** The database's PaymentProvider enum. */
+/** How the API spells providers, in every request and response (openapi: PaymentProvider). */
+export const PROVIDER_IDS = ['mock', 'stripe', 'sslcommerz'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+/** The database's PaymentProvider enum: storage only, never sent. */
 export type ProviderCode = 'MOCK' | 'STRIPE' | 'SSLCOMMERZ';
 export const providerCode = (id: ProviderId) => id.toUpperCase() as ProviderCode;
 export const providerId = (code: ProviderCode) => code.toLowerCase() as ProviderId;

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Server } from 'node:http';
+import { pressMockGatewayButton } from '../../src/payments/mock-gateway-buyer.js';
+import { startHttpServer } from '../../src/shared/http-server.js';
+import { createProduct } from '../helpers/catalog-fixtures.js';
+import { contractViolation } from '../helpers/contract.js';
+import { inboxOf } from '../helpers/payments-fixtures.js';
+import { freePort } from '../helpers/ports.js';
+import { createTestDatabase, startTestApp, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
+import { STORY_DIR, generateClientTypes } from './generate-client-types.js';
+
+// The story is loaded by a path tsc does not follow: its types exist only once generated, and
+// the project's own `tsc --noEmit` runs before any test (the first test below compiles it).
+const STORY_MODULE = './story/storefront-story.js';
+type Story = {
+  buyOneProduct(
+    baseUrl: string,
+    buyer: { token: string; payAtGateway(redirectUrl: string): Promise<string> },
+    options: { observe: { onResponse(call: { request: Request; response: Response }): Promise<void> } },
+  ): Promise<{
+    product: { id: string };
+    order: { id: string; status: string };
+    payment: { id: string };
+    idempotencyKey: string;
+    returnUrl: string;
+  }>;
+};
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let shop: TestApp;
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  await generateClientTypes();
+  database = await createTestDatabase();
+  // The payment's redirectUrl must point at this server, as it does for a deployed shop.
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  shop = await startTestApp({ databaseUrl: database.url, env: { PUBLIC_BASE_URL: baseUrl } });
+  ({ server } = await startHttpServer(shop.app, port, '127.0.0.1', { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 }));
+});
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  await shop?.close();
+  await database?.drop();
+});
+
+let calls = 0;
+const violations: string[] = [];
+/** Every answer the generated client receives is checked against the contract, like supertest's. */
+async function checkAgainstContract({ request, response }: { request: Request; response: Response }) {
+  calls++;
+  const text = await response.clone().text();
+  const contentType = response.headers.get('content-type') ?? undefined;
+  const body = contentType?.includes('json') && text ? JSON.parse(text) : undefined;
+  const violation = contractViolation(request.method, request.url, { status: response.status, headers: { 'content-type': contentType }, body, text });
+  if (violation) violations.push(violation);
+}
+
+describe('a storefront built on a client generated from the contract (openapi-typescript + openapi-fetch)', () => {
+  test('when the story is compiled with tsc --strict against types generated from the contract, then it compiles', async () => {
+    const tsc = path.resolve('node_modules/.bin/tsc');
+    const run = await promisify(execFile)(tsc, ['-p', STORY_DIR]).then(
+      ({ stdout }) => ({ code: 0, output: stdout }),
+      (err: { code: number; stdout: string }) => ({ code: err.code, output: err.stdout }),
+    );
+    expect(run).toEqual({ code: 0, output: '' });
+  });
+
+  test('when a buyer browses, fills the cart, checks out and pays with the mock gateway, then the order is PAID and the database agrees', async () => {
+    const product = await createProduct(shop.db, { priceMinor: 1234, stock: 5 });
+    const clerkUserId = uniqueId('storefront');
+    const { buyOneProduct } = (await import(STORY_MODULE)) as Story;
+
+    const story = await buyOneProduct(baseUrl, {
+      token: await tokenFor(clerkUserId, { email: `${clerkUserId}@buyers.test` }),
+      // the browser at the gateway page: what its Pay button does
+      payAtGateway: async (redirectUrl) => (await pressMockGatewayButton(redirectUrl, 'paid')).location!,
+    }, { observe: { onResponse: checkAgainstContract } });
+
+    expect(violations).toEqual([]);
+    expect(calls).toBeGreaterThanOrEqual(10); // every step of the story went through the client
+    expect(story.product).toMatchObject({ id: product.id, priceMinor: 1234 });
+    expect(story.order).toMatchObject({ status: 'PAID', totalMinor: 1234 * 2, items: [{ productId: product.id, quantity: 2 }] });
+    expect(story.payment).toMatchObject({ orderId: story.order.id, status: 'SUCCEEDED', provider: 'mock', amountMinor: 1234 * 2 });
+    expect(new URL(story.returnUrl).searchParams.get('paymentId')).toBe(story.payment.id);
+    const db = shop.db.pool;
+    const { rows: orders } = await db.query(
+      `SELECT o.status, o.total_minor AS "totalMinor", u.clerk_user_id AS "clerkUserId" FROM orders o JOIN users u ON u.id = o.user_id WHERE u.clerk_user_id = $1`,
+      [clerkUserId],
+    );
+    expect(orders).toEqual([{ status: 'PAID', totalMinor: 2468, clerkUserId }]); // the retried checkout made no second order
+    expect((await db.query(`SELECT status, provider FROM payments WHERE order_id = $1`, [story.order.id])).rows).toEqual([{ status: 'SUCCEEDED', provider: 'MOCK' }]);
+    expect((await db.query(`SELECT stock FROM products WHERE id = $1`, [product.id])).rows).toEqual([{ stock: 3 }]);
+    expect((await db.query(`SELECT count(*)::int AS n FROM cart_items i JOIN carts c ON c.id = i.cart_id JOIN users u ON u.id = c.user_id WHERE u.clerk_user_id = $1`, [clerkUserId])).rows).toEqual([{ n: 0 }]);
+    expect((await db.query(`SELECT key FROM idempotency_keys WHERE key = $1`, [story.idempotencyKey])).rows).toHaveLength(1);
+    expect(await inboxOf(db, story.payment.id)).toEqual([{ provider: 'MOCK', eventId: `${story.payment.id}:paid`, type: 'mock.paid', outcome: 'applied' }]);
+  });
+});
