@@ -111,18 +111,18 @@ export class BadGateway extends AppError {
 const PROBLEM_TYPE_BASE = 'https://shop.example/problems/';
 
 export function sendProblem(res: Parameters<RequestHandler>[1], err: AppError, instance?: string) {
-  res
-    .status(err.status)
-    .type('application/problem+json')
-    .json({
-      type: PROBLEM_TYPE_BASE + err.code.toLowerCase().replaceAll('_', '-'),
-      title: err.title,
-      status: err.status,
-      code: err.code,
-      ...(err.detail ? { detail: err.detail } : {}),
-      ...(instance ? { instance } : {}),
-      ...err.extras,
-    });
+  const body = JSON.stringify({
+    type: PROBLEM_TYPE_BASE + err.code.toLowerCase().replaceAll('_', '-'),
+    title: err.title,
+    status: err.status,
+    code: err.code,
+    ...(err.detail ? { detail: err.detail } : {}),
+    ...(instance ? { instance } : {}),
+    ...err.extras,
+  });
+  // end(), not json(): Express would give the problem an ETag, but a refusal is no
+  // representation to cache or revalidate, and the contract declares ETags on successes only.
+  res.status(err.status).set('Content-Type', 'application/problem+json; charset=utf-8').end(body);
 }
 
 // Connection-level failures (server down, connection killed, pool exhausted): the client
