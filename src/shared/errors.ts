@@ -5,7 +5,7 @@ export type ProblemExtras = Record<string, unknown>;
 
 /**
  * Every code a problem answer can carry, with its HTTP status. The one list: the contract's
- * `Problem.code` enum must equal it (test/contract/problem-codes.test.ts), and each operation
+ * `Problem.code` enum must equal it (test/problem-codes.test.ts), and each operation
  * lists the codes it can answer, so a new code fails the tests until the contract declares it.
  */
 export const PROBLEM_CODES = {
