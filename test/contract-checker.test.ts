@@ -48,9 +48,12 @@ describe('the contract checker used on every test response', () => {
     expect(contractViolation('GET', '/readyz', { status: 503, headers: { ...problem, 'retry-after': '2' }, body: unavailable })).toBeUndefined();
   });
 
-  test('when a route is not documented, then only the router 404 passes', () => {
+  test('when a route is not documented, then only the router 404 or a refusal before routing passes', () => {
     expect(contractViolation('GET', '/api/undocumented', { status: 200, headers: json, body: {} })).toMatch(/not in the OpenAPI contract/);
     expect(contractViolation('GET', '/api/undocumented', { status: 404, headers: problem, body: problemBody(404, 'ROUTE_NOT_FOUND') })).toBeUndefined();
     expect(contractViolation('PUT', '/api/cart', { status: 404, headers: problem, body: problemBody(404, 'NOT_FOUND') })).toMatch(/not in the OpenAPI contract/);
+    // refused before routing (here by the JSON parser): no operation to declare it
+    expect(contractViolation('POST', '/api/orders//payments', { status: 400, headers: problem, body: problemBody(400, 'MALFORMED_BODY') })).toBeUndefined();
+    expect(contractViolation('POST', '/api/orders//payments', { status: 400, headers: problem, body: problemBody(400, 'VALIDATION_FAILED') })).toMatch(/not in the OpenAPI contract/);
   });
 });

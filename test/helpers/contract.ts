@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { loadOpenApi } from '../../src/shared/openapi.js';
+import { PROBLEM_CODES, type ProblemCode } from '../../src/shared/errors.js';
 
 type Ref = { $ref?: string };
 type Header = Ref & { required?: boolean; schema?: unknown };
@@ -15,6 +16,19 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 (addFormatsModule as unknown as { default: (a: Ajv2020) => void }).default?.(ajv) ?? (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
 ajv.addSchema(openapi, 'openapi');
 
+// What a request for no operation of the contract may get: the router's 404, or a refusal by
+// the layers before routing (Node's parser, the body parsers, the rate limit, a fault).
+const UNROUTED_PROBLEMS = new Set<ProblemCode>([
+  'ROUTE_NOT_FOUND',
+  'BAD_REQUEST',
+  'MALFORMED_BODY',
+  'REQUEST_TIMEOUT',
+  'BODY_TOO_LARGE',
+  'UNSUPPORTED_ENCODING',
+  'RATE_LIMITED',
+  'HEADERS_TOO_LARGE',
+  'INTERNAL_ERROR',
+]);
 // Not REST: the staff panel and the rendered docs.
 const OUTSIDE_CONTRACT = /^\/(admin|docs)(\/|$)/;
 // Headers a client acts on. Sending one that the answer's declaration does not list breaks the contract.
@@ -79,8 +93,9 @@ export function contractViolation(method: string, url: string, res: CheckedRespo
   const template = findTemplate(pathname);
   const operation = template ? operationAt(template, method) : undefined;
   if (!operation) {
-    // No such operation: only the router's own refusal may answer.
-    if (contentType === 'application/problem+json' && res.status === 404 && (res.body as { code?: string })?.code === 'ROUTE_NOT_FOUND') {
+    // No such operation: only the router's 404, or a refusal made before routing, may answer.
+    const code = (res.body as { code?: string })?.code as ProblemCode;
+    if (contentType === 'application/problem+json' && UNROUTED_PROBLEMS.has(code) && PROBLEM_CODES[code] === res.status) {
       return schemaViolation('openapi#/components/schemas/Problem', res.body, where);
     }
     return `${where}: not in the OpenAPI contract`;
