@@ -65,6 +65,20 @@ describe('error answers', () => {
     expect(res.body.code).toBe('BODY_TOO_LARGE');
   });
 
+  test('when a form has more fields than the parser reads, then 413 BODY_TOO_LARGE', async () => {
+    const form = Array.from({ length: 1001 }, (_, i) => `f${i}=1`).join('&');
+    const res = await shop.request.post('/api/cart/items').set('Content-Type', 'application/x-www-form-urlencoded').send(form);
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('BODY_TOO_LARGE');
+  });
+
+  test('when a path parameter is not valid percent-encoding, then 400 BAD_REQUEST, not a 500', async () => {
+    const res = await shop.request.get('/api/products/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('BAD_REQUEST');
+  });
+
   test('when a handler fails unexpectedly, then 500 problem+json without internals', async () => {
     const app = express();
     // A route of the contract, so the answer is checked against its declared 500
