@@ -65,13 +65,28 @@ describe('error answers', () => {
     expect(res.body.code).toBe('BODY_TOO_LARGE');
   });
 
+  test('when a form has more fields than the parser reads, then 413 BODY_TOO_LARGE', async () => {
+    const form = Array.from({ length: 1001 }, (_, i) => `f${i}=1`).join('&');
+    const res = await shop.request.post('/api/cart/items').set('Content-Type', 'application/x-www-form-urlencoded').send(form);
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('BODY_TOO_LARGE');
+  });
+
+  test('when a path parameter is not valid percent-encoding, then 400 BAD_REQUEST, not a 500', async () => {
+    const res = await shop.request.get('/api/products/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('BAD_REQUEST');
+  });
+
   test('when a handler fails unexpectedly, then 500 problem+json without internals', async () => {
     const app = express();
-    app.get('/boom', () => {
+    // A route of the contract, so the answer is checked against its declared 500
+    app.get('/healthz', () => {
       throw new Error('secret internal detail at /srv/app.ts:42');
     });
     app.use(problemHandler(createLogger('silent')));
-    const res = await supertest(app).get('/boom').expect(500);
+    const res = await supertest(app).get('/healthz').expect(500);
     expect(res.body.code).toBe('INTERNAL_ERROR');
     expect(res.text).not.toMatch(/secret internal detail|app\.ts/);
   });

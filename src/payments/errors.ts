@@ -2,7 +2,7 @@ import { AppError, Conflict, Unprocessable } from '../shared/errors.js';
 
 export class InvalidSignature extends AppError {
   constructor(detail = 'The message signature does not verify') {
-    super(400, 'INVALID_SIGNATURE', 'Invalid signature', detail);
+    super('INVALID_SIGNATURE', 'Invalid signature', detail);
   }
 }
 

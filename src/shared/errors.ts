@@ -3,84 +3,126 @@ import type { Logger } from 'pino';
 
 export type ProblemExtras = Record<string, unknown>;
 
-/** A failure the client can act on: mapped to an RFC 9457 problem+json answer with a stable code. */
+/**
+ * Every code a problem answer can carry, with its HTTP status. The one list: the contract's
+ * `Problem.code` enum must equal it (test/problem-codes.test.ts), and each operation
+ * lists the codes it can answer, so a new code fails the tests until the contract declares it.
+ */
+export const PROBLEM_CODES = {
+  BAD_REQUEST: 400,
+  MALFORMED_BODY: 400,
+  VALIDATION_FAILED: 400,
+  UNSTORABLE_TEXT: 400,
+  INVALID_SIGNATURE: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
+  INSUFFICIENT_STOCK: 409,
+  PRODUCT_INACTIVE: 409,
+  CART_CHANGED: 409,
+  ILLEGAL_TRANSITION: 409,
+  ORDER_NOT_PAYABLE: 409,
+  NOT_REFUNDABLE: 409,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_ENCODING: 415,
+  LINE_LIMIT_EXCEEDED: 422,
+  CART_EMPTY: 422,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  PROVIDER_NOT_ENABLED: 422,
+  PAYMENT_NOT_VERIFIED: 422,
+  PAYMENT_MISMATCH: 422,
+  RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
+  INTERNAL_ERROR: 500,
+  GATEWAY_ERROR: 502,
+  SERVICE_UNAVAILABLE: 503,
+} as const satisfies Record<string, number>;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+type CodeOfStatus<S extends number> = { [C in ProblemCode]: (typeof PROBLEM_CODES)[C] extends S ? C : never }[ProblemCode];
+
+/** A failure the client can act on: mapped to an RFC 9457 problem+json answer with a stable code (whose status it takes). */
 export class AppError extends Error {
+  readonly status: number;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: ProblemCode,
     readonly title: string,
     readonly detail?: string,
     readonly extras: ProblemExtras = {},
   ) {
     super(detail ?? title);
+    this.status = PROBLEM_CODES[code];
   }
 }
 
 export class NotFound extends AppError {
   constructor(what: string) {
-    super(404, 'NOT_FOUND', 'Not found', `${what} was not found`);
+    super('NOT_FOUND', 'Not found', `${what} was not found`);
   }
 }
 
 export class Unauthenticated extends AppError {
   constructor(detail = 'A valid session token is required') {
-    super(401, 'UNAUTHENTICATED', 'Authentication required', detail);
+    super('UNAUTHENTICATED', 'Authentication required', detail);
   }
 }
 
 export class Forbidden extends AppError {
   constructor(detail = 'This action needs the staff role') {
-    super(403, 'FORBIDDEN', 'Forbidden', detail);
+    super('FORBIDDEN', 'Forbidden', detail);
   }
 }
 
 export type FieldError = { path: string; message: string };
 
 export class ValidationFailed extends AppError {
-  constructor(errors: FieldError[], status = 400) {
-    super(status, 'VALIDATION_FAILED', 'Invalid request', errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; '), { errors });
+  constructor(errors: FieldError[]) {
+    super('VALIDATION_FAILED', 'Invalid request', errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; '), { errors });
   }
 }
 
 export class Conflict extends AppError {
-  constructor(code: string, detail: string, extras: ProblemExtras = {}) {
-    super(409, code, 'Conflict', detail, extras);
+  constructor(code: CodeOfStatus<409>, detail: string, extras: ProblemExtras = {}) {
+    super(code, 'Conflict', detail, extras);
   }
 }
 
 export class Unprocessable extends AppError {
-  constructor(code: string, detail: string, extras: ProblemExtras = {}) {
-    super(422, code, 'Unprocessable request', detail, extras);
+  constructor(code: CodeOfStatus<422>, detail: string, extras: ProblemExtras = {}) {
+    super(code, 'Unprocessable request', detail, extras);
   }
 }
 
 export class ServiceUnavailable extends AppError {
   constructor(detail = 'The database is unreachable; try again shortly') {
-    super(503, 'SERVICE_UNAVAILABLE', 'Service unavailable', detail);
+    super('SERVICE_UNAVAILABLE', 'Service unavailable', detail);
   }
 }
 
 export class BadGateway extends AppError {
   constructor(detail: string) {
-    super(502, 'GATEWAY_ERROR', 'Payment gateway error', detail);
+    super('GATEWAY_ERROR', 'Payment gateway error', detail);
   }
 }
 
 const PROBLEM_TYPE_BASE = 'https://shop.example/problems/';
 
 export function sendProblem(res: Parameters<RequestHandler>[1], err: AppError, instance?: string) {
-  res
-    .status(err.status)
-    .type('application/problem+json')
-    .json({
-      type: PROBLEM_TYPE_BASE + err.code.toLowerCase().replaceAll('_', '-'),
-      title: err.title,
-      status: err.status,
-      code: err.code,
-      ...(err.detail ? { detail: err.detail } : {}),
-      ...(instance ? { instance } : {}),
-      ...err.extras,
-    });
+  const body = JSON.stringify({
+    type: PROBLEM_TYPE_BASE + err.code.toLowerCase().replaceAll('_', '-'),
+    title: err.title,
+    status: err.status,
+    code: err.code,
+    ...(err.detail ? { detail: err.detail } : {}),
+    ...(instance ? { instance } : {}),
+    ...err.extras,
+  });
+  // end(), not json(): Express would give the problem an ETag, but a refusal is no
+  // representation to cache or revalidate, and the contract declares ETags on successes only.
+  res.status(err.status).set('Content-Type', 'application/problem+json; charset=utf-8').end(body);
 }
 
 // Connection-level failures (server down, connection killed, pool exhausted): the client
@@ -112,7 +154,7 @@ function databaseCodeOf(err: unknown): string | undefined {
 }
 
 export const notFoundRoute: RequestHandler = (req, _res, next) => {
-  next(new AppError(404, 'ROUTE_NOT_FOUND', 'Not found', `No route for ${req.method} ${req.path}`));
+  next(new AppError('ROUTE_NOT_FOUND', 'Not found', `No route for ${req.method} ${req.path}`));
 };
 
 /** The one place where failures become HTTP answers. Internals never reach the client. */
@@ -121,17 +163,20 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     let problem: AppError;
     if (err instanceof AppError) problem = err;
-    else if (err?.type === 'entity.parse.failed') problem = new AppError(400, 'MALFORMED_BODY', 'Malformed request body', 'The body is not valid JSON');
-    else if (err?.type === 'entity.too.large') problem = new AppError(413, 'BODY_TOO_LARGE', 'Request body too large', `The body exceeds ${err.limit} bytes`);
-    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') problem = new AppError(415, 'UNSUPPORTED_ENCODING', 'Unsupported body encoding');
-    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500 && err.expose) problem = new AppError(err.status, 'BAD_REQUEST', 'Bad request', String(err.message));
-    else if (UNSTORABLE_TEXT_CODES.has(databaseCodeOf(err) ?? '')) problem = new AppError(400, 'UNSTORABLE_TEXT', 'Invalid request', 'The request contains characters that cannot be stored, such as a NUL byte');
+    else if (err?.type === 'entity.parse.failed') problem = new AppError('MALFORMED_BODY', 'Malformed request body', 'The body is not valid JSON');
+    else if (err?.type === 'entity.too.large') problem = new AppError('BODY_TOO_LARGE', 'Request body too large', `The body exceeds ${err.limit} bytes`);
+    else if (err?.type === 'parameters.too.many') problem = new AppError('BODY_TOO_LARGE', 'Request body too large', 'The form has too many fields');
+    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') problem = new AppError('UNSUPPORTED_ENCODING', 'Unsupported body encoding');
+    // The rest of the parsers' client errors (an aborted or mis-sized body), and the router's
+    // 400 for a path parameter that is not valid percent-encoding (which it does not mark exposable).
+    else if ((err?.expose && err.status >= 400 && err.status < 500) || err instanceof URIError) problem = new AppError('BAD_REQUEST', 'Bad request', err instanceof URIError ? 'The path is not valid percent-encoding' : String(err.message));
+    else if (UNSTORABLE_TEXT_CODES.has(databaseCodeOf(err) ?? '')) problem = new AppError('UNSTORABLE_TEXT', 'Invalid request', 'The request contains characters that cannot be stored, such as a NUL byte');
     else if (isDatabaseUnavailable(err)) {
       (req.log ?? logger).warn({ err: { message: err?.message, code: err?.code } }, 'database unavailable');
       problem = new ServiceUnavailable();
     } else {
       (req.log ?? logger).error({ err }, 'unhandled error');
-      problem = new AppError(500, 'INTERNAL_ERROR', 'Internal server error', 'An unexpected error occurred; it has been logged');
+      problem = new AppError('INTERNAL_ERROR', 'Internal server error', 'An unexpected error occurred; it has been logged');
     }
     // Every 503 is temporary by definition: tell the client when to come back, whoever threw it.
     if (problem.status === 503) res.setHeader('Retry-After', '2');

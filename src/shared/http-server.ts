@@ -3,16 +3,18 @@ import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { StartupError } from './startup-error.js';
+import { PROBLEM_CODES, type ProblemCode } from './errors.js';
 
 // Requests Node's parser refuses before Express sees them still get a problem+json answer.
-const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'Request header fields too large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'Request timeout'],
+const CLIENT_ERRORS: Record<string, [ProblemCode, string]> = {
+  HPE_HEADER_OVERFLOW: ['HEADERS_TOO_LARGE', 'Request header fields too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: ['REQUEST_TIMEOUT', 'Request timeout'],
 };
 
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex) {
   if (!socket.writable || (err.code === 'ECONNRESET')) return socket.destroy();
-  const [status, code, title] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'BAD_REQUEST', 'Bad request'];
+  const [code, title] = CLIENT_ERRORS[err.code ?? ''] ?? ['BAD_REQUEST', 'Bad request'];
+  const status = PROBLEM_CODES[code];
   const body = JSON.stringify({ type: `https://shop.example/problems/${code.toLowerCase().replaceAll('_', '-')}`, title, status, code });
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

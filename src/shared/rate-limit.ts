@@ -70,6 +70,6 @@ export function limitRequests(pool: pg.Pool, name: string, limit: number, window
     keyGenerator: (req) => getAuth(req).userId ?? ipKeyGenerator(req.ip ?? ''),
     skip: options.skip,
     handler: (req, res) =>
-      sendProblem(res, new AppError(429, 'RATE_LIMITED', 'Too many requests', `Limit of ${limit} requests per ${windowSeconds} s reached; retry later`), req.originalUrl),
+      sendProblem(res, new AppError('RATE_LIMITED', 'Too many requests', `Limit of ${limit} requests per ${windowSeconds} s reached; retry later`), req.originalUrl),
   });
 }

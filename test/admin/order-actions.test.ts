@@ -9,7 +9,7 @@ let refusedRefund = '';
 // The payments module's refund stands in as a stub that records its calls (its own tests cover the real one).
 const panel = panelPerFile({
   refundOrder: async (orderId, byStaff) => {
-    if (orderId === refusedRefund) throw new Conflict('REFUND_NOT_POSSIBLE', 'The gateway refused the refund');
+    if (orderId === refusedRefund) throw new Conflict('NOT_REFUNDABLE', 'The gateway refused the refund');
     refunds.push({ orderId, staffId: byStaff });
   },
 });

@@ -1,9 +1,9 @@
 import { createTestDatabase, startTestApp, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
 import { openapi } from '../helpers/contract.js';
 
-// Routes anyone may call. Every other route must declare `security` in the contract:
-// `clerkSession: []` for customers, `clerkSession: [staff]` for staff. A route added without
-// either fails here, and a guard that does not match its declaration fails below.
+// Routes anyone may call, and say so with `security: []`. Every other route declares
+// `clerkSession` (any signed-in user) or `staffSession` (staff). A route added without a
+// declaration fails here, and a guard that does not match its declaration fails below.
 const PUBLIC = new Set([
   'GET /healthz',
   'GET /readyz',
@@ -21,7 +21,7 @@ const PUBLIC = new Set([
   'POST /api/payments/sslcommerz/return/{outcome}',
 ]);
 
-type Operation = { security?: { clerkSession?: string[] }[] };
+type Operation = { security?: Record<string, string[]>[] };
 type Access = 'public' | 'customer' | 'staff';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -29,8 +29,8 @@ const operations = Object.entries(openapi.paths).flatMap(([path, item]) =>
   Object.entries(item as Record<string, Operation>)
     .filter(([method]) => METHODS.includes(method))
     .map(([method, op]) => {
-      const scopes = op.security?.find((s) => s.clerkSession)?.clerkSession;
-      const access: Access = !scopes ? 'public' : scopes.includes('staff') ? 'staff' : 'customer';
+      const schemes = new Set(op.security?.flatMap((s) => Object.keys(s)));
+      const access: Access | undefined = !op.security ? undefined : schemes.has('staffSession') ? 'staff' : schemes.has('clerkSession') ? 'customer' : 'public';
       return { route: `${method.toUpperCase()} ${path}`, method, path, access };
     }),
 );
@@ -60,7 +60,11 @@ function expectedFor(access: Access, caller: string): 'allowed' | 401 | 403 {
 }
 
 describe('authorization matrix over every route in the contract', () => {
-  test('when a route is not on the public list, then the contract declares who may call it', () => {
+  test('when a route is in the contract, then it declares who may call it (`security: []` for anyone)', () => {
+    expect(operations.filter((o) => !o.access).map((o) => o.route)).toEqual([]);
+  });
+
+  test('when a route is not on the public list, then the contract declares a session for it', () => {
     const undeclared = operations.filter((o) => o.access === 'public' && !PUBLIC.has(o.route)).map((o) => o.route);
     expect(undeclared).toEqual([]);
   });
@@ -76,7 +80,7 @@ describe('authorization matrix over every route in the contract', () => {
 
     const res = await req;
 
-    const expected = expectedFor(op.access, caller);
+    const expected = expectedFor(op.access ?? 'public', caller);
     if (expected === 'allowed') expect([401, 403]).not.toContain(res.status);
     else expect(res.status).toBe(expected);
   });
