@@ -4,7 +4,8 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { bundle } from '@adminjs/bundler';
 import { panelComponents } from '../dist/admin/components.js';
-import { DMMF_SNAPSHOT, parseFullDmmf } from '../dist/admin/dmmf.js';
+import { DMMF_SNAPSHOT } from '../dist/admin/dmmf.js';
+import { parseFullDmmf } from '../dist/admin/parse-dmmf.js';
 
 cpSync('openapi', 'dist/openapi', { recursive: true });
 cpSync('prisma/migrations', 'dist/prisma/migrations', { recursive: true });
