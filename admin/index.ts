@@ -1,9 +1,10 @@
 // The staff panel: AdminJS over the shop's data, mounted by src/app.ts at /admin.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import AdminJS from 'adminjs';
 import { Database } from '@adminjs/prisma';
-import type { Router } from 'express';
+import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/shared/db.js';
@@ -32,10 +33,15 @@ export type AdminDeps = {
 
 let adapterRegistered = false;
 
+/** The browser bundles `npm run build` makes (scripts/build-assets.mjs): present beside the compiled panel only. */
+const PREBUILT_ASSETS = fileURLToPath(new URL('./assets/', import.meta.url));
+const prebuilt = existsSync(path.join(PREBUILT_ASSETS, 'components.bundle.js'));
+
 /**
- * Builds the panel and its router (async: the full Prisma model description is read first, and
- * in production the custom components are bundled before the first request). Never watches
- * files: AdminJS's watcher would keep a test process alive.
+ * Builds the panel and its router (async: the full Prisma model description is read first).
+ * The compiled build serves the components bundled at build time; from the sources they are
+ * bundled before the first request in production, on it elsewhere. Never watches files:
+ * AdminJS's watcher would keep a test process alive.
  */
 export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
   if (!adapterRegistered) {
@@ -79,6 +85,13 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
       },
     },
   });
+  if (prebuilt) {
+    // AdminJS reads this when initialize() runs: without it, it would bundle again at start.
+    process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
+    const router = Router();
+    router.use('/frontend/assets', express.static(PREBUILT_ASSETS, { index: false }));
+    return router.use(staffRouter(admin, deps));
+  }
   if (deps.config.NODE_ENV === 'production') {
     await admin.initialize();
     // @adminjs/express calls initialize() again without waiting for it: the bundle is already built.

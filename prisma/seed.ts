@@ -1,13 +1,25 @@
-// `npx prisma db seed`: the demo catalog into DATABASE_URL.
+// The demo catalog into DATABASE_URL: `npx prisma db seed`, or compiled,
+// `node dist/prisma/seed.js --if-empty` (the compose file's `seed` step: a shop that has a
+// catalog, even one it trimmed, is left alone).
+import 'dotenv/config';
 import { createDb } from '../src/shared/db.js';
 import { seedDemoCatalog } from './demo-catalog.js';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
-  console.error('DATABASE_URL is not set');
+  console.error('DATABASE_URL is not set: point it at the database to seed');
   process.exit(1);
 }
 const db = createDb(url, 2);
-const count = await seedDemoCatalog(db.prisma, process.env.STORE_CURRENCY ?? 'USD');
-console.log(`Seeded ${count} demo products`);
-await db.close();
+try {
+  if (process.argv.includes('--if-empty') && (await db.prisma.product.count()) > 0) {
+    console.log('The catalog has products already: not seeding');
+  } else {
+    console.log(`Seeded ${await seedDemoCatalog(db.prisma, process.env.STORE_CURRENCY ?? 'USD')} demo products`);
+  }
+} catch (err) {
+  console.error(`Seeding failed: ${err instanceof Error ? err.message.trim().split('\n').at(-1) : String(err)} (migrate the database first: node dist/src/shared/migrate-cli.js)`);
+  process.exitCode = 1;
+} finally {
+  await db.close();
+}

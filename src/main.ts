@@ -3,33 +3,39 @@ import 'dotenv/config';
 import path from 'node:path';
 import { loadConfig, localUrl } from './config.js';
 import { createLogger } from './shared/logger.js';
-import { createDb } from './shared/db.js';
 import { startEmbeddedPostgres } from './shared/embedded-postgres.js';
 import { checkDatabase } from './shared/database-check.js';
 import { StartupError } from './shared/startup-error.js';
 import { migrate } from './shared/migrate.js';
-import { startHttpServer } from './shared/http-server.js';
 import { ServiceUnavailable } from './shared/errors.js';
 import type { RequestHandler, Router } from 'express';
 import { resolveClerkOptions } from './auth/clerk-options.js';
-import { createApp } from './app.js';
-import { startExpiryJob } from './orders/expiry-job.js';
-import { ensureFirstStaffAccount } from './auth/first-staff-account.js';
-import { seedDemoCatalog } from '../prisma/demo-catalog.js';
-import { seedDemoOrders } from '../prisma/demo-orders.js';
+
+// The app's modules take a second or more to load: a first start loads them while initdb runs
+// (other processes, other cores) instead of before it.
+const loadAppModules = () =>
+  Promise.all([
+    import('./shared/db.js'),
+    import('./shared/http-server.js'),
+    import('./app.js'),
+    import('./orders/expiry-job.js'),
+    import('./auth/first-staff-account.js'),
+    import('../prisma/demo-catalog.js'),
+    import('../prisma/demo-orders.js'),
+  ]);
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const clerk = resolveClerkOptions(config);
-  // AdminJS takes seconds to load: it loads while the database starts, and the API serves
-  // before the panel is built (the panel answers 503 until then).
-  const adminPanel = import('../admin/index.js');
-  adminPanel.catch(() => {}); // awaited below: a failure surfaces there, not as an unhandled rejection
+  // AdminJS takes seconds to load, mostly on the main thread: it loads once the API
+  // serves (the panel answers 503 until then), so it holds up neither the database steps nor /readyz.
   let panel: Router | undefined;
   const adminRouter: RequestHandler = (req, res, next) =>
     panel ? panel(req, res, next) : next(new ServiceUnavailable('The staff panel is starting; try again in a few seconds'));
 
+  const appModules = loadAppModules();
+  appModules.catch(() => {}); // awaited below; this only keeps a failure from being "unhandled" meanwhile
   let databaseUrl = config.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!databaseUrl) {
@@ -40,6 +46,7 @@ async function main() {
   }
   await checkDatabase(databaseUrl);
   await migrate(databaseUrl);
+  const [{ createDb }, { startHttpServer }, { createApp }, { startExpiryJob }, { ensureFirstStaffAccount }, { seedDemoCatalog }, { seedDemoOrders }] = await appModules;
   const db = createDb(databaseUrl, config.DATABASE_POOL_SIZE);
   if (stopEmbedded && (await db.prisma.product.count()) === 0) {
     logger.info({ products: await seedDemoCatalog(db.prisma, config.STORE_CURRENCY) }, 'demo catalog seeded');
@@ -76,7 +83,7 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  panel = await (await adminPanel).buildAdminRouter({ config: listening, db, logger, clerk });
+  panel = await (await import('../admin/index.js')).buildAdminRouter({ config: listening, db, logger, clerk });
   const base = localUrl(config.HOST, port);
   logger.info(`API     ${base}/api/products`);
   logger.info(`Docs    ${base}/docs`);

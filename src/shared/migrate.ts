@@ -1,39 +1,83 @@
-import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import pg from 'pg';
 
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MIGRATIONS = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
-const PRISMA_CLI = fileURLToPath(new URL('../../node_modules/prisma/build/index.js', import.meta.url));
 
-/** True when every migration folder is recorded as finished: a warm start skips the CLI (~3 s). */
-async function upToDate(databaseUrl: string): Promise<boolean> {
-  const expected = readdirSync(MIGRATIONS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+// The lock id Prisma's schema engine takes around `migrate deploy`: holding the same one keeps
+// this and a concurrent `prisma migrate deploy` (or another instance starting) from interleaving.
+const PRISMA_ADVISORY_LOCK = 72707369;
+
+// Prisma's own history table, created the way its schema engine creates it, so `prisma migrate
+// status/deploy/dev` read what this module writes as their own.
+const HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+)`;
+
+export class MigrationError extends Error {}
+
+type Migration = { name: string; sql: string; checksum: string };
+
+function migrationsOnDisk(dir = MIGRATIONS): Migration[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    });
+}
+
+/**
+ * Applies pending migrations of prisma/migrations with pg, as `prisma migrate deploy` does:
+ * same lock, same history rows (name, sha256 checksum, started/finished, one step each), each
+ * script in one implicit transaction. Prisma's CLI (Wasm engine) takes seconds to start; this
+ * takes milliseconds, and needs nothing beyond pg at run time.
+ */
+export async function migrate(databaseUrl: string): Promise<string[]> {
+  const migrations = migrationsOnDisk();
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ migration_name: string }>(
-      `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
+    await client.query(HISTORY_TABLE);
+    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
+      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',
     );
-    const applied = new Set(rows.map((r) => r.migration_name));
-    return expected.every((name) => applied.has(name));
-  } catch {
-    return false; // no migrations table yet
+    const failed = rows.find((row) => !row.finished_at && !row.rolled_back_at);
+    if (failed) {
+      throw new MigrationError(
+        `Migration ${failed.migration_name} failed earlier and the database may be half-changed: fix it, then run \`npx prisma migrate resolve --rolled-back ${failed.migration_name}\``,
+      );
+    }
+    const applied = new Set(rows.filter((row) => row.finished_at).map((row) => row.migration_name));
+    const pending = migrations.filter((m) => !applied.has(m.name));
+    for (const migration of pending) await apply(client, migration);
+    return pending.map((m) => m.name);
   } finally {
-    await client.end();
+    await client.end(); // ending the session releases the advisory lock
   }
 }
 
-/** Applies pending migrations with Prisma's own `migrate deploy` (Wasm engine, offline). */
-export async function migrate(databaseUrl: string): Promise<void> {
-  if (await upToDate(databaseUrl)) return;
-  await run(process.execPath, ['--import', './prisma/cli-preload.mjs', PRISMA_CLI, 'migrate', 'deploy'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
-  }).catch((err: { stdout?: string; stderr?: string }) => {
-    throw new Error(`Migration failed: ${(err.stderr || err.stdout || String(err)).trim().split('\n').slice(-6).join('\n')}`);
-  });
+async function apply(client: pg.Client, { name, sql, checksum }: Migration): Promise<void> {
+  const id = randomUUID();
+  await client.query('INSERT INTO "_prisma_migrations" (id, checksum, started_at, migration_name) VALUES ($1, $2, now(), $3)', [id, checksum, name]);
+  try {
+    await client.query(sql); // simple query protocol: the whole script in one implicit transaction
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    await client.query('UPDATE "_prisma_migrations" SET logs = $1 WHERE id = $2', [reason, id]);
+    throw new MigrationError(`Migration ${name} failed: ${reason}`);
+  }
+  await client.query('UPDATE "_prisma_migrations" SET applied_steps_count = applied_steps_count + 1, finished_at = now() WHERE id = $1', [id]);
 }

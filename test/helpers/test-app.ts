@@ -15,12 +15,15 @@ import { LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
 
 const adminUrl = () => process.env.TEST_PG_ADMIN_URL!;
 
-/** A fresh database cloned from the migrated template: each test file owns its data. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh database cloned from the migrated template: each test file owns its data.
+ * `empty: true` gives one with no tables at all, for tests of migrating.
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `shop_t_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.TEST_PG_TEMPLATE}`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${options.empty ? 'template0' : process.env.TEST_PG_TEMPLATE}`);
   await admin.end();
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
