@@ -55,9 +55,9 @@ const violations: string[] = [];
 async function checkAgainstContract({ request, response }: { request: Request; response: Response }) {
   calls++;
   const text = await response.clone().text();
-  const contentType = response.headers.get('content-type') ?? undefined;
-  const body = contentType?.includes('json') && text ? JSON.parse(text) : undefined;
-  const violation = contractViolation(request.method, request.url, { status: response.status, headers: { 'content-type': contentType }, body, text });
+  const headers = Object.fromEntries(response.headers.entries());
+  const body = headers['content-type']?.includes('json') && text ? JSON.parse(text) : undefined;
+  const violation = contractViolation(request.method, request.url, { status: response.status, headers, body, text });
   if (violation) violations.push(violation);
 }
 
