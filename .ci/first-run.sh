@@ -40,7 +40,8 @@ start() {
     [ -n "$ready" ] && grep -q '"msg":"Admin ' "$work/start.log" && return 0
     sleep 1
   done
-  fail "${ready:+the staff panel was not built}${ready:-/readyz did not answer 200} within 180 s"
+  [ -n "$ready" ] && fail "the staff panel was not built within 180 s"
+  fail "/readyz did not answer 200 within 180 s"
 }
 
 # SIGTERM to the whole process group, as a process manager (or Ctrl-C, with SIGINT) sends it:
