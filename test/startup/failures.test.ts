@@ -1,5 +1,6 @@
 // `npm start` in every way it can fail to start: the real src/main.ts in its own process, which
-// must exit non-zero after printing exactly one line that names the cause and the fix.
+// must exit non-zero after printing exactly one line that names the cause and the fix. One at a
+// time: each is a whole Node process loading the app, and the other test files share the CPU.
 import net from 'node:net';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/shared/embedded-postgres.js';
@@ -26,24 +27,24 @@ function expectOneLine(result: Awaited<ReturnType<typeof start>>, line: RegExp) 
 }
 
 describe('npm start, when it cannot start', () => {
-  test.concurrent('when a variable is invalid, then one line names it and where to fix it', async () => {
+  test('when a variable is invalid, then one line names it and where to fix it', async () => {
     const result = await start({ PORT: 'eighty', DATA_DIR: dataDir() });
     expectOneLine(result, /^Invalid configuration: PORT: .+ Fix it in the environment or \.env\.$/);
   });
 
-  test.concurrent('when production lacks a required secret, then one line names it', async () => {
+  test('when production lacks a required secret, then one line names it', async () => {
     const result = await start({ NODE_ENV: 'production', DATA_DIR: dataDir() });
     expectOneLine(result, /^Invalid configuration: SESSION_SECRET: required in production/);
   });
 
-  test.concurrent('when DATABASE_URL points at a port where nothing listens, then one line says the server is unreachable', async () => {
+  test('when DATABASE_URL points at a port where nothing listens, then one line says the server is unreachable', async () => {
     const port = await freePort();
     const result = await start({ DATABASE_URL: `postgresql://shop:secret-pw@127.0.0.1:${port}/shop`, DATA_DIR: dataDir() });
     expectOneLine(result, new RegExp(`^Cannot reach the database server at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\): start PostgreSQL there, or fix the host and port in DATABASE_URL\\.$`));
     expect(result.output).not.toContain('secret-pw');
   });
 
-  test.concurrent('when DATABASE_URL names a user the server refuses, then one line says so', async () => {
+  test('when DATABASE_URL names a user the server refuses, then one line says so', async () => {
     const url = new URL(process.env.TEST_PG_ADMIN_URL!);
     url.username = 'nobody_here';
     url.password = 'secret-pw';
@@ -52,14 +53,14 @@ describe('npm start, when it cannot start', () => {
     expect(result.output).not.toContain('secret-pw');
   });
 
-  test.concurrent('when DATABASE_URL names a database that does not exist, then one line says how to create it', async () => {
+  test('when DATABASE_URL names a database that does not exist, then one line says how to create it', async () => {
     const url = new URL(process.env.TEST_PG_ADMIN_URL!);
     url.pathname = '/shop_missing_db';
     const result = await start({ DATABASE_URL: url.toString(), DATA_DIR: dataDir() });
     expectOneLine(result, /^Database "shop_missing_db" does not exist on .+: create it \(createdb shop_missing_db\), or fix the database name in DATABASE_URL\.$/);
   });
 
-  test.concurrent('when the HTTP port is taken, then one line names the port and the fix', async () => {
+  test('when the HTTP port is taken, then one line names the port and the fix', async () => {
     const database = await createTestDatabase();
     const port = await freePort();
     const taken = await occupy(port);
@@ -76,14 +77,14 @@ describe('npm start, when it cannot start', () => {
     let running: EmbeddedServer | undefined;
     afterAll(() => running?.destroy());
 
-    test.concurrent('when another server uses the data folder, then one line says so and what to do', async () => {
+    test('when another server uses the data folder, then one line says so and what to do', async () => {
       const dir = dataDir();
       running = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), database: 'shop' });
       const result = await start({ DATA_DIR: dir, EMBEDDED_PG_PORT: String(await freePort()) });
       expectOneLine(result, /^The embedded PostgreSQL data folder .+ is in use by another server \(PID \d+\), probably another `npm start`: stop it, or set DATA_DIR to another folder\.$/);
     });
 
-    test.concurrent('when its port is taken, then one line names the port and the fix', async () => {
+    test('when its port is taken, then one line names the port and the fix', async () => {
       const port = await freePort();
       const taken = await occupy(port);
       try {
