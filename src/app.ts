@@ -11,7 +11,8 @@ import { notFoundRoute, problemHandler } from './shared/errors.js';
 import { loadOpenApi } from './shared/openapi.js';
 import { limitRequests } from './shared/rate-limit.js';
 import type { ClerkOptions } from './auth/clerk-options.js';
-import { guards, verifySession, type Guards } from './auth/middleware.js';
+import { guards, verifySession } from './auth/middleware.js';
+import type { RouteContext } from './shared/route-context.js';
 import { healthRoutes } from './health/routes.js';
 import { meRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
@@ -19,6 +20,7 @@ import { cartRoutes } from './cart/routes.js';
 import { orderRoutes } from './orders/routes.js';
 import { staffOrderRoutes } from './orders/staff-routes.js';
 import { paymentGatewayRoutes, paymentRoutes } from './payments/routes.js';
+import { staffRefunder } from './payments/refunds.js';
 
 export type AppDeps = {
   config: Config;
@@ -29,9 +31,6 @@ export type AppDeps = {
   adminRouter?: RequestHandler;
 };
 
-/** Everything a route module may need, built once per app. */
-export type RouteContext = AppDeps & { guards: Guards };
-
 /**
  * Routes for callers without a session, mounted before Clerk's middleware and the body parsers:
  * public catalog reads (verifying or ruling out a session costs more than serving a catalog
@@ -39,12 +38,12 @@ export type RouteContext = AppDeps & { guards: Guards };
  * browser page load without a Clerk cookie would get Clerk's handshake redirect). They parse
  * their own bodies: a signed webhook needs the raw one.
  */
-const sessionlessRoutes: ((ctx: RouteContext) => Router)[] = [catalogRoutes, paymentGatewayRoutes];
-const apiRoutes: ((ctx: RouteContext) => Router)[] = [
+const sessionlessRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [catalogRoutes, paymentGatewayRoutes];
+const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   cartRoutes,
   orderRoutes,
-  staffOrderRoutes,
+  (ctx, { config, db, logger }) => staffOrderRoutes(ctx, staffRefunder(config, db.pool, logger)),
   paymentRoutes,
 ];
 
@@ -52,7 +51,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createApp(deps: AppDeps) {
   const { config, db, logger } = deps;
-  const ctx: RouteContext = { ...deps, guards: guards(db.pool) };
+  const ctx: RouteContext = { config, db, logger, guards: guards(db.pool) };
   const openapi = loadOpenApi();
   const app = express();
   app.disable('x-powered-by');
@@ -85,7 +84,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Shop API' }));
 
-  for (const routes of sessionlessRoutes) app.use(routes(ctx));
+  for (const routes of sessionlessRoutes) app.use(routes(ctx, deps));
   // The panel parses its own form bodies (AdminJS refuses requests a body parser has read), and
   // runs Clerk itself only for requests that carry a Clerk session: Clerk's middleware answers
   // page loads from browsers without Clerk cookies with a redirect to Clerk (a "handshake").
@@ -97,7 +96,7 @@ export function createApp(deps: AppDeps) {
     '/api',
     limitRequests(db.pool, 'writes', config.RATE_LIMIT_WRITES_PER_WINDOW, config.RATE_LIMIT_WINDOW_SECONDS, { logger, skip: (req) => SAFE_METHODS.has(req.method) }),
   );
-  for (const routes of apiRoutes) app.use(routes(ctx));
+  for (const routes of apiRoutes) app.use(routes(ctx, deps));
 
   app.use(notFoundRoute);
   app.use(problemHandler(logger));

@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import type { RouteContext } from '../app.js';
+import type { RouteContext } from '../shared/route-context.js';
 import { AppError, NotFound } from '../shared/errors.js';
 import { parse } from '../shared/validation.js';
 import { ProviderNotEnabled } from './errors.js';
