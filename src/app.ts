@@ -20,6 +20,7 @@ import { cartRoutes } from './cart/routes.js';
 import { orderRoutes } from './orders/routes.js';
 import { staffOrderRoutes } from './orders/staff-routes.js';
 import { paymentGatewayRoutes, paymentRoutes } from './payments/routes.js';
+import type { Providers } from './payments/providers/registry.js';
 import { staffRefunder } from './payments/refunds.js';
 
 export type AppDeps = {
@@ -27,6 +28,8 @@ export type AppDeps = {
   db: Db;
   logger: Logger;
   clerk: ClerkOptions;
+  /** the payment providers this configuration enables (configuredProviders), built once by the caller */
+  providers: Providers;
   /** The staff panel (admin/: buildAdminRouter); its set-up is slow, so only main.ts and the tests that need it build it. */
   adminRouter?: RequestHandler;
 };
@@ -38,13 +41,13 @@ export type AppDeps = {
  * browser page load without a Clerk cookie would get Clerk's handshake redirect). They parse
  * their own bodies: a signed webhook needs the raw one.
  */
-const sessionlessRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [catalogRoutes, paymentGatewayRoutes];
+const sessionlessRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [catalogRoutes, (ctx, { providers }) => paymentGatewayRoutes(ctx, providers)];
 const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   cartRoutes,
   orderRoutes,
-  (ctx, { config, db, logger }) => staffOrderRoutes(ctx, staffRefunder(config, db.pool, logger)),
-  paymentRoutes,
+  (ctx, { db, logger, providers }) => staffOrderRoutes(ctx, staffRefunder({ pool: db.pool, providers, logger })),
+  (ctx, { providers }) => paymentRoutes(ctx, providers),
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

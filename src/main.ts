@@ -11,6 +11,7 @@ import { ServiceUnavailable } from './shared/errors.js';
 import type { RequestHandler, Router } from 'express';
 import { resolveClerkOptions } from './auth/clerk-options.js';
 import { createApp } from './app.js';
+import { configuredProviders } from './payments/providers/registry.js';
 import { startExpiryJob } from './orders/expiry-job.js';
 import { ensureFirstStaffAccount } from './auth/first-staff-account.js';
 import { seedDemoCatalog } from '../prisma/demo-catalog.js';
@@ -20,6 +21,7 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const clerk = resolveClerkOptions(config);
+  const providers = configuredProviders(config);
   // AdminJS takes seconds to load: it loads while the database starts, and the API serves
   // before the panel is built (the panel answers 503 until then).
   const adminPanel = import('../admin/index.js');
@@ -46,13 +48,13 @@ async function main() {
   }
 
   const firstStaff = await ensureFirstStaffAccount(config, db.pool);
-  const app = createApp({ config, db, logger, clerk, adminRouter });
+  const app = createApp({ config, db, logger, clerk, providers, adminRouter });
   const { server } = await startHttpServer(app, config.PORT, config.HOST, {
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
   });
   const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
-  panel = await (await adminPanel).buildAdminRouter({ config, db, logger, clerk });
+  panel = await (await adminPanel).buildAdminRouter({ config, db, logger, clerk, providers });
   const base = `http://localhost:${config.PORT}`;
   logger.info(`API     ${base}/api/products`);
   logger.info(`Docs    ${base}/docs`);

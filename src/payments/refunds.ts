@@ -6,8 +6,7 @@ import { transition, type OrderStatus } from '../orders/state-machine.js';
 import { NotRefundable } from './errors.js';
 import { PAYMENT_COLUMNS, type PaymentRow } from './payment-row.js';
 import { providerId } from './providers/provider.js';
-import { configuredProviders, type Providers } from './providers/registry.js';
-import type { Config } from '../config.js';
+import type { Providers } from './providers/registry.js';
 import type { RefundOrder } from '../orders/staff-actions.js';
 
 export type PaymentDeps = { pool: pg.Pool; providers: Providers; logger: Logger };
@@ -100,8 +99,7 @@ export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: s
   return { orderId, orderStatus: rows[0].status, payment };
 }
 
-/** The staff refund as the order actions call it (REST, staff panel), over the configured providers. */
-export function staffRefunder(config: Config, pool: pg.Pool, logger: Logger): RefundOrder {
-  const deps: PaymentDeps = { pool, providers: configuredProviders(config), logger };
+/** The staff refund as the order actions call it (REST, staff panel), over the app's providers. */
+export function staffRefunder(deps: PaymentDeps): RefundOrder {
   return (orderId, staffId) => refundOrder(deps, orderId, staffId);
 }

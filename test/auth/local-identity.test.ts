@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import supertest from 'supertest';
+import { configuredProviders } from '../../src/payments/providers/registry.js';
 import { createApp } from '../../src/app.js';
 import { resolveClerkOptions } from '../../src/auth/clerk-options.js';
 import { loadConfig } from '../../src/config.js';
@@ -36,7 +37,7 @@ describe('local development identity', () => {
     expect(clerk.local).toBe(true);
     expect(existsSync(path.join(dataDir, 'dev-clerk-private.pem'))).toBe(true);
     const db = createDb(database.url, 2);
-    const app = createApp({ config, db, logger: createLogger('silent'), clerk });
+    const app = createApp({ config, db, logger: createLogger('silent'), clerk, providers: configuredProviders(config) });
     try {
       const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', NODE_OPTIONS: '' };
       const cli = path.resolve('node_modules/.bin/tsx');

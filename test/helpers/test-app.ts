@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import pg from 'pg';
 import type { Router } from 'express';
-import type { Logger } from 'pino';
 import type { ClerkOptions } from '../../src/auth/clerk-options.js';
 import supertest from 'supertest';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppDeps } from '../../src/app.js';
+import { configuredProviders, type Providers } from '../../src/payments/providers/registry.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/shared/db.js';
 import { createLogger } from '../../src/shared/logger.js';
@@ -60,7 +60,9 @@ export async function startTestApp(options: {
   databaseUrl: string;
   env?: Record<string, string>;
   /** builds the staff panel (test/helpers/admin-fixtures.ts); left out, the app has none */
-  adminRouter?: (deps: { config: Config; db: Db; logger: Logger; clerk: ClerkOptions }) => Promise<Router>;
+  adminRouter?: (deps: Omit<AppDeps, 'adminRouter'>) => Promise<Router>;
+  /** the providers the app is composed with; by default the ones `env` configures */
+  providers?: (config: Config) => Providers;
 }): Promise<TestApp> {
   const config = testConfig({ DATABASE_URL: options.databaseUrl, ...options.env });
   const db = createDb(options.databaseUrl, config.DATABASE_POOL_SIZE);
@@ -72,7 +74,8 @@ export async function startTestApp(options: {
     authorizedParties: config.CLERK_AUTHORIZED_PARTIES.length ? config.CLERK_AUTHORIZED_PARTIES : undefined,
     local: false,
   };
-  const app = createApp({ config, db, logger, clerk, adminRouter: await options.adminRouter?.({ config, db, logger, clerk }) });
+  const deps = { config, db, logger, clerk, providers: (options.providers ?? configuredProviders)(config) };
+  const app = createApp({ ...deps, adminRouter: await options.adminRouter?.(deps) });
   let server: Server | undefined;
   return {
     app,
