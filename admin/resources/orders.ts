@@ -2,7 +2,7 @@ import type { Action, ActionResponse, RecordActionResponse, RecordJSON } from 'a
 import type pg from 'pg';
 import { z } from 'zod';
 import { AppError } from '../../src/shared/errors.js';
-import { canTransition, type OrderStatus } from '../../src/orders/state-machine.js';
+import { canTransition, type OrderStatus } from '../../src/orders/statuses.js';
 import { cancelOrderByStaff, deliverOrder, shipOrder, type RefundOrder } from '../../src/orders/staff-actions.js';
 import { orderDetails } from '../order-details.js';
 import type { ComponentNames } from '../components.js';

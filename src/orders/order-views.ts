@@ -1,7 +1,7 @@
 import type { Queryable } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
 import { page, type Cursor } from './cursor.js';
-import type { OrderStatus } from './state-machine.js';
+import type { OrderStatus, PaymentStatus } from './statuses.js';
 
 // How orders read from the outside: the customer's and staff's views, each one query.
 
@@ -10,7 +10,7 @@ export type Audience = 'customer' | 'staff';
 
 export type OrderItem = { productId: string | null; sku: string; title: string; unitPriceMinor: number; quantity: number; lineTotalMinor: number };
 export type OrderStatusChange = { from: OrderStatus | null; to: OrderStatus; actor: string; reason: string | null; at: string };
-export type OrderPaymentSummary = { id: string; provider: string; status: string; amountMinor: number; currency: string; createdAt: string };
+export type OrderPaymentSummary = { id: string; provider: string; status: PaymentStatus; amountMinor: number; currency: string; createdAt: string };
 
 export type Order = {
   id: string;

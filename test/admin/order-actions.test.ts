@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { tokenFor, uniqueId } from '../helpers/test-app.js';
 import { adminApi, createCustomer, createOrder, createProduct, createStaff, orderRow, panelPerFile, signedInAgent } from '../helpers/admin-fixtures.js';
-import type { OrderStatus } from '../../src/orders/state-machine.js';
+import type { OrderStatus } from '../../src/orders/statuses.js';
 import { Conflict } from '../../src/shared/errors.js';
 
 const refunds: { orderId: string; staffId: string }[] = [];

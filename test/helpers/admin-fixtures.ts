@@ -2,7 +2,7 @@ import type pg from 'pg';
 import supertest from 'supertest';
 import { buildAdminRouter, type RefundOrder } from '../../admin/index.js';
 import { saveStaffAccount } from '../../src/auth/staff-accounts.js';
-import type { OrderStatus } from '../../src/orders/state-machine.js';
+import type { OrderStatus } from '../../src/orders/statuses.js';
 import { createTestDatabase, startTestApp, uniqueId, type TestApp } from './test-app.js';
 
 /** The app with the staff panel mounted, built like main.ts builds it. */

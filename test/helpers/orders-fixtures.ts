@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import type supertest from 'supertest';
 import { tokenFor, uniqueId } from './test-app.js';
-import type { OrderStatus } from '../../src/orders/state-machine.js';
+import type { OrderStatus } from '../../src/orders/statuses.js';
 
 export type Person = { id: string; clerkUserId: string; email: string; token: string };
 

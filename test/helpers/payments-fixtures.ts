@@ -2,7 +2,8 @@
 // expiry, one line, the stock already taken.
 import type pg from 'pg';
 import { inTransaction } from '../../src/shared/db.js';
-import { transition, type OrderStatus } from '../../src/orders/state-machine.js';
+import { transition } from '../../src/orders/state-machine.js';
+import type { OrderStatus } from '../../src/orders/statuses.js';
 import { startTestApp, tokenFor, uniqueId, type TestApp } from './test-app.js';
 
 export type PayableOrder = {

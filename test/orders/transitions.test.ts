@@ -2,7 +2,8 @@ import supertest from 'supertest';
 import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createPerson, createProduct, insertOrder, orderStatus, snapshot, type Person, type TestProduct } from '../helpers/orders-fixtures.js';
 import { inTransaction } from '../../src/shared/db.js';
-import { IllegalTransition, TRANSITIONS, transition, type OrderStatus } from '../../src/orders/state-machine.js';
+import { IllegalTransition, transition } from '../../src/orders/state-machine.js';
+import { TRANSITIONS, type OrderStatus } from '../../src/orders/statuses.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let shop: TestApp;
