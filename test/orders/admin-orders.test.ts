@@ -127,7 +127,7 @@ describe('POST /api/admin/orders/{id}/ship and /deliver', () => {
     expect(shipped.body.status).toBe('SHIPPED');
     expect(shipped.body.shipping).toMatchObject({ carrier: 'DHL', trackingNumber: 'JD014600006281', deliveredAt: null });
     expect(shipped.body.shipping.shippedAt).not.toBeNull();
-    expect(shipped.body.history.at(-1)).toMatchObject({ from: 'PAID', to: 'SHIPPED', actor: `staff:${staff.id}` });
+    expect(shipped.body.history.at(-1)).toMatchObject({ from: 'PAID', to: 'SHIPPED', actor: `staff:${staff.id}`, actorEmail: staff.email });
 
     const delivered = await asStaff('post', `/api/admin/orders/${orderId}/deliver`).expect(200);
 
@@ -138,6 +138,8 @@ describe('POST /api/admin/orders/{id}/ship and /deliver', () => {
     expect(await stockOf(shop.db.pool, item.id)).toBe(2); // shipped stock stays gone
     const customerView = await shop.request.get(`/api/orders/${orderId}`).set('Authorization', `Bearer ${buyer.token}`).expect(200);
     expect(customerView.body.history.at(-1).actor).toBe('staff');
+    // staff-only details stay in the staff view
+    expect(customerView.body.history.every((h: object) => !('actorEmail' in h))).toBe(true);
   });
 
   test.each([
