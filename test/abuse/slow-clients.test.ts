@@ -1,18 +1,11 @@
 import net from 'node:net';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestShop } from '../helpers/test-app.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
 let port: number;
 
+const shop = useTestShop({ env: { HTTP_HEADERS_TIMEOUT_MS: '300', HTTP_REQUEST_TIMEOUT_MS: '600' } });
 beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url, env: { HTTP_HEADERS_TIMEOUT_MS: '300', HTTP_REQUEST_TIMEOUT_MS: '600' } });
   port = Number(new URL(await shop.listen()).port);
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
 });
 
 /** Opens a socket, sends `chunks` one by one every `everyMs`, and resolves with what came back when the server closes it. */

@@ -1,12 +1,12 @@
 import { useTestShop } from '../helpers/test-app.js';
-import { createCategory, createProduct } from '../helpers/catalog-fixtures.js';
+import { createCategory, createProduct } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
 let category: Awaited<ReturnType<typeof createCategory>>;
 let product: Awaited<ReturnType<typeof createProduct>>;
 beforeAll(async () => {
-  category = await createCategory(shop.db);
-  product = await createProduct(shop.db, { categoryId: category.id });
+  category = await createCategory(shop.db.pool);
+  product = await createProduct(shop.db.pool, { categoryId: category.id });
 });
 
 // [the read, how to build its URL, a change that alters its answer]
