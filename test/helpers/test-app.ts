@@ -58,7 +58,6 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-/** The real app (real Clerk middleware, real database) built like main.ts builds it. */
 type StartOptions = {
   databaseUrl: string;
   env?: Record<string, string>;

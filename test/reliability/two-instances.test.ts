@@ -107,7 +107,7 @@ describe('Stripe webhook across two processes', () => {
     for (const { order, paymentId, event } of events) {
       const outcomes = answers.filter((_, i) => deliveries[i].event === event).map((r) => r.body.outcome).sort();
       expect(outcomes).toEqual(['applied', ...Array(11).fill('duplicate')]);
-      expect(await orderState(db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [['AWAITING_PAYMENT', 'PAID']] });
+      expect(await orderState(db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
       expect(await inboxOf(db.pool, paymentId)).toEqual([expect.objectContaining({ eventId: event.id, outcome: 'applied' })]);
       expect(await paymentsOf(db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'SUCCEEDED' })]);
     }
