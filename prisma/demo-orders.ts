@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../src/shared/db.js';
-import { HOLDS_STOCK, type OrderStatus } from '../src/orders/statuses.js';
+import { HOLDS_STOCK, PATH_TO, type OrderStatus } from '../src/orders/statuses.js';
 
 // Demo orders for the zero-setup default, so the staff panel's dashboard has something to show
 // and a few paid orders wait to be shipped. Deterministic: the same orders on every fresh start.
@@ -20,17 +20,6 @@ function statusFor(daysAgo: number, i: number): OrderStatus {
   if (daysAgo >= 2) return i % 2 ? 'SHIPPED' : 'DELIVERED';
   return i % 4 === 0 ? 'AWAITING_PAYMENT' : 'PAID';
 }
-
-/** The way each demo order came to its status, along the state machine's transitions. */
-const HISTORY: Partial<Record<OrderStatus, OrderStatus[]>> = {
-  AWAITING_PAYMENT: ['AWAITING_PAYMENT'],
-  ON_HOLD: ['AWAITING_PAYMENT', 'ON_HOLD'], // the gateway flagged the payment as risky
-  PAID: ['AWAITING_PAYMENT', 'PAID'],
-  SHIPPED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED'],
-  DELIVERED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED'],
-  CANCELLED: ['AWAITING_PAYMENT', 'CANCELLED'],
-  REFUNDED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'REFUNDED'],
-};
 
 /** Loads ~60 orders over the last 30 days when there are none; returns how many it made. */
 export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
@@ -60,7 +49,7 @@ export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
         .filter((p, at, all) => all.findIndex((q) => q.id === p.id) === at)
         .map((p, at) => ({ ...p, quantity: 1 + ((i + at) % 2) }));
       const total = lines.reduce((sum, l) => sum + l.priceMinor * l.quantity, 0);
-      const path = HISTORY[status]!;
+      const path = PATH_TO[status];
       const paid = path.includes('PAID');
       const captured = paid || status === 'ON_HOLD'; // a held order's money is captured; staff release or refund it
       const { rows } = await tx.query<{ id: string }>(

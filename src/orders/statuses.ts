@@ -20,6 +20,21 @@ export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
 
 export const canTransition = (from: OrderStatus, to: OrderStatus) => TRANSITIONS[from].includes(to);
 
+/**
+ * The way an order usually comes to each status, from checkout on, along the state machine's
+ * transitions (the demo orders, and the test fixtures' orders, are made this way).
+ */
+export const PATH_TO: Record<OrderStatus, OrderStatus[]> = {
+  AWAITING_PAYMENT: ['AWAITING_PAYMENT'],
+  ON_HOLD: ['AWAITING_PAYMENT', 'ON_HOLD'], // the gateway flagged the payment as risky
+  PAID: ['AWAITING_PAYMENT', 'PAID'],
+  SHIPPED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED'],
+  DELIVERED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED'],
+  CANCELLED: ['AWAITING_PAYMENT', 'CANCELLED'],
+  EXPIRED: ['AWAITING_PAYMENT', 'EXPIRED'],
+  REFUNDED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'REFUNDED'],
+};
+
 // Where the order's stock is: held for it (taken at checkout, back on the shelf if it lets go),
 // given back to the shelf, or gone with the parcel (SHIPPED, DELIVERED: neither set).
 export const HOLDS_STOCK: ReadonlySet<OrderStatus> = new Set(['AWAITING_PAYMENT', 'ON_HOLD', 'PAID']);

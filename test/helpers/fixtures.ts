@@ -3,7 +3,7 @@
 // and payment would leave them: lines, stock held while the status holds it (statuses.ts), the
 // status history that led there, and a captured payment once paid or held.
 import type pg from 'pg';
-import { HOLDS_STOCK, type OrderStatus } from '../../src/orders/statuses.js';
+import { HOLDS_STOCK, PATH_TO, type OrderStatus } from '../../src/orders/statuses.js';
 import { tokenFor, uniqueId } from './test-app.js';
 
 export type CategoryFixture = { id: string; slug: string; name: string; description: string };
@@ -114,18 +114,6 @@ export type OrderInput = {
   expiresInMinutes?: number;
 };
 
-// The way an order came to each status, along the state machine's transitions.
-const PATHS: Record<OrderStatus, OrderStatus[]> = {
-  AWAITING_PAYMENT: ['AWAITING_PAYMENT'],
-  ON_HOLD: ['AWAITING_PAYMENT', 'ON_HOLD'],
-  PAID: ['AWAITING_PAYMENT', 'PAID'],
-  SHIPPED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED'],
-  DELIVERED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED'],
-  CANCELLED: ['AWAITING_PAYMENT', 'CANCELLED'],
-  EXPIRED: ['AWAITING_PAYMENT', 'EXPIRED'],
-  REFUNDED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'REFUNDED'],
-};
-
 export type OrderFixture = { id: string; number: number; totalMinor: number; currency: string };
 
 /** An order in `status` (default AWAITING_PAYMENT), as checkout, payment and staff would have left it. */
@@ -134,7 +122,7 @@ export async function createOrder(pool: pg.Pool, input: OrderInput): Promise<Ord
   const currency = input.currency ?? 'USD';
   const total = input.lines.reduce((sum, l) => sum + l.product.priceMinor * l.quantity, 0);
   const itemCount = input.lines.reduce((sum, l) => sum + l.quantity, 0);
-  const path = PATHS[status];
+  const path = PATH_TO[status];
   const paid = path.includes('PAID');
   const { rows } = await pool.query<{ id: string; number: number }>(
     `INSERT INTO orders (user_id, status, currency, subtotal_minor, total_minor, item_count, created_at, paid_at, expires_at)

@@ -1,6 +1,6 @@
 import { loadFullDmmf } from '../../admin/dmmf.js';
 import { loadOpenApi } from '../../src/shared/openapi.js';
-import { ORDER_STATUSES, PAYMENT_STATUSES, TRANSITIONS } from '../../src/orders/statuses.js';
+import { canTransition, ORDER_STATUSES, PATH_TO, PAYMENT_STATUSES, TRANSITIONS } from '../../src/orders/statuses.js';
 import { staffOrderListQuery } from '../../src/orders/schemas.js';
 import { useTestShop } from '../helpers/test-app.js';
 
@@ -54,5 +54,13 @@ describe('the order statuses in code', () => {
 
     expect(Object.keys(TRANSITIONS)).toEqual([...ORDER_STATUSES]);
     expect(filter.options).toEqual([...ORDER_STATUSES]);
+  });
+
+  test.each(ORDER_STATUSES)('when the usual path to %s is followed from checkout, then every step is an allowed transition and it ends there', (status) => {
+    const path = PATH_TO[status];
+
+    expect(path[0]).toBe('AWAITING_PAYMENT');
+    expect(path.at(-1)).toBe(status);
+    for (const [at, to] of path.entries()) if (at > 0) expect(canTransition(path[at - 1], to)).toBe(true);
   });
 });
