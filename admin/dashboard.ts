@@ -1,10 +1,8 @@
 import type pg from 'pg';
-import type { OrderStatus } from '../src/orders/state-machine.js';
-import { TRANSITIONS } from '../src/orders/state-machine.js';
+import { AWAITING_SHIPMENT, ORDER_STATUSES, REVENUE_STATUSES, type OrderStatus } from '../src/orders/statuses.js';
 
-// Revenue counts orders whose money the shop keeps (paid, shipped, delivered), by the UTC day
-// they were placed: orders(status, created_at) serves every query below as a range scan.
-const KEPT = `('PAID', 'SHIPPED', 'DELIVERED')`;
+// Revenue counts orders whose money the shop keeps (REVENUE_STATUSES), by the UTC day they were
+// placed: orders(status, created_at) serves every query below as a range scan.
 const DAYS = 30;
 
 export type Dashboard = {
@@ -24,7 +22,7 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
               SELECT date_trunc('day', o.created_at AT TIME ZONE 'UTC') AS day, o.currency,
                      SUM(o.total_minor) AS revenue, COUNT(*) AS orders
                 FROM orders o, bounds b
-               WHERE o.status IN ${KEPT} AND o.created_at >= b.first_day AT TIME ZONE 'UTC'
+               WHERE o.status = ANY($1::"OrderStatus"[]) AND o.created_at >= b.first_day AT TIME ZONE 'UTC'
                GROUP BY 1, 2)
        SELECT to_char(d.day, 'YYYY-MM-DD') AS day, k.currency,
               COALESCE(k.revenue, 0) AS "revenueMinor", COALESCE(k.orders, 0) AS orders
@@ -32,6 +30,7 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
         CROSS JOIN generate_series(b.first_day, b.first_day + interval '${DAYS - 1} days', interval '1 day') AS d(day)
          LEFT JOIN kept k ON k.day = d.day
         ORDER BY d.day, k.currency`,
+      [REVENUE_STATUSES],
     ),
     pool.query<{ status: OrderStatus; count: number }>(`SELECT status, COUNT(*) AS count FROM orders GROUP BY status`),
     pool.query<Dashboard['lowestStock'][number]>(
@@ -40,7 +39,8 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
     pool.query<Dashboard['awaitingShipment']['oldest'][number]>(
       `SELECT o.id, o.number, u.email AS customer, o.total_minor AS "totalMinor", o.currency, o.paid_at AS "paidAt"
          FROM orders o JOIN users u ON u.id = o.user_id
-        WHERE o.status = 'PAID' ORDER BY o.created_at LIMIT 10`,
+        WHERE o.status = $1::"OrderStatus" ORDER BY o.created_at LIMIT 10`,
+      [AWAITING_SHIPMENT],
     ),
   ]);
 
@@ -63,8 +63,8 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
       last30DaysMinor: sum(series),
     })),
     dailyRevenue,
-    ordersByStatus: (Object.keys(TRANSITIONS) as OrderStatus[]).map((status) => ({ status, count: counts.get(status) ?? 0 })),
+    ordersByStatus: ORDER_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 })),
     lowestStock: lowestStock.rows,
-    awaitingShipment: { count: counts.get('PAID') ?? 0, oldest: oldestPaid.rows },
+    awaitingShipment: { count: counts.get(AWAITING_SHIPMENT) ?? 0, oldest: oldestPaid.rows },
   };
 }

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/shared/db.js';
 import type { ClerkOptions } from '../src/auth/clerk-options.js';
+import type { Providers } from '../src/payments/providers/registry.js';
 import { loadFullDmmf } from './dmmf.js';
 import { panelComponents } from './components.js';
 import { ShopPrismaResource } from './prisma-resource.js';
@@ -27,7 +28,9 @@ export type AdminDeps = {
   db: Db;
   logger: Logger;
   clerk: ClerkOptions;
-  /** The refund the order actions use; by default the payments module's, over the configured providers. */
+  /** the app's payment providers (built once, where the app is composed) */
+  providers: Providers;
+  /** The refund the order actions use; by default the payments module's, over `providers`. */
   refundOrder?: RefundOrder;
 };
 
@@ -55,7 +58,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
     componentLoader: loader,
     resources: [
       ...catalogResources(kit, deps.config.STORE_CURRENCY),
-      ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder(deps.config, deps.db.pool, deps.logger)),
+      ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder({ pool: deps.db.pool, providers: deps.providers, logger: deps.logger })),
       ...paymentAndPeopleResources(kit),
     ],
     dashboard: { component: names.Dashboard, handler: () => loadDashboard(deps.db.pool) },

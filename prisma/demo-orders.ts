@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../src/shared/db.js';
-import type { OrderStatus } from '../src/orders/state-machine.js';
+import { HOLDS_STOCK, PATH_TO, type OrderStatus } from '../src/orders/statuses.js';
 
 // Demo orders for the zero-setup default, so the staff panel's dashboard has something to show
 // and a few paid orders wait to be shipped. Deterministic: the same orders on every fresh start.
@@ -11,25 +11,15 @@ const CUSTOMERS = [
   { clerkUserId: 'demo_customer_grace', email: 'grace@customers.example', name: 'Grace Hopper' },
 ];
 
-/** Status by age: old orders were delivered, recent ones wait; a few were cancelled or refunded. */
+/** Status by age: old orders were delivered, recent ones wait; a few were cancelled or refunded, a few held for review. */
 function statusFor(daysAgo: number, i: number): OrderStatus {
   if (i % 11 === 0) return 'CANCELLED';
   if (i % 17 === 0) return 'REFUNDED';
+  if (i % 13 === 0) return 'ON_HOLD';
   if (daysAgo >= 5) return 'DELIVERED';
   if (daysAgo >= 2) return i % 2 ? 'SHIPPED' : 'DELIVERED';
   return i % 4 === 0 ? 'AWAITING_PAYMENT' : 'PAID';
 }
-
-/** The way each demo order came to its status, along the state machine's transitions. */
-const HISTORY: Partial<Record<OrderStatus, OrderStatus[]>> = {
-  AWAITING_PAYMENT: ['AWAITING_PAYMENT'],
-  PAID: ['AWAITING_PAYMENT', 'PAID'],
-  SHIPPED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED'],
-  DELIVERED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED'],
-  CANCELLED: ['AWAITING_PAYMENT', 'CANCELLED'],
-  REFUNDED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'REFUNDED'],
-};
-const HOLDS_STOCK = new Set<OrderStatus>(['AWAITING_PAYMENT', 'PAID']);
 
 /** Loads ~60 orders over the last 30 days when there are none; returns how many it made. */
 export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
@@ -59,8 +49,9 @@ export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
         .filter((p, at, all) => all.findIndex((q) => q.id === p.id) === at)
         .map((p, at) => ({ ...p, quantity: 1 + ((i + at) % 2) }));
       const total = lines.reduce((sum, l) => sum + l.priceMinor * l.quantity, 0);
-      const path = HISTORY[status]!;
+      const path = PATH_TO[status];
       const paid = path.includes('PAID');
+      const captured = paid || status === 'ON_HOLD'; // a held order's money is captured; staff release or refund it
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO orders (user_id, status, currency, subtotal_minor, total_minor, item_count, created_at, paid_at, carrier, tracking_number)
          VALUES ($1, $2, $3, $4, $4, $5, now() - make_interval(days => $6, hours => $7), CASE WHEN $8 THEN now() - make_interval(days => $6, hours => $7) END, $9, $10)
@@ -85,7 +76,7 @@ export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
           [orderId, path[at - 1] ?? null, to, at],
         );
       }
-      if (paid) {
+      if (captured) {
         await tx.query(
           `INSERT INTO payments (order_id, provider, status, amount_minor, currency, provider_ref) VALUES ($1, 'MOCK', $2, $3, $4, $5)`,
           [orderId, status === 'REFUNDED' ? 'REFUNDED' : 'SUCCEEDED', total, lines[0].currency, `demo_${i}`],

@@ -12,7 +12,8 @@ import { notFoundRoute, problemHandler } from './shared/errors.js';
 import { loadOpenApi } from './shared/openapi.js';
 import { limitRequests } from './shared/rate-limit.js';
 import type { ClerkOptions } from './auth/clerk-options.js';
-import { guards, verifySession, type Guards } from './auth/middleware.js';
+import { guards, verifySession } from './auth/middleware.js';
+import type { RouteContext } from './shared/route-context.js';
 import { healthRoutes } from './health/routes.js';
 import { meRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
@@ -20,18 +21,19 @@ import { cartRoutes } from './cart/routes.js';
 import { orderRoutes } from './orders/routes.js';
 import { staffOrderRoutes } from './orders/staff-routes.js';
 import { paymentGatewayRoutes, paymentRoutes } from './payments/routes.js';
+import type { Providers } from './payments/providers/registry.js';
+import { staffRefunder } from './payments/refunds.js';
 
 export type AppDeps = {
   config: Config;
   db: Db;
   logger: Logger;
   clerk: ClerkOptions;
+  /** the payment providers this configuration enables (configuredProviders), built once by the caller */
+  providers: Providers;
   /** The staff panel (admin/: buildAdminRouter); its set-up is slow, so only main.ts and the tests that need it build it. */
   adminRouter?: RequestHandler;
 };
-
-/** Everything a route module may need, built once per app. */
-export type RouteContext = AppDeps & { guards: Guards };
 
 /**
  * Routes for callers without a session, mounted before Clerk's middleware and the body parsers:
@@ -40,20 +42,20 @@ export type RouteContext = AppDeps & { guards: Guards };
  * browser page load without a Clerk cookie would get Clerk's handshake redirect). They parse
  * their own bodies: a signed webhook needs the raw one.
  */
-const sessionlessRoutes: ((ctx: RouteContext) => Router)[] = [catalogRoutes, paymentGatewayRoutes];
-const apiRoutes: ((ctx: RouteContext) => Router)[] = [
+const sessionlessRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [catalogRoutes, (ctx, { providers }) => paymentGatewayRoutes(ctx, providers)];
+const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   cartRoutes,
   orderRoutes,
-  staffOrderRoutes,
-  paymentRoutes,
+  (ctx, { db, logger, providers }) => staffOrderRoutes(ctx, staffRefunder({ pool: db.pool, providers, logger })),
+  (ctx, { providers }) => paymentRoutes(ctx, providers),
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createApp(deps: AppDeps) {
   const { config, db, logger } = deps;
-  const ctx: RouteContext = { ...deps, guards: guards(db.pool) };
+  const ctx: RouteContext = { config, db, logger, guards: guards(db.pool) };
   const openapi = loadOpenApi();
   const app = express();
   app.disable('x-powered-by');
@@ -87,7 +89,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Shop API' }));
 
-  for (const routes of sessionlessRoutes) app.use(routes(ctx));
+  for (const routes of sessionlessRoutes) app.use(routes(ctx, deps));
   // The panel parses its own form bodies (AdminJS refuses requests a body parser has read), and
   // runs Clerk itself only for requests that carry a Clerk session: Clerk's middleware answers
   // page loads from browsers without Clerk cookies with a redirect to Clerk (a "handshake").
@@ -99,7 +101,7 @@ export function createApp(deps: AppDeps) {
     '/api',
     limitRequests(db.pool, 'writes', config.RATE_LIMIT_WRITES_PER_WINDOW, config.RATE_LIMIT_WINDOW_SECONDS, { logger, skip: (req) => SAFE_METHODS.has(req.method) }),
   );
-  for (const routes of apiRoutes) app.use(routes(ctx));
+  for (const routes of apiRoutes) app.use(routes(ctx, deps));
 
   app.use(notFoundRoute);
   app.use(problemHandler(logger));

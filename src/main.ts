@@ -18,6 +18,7 @@ const loadAppModules = () =>
     import('./shared/db.js'),
     import('./shared/http-server.js'),
     import('./app.js'),
+    import('./payments/providers/registry.js'),
     import('./orders/expiry-job.js'),
     import('./auth/first-staff-account.js'),
     import('../prisma/demo-catalog.js'),
@@ -46,7 +47,7 @@ async function main() {
   }
   await checkDatabase(databaseUrl);
   await migrate(databaseUrl);
-  const [{ createDb }, { startHttpServer }, { createApp }, { startExpiryJob }, { ensureFirstStaffAccount }, { seedDemoCatalog }, { seedDemoOrders }] = await appModules;
+  const [{ createDb }, { startHttpServer }, { createApp }, { configuredProviders }, { startExpiryJob }, { ensureFirstStaffAccount }, { seedDemoCatalog }, { seedDemoOrders }] = await appModules;
   const db = createDb(databaseUrl, config.DATABASE_POOL_SIZE);
   if (stopEmbedded && (await db.prisma.product.count()) === 0) {
     logger.info({ products: await seedDemoCatalog(db.prisma, config.STORE_CURRENCY) }, 'demo catalog seeded');
@@ -64,7 +65,8 @@ async function main() {
   // The public URLs default to the bound port (PORT=0 picks one). No request is read before the
   // app is attached: nothing below awaits.
   const listening = loadConfig(process.env, { port });
-  server.on('request', createApp({ config: listening, db, logger, clerk, adminRouter }));
+  const providers = configuredProviders(listening);
+  server.on('request', createApp({ config: listening, db, logger, clerk, providers, adminRouter }));
   const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
   // Ready to drain from the moment it serves: /readyz answers 200 while the panel is still building.
   let stopping = false;
@@ -83,7 +85,7 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  panel = await (await import('../admin/index.js')).buildAdminRouter({ config: listening, db, logger, clerk });
+  panel = await (await import('../admin/index.js')).buildAdminRouter({ config: listening, db, logger, clerk, providers });
   const base = localUrl(config.HOST, port);
   logger.info(`API     ${base}/api/products`);
   logger.info(`Docs    ${base}/docs`);

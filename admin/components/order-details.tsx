@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, H5, Link, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 import type { BasePropertyProps, RecordJSON } from 'adminjs';
-import type { OrderDetails as Details } from '../order-details.ts';
+import type { Order } from '../../src/orders/order-views.ts';
 import { currencyOf, formatMoney } from './money.ts';
 
 const when = (value: string) => new Date(value).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
@@ -27,9 +27,9 @@ function Section({ title, empty, headers, rows }: { title: string; empty: string
   );
 }
 
-/** The order page's lines, payments and status history (attached to the record by the show action). */
+/** The order page's lines, payments and status history: the staff view of readOrder, attached to the record by the show action. */
 const OrderDetails: React.FC<BasePropertyProps> = ({ record }) => {
-  const details = (record as RecordJSON & { orderDetails?: Details } | undefined)?.orderDetails;
+  const details = (record as RecordJSON & { orderDetails?: Order } | undefined)?.orderDetails;
   if (!details) return null;
   const currency = currencyOf(record?.params);
   return (
@@ -62,7 +62,7 @@ const OrderDetails: React.FC<BasePropertyProps> = ({ record }) => {
         title="Status history"
         empty="No status changes yet"
         headers={['When', 'From', 'To', 'By', 'Reason']}
-        rows={details.history.map((h) => [when(h.createdAt), h.fromStatus ?? '(new)', h.toStatus, h.actor, h.reason ?? ''])}
+        rows={details.history.map((h) => [when(h.at), h.from ?? '(new)', h.to, h.actorEmail ?? h.actor, h.reason ?? ''])}
       />
     </Box>
   );

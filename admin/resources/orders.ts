@@ -2,9 +2,9 @@ import type { Action, ActionResponse, RecordActionResponse, RecordJSON } from 'a
 import type pg from 'pg';
 import { z } from 'zod';
 import { AppError } from '../../src/shared/errors.js';
-import { canTransition, type OrderStatus } from '../../src/orders/state-machine.js';
+import { canTransition, type OrderStatus } from '../../src/orders/statuses.js';
 import { cancelOrderByStaff, deliverOrder, shipOrder, type RefundOrder } from '../../src/orders/staff-actions.js';
-import { orderDetails } from '../order-details.js';
+import { readOrder } from '../../src/orders/order-views.js';
 import type { ComponentNames } from '../components.js';
 import { asValidationError, moneyShown, NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
 
@@ -116,7 +116,7 @@ export function orderResources(kit: ResourceKit, pool: pg.Pool, refundOrder: Ref
         show: {
           after: async (response: RecordActionResponse) => {
             const order = response.record as RecordJSON & { orderDetails?: unknown };
-            if (order?.id) order.orderDetails = await orderDetails(pool, String(order.id));
+            if (order?.id) order.orderDetails = await readOrder(pool, String(order.id), { audience: 'staff' });
             return response;
           },
         },

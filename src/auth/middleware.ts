@@ -4,6 +4,7 @@ import { createClerkClient } from '@clerk/backend';
 import type pg from 'pg';
 import { Forbidden, Unauthenticated } from '../shared/errors.js';
 import type { ClerkOptions } from './clerk-options.js';
+import type { Guards } from '../shared/route-context.js';
 import { userForIdentity, type CurrentUser, type Identity } from './users.js';
 
 declare global {
@@ -56,10 +57,8 @@ function signedInUser(pool: pg.Pool): RequestHandler {
 }
 
 /** Guards: a signed-out caller gets 401, a customer on a staff route 403. */
-export function guards(pool: pg.Pool) {
+export function guards(pool: pg.Pool): Guards {
   const requireUser = signedInUser(pool);
   const staffOnly: RequestHandler = (req, _res, next) => next(req.user?.role === 'ADMIN' ? undefined : new Forbidden());
   return { requireUser, requireStaff: [requireUser, staffOnly] };
 }
-
-export type Guards = ReturnType<typeof guards>;

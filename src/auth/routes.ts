@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Guards } from './middleware.js';
+import type { Guards } from '../shared/route-context.js';
 
 export function meRoutes({ requireUser }: Guards): Router {
   const router = Router();

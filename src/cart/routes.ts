@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { RouteContext } from '../app.js';
+import type { RouteContext } from '../shared/route-context.js';
 import { parse } from '../shared/validation.js';
 import { addToCart, emptyCart, removeLine, setLineQuantity } from './cart-lines.js';
 import { readCart } from './read-cart.js';

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import type { RouteContext } from '../app.js';
+import type { RouteContext } from '../shared/route-context.js';
 import { parse } from '../shared/validation.js';
 import { findCategory, listCategories } from './categories.js';
 import { findProduct, listProducts } from './products.js';

@@ -1,17 +1,36 @@
 import type { Queryable } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
 import { page, type Cursor } from './cursor.js';
-import type { OrderStatus } from './state-machine.js';
+import type { OrderStatus, PaymentStatus } from './statuses.js';
 
-// How orders read from the outside: the customer's and staff's views, each one query.
+// How orders read from the outside: the customer's and staff's views, each one query. The staff
+// REST routes and the staff panel's order page (admin/resources/orders.ts) read the same readOrder.
 
 /** Customers see who acted on their order by kind; staff see which user it was. */
 export type Audience = 'customer' | 'staff';
 
 export type OrderItem = { productId: string | null; sku: string; title: string; unitPriceMinor: number; quantity: number; lineTotalMinor: number };
-export type OrderStatusChange = { from: OrderStatus | null; to: OrderStatus; actor: string; reason: string | null; at: string };
-/** `provider` in the API's spelling (lowercase, as payments' ProviderId), not the database enum's. */
-export type OrderPaymentSummary = { id: string; provider: string; status: string; amountMinor: number; currency: string; createdAt: string };
+export type OrderStatusChange = {
+  from: OrderStatus | null;
+  to: OrderStatus;
+  actor: string;
+  reason: string | null;
+  at: string;
+  /** staff view only: the email of the staff member who made the change */
+  actorEmail?: string | null;
+};
+export type OrderPaymentSummary = {
+  id: string;
+  /** in the API's spelling (lowercase, as payments' ProviderId), not the database enum's */
+  provider: string;
+  status: PaymentStatus;
+  amountMinor: number;
+  currency: string;
+  createdAt: string;
+  /** staff view only: the gateway's reference, and why the attempt failed or awaits a refund */
+  providerRef?: string | null;
+  failureReason?: string | null;
+};
 
 export type Order = {
   id: string;
@@ -59,11 +78,15 @@ const ORDER_DETAIL = `
                      ORDER BY i.title, i.sku)
                      FROM order_items i WHERE i.order_id = o.id), '[]') AS items,
          COALESCE((SELECT json_agg(json_build_object('from', h.from_status, 'to', h.to_status, 'actor', h.actor,
-                     'reason', h.reason, 'at', h.created_at)
+                     'reason', h.reason, 'at', h.created_at, 'actorEmail', staff.email)
                      ORDER BY h.created_at, h.to_status)
-                     FROM order_status_changes h WHERE h.order_id = o.id), '[]') AS history,
+                     FROM order_status_changes h
+                     -- staff are recorded as staff:<user id>
+                     LEFT JOIN users staff ON staff.id = CASE WHEN h.actor ~ '^staff:[0-9a-f-]{36}$' THEN substr(h.actor, 7)::uuid END
+                    WHERE h.order_id = o.id), '[]') AS history,
          COALESCE((SELECT json_agg(json_build_object('id', p.id, 'provider', lower(p.provider::text), 'status', p.status,
-                     'amountMinor', p.amount_minor, 'currency', p.currency, 'createdAt', p.created_at)
+                     'amountMinor', p.amount_minor, 'currency', p.currency, 'createdAt', p.created_at,
+                     'providerRef', p.provider_ref, 'failureReason', p.failure_reason)
                      ORDER BY p.created_at, p.id)
                      FROM payments p WHERE p.order_id = o.id), '[]') AS payments
     FROM orders o
@@ -81,8 +104,12 @@ function toOrder(row: OrderRow, audience: Audience): Order {
     totalMinor: row.totalMinor,
     itemCount: row.itemCount,
     items: row.items,
-    history: row.history.map((h) => ({ ...h, actor: audience === 'customer' ? publicActor(h.actor) : h.actor, at: iso(h.at)! })),
-    payments: row.payments.map((p) => ({ ...p, createdAt: iso(p.createdAt)! })),
+    history: row.history.map(({ actorEmail, ...h }) =>
+      audience === 'customer' ? { ...h, actor: publicActor(h.actor), at: iso(h.at)! } : { ...h, at: iso(h.at)!, actorEmail },
+    ),
+    payments: row.payments.map(({ providerRef, failureReason, ...p }) =>
+      audience === 'customer' ? { ...p, createdAt: iso(p.createdAt)! } : { ...p, createdAt: iso(p.createdAt)!, providerRef, failureReason },
+    ),
     shipping: { carrier: row.carrier, trackingNumber: row.trackingNumber, shippedAt: iso(row.shippedAt), deliveredAt: iso(row.deliveredAt) },
     expiresAt: iso(row.expiresAt),
     paidAt: iso(row.paidAt),

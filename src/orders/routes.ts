@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { RouteContext } from '../app.js';
+import type { RouteContext } from '../shared/route-context.js';
 import { parse } from '../shared/validation.js';
 import { checkout } from './checkout.js';
 import { cancelUnpaidOrder } from './customer-actions.js';

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { OrderStatus } from './state-machine.js';
-
-const ORDER_STATUSES = ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'EXPIRED', 'REFUNDED'] as const satisfies readonly OrderStatus[];
+import { ORDER_STATUSES } from './statuses.js';
 
 export const checkoutBody = z
   .object({

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../shared/db.js';
-import { canTransition, transition, type OrderStatus, type TransitionResult } from './state-machine.js';
+import { transition, type TransitionResult } from './state-machine.js';
+import { canTransition, CAPTURED, type OrderStatus } from './statuses.js';
 
 // What staff do to an order, shared by the staff REST routes and the admin panel's actions.
 
@@ -21,8 +22,8 @@ export type RefundOrder = (orderId: string, staffId: string) => Promise<unknown>
  */
 export async function cancelOrderByStaff(pool: pg.Pool, refundOrder: RefundOrder, orderId: string, staffId: string, reason?: string): Promise<void> {
   const { rows } = await pool.query<{ status: OrderStatus; captured: boolean }>(
-    `SELECT status, EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'SUCCEEDED') AS captured FROM orders o WHERE id = $1`,
-    [orderId],
+    `SELECT status, EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = $2::"PaymentStatus") AS captured FROM orders o WHERE id = $1`,
+    [orderId, CAPTURED],
   );
   if (rows[0]?.captured && canTransition(rows[0].status, 'CANCELLED')) {
     await refundOrder(orderId, staffId);

@@ -1,15 +1,14 @@
 import { Router } from 'express';
-import type { RouteContext } from '../app.js';
+import type { RouteContext } from '../shared/route-context.js';
 import { parse } from '../shared/validation.js';
 import { decodeCursor } from './cursor.js';
 import { listOrdersForStaff, readOrder } from './order-views.js';
 import { orderIdParams, shipBody, staffCancelBody, staffOrderListQuery } from './schemas.js';
-import { cancelOrderByStaff, deliverOrder, shipOrder } from './staff-actions.js';
-import { staffRefunder } from '../payments/refunds.js';
+import { cancelOrderByStaff, deliverOrder, shipOrder, type RefundOrder } from './staff-actions.js';
 
 // Staff order routes: the same actions the admin panel calls (staff-actions.ts).
-export function staffOrderRoutes({ db, guards, config, logger }: RouteContext): Router {
-  const refund = staffRefunder(config, db.pool, logger);
+/** `refundOrder`: the payments module's staff refund, which a cancel of a paid order calls. */
+export function staffOrderRoutes({ db, guards }: RouteContext, refundOrder: RefundOrder): Router {
   const router = Router();
   const { requireStaff } = guards;
   const staffView = (id: string) => readOrder(db.pool, id, { audience: 'staff' });
@@ -35,7 +34,7 @@ export function staffOrderRoutes({ db, guards, config, logger }: RouteContext): 
   router.post('/api/admin/orders/:id/cancel', ...requireStaff, async (req, res) => {
     const { id } = parse(orderIdParams, req.params);
     const { reason } = parse(staffCancelBody, req.body ?? {});
-    await cancelOrderByStaff(db.pool, refund, id, req.user!.id, reason);
+    await cancelOrderByStaff(db.pool, refundOrder, id, req.user!.id, reason);
     res.json(await staffView(id));
   });
 

@@ -1,32 +1,16 @@
 import type { Tx } from '../shared/db.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import { restoreStock, takeStock } from '../catalog/stock.js';
+import { canTransition, HOLDS_STOCK, RELEASED_STOCK, type OrderStatus } from './statuses.js';
 
-export type OrderStatus = 'AWAITING_PAYMENT' | 'ON_HOLD' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED' | 'EXPIRED' | 'REFUNDED';
-
-/** Every order state and the states it may move to. The one source of truth. */
-export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
-  AWAITING_PAYMENT: ['PAID', 'ON_HOLD', 'CANCELLED', 'EXPIRED'],
-  ON_HOLD: ['PAID', 'CANCELLED'], // a risky payment: staff release or cancel (and refund) it
-  PAID: ['SHIPPED', 'CANCELLED'],
-  SHIPPED: ['DELIVERED', 'REFUNDED'],
-  DELIVERED: ['REFUNDED'],
-  CANCELLED: ['REFUNDED', 'PAID'], // PAID: a late payment for an unpaid cancelled order, if stock is still there
-  EXPIRED: ['PAID'], // a late payment, if stock is still there
-  REFUNDED: [],
-};
-
-// Where the order's stock is: held for it, given back to the shelf, or gone with the parcel.
-const HOLDS_STOCK = new Set<OrderStatus>(['AWAITING_PAYMENT', 'ON_HOLD', 'PAID']);
-const RELEASED_STOCK = new Set<OrderStatus>(['CANCELLED', 'EXPIRED', 'REFUNDED']);
+// The one place that changes an order's status. What the statuses mean (the transitions
+// table, which of them hold stock, the refund path) is in statuses.ts.
 
 export class IllegalTransition extends Conflict {
   constructor(readonly currentStatus: OrderStatus, requestedStatus: OrderStatus) {
     super('ILLEGAL_TRANSITION', `The order is ${currentStatus} and cannot become ${requestedStatus}`, { currentStatus, requestedStatus });
   }
 }
-
-export const canTransition = (from: OrderStatus, to: OrderStatus) => TRANSITIONS[from].includes(to);
 
 export type TransitionOptions = {
   /** who: `customer:<userId>`, `staff:<userId>`, `system:expiry`, `provider:stripe` ... */

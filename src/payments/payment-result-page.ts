@@ -2,7 +2,7 @@ import type { Queryable } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
 import { escapeHtml } from '../shared/html.js';
 import { toDecimal } from './money.js';
-import type { PaymentStatus } from './payment-row.js';
+import type { PaymentStatus } from '../orders/statuses.js';
 
 export type PaymentResult = { orderNumber: number; orderStatus: string; paymentStatus: PaymentStatus; amountMinor: number; currency: string };
 

@@ -1,6 +1,5 @@
 import type { ProviderCode } from './providers/provider.js';
-
-export type PaymentStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'EXPIRED' | 'REFUND_PENDING' | 'REFUNDED';
+import type { PaymentStatus } from '../orders/statuses.js';
 
 export type PaymentRow = {
   id: string;

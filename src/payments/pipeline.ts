@@ -1,8 +1,9 @@
 import { inTransaction, type Tx } from '../shared/db.js';
 import { InsufficientStock } from '../catalog/stock.js';
-import { transition, type OrderStatus } from '../orders/state-machine.js';
+import { transition } from '../orders/state-machine.js';
+import { CAPTURABLE, type OrderStatus, type PaymentStatus } from '../orders/statuses.js';
 import { PaymentMismatch } from './errors.js';
-import { PAYMENT_COLUMNS, UUID, type PaymentRow, type PaymentStatus } from './payment-row.js';
+import { PAYMENT_COLUMNS, UUID, type PaymentRow } from './payment-row.js';
 import { providerId, type GatewayEvent } from './providers/provider.js';
 import { closeOrderAfterRefund, refundClaimedPayment, type PaymentDeps } from './refunds.js';
 
@@ -19,8 +20,6 @@ type OrderState = { id: string; status: OrderStatus; wasPaid: boolean };
 
 const IGNORED: Decision = { outcome: 'ignored' };
 const APPLIED: Decision = { outcome: 'applied' };
-/** Money can still arrive for these: a failed, replaced or expired attempt may be paid late. */
-const CAPTURABLE = new Set<PaymentStatus>(['PENDING', 'FAILED', 'CANCELLED', 'EXPIRED']);
 const CLOSED_BY: Record<'failed' | 'cancelled' | 'expired', PaymentStatus> = { failed: 'FAILED', cancelled: 'CANCELLED', expired: 'EXPIRED' };
 
 export async function processGatewayEvent(deps: PaymentDeps, event: GatewayEvent): Promise<{ outcome: EventOutcome; paymentId: string | null }> {

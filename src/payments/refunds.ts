@@ -2,25 +2,15 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { inTransaction, type Tx } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
-import { transition, type OrderStatus } from '../orders/state-machine.js';
+import { transition } from '../orders/state-machine.js';
+import { CAPTURED, REFUND_PATH, type OrderStatus } from '../orders/statuses.js';
 import { NotRefundable } from './errors.js';
 import { PAYMENT_COLUMNS, type PaymentRow } from './payment-row.js';
 import { providerId } from './providers/provider.js';
-import { configuredProviders, type Providers } from './providers/registry.js';
-import type { Config } from '../config.js';
+import type { Providers } from './providers/registry.js';
 import type { RefundOrder } from '../orders/staff-actions.js';
 
 export type PaymentDeps = { pool: pg.Pool; providers: Providers; logger: Logger };
-
-// How an order follows its refunded payment: unshipped goods go back on the shelf (through
-// CANCELLED, which restores the stock), shipped ones are refunded as they are.
-const REFUND_PATH: Partial<Record<OrderStatus, OrderStatus[]>> = {
-  PAID: ['CANCELLED', 'REFUNDED'],
-  ON_HOLD: ['CANCELLED', 'REFUNDED'],
-  CANCELLED: ['REFUNDED'],
-  SHIPPED: ['REFUNDED'],
-  DELIVERED: ['REFUNDED'],
-};
 
 export async function lockOrderStatus(tx: Tx, orderId: string): Promise<OrderStatus | undefined> {
   const { rows } = await tx.query<{ status: OrderStatus }>(`SELECT status FROM orders WHERE id = $1 FOR UPDATE`, [orderId]);
@@ -50,9 +40,9 @@ export async function refundClaimedPayment(deps: PaymentDeps, payment: PaymentRo
   } catch (err) {
     const reason = `refund failed: ${err instanceof Error ? err.message : 'unknown error'}`;
     await deps.pool.query(
-      `UPDATE payments SET status = CASE WHEN $3 THEN 'SUCCEEDED'::"PaymentStatus" ELSE status END, failure_reason = $2, updated_at = now()
+      `UPDATE payments SET status = CASE WHEN $3 THEN $4::"PaymentStatus" ELSE status END, failure_reason = $2, updated_at = now()
         WHERE id = $1 AND status = 'REFUND_PENDING'`,
-      [payment.id, reason, orderFollows],
+      [payment.id, reason, orderFollows, CAPTURED],
     );
     deps.logger.error({ paymentId: payment.id, provider: payment.provider, reason }, 'refund through the provider failed');
     throw err;
@@ -85,12 +75,12 @@ export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: s
   const claimed = await inTransaction(deps.pool, async (tx) => {
     const status = await lockOrderStatus(tx, orderId);
     if (!status) throw new NotFound('Order');
-    if (!REFUND_PATH[status]) throw new NotRefundable(`The order is ${status}; only a paid, held, cancelled, shipped or delivered order can be refunded`);
+    if (!REFUND_PATH[status]) throw new NotRefundable(`The order is ${status}; only an order that is ${Object.keys(REFUND_PATH).join(', ')} can be refunded`);
     const { rows } = await tx.query<PaymentRow>(
       `UPDATE payments p SET status = 'REFUND_PENDING', updated_at = now()
-        WHERE id = (SELECT id FROM payments WHERE order_id = $1 AND status = 'SUCCEEDED' ORDER BY updated_at DESC LIMIT 1)
-          AND status = 'SUCCEEDED' RETURNING ${PAYMENT_COLUMNS}`,
-      [orderId],
+        WHERE id = (SELECT id FROM payments WHERE order_id = $1 AND status = $2::"PaymentStatus" ORDER BY updated_at DESC LIMIT 1)
+          AND status = $2::"PaymentStatus" RETURNING ${PAYMENT_COLUMNS}`,
+      [orderId, CAPTURED],
     );
     if (!rows.length) throw new NotRefundable('The order has no captured payment to refund: it was refunded already or a refund is under way');
     return rows[0];
@@ -100,8 +90,7 @@ export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: s
   return { orderId, orderStatus: rows[0].status, payment };
 }
 
-/** The staff refund as the order actions call it (REST, staff panel), over the configured providers. */
-export function staffRefunder(config: Config, pool: pg.Pool, logger: Logger): RefundOrder {
-  const deps: PaymentDeps = { pool, providers: configuredProviders(config), logger };
+/** The staff refund as the order actions call it (REST, staff panel), over the app's providers. */
+export function staffRefunder(deps: PaymentDeps): RefundOrder {
   return (orderId, staffId) => refundOrder(deps, orderId, staffId);
 }

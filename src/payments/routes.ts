@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import type { RouteContext } from '../app.js';
+import type { RouteContext } from '../shared/route-context.js';
 import { AppError, NotFound } from '../shared/errors.js';
 import { parse } from '../shared/validation.js';
 import { ProviderNotEnabled } from './errors.js';
@@ -8,7 +8,7 @@ import { PAYMENT_COLUMNS, UUID, type PaymentRow } from './payment-row.js';
 import { processGatewayEvent } from './pipeline.js';
 import type { GatewayEvent, PaymentProvider } from './providers/provider.js';
 import { providerId } from './providers/provider.js';
-import { configuredProviders, storefrontUrl, type StorefrontOutcome } from './providers/registry.js';
+import { storefrontUrl, type Providers, type StorefrontOutcome } from './providers/registry.js';
 import { refundOrder, type PaymentDeps } from './refunds.js';
 import { paymentResultPage, PAYMENT_RESULT_POLICY, readPaymentResult } from './payment-result-page.js';
 import { idParams, paymentResultQuery, sslcommerzReturnParams, startPaymentBody } from './schemas.js';
@@ -26,8 +26,8 @@ const paymentView = (p: PaymentRow) => ({
   updatedAt: p.updatedAt,
 });
 
-function depsFor(ctx: RouteContext): PaymentDeps {
-  return { pool: ctx.db.pool, providers: configuredProviders(ctx.config), logger: ctx.logger };
+function depsFor(ctx: RouteContext, providers: Providers): PaymentDeps {
+  return { pool: ctx.db.pool, providers, logger: ctx.logger };
 }
 
 /** Verifies a gateway message and runs it through the pipeline; null when it is not one we act on. */
@@ -51,8 +51,8 @@ async function receive(deps: PaymentDeps, provider: PaymentProvider, req: Reques
  * (which would answer a page load with Clerk's handshake redirect) and before the shared body
  * parsers: each route parses its own body, the Stripe webhook keeps it raw for the signature.
  */
-export function paymentGatewayRoutes(ctx: RouteContext): Router {
-  const deps = depsFor(ctx);
+export function paymentGatewayRoutes(ctx: RouteContext, providers: Providers): Router {
+  const deps = depsFor(ctx, providers);
   const { config, db } = ctx;
   const form = express.urlencoded({ extended: false, limit: config.BODY_LIMIT });
   const router = Router();
@@ -118,8 +118,8 @@ export function paymentGatewayRoutes(ctx: RouteContext): Router {
   return router;
 }
 
-export function paymentRoutes(ctx: RouteContext): Router {
-  const deps = depsFor(ctx);
+export function paymentRoutes(ctx: RouteContext, providers: Providers): Router {
+  const deps = depsFor(ctx, providers);
   const { db, guards } = ctx;
   const router = Router();
 

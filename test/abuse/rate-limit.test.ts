@@ -1,18 +1,10 @@
-import { createTestDatabase, startTestApp, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
+import { tokenFor, uniqueId, useTestShop, type TestApp } from '../helpers/test-app.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let first: TestApp;
-let second: TestApp;
 const env = { RATE_LIMIT_WRITES_PER_WINDOW: '4', RATE_LIMIT_WINDOW_SECONDS: '60' };
-
+const first = useTestShop({ env });
+let second: TestApp;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  first = await startTestApp({ databaseUrl: database.url, env });
-  second = await startTestApp({ databaseUrl: database.url, env });
-});
-afterAll(async () => {
-  await Promise.all([first.close(), second.close()]);
-  await database.drop();
+  second = await first.another(env); // a second instance on the same database
 });
 
 const write = (shop: TestApp, token: string) => shop.request.post('/api/cart/items').set('Authorization', `Bearer ${token}`).send({});

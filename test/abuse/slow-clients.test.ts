@@ -1,19 +1,12 @@
 import net from 'node:net';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestShop } from '../helpers/test-app.js';
 import { contractViolation } from '../helpers/contract.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
 let port: number;
 
+const shop = useTestShop({ env: { HTTP_HEADERS_TIMEOUT_MS: '300', HTTP_REQUEST_TIMEOUT_MS: '600' } });
 beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url, env: { HTTP_HEADERS_TIMEOUT_MS: '300', HTTP_REQUEST_TIMEOUT_MS: '600' } });
   port = Number(new URL(await shop.listen()).port);
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
 });
 
 /** A raw HTTP/1.1 answer as the contract checker reads it (these answers never reach supertest). */

@@ -1,11 +1,12 @@
-import { createCustomer, createOrder, createProduct, panelPerFile } from '../helpers/admin-fixtures.js';
+import { panelPerFile } from '../helpers/admin-fixtures.js';
+import { createOrder, createProduct, createUser } from '../helpers/fixtures.js';
 
 const panel = panelPerFile();
 
 describe('GET /admin/api/dashboard', () => {
   test('when orders of various ages, states and currencies exist, then revenue, counts, stock and the shipping queue add up', async () => {
     const pool = panel.shop.db.pool;
-    const customer = await createCustomer(pool);
+    const customer = await createUser(pool);
     const p10 = await createProduct(pool, { priceMinor: 1000, stock: 50 });
     const p1 = await createProduct(pool, { priceMinor: 100, stock: 50 });
     const scarce = await createProduct(pool, { stock: 0, title: 'A scarce thing' });

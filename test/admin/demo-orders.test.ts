@@ -1,34 +1,27 @@
-import { createTestDatabase } from '../helpers/test-app.js';
-import { createDb, type Db } from '../../src/shared/db.js';
+import { createTestDatabase, useTestDatabase } from '../helpers/test-app.js';
+import { createDb } from '../../src/shared/db.js';
 import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
 import { seedDemoOrders } from '../../prisma/demo-orders.js';
-import { canTransition, type OrderStatus } from '../../src/orders/state-machine.js';
+import { canTransition, HOLDS_STOCK, type OrderStatus } from '../../src/orders/statuses.js';
+import { inTransaction } from '../../src/shared/db.js';
+import { transition } from '../../src/orders/state-machine.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let db: Db;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url, 3);
-});
-afterAll(async () => {
-  await db.close();
-  await database.drop();
-});
+const database = useTestDatabase(3);
 
 describe('seedDemoOrders (npm start with the embedded database)', () => {
   test('when the shop has a catalog and no orders, then it gets orders in every state the panel acts on, with consistent history; a second run adds none', async () => {
-    await seedDemoCatalog(db.prisma, 'USD');
+    await seedDemoCatalog(database.db.prisma, 'USD');
 
-    const made = await seedDemoOrders(db.pool);
-    const again = await seedDemoOrders(db.pool);
+    const made = await seedDemoOrders(database.db.pool);
+    const again = await seedDemoOrders(database.db.pool);
 
     expect(made).toBe(60);
     expect(again).toBe(0);
     const byStatus = Object.fromEntries(
-      (await db.pool.query<{ status: string; n: number }>(`SELECT status, COUNT(*)::int AS n FROM orders GROUP BY status`)).rows.map((r) => [r.status, r.n]),
+      (await database.db.pool.query<{ status: string; n: number }>(`SELECT status, COUNT(*)::int AS n FROM orders GROUP BY status`)).rows.map((r) => [r.status, r.n]),
     );
-    for (const status of ['PAID', 'SHIPPED', 'DELIVERED', 'AWAITING_PAYMENT', 'CANCELLED', 'REFUNDED']) expect(byStatus[status]).toBeGreaterThan(0);
-    const history = await db.pool.query<{ status: OrderStatus; steps: (OrderStatus | null)[][] }>(
+    for (const status of ['PAID', 'ON_HOLD', 'SHIPPED', 'DELIVERED', 'AWAITING_PAYMENT', 'CANCELLED', 'REFUNDED']) expect(byStatus[status]).toBeGreaterThan(0);
+    const history = await database.db.pool.query<{ status: OrderStatus; steps: (OrderStatus | null)[][] }>(
       `SELECT o.status, json_agg(json_build_array(c.from_status, c.to_status) ORDER BY c.created_at, c.id) AS steps
          FROM orders o JOIN order_status_changes c ON c.order_id = o.id GROUP BY o.id, o.status`,
     );
@@ -36,7 +29,30 @@ describe('seedDemoOrders (npm start with the embedded database)', () => {
       expect(steps[steps.length - 1][1]).toBe(status);
       for (const [from, to] of steps.slice(1)) expect(canTransition(from!, to!)).toBe(true);
     }
-    const unpaidWithPayment = await db.pool.query(`SELECT 1 FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.paid_at IS NULL`);
+    // money is captured for paid orders and for held ones (a risky payment, not yet released)
+    const unpaidWithPayment = await database.db.pool.query(`SELECT 1 FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.paid_at IS NULL AND o.status <> 'ON_HOLD'`);
     expect(unpaidWithPayment.rowCount).toBe(0);
+  });
+
+  test('when staff cancel every demo order that holds stock, then the catalog has the stock it was seeded with again', async () => {
+    const fresh = await createTestDatabase();
+    const other = createDb(fresh.url, 2);
+    try {
+      const stockOf = async () => (await other.pool.query<{ id: string; stock: number }>(`SELECT id, stock FROM products ORDER BY id`)).rows;
+      await seedDemoCatalog(other.prisma, 'USD');
+      const seeded = await stockOf();
+      await seedDemoOrders(other.pool);
+
+      const held = await other.pool.query<{ id: string; status: OrderStatus }>(`SELECT id, status FROM orders WHERE status = ANY($1::"OrderStatus"[])`, [[...HOLDS_STOCK]]);
+      for (const order of held.rows) {
+        await inTransaction(other.pool, (tx) => transition(tx, order.id, 'CANCELLED', { actor: 'test', reason: 'demo cleanup' }));
+      }
+
+      expect(new Set(held.rows.map((o) => o.status))).toEqual(new Set(['AWAITING_PAYMENT', 'ON_HOLD', 'PAID']));
+      expect(await stockOf()).toEqual(seeded);
+    } finally {
+      await other.close();
+      await fresh.drop();
+    }
   });
 });

@@ -1,22 +1,25 @@
 import supertest from 'supertest';
 import { tokenFor, uniqueId } from '../helpers/test-app.js';
-import { adminApi, createCustomer, createOrder, createProduct, createStaff, orderRow, panelPerFile, signedInAgent } from '../helpers/admin-fixtures.js';
-import type { OrderStatus } from '../../src/orders/state-machine.js';
+import { adminApi, createStaff, orderRow, panelPerFile, signedInAgent } from '../helpers/admin-fixtures.js';
+import type { OrderStatus } from '../../src/orders/statuses.js';
 import { Conflict } from '../../src/shared/errors.js';
+import { createOrder, createProduct, createUser } from '../helpers/fixtures.js';
 
 const refunds: { orderId: string; staffId: string }[] = [];
 let refusedRefund = '';
 // The payments module's refund stands in as a stub that records its calls (its own tests cover the real one).
 const panel = panelPerFile({
-  refundOrder: async (orderId, byStaff) => {
-    if (orderId === refusedRefund) throw new Conflict('NOT_REFUNDABLE', 'The gateway refused the refund');
-    refunds.push({ orderId, staffId: byStaff });
+  adminPanel: {
+    refundOrder: async (orderId, byStaff) => {
+      if (orderId === refusedRefund) throw new Conflict('NOT_REFUNDABLE', 'The gateway refused the refund');
+      refunds.push({ orderId, staffId: byStaff });
+    },
   },
 });
 
 async function orderIn(status: OrderStatus, quantity = 2) {
   const product = await createProduct(panel.shop.db.pool, { stock: 10 });
-  const customer = await createCustomer(panel.shop.db.pool);
+  const customer = await createUser(panel.shop.db.pool);
   const order = await createOrder(panel.shop.db.pool, { userId: customer.id, status, lines: [{ product, quantity }] });
   return { ...order, product };
 }

@@ -1,5 +1,6 @@
 import { uniqueId } from '../helpers/test-app.js';
-import { adminApi, createCategory, createCustomer, createOrder, createProduct, createStaff, panelPerFile } from '../helpers/admin-fixtures.js';
+import { adminApi, createStaff, panelPerFile } from '../helpers/admin-fixtures.js';
+import { createCategory, createOrder, createProduct, createUser } from '../helpers/fixtures.js';
 
 const panel = panelPerFile();
 
@@ -16,7 +17,7 @@ describe('list API of each resource', () => {
   test('when staff list every resource, then each answers with its records', async () => {
     const category = await createCategory(panel.shop.db.pool);
     const product = await createProduct(panel.shop.db.pool);
-    const customer = await createCustomer(panel.shop.db.pool);
+    const customer = await createUser(panel.shop.db.pool);
     const order = await createOrder(panel.shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product, quantity: 2 }] });
     const payment = await panel.shop.db.pool.query(`SELECT id FROM payments WHERE order_id = $1`, [order.id]);
     await panel.shop.db.pool.query(
@@ -56,8 +57,8 @@ describe('list API of each resource', () => {
 
   test('when staff filter orders by status, customer and date, then only the matching orders come back', async () => {
     const product = await createProduct(panel.shop.db.pool, { stock: 100 });
-    const alice = await createCustomer(panel.shop.db.pool);
-    const bob = await createCustomer(panel.shop.db.pool);
+    const alice = await createUser(panel.shop.db.pool);
+    const bob = await createUser(panel.shop.db.pool);
     const alicePaid = await createOrder(panel.shop.db.pool, { userId: alice.id, status: 'PAID', lines: [{ product, quantity: 1 }] });
     const aliceOld = await createOrder(panel.shop.db.pool, { userId: alice.id, status: 'DELIVERED', lines: [{ product, quantity: 1 }], createdDaysAgo: 20 });
     const bobPaid = await createOrder(panel.shop.db.pool, { userId: bob.id, status: 'PAID', lines: [{ product, quantity: 1 }] });
@@ -177,7 +178,7 @@ describe('Categories', () => {
 describe('Orders keep their domain rules', () => {
   test('when staff try to edit, create or delete an order, then each is refused and the order is unchanged', async () => {
     const product = await createProduct(panel.shop.db.pool);
-    const customer = await createCustomer(panel.shop.db.pool);
+    const customer = await createUser(panel.shop.db.pool);
     const order = await createOrder(panel.shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product, quantity: 1 }] });
     const snapshot = async () => (await panel.shop.db.pool.query(`SELECT status, total_minor, item_count FROM orders WHERE id = $1`, [order.id])).rows[0];
     const before = await snapshot();
@@ -193,7 +194,7 @@ describe('Orders keep their domain rules', () => {
 
   test('when staff open an order, then its items, payments and status history come with it, and no edit or delete is offered', async () => {
     const product = await createProduct(panel.shop.db.pool);
-    const customer = await createCustomer(panel.shop.db.pool);
+    const customer = await createUser(panel.shop.db.pool);
     const order = await createOrder(panel.shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product, quantity: 3 }] });
 
     const res = await panel.staff.get(adminApi.recordAction('Order', order.id, 'show')).expect(200);
@@ -201,11 +202,11 @@ describe('Orders keep their domain rules', () => {
     const { orderDetails, recordActions, populated } = res.body.record;
     expect(orderDetails.items).toEqual([expect.objectContaining({ sku: product.sku, quantity: 3, lineTotalMinor: product.priceMinor * 3 })]);
     expect(orderDetails.payments).toEqual([expect.objectContaining({ provider: 'MOCK', status: 'SUCCEEDED', amountMinor: product.priceMinor * 3 })]);
-    expect(orderDetails.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(['AWAITING_PAYMENT', 'PAID']);
+    expect(orderDetails.history.map((h: { to: string }) => h.to)).toEqual(['AWAITING_PAYMENT', 'PAID']);
     const colleague = await createStaff(panel.shop.db.pool);
     await panel.shop.db.pool.query(`INSERT INTO order_status_changes (order_id, from_status, to_status, actor, created_at) VALUES ($1, 'PAID', 'PAID', $2, now() + interval '1 second')`, [order.id, `staff:${colleague.id}`]);
     const again = await panel.staff.get(adminApi.recordAction('Order', order.id, 'show')).expect(200);
-    expect(again.body.record.orderDetails.history.map((h: { actor: string }) => h.actor)).toEqual(['fixture', 'fixture', colleague.email]);
+    expect(again.body.record.orderDetails.history.map((h: { actor: string; actorEmail: string | null }) => h.actorEmail ?? h.actor)).toEqual(['fixture', 'fixture', colleague.email]);
     expect(populated.user.params.email).toBe(customer.email);
     const offered = recordActions.map((a: { name: string }) => a.name);
     expect(offered).not.toContain('edit');
@@ -213,7 +214,7 @@ describe('Orders keep their domain rules', () => {
   });
 
   test('when staff try to edit a payment or a user, then it is refused', async () => {
-    const customer = await createCustomer(panel.shop.db.pool);
+    const customer = await createUser(panel.shop.db.pool);
 
     const res = await panel.staff.post(adminApi.recordAction('User', customer.id, 'edit')).type('form').send({ role: 'ADMIN' });
 

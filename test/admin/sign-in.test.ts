@@ -1,18 +1,10 @@
 import supertest from 'supertest';
-import { createTestDatabase, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
-import { adminApi, createCustomer, createStaff, signedInAgent, startAdminApp, STAFF_PASSWORD } from '../helpers/admin-fixtures.js';
+import { tokenFor, uniqueId, useTestShop } from '../helpers/test-app.js';
+import { adminApi, createStaff, signedInAgent, STAFF_PASSWORD } from '../helpers/admin-fixtures.js';
 import { hashPassword } from '../../src/auth/passwords.js';
+import { createUser } from '../helpers/fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startAdminApp({ databaseUrl: database.url });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const shop = useTestShop({ adminPanel: true });
 
 const sessionCount = async () => (await shop.db.pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM admin_sessions`)).rows[0].n;
 const ORDERS = adminApi.list('Order');
@@ -63,7 +55,7 @@ describe('POST /admin/login', () => {
   });
 
   test('when a customer has a password hash, then they are still refused (only the ADMIN role gets in)', async () => {
-    const customer = await createCustomer(shop.db.pool);
+    const customer = await createUser(shop.db.pool);
     await shop.db.pool.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [customer.id, await hashPassword(STAFF_PASSWORD)]);
     const before = await sessionCount();
 
@@ -145,50 +137,40 @@ describe('guarded panel routes', () => {
     const staff = await createStaff(shop.db.pool);
     const login = await supertest(shop.app).post('/admin/login').type('form').send({ email: staff.email, password: STAFF_PASSWORD }).expect(302);
     const cookie = String(login.headers['set-cookie']).split(';')[0];
-    const other = await startAdminApp({ databaseUrl: database.url });
-    try {
+    await shop.withAnother({}, async (other) => {
       await supertest(other.app).get(ORDERS).set('Cookie', cookie).expect(200);
-    } finally {
-      await other.close();
-    }
+    });
   });
 });
 
 describe('failed sign-in limit', () => {
   test('when one address fails too often, across two instances, then further attempts get 429 even with the right password; successes do not count', async () => {
-    const limited = await startAdminApp({ databaseUrl: database.url, env: { RATE_LIMIT_LOGINS_PER_WINDOW: '3' } });
-    const sibling = await startAdminApp({ databaseUrl: database.url, env: { RATE_LIMIT_LOGINS_PER_WINDOW: '3' } });
-    try {
-      // earlier tests in this file failed sign-ins from this same address
-      await limited.db.pool.query(`DELETE FROM rate_limit_hits WHERE key LIKE 'logins:%'`);
-      const staff = await createStaff(limited.db.pool);
-      const attempt = (shop: typeof limited, password: string) => supertest(shop.app).post('/admin/login').type('form').send({ email: staff.email, password });
-      for (let i = 0; i < 3; i++) await attempt(limited, STAFF_PASSWORD).expect(302); // successes leave the budget alone
-      for (let i = 0; i < 3; i++) await attempt(i % 2 ? sibling : limited, 'wrong password').expect(200);
+    const limited = await shop.another({ RATE_LIMIT_LOGINS_PER_WINDOW: '3' });
+    const sibling = await shop.another({ RATE_LIMIT_LOGINS_PER_WINDOW: '3' });
+    // earlier tests in this file failed sign-ins from this same address
+    await limited.db.pool.query(`DELETE FROM rate_limit_hits WHERE key LIKE 'logins:%'`);
+    const staff = await createStaff(limited.db.pool);
+    const attempt = (shop: typeof limited, password: string) => supertest(shop.app).post('/admin/login').type('form').send({ email: staff.email, password });
+    for (let i = 0; i < 3; i++) await attempt(limited, STAFF_PASSWORD).expect(302); // successes leave the budget alone
+    for (let i = 0; i < 3; i++) await attempt(i % 2 ? sibling : limited, 'wrong password').expect(200);
 
-      const blocked = await attempt(sibling, STAFF_PASSWORD);
+    const blocked = await attempt(sibling, STAFF_PASSWORD);
 
-      expect(blocked.status).toBe(429);
-      expect(blocked.text).toContain('"errorMessage":"tooManyRequests"');
-      expect(blocked.headers['set-cookie']).toBeUndefined();
-    } finally {
-      await Promise.all([limited.close(), sibling.close()]);
-    }
+    expect(blocked.status).toBe(429);
+    expect(blocked.text).toContain('"errorMessage":"tooManyRequests"');
+    expect(blocked.headers['set-cookie']).toBeUndefined();
   });
 });
 
 describe('production cookies', () => {
   test('when NODE_ENV is production, then the session cookie is Secure (behind the TLS proxy)', async () => {
-    const production = await startAdminApp({ databaseUrl: database.url, env: { NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(48) } });
-    try {
+    await shop.withAnother({ NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(48) }, async (production) => {
       const staff = await createStaff(production.db.pool);
 
       const login = await supertest(production.app).post('/admin/login').set('X-Forwarded-Proto', 'https').type('form').send({ email: staff.email, password: STAFF_PASSWORD });
 
       expect(login.status).toBe(302);
       expect(String(login.headers['set-cookie'])).toMatch(/; Secure/);
-    } finally {
-      await production.close();
-    }
+    });
   });
 });

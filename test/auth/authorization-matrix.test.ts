@@ -1,4 +1,4 @@
-import { createTestDatabase, startTestApp, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
+import { tokenFor, uniqueId, useTestShop } from '../helpers/test-app.js';
 import { openapi } from '../helpers/contract.js';
 
 // Routes anyone may call, and say so with `security: []`. Every other route declares
@@ -35,21 +35,14 @@ const operations = Object.entries(openapi.paths).flatMap(([path, item]) =>
     }),
 );
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
 const tokens: Record<string, string | undefined> = {};
 
+const shop = useTestShop();
 beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
   tokens.anonymous = undefined;
   tokens.customerA = await tokenFor(uniqueId('a'));
   tokens.customerB = await tokenFor(uniqueId('b'));
   tokens.admin = await tokenFor(uniqueId('staff'), { role: 'admin' });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
 });
 
 function expectedFor(access: Access, caller: string): 'allowed' | 401 | 403 {

@@ -4,23 +4,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import supertest from 'supertest';
+import { configuredProviders } from '../../src/payments/providers/registry.js';
 import { createApp } from '../../src/app.js';
 import { resolveClerkOptions } from '../../src/auth/clerk-options.js';
 import { loadConfig } from '../../src/config.js';
-import { createDb } from '../../src/shared/db.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { createTestDatabase } from '../helpers/test-app.js';
+import { useTestDatabase } from '../helpers/test-app.js';
 
 const run = promisify(execFile);
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+const database = useTestDatabase(2);
 let dataDir: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   dataDir = mkdtempSync(path.join(tmpdir(), 'shop-identity-'));
 });
 afterAll(async () => {
-  await database.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -35,19 +33,14 @@ describe('local development identity', () => {
     const clerk = resolveClerkOptions(config);
     expect(clerk.local).toBe(true);
     expect(existsSync(path.join(dataDir, 'dev-clerk-private.pem'))).toBe(true);
-    const db = createDb(database.url, 2);
-    const app = createApp({ config, db, logger: createLogger('silent'), clerk });
-    try {
-      const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', NODE_OPTIONS: '' };
-      const cli = path.resolve('node_modules/.bin/tsx');
-      const { stdout } = await run(cli, ['src/auth/token-cli.ts', '--user', 'dev_user_1', '--role', 'admin', '--email', 'dev@shop.test'], { env });
+    const app = createApp({ config, db: database.db, logger: createLogger('silent'), clerk, providers: configuredProviders(config) });
+    const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', NODE_OPTIONS: '' };
+    const cli = path.resolve('node_modules/.bin/tsx');
+    const { stdout } = await run(cli, ['src/auth/token-cli.ts', '--user', 'dev_user_1', '--role', 'admin', '--email', 'dev@shop.test'], { env });
 
-      const res = await supertest(app).get('/api/me').set('Authorization', `Bearer ${stdout.trim()}`).expect(200);
+    const res = await supertest(app).get('/api/me').set('Authorization', `Bearer ${stdout.trim()}`).expect(200);
 
-      expect(res.body).toMatchObject({ clerkUserId: 'dev_user_1', role: 'ADMIN', email: 'dev@shop.test' });
-    } finally {
-      await db.close();
-    }
+    expect(res.body).toMatchObject({ clerkUserId: 'dev_user_1', role: 'ADMIN', email: 'dev@shop.test' });
   });
 
   test('when Clerk keys are configured, then the token command refuses to mint', async () => {

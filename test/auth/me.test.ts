@@ -1,23 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT, importPKCS8 } from 'jose';
-import { createTestDatabase, startTestApp, tokenFor as signedToken, uniqueId, type TestApp } from '../helpers/test-app.js';
+import { tokenFor as signedToken, uniqueId, useTestShop } from '../helpers/test-app.js';
 import type { TokenClaims } from '../../src/auth/dev-keys.js';
 
 // Authorized parties are configured here, so valid tokens name one (as a browser's Clerk token does).
 const PARTY = 'https://shop.example';
 const tokenFor = (userId: string, claims: Omit<TokenClaims, 'userId'> = {}) => signedToken(userId, { azp: PARTY, ...claims });
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url, env: { CLERK_AUTHORIZED_PARTIES: PARTY } });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const shop = useTestShop({ env: { CLERK_AUTHORIZED_PARTIES: PARTY } });
 
 const userCount = async () => (await shop.db.pool.query('SELECT count(*)::int AS n FROM users')).rows[0].n as number;
 

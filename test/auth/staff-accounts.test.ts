@@ -3,27 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, testConfig, uniqueId } from '../helpers/test-app.js';
-import { createDb, type Db } from '../../src/shared/db.js';
+import { testConfig, uniqueId, useTestDatabase } from '../helpers/test-app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { hashPassword, verifyPassword } from '../../src/auth/passwords.js';
 import { authenticateStaff, saveStaffAccount } from '../../src/auth/staff-accounts.js';
 import { DEV_STAFF_EMAIL, ensureFirstStaffAccount } from '../../src/auth/first-staff-account.js';
 
 const run = promisify(execFile);
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let db: Db;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url, 5);
-});
-afterAll(async () => {
-  await db.close();
-  await database.drop();
-});
+const database = useTestDatabase(5);
 
 const staffRows = async (email: string) =>
-  (await db.pool.query(`SELECT id, role, password_hash AS "passwordHash" FROM users WHERE email = $1`, [email])).rows;
+  (await database.db.pool.query(`SELECT id, role, password_hash AS "passwordHash" FROM users WHERE email = $1`, [email])).rows;
 const email = () => `${uniqueId('staff')}@shop.test`;
 
 describe('password hashes', () => {
@@ -47,34 +37,34 @@ describe('saveStaffAccount and authenticateStaff', () => {
   test('when an account is saved, then it signs in by email in any case, with that password only', async () => {
     const address = email();
 
-    const saved = await saveStaffAccount(db.pool, { email: address.toUpperCase(), password: 'first password' });
+    const saved = await saveStaffAccount(database.db.pool, { email: address.toUpperCase(), password: 'first password' });
 
     expect(saved).toMatchObject({ email: address, created: true });
-    expect(await authenticateStaff(db.pool, address, 'first password')).toMatchObject({ id: saved.id, email: address });
-    expect(await authenticateStaff(db.pool, ` ${address.toUpperCase()} `, 'first password')).toMatchObject({ id: saved.id });
-    expect(await authenticateStaff(db.pool, address, 'wrong password')).toBeNull();
+    expect(await authenticateStaff(database.db.pool, address, 'first password')).toMatchObject({ id: saved.id, email: address });
+    expect(await authenticateStaff(database.db.pool, ` ${address.toUpperCase()} `, 'first password')).toMatchObject({ id: saved.id });
+    expect(await authenticateStaff(database.db.pool, address, 'wrong password')).toBeNull();
   });
 
   test('when the same account is saved again, then it is updated (new password works, old does not), never duplicated', async () => {
     const address = email();
-    const first = await saveStaffAccount(db.pool, { email: address, password: 'first password' });
+    const first = await saveStaffAccount(database.db.pool, { email: address, password: 'first password' });
     const hashBefore = (await staffRows(address))[0].passwordHash;
 
-    const same = await saveStaffAccount(db.pool, { email: address, password: 'first password' });
+    const same = await saveStaffAccount(database.db.pool, { email: address, password: 'first password' });
     expect((await staffRows(address))[0].passwordHash).toBe(hashBefore); // unchanged password: row untouched
-    const changed = await saveStaffAccount(db.pool, { email: address, password: 'second password' });
+    const changed = await saveStaffAccount(database.db.pool, { email: address, password: 'second password' });
 
     expect([same.id, changed.id]).toEqual([first.id, first.id]);
     expect(changed.created).toBe(false);
     expect(await staffRows(address)).toHaveLength(1);
-    expect(await authenticateStaff(db.pool, address, 'second password')).not.toBeNull();
-    expect(await authenticateStaff(db.pool, address, 'first password')).toBeNull();
+    expect(await authenticateStaff(database.db.pool, address, 'second password')).not.toBeNull();
+    expect(await authenticateStaff(database.db.pool, address, 'first password')).toBeNull();
   });
 
   test('when many instances start at once with the same ADMIN_EMAIL, then exactly one account exists', async () => {
     const address = email();
 
-    const results = await Promise.all(Array.from({ length: 8 }, () => saveStaffAccount(db.pool, { email: address, password: 'same password' })));
+    const results = await Promise.all(Array.from({ length: 8 }, () => saveStaffAccount(database.db.pool, { email: address, password: 'same password' })));
 
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -83,11 +73,11 @@ describe('saveStaffAccount and authenticateStaff', () => {
 
   test('when a staff account is demoted to customer, then its password no longer signs in', async () => {
     const address = email();
-    const saved = await saveStaffAccount(db.pool, { email: address, password: 'a password' });
+    const saved = await saveStaffAccount(database.db.pool, { email: address, password: 'a password' });
 
-    await db.pool.query(`UPDATE users SET role = 'CUSTOMER' WHERE id = $1`, [saved.id]);
+    await database.db.pool.query(`UPDATE users SET role = 'CUSTOMER' WHERE id = $1`, [saved.id]);
 
-    expect(await authenticateStaff(db.pool, address, 'a password')).toBeNull();
+    expect(await authenticateStaff(database.db.pool, address, 'a password')).toBeNull();
   });
 });
 
@@ -96,12 +86,12 @@ describe('ensureFirstStaffAccount (start-up)', () => {
     const address = email();
     const config = testConfig({ ADMIN_EMAIL: address, ADMIN_PASSWORD: 'configured password' });
 
-    const first = await ensureFirstStaffAccount(config, db.pool);
-    await ensureFirstStaffAccount(config, db.pool);
+    const first = await ensureFirstStaffAccount(config, database.db.pool);
+    await ensureFirstStaffAccount(config, database.db.pool);
 
     expect(first).toEqual({ email: address, source: 'configured' });
     expect(await staffRows(address)).toHaveLength(1);
-    expect(await authenticateStaff(db.pool, address, 'configured password')).not.toBeNull();
+    expect(await authenticateStaff(database.db.pool, address, 'configured password')).not.toBeNull();
   });
 
   test('when in development without ADMIN_*, then a development account is made with a password kept under DATA_DIR', async () => {
@@ -109,12 +99,12 @@ describe('ensureFirstStaffAccount (start-up)', () => {
     try {
       const config = testConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
 
-      const first = await ensureFirstStaffAccount(config, db.pool);
-      const again = await ensureFirstStaffAccount(config, db.pool);
+      const first = await ensureFirstStaffAccount(config, database.db.pool);
+      const again = await ensureFirstStaffAccount(config, database.db.pool);
 
       expect(first).toMatchObject({ email: DEV_STAFF_EMAIL, source: 'development', password: expect.stringMatching(/^\S{16}$/) });
       expect(again?.password).toBe(first?.password);
-      expect(await authenticateStaff(db.pool, DEV_STAFF_EMAIL, first!.password!)).not.toBeNull();
+      expect(await authenticateStaff(database.db.pool, DEV_STAFF_EMAIL, first!.password!)).not.toBeNull();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -123,7 +113,7 @@ describe('ensureFirstStaffAccount (start-up)', () => {
   test('when in production without ADMIN_*, then no account is made', async () => {
     const config = testConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) });
 
-    expect(await ensureFirstStaffAccount(config, db.pool)).toBeUndefined();
+    expect(await ensureFirstStaffAccount(config, database.db.pool)).toBeUndefined();
   });
 });
 
@@ -150,7 +140,7 @@ describe('npm run admin:create', () => {
     const { stdout } = await cli(['--email', address, '--password', 'from the cli']);
 
     expect(stdout).toContain(`Created staff account ${address}`);
-    expect(await authenticateStaff(db.pool, address, 'from the cli')).not.toBeNull();
+    expect(await authenticateStaff(database.db.pool, address, 'from the cli')).not.toBeNull();
   });
 
   test('when the password is too short, then it exits with the usage and creates nothing', async () => {

@@ -9,13 +9,14 @@ import { createDb } from '../../src/shared/db.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { startHttpServer } from '../../src/shared/http-server.js';
 import { resolveClerkOptions } from '../../src/auth/clerk-options.js';
+import { configuredProviders } from '../../src/payments/providers/registry.js';
 import { startExpiryJob } from '../../src/orders/expiry-job.js';
 import { ceilingApp } from './ceilings.js';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL!, config.DATABASE_POOL_SIZE);
-const app = createApp({ config, db, logger, clerk: resolveClerkOptions(config) });
+const app = createApp({ config, db, logger, clerk: resolveClerkOptions(config), providers: configuredProviders(config) });
 const { server, port } = await startHttpServer(app, config.PORT, '127.0.0.1', {
   headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
   requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,

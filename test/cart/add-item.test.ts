@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { useTestShop } from '../helpers/test-app.js';
-import { createProduct } from '../helpers/catalog-fixtures.js';
-import { newCustomer, storedLines } from '../helpers/cart-fixtures.js';
+import { storedLines } from '../helpers/cart-fixtures.js';
+import { createProduct, createUser } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
 
@@ -10,8 +10,8 @@ const cartsOf = async (clerkUserId: string) =>
 
 describe('POST /api/cart/items', () => {
   test('when a customer adds a product, then the cart has one line priced now', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db, { priceMinor: 1450, stock: 5 });
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { priceMinor: 1450, stock: 5 });
 
     const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 2 }).expect(200);
 
@@ -40,8 +40,8 @@ describe('POST /api/cart/items', () => {
   });
 
   test('when the same product is added again, then the quantity merges into its one line', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db, { stock: 10 });
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { stock: 10 });
     await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 2 }).expect(200);
 
     const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 3 }).expect(200);
@@ -52,8 +52,8 @@ describe('POST /api/cart/items', () => {
   });
 
   test('when two products are added, then two lines in the order added, and subtotal and item count add up', async () => {
-    const customer = await newCustomer();
-    const [mug, tea] = [await createProduct(shop.db, { priceMinor: 1800 }), await createProduct(shop.db, { priceMinor: 950 })];
+    const customer = await createUser(shop.db.pool);
+    const [mug, tea] = [await createProduct(shop.db.pool, { priceMinor: 1800 }), await createProduct(shop.db.pool, { priceMinor: 950 })];
     await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: mug.id, quantity: 1 }).expect(200);
 
     const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: tea.id, quantity: 3 }).expect(200);
@@ -63,8 +63,8 @@ describe('POST /api/cart/items', () => {
   });
 
   test('when the resulting quantity exceeds the stock, then 409 INSUFFICIENT_STOCK with what is available, and the line is unchanged', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db, { stock: 5 });
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { stock: 5 });
     await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 3 }).expect(200);
 
     const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 3 }).expect(409);
@@ -75,8 +75,8 @@ describe('POST /api/cart/items', () => {
   });
 
   test('when a first add exceeds the stock, then 409 and no line and no cart are made', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db, { stock: 0 });
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { stock: 0 });
 
     const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1 }).expect(409);
 
@@ -86,8 +86,8 @@ describe('POST /api/cart/items', () => {
   });
 
   test('when the line would hold more than 99, then 422 LINE_LIMIT_EXCEEDED and nothing changes', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db, { stock: 500 });
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { stock: 500 });
     await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 60 }).expect(200);
 
     const merged = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 40 }).expect(422);
@@ -99,7 +99,7 @@ describe('POST /api/cart/items', () => {
   });
 
   test('when the product does not exist, then 404 and no cart is made', async () => {
-    const customer = await newCustomer();
+    const customer = await createUser(shop.db.pool);
 
     const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: randomUUID(), quantity: 1 }).expect(404);
 
@@ -108,8 +108,8 @@ describe('POST /api/cart/items', () => {
   });
 
   test('when the product is no longer sold, then 409 PRODUCT_INACTIVE and nothing changes', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db, { active: false, stock: 10 });
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { active: false, stock: 10 });
 
     const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1 }).expect(409);
 
@@ -118,7 +118,7 @@ describe('POST /api/cart/items', () => {
   });
 
   test('when there is no session token, then 401 and nothing changes', async () => {
-    const product = await createProduct(shop.db);
+    const product = await createProduct(shop.db.pool);
 
     const res = await shop.request.post('/api/cart/items').send({ productId: product.id, quantity: 1 }).expect(401);
 
@@ -140,8 +140,8 @@ describe('POST /api/cart/items', () => {
       ['a product id that is not a UUID', { productId: 'mug' }, 'productId'],
       ['an unknown field', { price: 1 }, ''],
     ])('when the body has %s, then 400 naming the field and the cart is unchanged', async (_case, change, field) => {
-      const customer = await newCustomer();
-      const product = await createProduct(shop.db);
+      const customer = await createUser(shop.db.pool);
+      const product = await createProduct(shop.db.pool);
       await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1 }).expect(200);
 
       const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1, ...change }).expect(400);
@@ -153,8 +153,8 @@ describe('POST /api/cart/items', () => {
     });
 
     test('when the body is not a JSON object, then 400 and the cart is unchanged', async () => {
-      const customer = await newCustomer();
-      const product = await createProduct(shop.db);
+      const customer = await createUser(shop.db.pool);
+      const product = await createProduct(shop.db.pool);
       await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1 }).expect(200);
 
       await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send([{ productId: product.id, quantity: 1 }]).expect(400);

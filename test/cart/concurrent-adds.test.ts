@@ -1,19 +1,18 @@
 import supertest from 'supertest';
-import { startTestApp, useTestShop, type TestApp } from '../helpers/test-app.js';
-import { createProduct } from '../helpers/catalog-fixtures.js';
-import { newCustomer, storedLines, type Customer } from '../helpers/cart-fixtures.js';
+import { useTestShop, type TestApp } from '../helpers/test-app.js';
+import { storedLines } from '../helpers/cart-fixtures.js';
+import { createProduct, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
 let second: TestApp;
 let urls: string[];
 beforeAll(async () => {
-  second = await startTestApp({ databaseUrl: shop.config.DATABASE_URL! }); // a second instance on the same database
+  second = await shop.another(); // a second instance on the same database
   urls = [await shop.listen(), await second.listen()];
 });
-afterAll(() => second.close());
 
 /** Fires every add at once (spread over both app instances) and returns the statuses. */
-async function addAtOnce(customer: Customer, productId: string, quantities: number[]): Promise<number[]> {
+async function addAtOnce(customer: UserFixture, productId: string, quantities: number[]): Promise<number[]> {
   const answers = await Promise.all(
     quantities.map((quantity, i) => supertest(urls[i % urls.length]).post('/api/cart/items').set('Authorization', customer.auth).send({ productId, quantity })),
   );
@@ -24,8 +23,8 @@ const count = (statuses: number[], status: number) => statuses.filter((s) => s =
 
 describe('concurrent adds of one product to one cart', () => {
   test('when 30 adds of 1 race with stock to spare, then one line of exactly 30', async () => {
-    const customer = await newCustomer(); // brand new: user, cart and line are all made in the race
-    const product = await createProduct(shop.db, { stock: 100 });
+    const customer = await createUser(shop.db.pool); // brand new: user, cart and line are all made in the race
+    const product = await createProduct(shop.db.pool, { stock: 100 });
 
     const statuses = await addAtOnce(customer, product.id, Array(30).fill(1));
 
@@ -34,8 +33,8 @@ describe('concurrent adds of one product to one cart', () => {
   });
 
   test('when 30 adds of 1 race for a stock of 10, then exactly 10 are accepted and the rest are 409', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db, { stock: 10 });
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { stock: 10 });
 
     const statuses = await addAtOnce(customer, product.id, Array(30).fill(1));
 
@@ -45,8 +44,8 @@ describe('concurrent adds of one product to one cart', () => {
   });
 
   test('when 40 adds of 3 race against the 99 line limit, then the line is 3 times the accepted adds and never above 99', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db, { stock: 1000 });
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { stock: 1000 });
 
     const statuses = await addAtOnce(customer, product.id, Array(40).fill(3));
 
@@ -56,8 +55,8 @@ describe('concurrent adds of one product to one cart', () => {
   });
 
   test('when adds of mixed sizes race, then the line is the exact sum of the accepted ones', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db, { stock: 25 });
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { stock: 25 });
     const quantities = [5, 1, 4, 2, 3, 5, 1, 4, 2, 3, 5, 1, 4, 2, 3];
 
     const statuses = await addAtOnce(customer, product.id, quantities);

@@ -1,22 +1,21 @@
 import { useTestShop } from '../helpers/test-app.js';
-import { createProduct } from '../helpers/catalog-fixtures.js';
-import { newCustomer, type Customer } from '../helpers/cart-fixtures.js';
+import { createProduct, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
 
-const add = (customer: Customer, productId: string, quantity: number) =>
+const add = (customer: UserFixture, productId: string, quantity: number) =>
   shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId, quantity }).expect(200);
-const cartOf = (customer: Customer) => shop.request.get('/api/cart').set('Authorization', customer.auth);
+const cartOf = (customer: UserFixture) => shop.request.get('/api/cart').set('Authorization', customer.auth);
 
 describe('GET /api/cart', () => {
   test('when the customer has never added anything, then an empty cart in the store currency', async () => {
-    const res = await cartOf(await newCustomer()).expect(200);
+    const res = await cartOf(await createUser(shop.db.pool)).expect(200);
     expect(res.body).toEqual({ lines: [], subtotalMinor: 0, itemCount: 0, currency: 'USD' });
   });
 
   test('when a price changes after the add, then the cart shows the current price', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db, { priceMinor: 1000 });
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { priceMinor: 1000 });
     await add(customer, product.id, 2);
     await shop.db.pool.query(`UPDATE products SET price_minor = 1200 WHERE id = $1`, [product.id]);
 
@@ -27,8 +26,8 @@ describe('GET /api/cart', () => {
   });
 
   test('when a product became inactive or its stock fell below the line, then that line carries a warning', async () => {
-    const customer = await newCustomer();
-    const [retired, scarce, fine] = [await createProduct(shop.db), await createProduct(shop.db), await createProduct(shop.db)];
+    const customer = await createUser(shop.db.pool);
+    const [retired, scarce, fine] = [await createProduct(shop.db.pool), await createProduct(shop.db.pool), await createProduct(shop.db.pool)];
     for (const product of [retired, scarce, fine]) await add(customer, product.id, 3);
     await shop.db.pool.query(`UPDATE products SET active = false WHERE id = $1`, [retired.id]);
     await shop.db.pool.query(`UPDATE products SET stock = 2 WHERE id = $1`, [scarce.id]);
@@ -43,8 +42,8 @@ describe('GET /api/cart', () => {
   });
 
   test("when customer B reads the cart, then B never sees A's lines", async () => {
-    const [a, b] = [await newCustomer(), await newCustomer()];
-    const product = await createProduct(shop.db);
+    const [a, b] = [await createUser(shop.db.pool), await createUser(shop.db.pool)];
+    const product = await createProduct(shop.db.pool);
     await add(a, product.id, 2);
 
     const res = await cartOf(b).expect(200);
@@ -54,8 +53,8 @@ describe('GET /api/cart', () => {
   });
 
   test('when read again with its ETag and nothing changed, then 304; after a change, 200', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db);
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool);
     await add(customer, product.id, 1);
     const first = await cartOf(customer).expect(200);
     expect(first.headers['cache-control']).toBe('private, no-cache');
@@ -66,8 +65,8 @@ describe('GET /api/cart', () => {
   });
 
   test("when a browser's fetch revalidates with its ETag (it adds Cache-Control: no-cache), then 304 without a body; after a change, 200", async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db);
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool);
     await add(customer, product.id, 1);
     const { etag } = (await cartOf(customer).expect(200)).headers;
     const baseUrl = await shop.listen();

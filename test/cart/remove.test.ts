@@ -1,15 +1,15 @@
 import { useTestShop } from '../helpers/test-app.js';
-import { createProduct } from '../helpers/catalog-fixtures.js';
-import { newCustomer, storedLines, type Customer } from '../helpers/cart-fixtures.js';
+import { storedLines } from '../helpers/cart-fixtures.js';
+import { createProduct, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
 
 /** A customer whose cart holds one unit of each of `count` new products. */
-async function customerWithLines(count: number): Promise<{ customer: Customer; productIds: string[] }> {
-  const customer = await newCustomer();
+async function customerWithLines(count: number): Promise<{ customer: UserFixture; productIds: string[] }> {
+  const customer = await createUser(shop.db.pool);
   const productIds: string[] = [];
   for (let i = 0; i < count; i++) {
-    const { id } = await createProduct(shop.db);
+    const { id } = await createProduct(shop.db.pool);
     await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: id, quantity: 1 }).expect(200);
     productIds.push(id);
   }
@@ -59,7 +59,7 @@ describe('DELETE /api/cart', () => {
   });
 
   test('when a customer without a cart empties it, then 204', async () => {
-    const customer = await newCustomer();
+    const customer = await createUser(shop.db.pool);
     await shop.request.delete('/api/cart').set('Authorization', customer.auth).expect(204);
   });
 

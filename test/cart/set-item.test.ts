@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { useTestShop } from '../helpers/test-app.js';
-import { createProduct, type ProductInput } from '../helpers/catalog-fixtures.js';
-import { newCustomer, storedLines, type Customer } from '../helpers/cart-fixtures.js';
+import { storedLines } from '../helpers/cart-fixtures.js';
+import { createProduct, createUser, type ProductInput, type UserFixture } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
 
 /** A customer whose cart holds `quantity` of a new product. */
 async function customerWithLine(quantity: number, product: ProductInput = {}) {
-  const customer = await newCustomer();
-  const { id: productId } = await createProduct(shop.db, { stock: 20, ...product });
+  const customer = await createUser(shop.db.pool);
+  const { id: productId } = await createProduct(shop.db.pool, { stock: 20, ...product });
   await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId, quantity }).expect(200);
   return { customer, productId };
 }
 
-const setQuantity = (customer: Customer, productId: string, body: unknown) =>
+const setQuantity = (customer: UserFixture, productId: string, body: unknown) =>
   shop.request.patch(`/api/cart/items/${productId}`).set('Authorization', customer.auth).send(body as object);
 
 describe('PATCH /api/cart/items/{productId}', () => {
@@ -39,8 +39,8 @@ describe('PATCH /api/cart/items/{productId}', () => {
   });
 
   test('when the product is not in the cart, then 404 and no line is made', async () => {
-    const customer = await newCustomer();
-    const product = await createProduct(shop.db);
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool);
 
     const res = await setQuantity(customer, product.id, { quantity: 2 }).expect(404);
     await setQuantity(customer, randomUUID(), { quantity: 2 }).expect(404);

@@ -1,12 +1,12 @@
 import { useTestShop } from '../helpers/test-app.js';
-import { createCategory } from '../helpers/catalog-fixtures.js';
+import { createCategory } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
 
 describe('GET /api/categories', () => {
   test('when categories exist, then all of them, ordered by name', async () => {
-    const zebra = await createCategory(shop.db, { name: 'Zebra things', slug: 'zebra-things' });
-    const apples = await createCategory(shop.db, { name: 'Apples', slug: 'apples' });
+    const zebra = await createCategory(shop.db.pool, { name: 'Zebra things', slug: 'zebra-things' });
+    const apples = await createCategory(shop.db.pool, { name: 'Apples', slug: 'apples' });
 
     const res = await shop.request.get('/api/categories').expect(200);
 
@@ -16,7 +16,7 @@ describe('GET /api/categories', () => {
 
 describe('GET /api/categories/{slug}', () => {
   test('when the slug exists, then that category', async () => {
-    const category = await createCategory(shop.db);
+    const category = await createCategory(shop.db.pool);
 
     const res = await shop.request.get(`/api/categories/${category.slug}`).expect(200);
 

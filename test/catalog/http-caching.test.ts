@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useTestShop } from '../helpers/test-app.js';
-import { createCategory, createProduct } from '../helpers/catalog-fixtures.js';
+import { createCategory, createProduct } from '../helpers/fixtures.js';
 import { contractViolation } from '../helpers/contract.js';
 
 const shop = useTestShop();
@@ -9,8 +9,8 @@ let category: Awaited<ReturnType<typeof createCategory>>;
 let product: Awaited<ReturnType<typeof createProduct>>;
 let baseUrl: string;
 beforeAll(async () => {
-  category = await createCategory(shop.db);
-  product = await createProduct(shop.db, { categoryId: category.id });
+  category = await createCategory(shop.db.pool);
+  product = await createProduct(shop.db.pool, { categoryId: category.id });
   baseUrl = await shop.listen();
 });
 

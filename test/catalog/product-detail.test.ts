@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { useTestShop } from '../helpers/test-app.js';
-import { createCategory, createProduct, productJson } from '../helpers/catalog-fixtures.js';
+import { createCategory, createProduct, productJson } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
 
 describe('GET /api/products/{idOrSlug}', () => {
   test('when asked by id or by slug, then the same active product', async () => {
-    const category = await createCategory(shop.db);
-    const product = await createProduct(shop.db, { categoryId: category.id, priceMinor: 2490, stock: 3 });
+    const category = await createCategory(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { categoryId: category.id, priceMinor: 2490, stock: 3 });
 
     const byId = await shop.request.get(`/api/products/${product.id}`).expect(200);
     const bySlug = await shop.request.get(`/api/products/${product.slug}`).expect(200);
@@ -18,7 +18,7 @@ describe('GET /api/products/{idOrSlug}', () => {
   });
 
   test('when the product is inactive, then 404 by id and by slug', async () => {
-    const product = await createProduct(shop.db, { active: false });
+    const product = await createProduct(shop.db.pool, { active: false });
 
     for (const ref of [product.id, product.slug]) {
       const res = await shop.request.get(`/api/products/${ref}`).expect(404);
@@ -33,7 +33,7 @@ describe('GET /api/products/{idOrSlug}', () => {
   });
 
   test('when the request carries a forged session token, then the public read still answers', async () => {
-    const product = await createProduct(shop.db);
+    const product = await createProduct(shop.db.pool);
     await shop.request.get(`/api/products/${product.id}`).set('Authorization', 'Bearer forged.token.here').expect(200);
   });
 

@@ -1,8 +1,8 @@
 import { uniqueId, useTestShop } from '../helpers/test-app.js';
-import { createCategory, createProduct, productJson, type ProductFixture } from '../helpers/catalog-fixtures.js';
 import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
 import { productListSql } from '../../src/catalog/products.js';
 import { productListQuery } from '../../src/catalog/schemas.js';
+import { createCategory, createProduct, productJson, type ProductFixture } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
 beforeAll(async () => {
@@ -63,9 +63,9 @@ describe('GET /api/products', () => {
   });
 
   test('when a product is listed, then it carries its price in minor units, stock and category', async () => {
-    const category = await createCategory(shop.db);
-    const product = await createProduct(shop.db, { categoryId: category.id, priceMinor: 1299, stock: 4 });
-    const loose = await createProduct(shop.db, { stock: 0, imageUrl: null, title: uniqueId('Loose') });
+    const category = await createCategory(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { categoryId: category.id, priceMinor: 1299, stock: 4 });
+    const loose = await createProduct(shop.db.pool, { stock: 0, imageUrl: null, title: uniqueId('Loose') });
 
     const [listed] = (await shop.request.get('/api/products').query({ category: category.slug }).expect(200)).body.items;
     const [uncategorised] = (await shop.request.get('/api/products').query({ q: loose.title }).expect(200)).body.items;
@@ -79,7 +79,7 @@ describe('GET /api/products', () => {
     let category: Awaited<ReturnType<typeof createCategory>>;
     let products: ProductFixture[];
     beforeAll(async () => {
-      category = await createCategory(shop.db);
+      category = await createCategory(shop.db.pool);
       // ties in every sort key, so the id tie-breaker and the cursor's position are exercised
       const titles = ['mango', 'apple', 'kiwi', 'apple', 'pear', 'fig', 'kiwi', 'apple', 'plum', 'date', 'fig'];
       const prices = [500, 300, 300, 700, 300, 100, 500, 900, 300, 100, 700];
@@ -87,10 +87,10 @@ describe('GET /api/products', () => {
       products = [];
       for (const [i, title] of titles.entries()) {
         products.push(
-          await createProduct(shop.db, { categoryId: category.id, title, priceMinor: prices[i], createdAt: new Date(Date.UTC(2025, 5, 1, 12, minutes[i])) }),
+          await createProduct(shop.db.pool, { categoryId: category.id, title, priceMinor: prices[i], createdAt: new Date(Date.UTC(2025, 5, 1, 12, minutes[i])) }),
         );
       }
-      await createProduct(shop.db, { categoryId: category.id, title: 'apple', active: false });
+      await createProduct(shop.db.pool, { categoryId: category.id, title: 'apple', active: false });
     });
 
     test.each([
@@ -108,8 +108,8 @@ describe('GET /api/products', () => {
     });
 
     test('when titles are long, then title cursors still lead to the next page', async () => {
-      const shelf = await createCategory(shop.db);
-      const long = await Promise.all(['b', 'a', 'c'].map((letter) => createProduct(shop.db, { categoryId: shelf.id, title: letter.repeat(1500) })));
+      const shelf = await createCategory(shop.db.pool);
+      const long = await Promise.all(['b', 'a', 'c'].map((letter) => createProduct(shop.db.pool, { categoryId: shelf.id, title: letter.repeat(1500) })));
 
       const walked = await walkAllPages({ category: shelf.slug, sort: 'title' }, 1, 3);
 
@@ -124,7 +124,7 @@ describe('GET /api/products', () => {
 
     test('when a newer product appears between two pages, then the next page neither repeats nor skips', async () => {
       const first = (await shop.request.get('/api/products').query({ category: category.slug, limit: 4 }).expect(200)).body as Page;
-      const newcomer = await createProduct(shop.db, { categoryId: category.id, title: 'quince' });
+      const newcomer = await createProduct(shop.db.pool, { categoryId: category.id, title: 'quince' });
       try {
         const rest = await walkAllPages({ category: category.slug, cursor: first.nextCursor! }, 4, products.length + 1);
 
@@ -138,9 +138,9 @@ describe('GET /api/products', () => {
 
   describe('filters', () => {
     test('when filtered by category, then only that category; an unknown category matches nothing', async () => {
-      const [coffee, tea] = [await createCategory(shop.db), await createCategory(shop.db)];
-      const inCoffee = await createProduct(shop.db, { categoryId: coffee.id });
-      await createProduct(shop.db, { categoryId: tea.id });
+      const [coffee, tea] = [await createCategory(shop.db.pool), await createCategory(shop.db.pool)];
+      const inCoffee = await createProduct(shop.db.pool, { categoryId: coffee.id });
+      await createProduct(shop.db.pool, { categoryId: tea.id });
 
       expect(await listIds({ category: coffee.slug })).toEqual([inCoffee.id]);
       const unknown = await shop.request.get('/api/products').query({ category: 'no-such-category' }).expect(200);
@@ -149,10 +149,10 @@ describe('GET /api/products', () => {
 
     test('when searched with q, then title, SKU and description match case-insensitively', async () => {
       const word = uniqueId('Zephyr');
-      const byTitle = await createProduct(shop.db, { title: `${word} Kettle` });
-      const bySku = await createProduct(shop.db, { sku: `${word}-SKU`.toUpperCase() });
-      const byDescription = await createProduct(shop.db, { description: `made by ${word.toLowerCase()} workshop` });
-      await createProduct(shop.db, { title: `${word} retired`, active: false });
+      const byTitle = await createProduct(shop.db.pool, { title: `${word} Kettle` });
+      const bySku = await createProduct(shop.db.pool, { sku: `${word}-SKU`.toUpperCase() });
+      const byDescription = await createProduct(shop.db.pool, { description: `made by ${word.toLowerCase()} workshop` });
+      await createProduct(shop.db.pool, { title: `${word} retired`, active: false });
 
       const found = await listIds({ q: word.toUpperCase(), sort: 'newest' });
 
@@ -160,11 +160,11 @@ describe('GET /api/products', () => {
     });
 
     test('when q holds LIKE wildcards, then they match literally', async () => {
-      const category = await createCategory(shop.db);
-      const literal = await createProduct(shop.db, { categoryId: category.id, description: '100% arabica' });
-      await createProduct(shop.db, { categoryId: category.id, description: '100g arabica' });
-      await createProduct(shop.db, { categoryId: category.id, description: 'grind_size 3' });
-      const underscore = await createProduct(shop.db, { categoryId: category.id, description: 'grind_size 4' });
+      const category = await createCategory(shop.db.pool);
+      const literal = await createProduct(shop.db.pool, { categoryId: category.id, description: '100% arabica' });
+      await createProduct(shop.db.pool, { categoryId: category.id, description: '100g arabica' });
+      await createProduct(shop.db.pool, { categoryId: category.id, description: 'grind_size 3' });
+      const underscore = await createProduct(shop.db.pool, { categoryId: category.id, description: 'grind_size 4' });
 
       expect(await listIds({ category: category.slug, q: '100% arabica' })).toEqual([literal.id]);
       expect(await listIds({ category: category.slug, q: 'd_size 4' })).toEqual([underscore.id]);
@@ -173,8 +173,8 @@ describe('GET /api/products', () => {
     });
 
     test('when a price range is given, then both bounds are inclusive, in minor units', async () => {
-      const category = await createCategory(shop.db);
-      const [cheap, low, high, dear] = await Promise.all([99, 100, 500, 501].map((priceMinor) => createProduct(shop.db, { categoryId: category.id, priceMinor })));
+      const category = await createCategory(shop.db.pool);
+      const [cheap, low, high, dear] = await Promise.all([99, 100, 500, 501].map((priceMinor) => createProduct(shop.db.pool, { categoryId: category.id, priceMinor })));
 
       const query = { category: category.slug, sort: 'price_asc' };
       expect(await listIds({ ...query, minPrice: 100, maxPrice: 500 })).toEqual([low.id, high.id]);
@@ -183,22 +183,22 @@ describe('GET /api/products', () => {
     });
 
     test('when inStock=true, then sold-out products are left out; inStock=false filters nothing', async () => {
-      const category = await createCategory(shop.db);
-      const available = await createProduct(shop.db, { categoryId: category.id, stock: 1 });
-      const soldOut = await createProduct(shop.db, { categoryId: category.id, stock: 0 });
+      const category = await createCategory(shop.db.pool);
+      const available = await createProduct(shop.db.pool, { categoryId: category.id, stock: 1 });
+      const soldOut = await createProduct(shop.db.pool, { categoryId: category.id, stock: 0 });
 
       expect(await listIds({ category: category.slug, inStock: 'true' })).toEqual([available.id]);
       expect((await listIds({ category: category.slug, inStock: 'false' })).sort()).toEqual([available.id, soldOut.id].sort());
     });
 
     test('when filters combine, then a product must pass all of them, and the total counts the matches', async () => {
-      const category = await createCategory(shop.db);
+      const category = await createCategory(shop.db.pool);
       const word = uniqueId('combo');
-      const match = await createProduct(shop.db, { categoryId: category.id, title: `${word} a`, priceMinor: 300, stock: 2 });
-      await createProduct(shop.db, { categoryId: category.id, title: `${word} b`, priceMinor: 300, stock: 0 });
-      await createProduct(shop.db, { categoryId: category.id, title: `${word} c`, priceMinor: 900, stock: 2 });
-      await createProduct(shop.db, { categoryId: category.id, title: 'other', priceMinor: 300, stock: 2 });
-      await createProduct(shop.db, { categoryId: category.id, title: `${word} d`, priceMinor: 300, stock: 2, active: false });
+      const match = await createProduct(shop.db.pool, { categoryId: category.id, title: `${word} a`, priceMinor: 300, stock: 2 });
+      await createProduct(shop.db.pool, { categoryId: category.id, title: `${word} b`, priceMinor: 300, stock: 0 });
+      await createProduct(shop.db.pool, { categoryId: category.id, title: `${word} c`, priceMinor: 900, stock: 2 });
+      await createProduct(shop.db.pool, { categoryId: category.id, title: 'other', priceMinor: 300, stock: 2 });
+      await createProduct(shop.db.pool, { categoryId: category.id, title: `${word} d`, priceMinor: 300, stock: 2, active: false });
 
       const res = await shop.request.get('/api/products').query({ category: category.slug, q: word, maxPrice: 500, inStock: 'true' }).expect(200);
 

@@ -3,15 +3,15 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createTestDatabase, uniqueId, type TestApp } from '../helpers/test-app.js';
-import { createCustomer, createOrder, createProduct, createStaff, orderRow, startAdminApp } from '../helpers/admin-fixtures.js';
+import { uniqueId, useTestShop } from '../helpers/test-app.js';
+import { createStaff, orderRow } from '../helpers/admin-fixtures.js';
+import { createOrder, createProduct, createUser } from '../helpers/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOTS = path.resolve('test/e2e/screenshots');
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
+const shop = useTestShop({ adminPanel: true });
 let base: string;
 let browser: Browser;
 let page: Page;
@@ -20,8 +20,6 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run test/e2e/install-chromium.sh first`);
   mkdirSync(SCREENSHOTS, { recursive: true });
-  database = await createTestDatabase();
-  shop = await startAdminApp({ databaseUrl: database.url });
   base = await shop.listen();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
   const context = await browser.newContext({ viewport: { width: 1400, height: 1600 } });
@@ -32,8 +30,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await shop?.close();
-  await database?.drop();
 });
 
 const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -41,7 +37,7 @@ const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `$
 test('when staff sign in, then they can create a product the storefront lists and ship a paid order', async () => {
   // Arrange: a staff account, a customer's paid order waiting to ship
   const staff = await createStaff(shop.db.pool);
-  const customer = await createCustomer(shop.db.pool);
+  const customer = await createUser(shop.db.pool);
   const bean = await createProduct(shop.db.pool, { title: 'Ethiopia Guji 250g', priceMinor: 1650, stock: 12 });
   const order = await createOrder(shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product: bean, quantity: 2 }] });
 

@@ -1,35 +1,8 @@
-// Test data for checkout and orders: users, products, carts filled straight in the tables
-// (independent of the cart routes), orders in any status, and snapshots of what may change.
+// Checkout stories: carts filled straight in the tables (independent of the cart routes), orders
+// placed through checkout, and snapshots of what a refused request must leave untouched.
 import type pg from 'pg';
 import type supertest from 'supertest';
-import { tokenFor, uniqueId } from './test-app.js';
-import type { OrderStatus } from '../../src/orders/state-machine.js';
-
-export type Person = { id: string; clerkUserId: string; email: string; token: string };
-
-/** A user row plus a session token for it (role `admin` makes staff). */
-export async function createPerson(pool: pg.Pool, role: 'customer' | 'admin' = 'customer'): Promise<Person> {
-  const clerkUserId = uniqueId('user');
-  const email = `${clerkUserId}@example.test`;
-  const { rows } = await pool.query<{ id: string }>(`INSERT INTO users (clerk_user_id, email, role) VALUES ($1, $2, $3::"Role") RETURNING id`, [
-    clerkUserId,
-    email,
-    role === 'admin' ? 'ADMIN' : 'CUSTOMER',
-  ]);
-  return { id: rows[0].id, clerkUserId, email, token: await tokenFor(clerkUserId, { role, email }) };
-}
-
-export type TestProduct = { id: string; sku: string; title: string; priceMinor: number };
-
-export async function createProduct(pool: pg.Pool, fields: { stock: number; priceMinor?: number; active?: boolean; title?: string }): Promise<TestProduct> {
-  const sku = uniqueId('SKU').toUpperCase();
-  const { rows } = await pool.query<TestProduct>(
-    `INSERT INTO products (sku, slug, title, price_minor, currency, stock, active) VALUES ($1, lower($1), $2, $3, 'USD', $4, $5)
-     RETURNING id, sku, title, price_minor AS "priceMinor"`,
-    [sku, fields.title ?? `Product ${sku}`, fields.priceMinor ?? 1000, fields.stock, fields.active ?? true],
-  );
-  return rows[0];
-}
+import type { UserFixture } from './fixtures.js';
 
 export type Line = { productId: string; quantity: number };
 
@@ -48,22 +21,6 @@ export async function fillCart(pool: pg.Pool, userId: string, lines: Line[]): Pr
   );
 }
 
-/** An order row in any status, with one line (no stock is moved: for refusals that must change nothing). */
-export async function insertOrder(pool: pg.Pool, userId: string, status: OrderStatus, product: TestProduct): Promise<string> {
-  const { rows } = await pool.query<{ id: string }>(
-    `WITH created AS (
-       INSERT INTO orders (user_id, status, currency, subtotal_minor, total_minor, item_count, expires_at)
-       VALUES ($1, $2::"OrderStatus", 'USD', $4, $4, 1, now() + interval '30 minutes') RETURNING id
-     ), line AS (
-       INSERT INTO order_items (order_id, product_id, sku, title, unit_price_minor, quantity, line_total_minor)
-       SELECT id, $3, 'SKU', 'Title', $4, 1, $4 FROM created
-     )
-     SELECT id FROM created`,
-    [userId, status, product.id, product.priceMinor],
-  );
-  return rows[0].id;
-}
-
 /** Everything a refused request must leave untouched, in a comparable form. */
 export async function snapshot(pool: pg.Pool, ids: { userIds?: string[]; productIds?: string[] }) {
   const { rows } = await pool.query(
@@ -79,23 +36,17 @@ export async function snapshot(pool: pg.Pool, ids: { userIds?: string[]; product
   return rows[0];
 }
 
-export const stockOf = async (pool: pg.Pool, productId: string) =>
-  (await pool.query<{ stock: number }>(`SELECT stock FROM products WHERE id = $1`, [productId])).rows[0].stock;
-
-export const orderStatus = async (pool: pg.Pool, orderId: string) =>
-  (await pool.query<{ status: OrderStatus }>(`SELECT status FROM orders WHERE id = $1`, [orderId])).rows[0].status;
-
 type Agent = ReturnType<typeof supertest>;
 
 /** POST /api/checkout as this person, optionally with an Idempotency-Key and a body. */
-export function checkoutAs(request: Agent, person: Person, options: { key?: string; body?: object } = {}) {
+export function checkoutAs(request: Agent, person: UserFixture, options: { key?: string; body?: object } = {}) {
   const req = request.post('/api/checkout').set('Authorization', `Bearer ${person.token}`);
   if (options.key !== undefined) req.set('Idempotency-Key', options.key);
   return options.body ? req.send(options.body) : req;
 }
 
 /** A real order through checkout: the cart is filled with `lines` and checked out. */
-export async function placeOrder(request: Agent, pool: pg.Pool, person: Person, lines: Line[]): Promise<{ id: string; totalMinor: number }> {
+export async function placeOrder(request: Agent, pool: pg.Pool, person: UserFixture, lines: Line[]): Promise<{ id: string; totalMinor: number }> {
   await fillCart(pool, person.id, lines);
   const res = await checkoutAs(request, person);
   if (res.status !== 201) throw new Error(`checkout failed: ${res.status} ${JSON.stringify(res.body)}`);

@@ -1,9 +1,13 @@
-// Orders made directly in the database, as checkout leaves them: AWAITING_PAYMENT with an
-// expiry, one line, the stock already taken.
+// Payment stories: an order awaiting payment with its own buyer and product, and what to
+// assert on after a gateway message.
 import type pg from 'pg';
 import { inTransaction } from '../../src/shared/db.js';
-import { transition, type OrderStatus } from '../../src/orders/state-machine.js';
-import { startTestApp, tokenFor, uniqueId, type TestApp } from './test-app.js';
+import { transition } from '../../src/orders/state-machine.js';
+import type { OrderStatus } from '../../src/orders/statuses.js';
+import { createOrder, createProduct, createUser } from './fixtures.js';
+
+/** Storefront pages the gateways send the buyer back to (settings for useTestShop's env). */
+export const STOREFRONT = { STOREFRONT_SUCCESS_URL: 'https://store.test/paid', STOREFRONT_FAIL_URL: 'https://store.test/failed', STOREFRONT_CANCEL_URL: 'https://store.test/cancelled' };
 
 export type PayableOrder = {
   orderId: string;
@@ -16,32 +20,22 @@ export type PayableOrder = {
   currency: string;
 };
 
+/** An order as checkout leaves it (AWAITING_PAYMENT, one line, `stockLeft` on the shelf), with its own buyer and product. */
 export async function createPayableOrder(
   pool: pg.Pool,
   options: { currency?: string; unitPriceMinor?: number; quantity?: number; stockLeft?: number; expiresInMinutes?: number } = {},
 ): Promise<PayableOrder> {
   const { currency = 'USD', unitPriceMinor = 1250, quantity = 2, stockLeft = 3, expiresInMinutes = 30 } = options;
-  const clerkUserId = uniqueId('buyer');
-  const sku = uniqueId('SKU');
-  const { rows } = await pool.query<{ orderId: string; orderNumber: number; userId: string; productId: string }>(
-    `WITH u AS (INSERT INTO users (clerk_user_id, email, name) VALUES ($1, $1 || '@buyers.test', 'Test Buyer') RETURNING id),
-          p AS (INSERT INTO products (sku, slug, title, price_minor, currency, stock) VALUES ($2, lower($2), 'Test product ' || $2, $3, $4, $5) RETURNING id, title),
-          o AS (INSERT INTO orders (user_id, currency, subtotal_minor, total_minor, item_count, expires_at)
-                SELECT u.id, $4, $3 * $6, $3 * $6, $6, now() + make_interval(mins => $7) FROM u RETURNING id, number, user_id),
-          i AS (INSERT INTO order_items (order_id, product_id, sku, title, unit_price_minor, quantity, line_total_minor)
-                SELECT o.id, p.id, $2, p.title, $3, $6, $3 * $6 FROM o, p)
-     SELECT o.id AS "orderId", o.number AS "orderNumber", o.user_id AS "userId", p.id AS "productId" FROM o, p`,
-    [clerkUserId, sku, unitPriceMinor, currency, stockLeft, quantity, expiresInMinutes],
-  );
-  return { ...rows[0], token: await tokenFor(clerkUserId), totalMinor: unitPriceMinor * quantity, currency };
+  const buyer = await createUser(pool, { name: 'Test Buyer' });
+  const product = await createProduct(pool, { priceMinor: unitPriceMinor, currency, stock: stockLeft + quantity });
+  const order = await createOrder(pool, { userId: buyer.id, lines: [{ product, quantity }], currency, expiresInMinutes });
+  return { orderId: order.id, orderNumber: order.number, userId: buyer.id, token: buyer.token, productId: product.id, totalMinor: order.totalMinor, currency };
 }
 
 /** What the expiry job (or a cancel) does: through the state machine, so the stock goes back. */
 export function moveOrder(pool: pg.Pool, orderId: string, to: OrderStatus, actor = 'system:expiry') {
   return inTransaction(pool, (tx) => transition(tx, orderId, to, { actor }));
 }
-
-export const staffToken = () => tokenFor(uniqueId('staff'), { role: 'admin' });
 
 export async function setStock(pool: pg.Pool, productId: string, stock: number) {
   await pool.query(`UPDATE products SET stock = $2 WHERE id = $1`, [productId, stock]);
@@ -78,14 +72,4 @@ export async function inboxOf(pool: pg.Pool, paymentId: string) {
 export async function countInbox(pool: pg.Pool) {
   const { rows } = await pool.query(`SELECT count(*) AS n FROM payment_events`);
   return rows[0].n as number;
-}
-
-/** Another app instance for one test: other settings, or a second instance on the same database. */
-export async function withApp<T>(options: Parameters<typeof startTestApp>[0], work: (app: TestApp) => Promise<T>): Promise<T> {
-  const app = await startTestApp(options);
-  try {
-    return await work(app);
-  } finally {
-    await app.close();
-  }
 }

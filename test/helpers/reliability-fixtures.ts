@@ -5,7 +5,8 @@ import type pg from 'pg';
 import supertest from 'supertest';
 import { startServerProcess, type ServerProcess } from '../bench/kit.js';
 import { LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
-import { createPerson, fillCart, type Line, type Person } from './orders-fixtures.js';
+import { fillCart, type Line } from './orders-fixtures.js';
+import { createUser, type UserFixture } from './fixtures.js';
 
 export type ShopProcess = ServerProcess & { request: ReturnType<typeof supertest> };
 
@@ -61,8 +62,8 @@ export async function partialOrders(pool: pg.Pool) {
 }
 
 /** `count` buyers, buyer i with exactly `cartOf(i)` in the cart. */
-export async function buyersWithCarts(pool: pg.Pool, count: number, cartOf: (i: number) => Line[]): Promise<Person[]> {
-  const buyers = await Promise.all(Array.from({ length: count }, () => createPerson(pool)));
+export async function buyersWithCarts(pool: pg.Pool, count: number, cartOf: (i: number) => Line[]): Promise<UserFixture[]> {
+  const buyers = await Promise.all(Array.from({ length: count }, () => createUser(pool)));
   for (const [i, buyer] of buyers.entries()) await fillCart(pool, buyer.id, cartOf(i));
   return buyers;
 }
@@ -73,7 +74,7 @@ const byProduct = (lines: Line[]) => [...lines].sort((a, b) => (a.productId < b.
  * What a checkout left for a buyer who had `cart`: 'placed' (one order holding the cart, the cart
  * emptied), 'untouched' (no order, the cart as it was) or 'partial' (anything else: a bug).
  */
-export async function checkoutOutcome(pool: pg.Pool, buyer: Person, cart: Line[]): Promise<'placed' | 'untouched' | 'partial'> {
+export async function checkoutOutcome(pool: pg.Pool, buyer: UserFixture, cart: Line[]): Promise<'placed' | 'untouched' | 'partial'> {
   const { rows } = await pool.query<{ carted: Line[] | null; ordered: Line[] | null; orders: number }>(
     `SELECT (SELECT json_agg(json_build_object('productId', ci.product_id, 'quantity', ci.quantity) ORDER BY ci.product_id)
                FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = $1) AS carted,

@@ -2,16 +2,19 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import pg from 'pg';
 import type { Router } from 'express';
-import type { Logger } from 'pino';
 import type { ClerkOptions } from '../../src/auth/clerk-options.js';
 import supertest from 'supertest';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppDeps } from '../../src/app.js';
+import { configuredProviders, type Providers } from '../../src/payments/providers/registry.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/shared/db.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { startHttpServer } from '../../src/shared/http-server.js';
 import { signSessionToken, type TokenClaims } from '../../src/auth/dev-keys.js';
 import { LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
+import type { RefundOrder } from '../../src/orders/staff-actions.js';
+import { startFakeStripe, type FakeStripe } from './fake-stripe.js';
+import { startFakeSslcommerz, type FakeSslcommerz } from './fake-sslcommerz.js';
 
 const adminUrl = () => process.env.TEST_PG_ADMIN_URL!;
 
@@ -58,13 +61,17 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-/** The real app (real Clerk middleware, real database) built like main.ts builds it. */
-export async function startTestApp(options: {
+type StartOptions = {
   databaseUrl: string;
   env?: Record<string, string>;
-  /** builds the staff panel (test/helpers/admin-fixtures.ts); left out, the app has none */
-  adminRouter?: (deps: { config: Config; db: Db; logger: Logger; clerk: ClerkOptions }) => Promise<Router>;
-}): Promise<TestApp> {
+  /** builds the staff panel; left out, the app has none */
+  adminRouter?: (deps: Omit<AppDeps, 'adminRouter'>) => Promise<Router>;
+  /** the providers the app is composed with; by default the ones `env` configures */
+  providers?: (config: Config) => Providers;
+};
+
+/** The real app (real Clerk middleware, real database) built like main.ts builds it. Prefer useTestShop. */
+export async function startTestApp(options: StartOptions): Promise<TestApp> {
   const config = testConfig({ DATABASE_URL: options.databaseUrl, ...options.env });
   const db = createDb(options.databaseUrl, config.DATABASE_POOL_SIZE);
   const logger = createLogger(config.LOG_LEVEL);
@@ -75,7 +82,8 @@ export async function startTestApp(options: {
     authorizedParties: config.CLERK_AUTHORIZED_PARTIES.length ? config.CLERK_AUTHORIZED_PARTIES : undefined,
     local: false,
   };
-  const app = createApp({ config, db, logger, clerk, adminRouter: await options.adminRouter?.({ config, db, logger, clerk }) });
+  const deps = { config, db, logger, clerk, providers: (options.providers ?? configuredProviders)(config) };
+  const app = createApp({ ...deps, adminRouter: await options.adminRouter?.(deps) });
   let server: Server | undefined;
   return {
     app,
@@ -107,31 +115,115 @@ export function tokenFor(userId: string, claims: Omit<TokenClaims, 'userId'> = {
 
 export const uniqueId = (prefix = 'u') => `${prefix}_${randomBytes(6).toString('hex')}`;
 
-/**
- * A test file's own database and app: made in beforeAll, closed and dropped in afterAll.
- * Call at the top of the file; the returned shop can be used from the first hook on.
- */
-export function useTestShop(): TestApp {
+/** A test file's own database (and a pool on it): made in beforeAll, closed and dropped in afterAll. */
+export function useTestDatabase(poolSize = 4): { readonly url: string; readonly db: Db } {
   let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  let started: TestApp | undefined;
+  let db: Db | undefined;
   beforeAll(async () => {
     database = await createTestDatabase();
-    started = await startTestApp({ databaseUrl: database.url });
+    db = createDb(database.url, poolSize);
   });
   afterAll(async () => {
-    await started?.close();
+    await db?.close();
     await database?.drop();
   });
-  const shop = () => {
-    if (!started) throw new Error('useTestShop: the shop starts in beforeAll');
-    return started;
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useTestDatabase: the database is made in beforeAll');
+    return value;
   };
+  return {
+    get url() { return ready(database).url; },
+    get db() { return ready(db); },
+  };
+}
+
+/** Building the staff panel takes seconds, more on a busy machine. */
+const PANEL_START_TIMEOUT_MS = 120_000;
+
+export type ShopOptions = {
+  /** settings beside the test defaults (testConfig) */
+  env?: Record<string, string>;
+  /** start the fake Stripe (test/helpers/fake-stripe.ts) and configure the app for it */
+  fakeStripe?: boolean;
+  /** start the fake SSLCommerz (test/helpers/fake-sslcommerz.ts) and configure the app for it */
+  fakeSslcommerz?: boolean;
+  /** mount the staff panel (admin/); slow to build, so only for the files that test it */
+  adminPanel?: boolean | { refundOrder?: RefundOrder };
+  /** the payment providers the app is composed with; by default the ones the settings enable */
+  providers?: (config: Config) => Providers;
+};
+
+export type TestShop = TestApp & {
+  readonly stripe: FakeStripe;
+  readonly sslcommerz: FakeSslcommerz;
+  /** another app instance on the same database, with these settings (not this shop's); closed with the shop */
+  another(env?: Record<string, string>): Promise<TestApp>;
+  /** another instance for one piece of work, closed after it */
+  withAnother<T>(env: Record<string, string>, work: (app: TestApp) => Promise<T>): Promise<T>;
+};
+
+/**
+ * A test file's own database and app (with the fakes and the panel it asks for): made in
+ * beforeAll, closed and dropped in afterAll. Call at the top of the file; the returned shop can
+ * be used from the first hook on.
+ */
+export function useTestShop(options: ShopOptions = {}): TestShop {
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  let started: TestApp | undefined;
+  let stripe: FakeStripe | undefined;
+  let sslcommerz: FakeSslcommerz | undefined;
+  const others: TestApp[] = [];
+  // AdminJS takes seconds to load: start loading it now, not in the hook that waits for it
+  const adminModule = options.adminPanel ? import('../../admin/index.js') : undefined;
+  const appOptions = async (databaseUrl: string, settings: Record<string, string>): Promise<StartOptions> => {
+    const panel = options.adminPanel;
+    const adminRouter = panel
+      ? async (deps: Omit<AppDeps, 'adminRouter'>) => {
+          const { buildAdminRouter } = await adminModule!;
+          return buildAdminRouter({ ...deps, refundOrder: typeof panel === 'object' ? panel.refundOrder : undefined });
+        }
+      : undefined;
+    return { databaseUrl, env: settings, providers: options.providers, adminRouter };
+  };
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    if (options.fakeStripe) stripe = await startFakeStripe();
+    if (options.fakeSslcommerz) sslcommerz = await startFakeSslcommerz();
+    started = await startTestApp(await appOptions(database.url, { ...stripe?.env, ...sslcommerz?.env, ...options.env }));
+  }, options.adminPanel ? PANEL_START_TIMEOUT_MS : undefined);
+  afterAll(async () => {
+    await Promise.all(others.map((other) => other.close()));
+    await started?.close();
+    await stripe?.close();
+    await sslcommerz?.close();
+    await database?.drop();
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useTestShop: ${what} (made in beforeAll, when asked for in the options)`);
+    return value;
+  };
+  const shop = () => ready(started, 'the shop');
   return {
     get app() { return shop().app; },
     get db() { return shop().db; },
     get config() { return shop().config; },
     get request() { return shop().request; },
+    get stripe() { return ready(stripe, 'the fake Stripe'); },
+    get sslcommerz() { return ready(sslcommerz, 'the fake SSLCommerz'); },
     listen: () => shop().listen(),
     close: () => shop().close(),
+    async another(env = {}) {
+      const other = await startTestApp(await appOptions(ready(database, 'the database').url, env));
+      others.push(other);
+      return other;
+    },
+    async withAnother(env, work) {
+      const other = await startTestApp(await appOptions(ready(database, 'the database').url, env));
+      try {
+        return await work(other);
+      } finally {
+        await other.close();
+      }
+    },
   };
 }

@@ -1,28 +1,22 @@
 import supertest from 'supertest';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { checkoutAs, createPerson, createProduct, fillCart, snapshot, stockOf } from '../helpers/orders-fixtures.js';
+import { useTestShop } from '../helpers/test-app.js';
+import { checkoutAs, fillCart, snapshot } from '../helpers/orders-fixtures.js';
 import { inTransaction } from '../../src/shared/db.js';
 import { takeStock } from '../../src/catalog/stock.js';
+import { createProduct, createUser, stockOf } from '../helpers/fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
 let http: ReturnType<typeof supertest>; // over a real socket, for many requests at once
 
+const shop = useTestShop();
 beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
   http = supertest(await shop.listen());
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
 });
 
 const orderCount = async (userId: string) => (await shop.db.pool.query(`SELECT count(*) AS n FROM orders WHERE user_id = $1`, [userId])).rows[0].n;
 
 describe('POST /api/checkout', () => {
   test('when the cart has lines in stock, then 201 with the order, and the stock, items, cart and history follow', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const mug = await createProduct(shop.db.pool, { stock: 5, priceMinor: 1250, title: 'Mug' });
     const tea = await createProduct(shop.db.pool, { stock: 3, priceMinor: 499, title: 'Tea' });
     await fillCart(shop.db.pool, buyer.id, [
@@ -62,7 +56,7 @@ describe('POST /api/checkout', () => {
   });
 
   test('when the catalog changes after checkout, then the order keeps the price and title it was sold at', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const lamp = await createProduct(shop.db.pool, { stock: 1, priceMinor: 3000, title: 'Lamp' });
     await fillCart(shop.db.pool, buyer.id, [{ productId: lamp.id, quantity: 1 }]);
     const placed = await checkoutAs(shop.request, buyer).expect(201);
@@ -75,8 +69,8 @@ describe('POST /api/checkout', () => {
   });
 
   test('when the cart is empty or was never made, then 422 CART_EMPTY and nothing changes', async () => {
-    const neverShopped = await createPerson(shop.db.pool);
-    const emptied = await createPerson(shop.db.pool);
+    const neverShopped = await createUser(shop.db.pool);
+    const emptied = await createUser(shop.db.pool);
     await fillCart(shop.db.pool, emptied.id, []);
     const before = await snapshot(shop.db.pool, { userIds: [neverShopped.id, emptied.id] });
 
@@ -90,7 +84,7 @@ describe('POST /api/checkout', () => {
   });
 
   test('when some lines cannot be served, then 409 INSUFFICIENT_STOCK lists every short line and nothing changes', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const plenty = await createProduct(shop.db.pool, { stock: 10 });
     const scarce = await createProduct(shop.db.pool, { stock: 2 });
     const retired = await createProduct(shop.db.pool, { stock: 50, active: false });
@@ -117,7 +111,7 @@ describe('POST /api/checkout', () => {
   });
 
   test('when expectedTotalMinor no longer matches the cart, then 409 CART_CHANGED and nothing changes; when it matches, then 201', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const book = await createProduct(shop.db.pool, { stock: 4, priceMinor: 1500 });
     await fillCart(shop.db.pool, buyer.id, [{ productId: book.id, quantity: 2 }]);
     const ids = { userIds: [buyer.id], productIds: [book.id] };
@@ -145,7 +139,7 @@ describe('POST /api/checkout', () => {
     ['an Idempotency-Key of 256 characters', { key: 'k'.repeat(256) }],
     ['an Idempotency-Key holding a space', { key: 'two words' }],
   ])('when the request has %s, then 400 problem+json and nothing changes', async (_what, request) => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 1 });
     await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 1 }]);
     const ids = { userIds: [buyer.id], productIds: [item.id] };
@@ -159,7 +153,7 @@ describe('POST /api/checkout', () => {
   });
 
   test('when the same cart is checked out twice at once without a key, then one order and one 422 CART_EMPTY', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 10 });
     await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 2 }]);
 
@@ -174,7 +168,7 @@ describe('POST /api/checkout', () => {
 describe('stock locks', () => {
   test('when a checkout holds a product\'s row, then another buyer can still put that product in their cart without waiting', async () => {
     const hot = await createProduct(shop.db.pool, { stock: 10 });
-    const other = await createPerson(shop.db.pool);
+    const other = await createUser(shop.db.pool);
     const { rows } = await shop.db.pool.query(`INSERT INTO carts (user_id) VALUES ($1) RETURNING id`, [other.id]);
 
     await inTransaction(shop.db.pool, async (tx) => {
@@ -193,7 +187,7 @@ describe('stock locks', () => {
 
 describe('POST /api/checkout with an Idempotency-Key', () => {
   test('when the same key and body come again, then the first answer is replayed and no second order is made, even with a new cart', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 10 });
     await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 1 }]);
     const first = await checkoutAs(shop.request, buyer, { key: 'order-attempt-1' }).expect(201);
@@ -210,7 +204,7 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
   });
 
   test('when 20 identical checkouts with one key arrive at once, then one order is made and all 20 answers are the same', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 100 });
     await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 3 }]);
 
@@ -224,7 +218,7 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
   });
 
   test('when 20 identical checkouts with one key arrive at once and the cart cannot be served, then 20 identical 409s and nothing is kept', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 1 });
     await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 2 }]);
     const ids = { userIds: [buyer.id], productIds: [item.id] };
@@ -238,7 +232,7 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
   });
 
   test('when the same key comes with a different body, then 422 IDEMPOTENCY_KEY_REUSED and nothing changes', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 10 });
     await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 1 }]);
     await checkoutAs(shop.request, buyer, { key: 'k-1', body: { expectedTotalMinor: 1000 } }).expect(201);
@@ -254,7 +248,7 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
   });
 
   test('when a checkout with a key was refused, then the key is not used up: the retry after fixing the cart makes the order', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 1 });
     await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 2 }]);
     await checkoutAs(shop.request, buyer, { key: 'retry-me' }).expect(409);
@@ -270,7 +264,7 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
   });
 
   test('when two users use the same key, then each gets their own order', async () => {
-    const [ann, bob] = [await createPerson(shop.db.pool), await createPerson(shop.db.pool)];
+    const [ann, bob] = [await createUser(shop.db.pool), await createUser(shop.db.pool)];
     const item = await createProduct(shop.db.pool, { stock: 10 });
     await fillCart(shop.db.pool, ann.id, [{ productId: item.id, quantity: 1 }]);
     await fillCart(shop.db.pool, bob.id, [{ productId: item.id, quantity: 1 }]);

@@ -2,18 +2,19 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import supertest from 'supertest';
 import { useTestShop } from '../helpers/test-app.js';
-import { createPerson, createProduct, insertOrder, orderStatus, placeOrder, stockOf, type TestProduct } from '../helpers/orders-fixtures.js';
+import { placeOrder } from '../helpers/orders-fixtures.js';
 import { createDb } from '../../src/shared/db.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { expireOverdueOrders, runExpiryPass, startExpiryJob } from '../../src/orders/expiry-job.js';
+import { createOrder, createProduct, createUser, orderStatus, stockOf, type ProductFixture } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
 
 /** `count` real orders of one unit each (stock taken), by distinct buyers, already past their expiry. */
-async function overdueOrders(product: TestProduct, count: number): Promise<{ orderId: string; token: string }[]> {
+async function overdueOrders(product: ProductFixture, count: number): Promise<{ orderId: string; token: string }[]> {
   const placed = [];
   for (let i = 0; i < count; i++) {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: product.id, quantity: 1 }]);
     placed.push({ orderId: order.id, token: buyer.token });
   }
@@ -31,11 +32,11 @@ const historyOf = async (orderIds: string[]) =>
 
 describe('expireOverdueOrders', () => {
   test('when unpaid orders are past their expiry, then they expire in batches with their stock back, and other orders are left alone', async () => {
-    const product = await createProduct(shop.db.pool, { stock: 6 });
+    const product = await createProduct(shop.db.pool, { stock: 7 });
     const overdue = await overdueOrders(product, 5);
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const notYetDue = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: product.id, quantity: 1 }]);
-    const paidLongAgo = await insertOrder(shop.db.pool, buyer.id, 'PAID', product);
+    const paidLongAgo = await createOrder(shop.db.pool, { userId: buyer.id, status: 'PAID', lines: [{ product: product, quantity: 1 }] }).then((o) => o.id);
     await shop.db.pool.query(`UPDATE orders SET expires_at = now() - interval '1 day' WHERE id = $1`, [paidLongAgo]);
     expect(await stockOf(shop.db.pool, product.id)).toBe(0);
 
@@ -100,7 +101,7 @@ describe('expireOverdueOrders', () => {
 
 describe('runExpiryPass', () => {
   test('when idempotency keys are older than the TTL, then they are forgotten and newer ones kept', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     await shop.db.pool.query(
       `INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, 'old', 'h', now() - interval '49 hours'), ($1, 'recent', 'h', now() - interval '47 hours')`,
       [buyer.id],

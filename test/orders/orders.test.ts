@@ -1,15 +1,16 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { useTestShop } from '../helpers/test-app.js';
-import { createPerson, createProduct, placeOrder, snapshot, stockOf, type Person } from '../helpers/orders-fixtures.js';
+import { placeOrder, snapshot } from '../helpers/orders-fixtures.js';
+import { createProduct, createUser, stockOf, type UserFixture } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
 
-const get = (path: string, person?: Person) => {
+const get = (path: string, person?: UserFixture) => {
   const req = shop.request.get(path);
   return person ? req.set('Authorization', `Bearer ${person.token}`) : req;
 };
-const cancel = (orderId: string, person?: Person) => {
+const cancel = (orderId: string, person?: UserFixture) => {
   const req = shop.request.post(`/api/orders/${orderId}/cancel`);
   return person ? req.set('Authorization', `Bearer ${person.token}`) : req;
 };
@@ -27,8 +28,8 @@ async function queriesDuring(work: () => Promise<unknown>): Promise<number> {
 
 describe('GET /api/orders', () => {
   test('when the buyer pages through their orders, then they come newest first, each once, and nobody else\'s', async () => {
-    const buyer = await createPerson(shop.db.pool);
-    const other = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
+    const other = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 20 });
     const placed: string[] = [];
     for (let i = 1; i <= 5; i++) placed.push((await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: item.id, quantity: i }])).id);
@@ -49,13 +50,13 @@ describe('GET /api/orders', () => {
   });
 
   test('when the buyer has no orders, then an empty page', async () => {
-    const newcomer = await createPerson(shop.db.pool);
+    const newcomer = await createUser(shop.db.pool);
     const res = await get('/api/orders', newcomer).expect(200);
     expect(res.body).toEqual({ items: [], nextCursor: null });
   });
 
   test('when a page is listed, then it takes one query besides the sign-in lookup', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 5 });
     for (let i = 0; i < 3; i++) await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: item.id, quantity: 1 }]);
 
@@ -70,7 +71,7 @@ describe('GET /api/orders', () => {
     [`cursor=${Buffer.from('["yesterday","x"]').toString('base64url')}`],
     ['sort=oldest'],
   ])('when the query is %s, then 400 problem+json', async (query) => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const res = await get(`/api/orders?${query}`, buyer).expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -83,7 +84,7 @@ describe('GET /api/orders', () => {
 
 describe('GET /api/orders/{id}', () => {
   test('when the buyer reads their order, then items, totals, history, payments and shipping come back in one query', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 5, priceMinor: 700, title: 'Candle' });
     const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: item.id, quantity: 2 }]);
     const { rows } = await shop.db.pool.query(
@@ -114,8 +115,8 @@ describe('GET /api/orders/{id}', () => {
   });
 
   test('when another customer asks for the order, then 404 as if it did not exist', async () => {
-    const owner = await createPerson(shop.db.pool);
-    const stranger = await createPerson(shop.db.pool);
+    const owner = await createUser(shop.db.pool);
+    const stranger = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 1 });
     const order = await placeOrder(shop.request, shop.db.pool, owner, [{ productId: item.id, quantity: 1 }]);
 
@@ -126,7 +127,7 @@ describe('GET /api/orders/{id}', () => {
   });
 
   test('when the id is not a uuid, then 400 problem+json', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const res = await get('/api/orders/12345', buyer).expect(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
   });
@@ -138,7 +139,7 @@ describe('GET /api/orders/{id}', () => {
 
 describe('POST /api/orders/{id}/cancel', () => {
   test('when the buyer cancels an unpaid order, then it is CANCELLED, the stock comes back once and the change is recorded', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 5 });
     const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: item.id, quantity: 3 }]);
     expect(await stockOf(shop.db.pool, item.id)).toBe(2);
@@ -159,8 +160,8 @@ describe('POST /api/orders/{id}/cancel', () => {
   });
 
   test("when another customer tries to cancel the order, then 404 and nothing changes", async () => {
-    const owner = await createPerson(shop.db.pool);
-    const stranger = await createPerson(shop.db.pool);
+    const owner = await createUser(shop.db.pool);
+    const stranger = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 2 });
     const order = await placeOrder(shop.request, shop.db.pool, owner, [{ productId: item.id, quantity: 1 }]);
     const ids = { userIds: [owner.id, stranger.id], productIds: [item.id] };
@@ -172,7 +173,7 @@ describe('POST /api/orders/{id}/cancel', () => {
   });
 
   test('when the id is not a uuid, then 400; when nobody is signed in, then 401', async () => {
-    const buyer = await createPerson(shop.db.pool);
+    const buyer = await createUser(shop.db.pool);
     expect((await cancel('not-a-uuid', buyer).expect(400)).body.code).toBe('VALIDATION_FAILED');
     await cancel(randomUUID()).expect(401);
   });

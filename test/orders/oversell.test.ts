@@ -1,26 +1,22 @@
 import supertest from 'supertest';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { checkoutAs, createPerson, createProduct, fillCart, stockOf, type Line, type Person } from '../helpers/orders-fixtures.js';
+import { useTestShop, type TestApp } from '../helpers/test-app.js';
+import { checkoutAs, fillCart, type Line } from '../helpers/orders-fixtures.js';
+import { createProduct, createUser, stockOf, type UserFixture } from '../helpers/fixtures.js';
 
 // Many buyers racing for the same stock, through two app instances on one database.
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+const shop = useTestShop();
 let shops: TestApp[];
 let agents: ReturnType<typeof supertest>[];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  shops = [await startTestApp({ databaseUrl: database.url }), await startTestApp({ databaseUrl: database.url })];
-  agents = await Promise.all(shops.map(async (shop) => supertest(await shop.listen())));
-});
-afterAll(async () => {
-  await Promise.all(shops.map((shop) => shop.close()));
-  await database.drop();
+  shops = [shop, await shop.another()];
+  agents = await Promise.all(shops.map(async (instance) => supertest(await instance.listen())));
 });
 
 const pool = () => shops[0].db.pool;
 
 /** Every buyer checks out at the same moment, alternating between the two instances. */
-const checkoutAllAtOnce = (buyers: Person[]) => Promise.all(buyers.map((buyer, i) => checkoutAs(agents[i % agents.length], buyer)));
+const checkoutAllAtOnce = (buyers: UserFixture[]) => Promise.all(buyers.map((buyer, i) => checkoutAs(agents[i % agents.length], buyer)));
 
 const soldOf = async (productId: string) =>
   (await pool().query(`SELECT COALESCE(sum(quantity), 0)::int AS sold FROM order_items WHERE product_id = $1`, [productId])).rows[0].sold;
@@ -28,7 +24,7 @@ const soldOf = async (productId: string) =>
 describe('POST /api/checkout under contention', () => {
   test('when 100 buyers check out the last 10 units at the same moment, then exactly 10 orders, 90 clean 409s and stock 0', async () => {
     const lastTen = await createProduct(pool(), { stock: 10 });
-    const buyers = await Promise.all(Array.from({ length: 100 }, () => createPerson(pool())));
+    const buyers = await Promise.all(Array.from({ length: 100 }, () => createUser(pool())));
     for (const buyer of buyers) await fillCart(pool(), buyer.id, [{ productId: lastTen.id, quantity: 1 }]);
 
     const answers = await checkoutAllAtOnce(buyers);
@@ -51,7 +47,7 @@ describe('POST /api/checkout under contention', () => {
 
   test('when buyers with overlapping multi-product carts in different orders check out at once, then only 201s and 409s, and stock adds up', async () => {
     const products = await Promise.all(Array.from({ length: 5 }, () => createProduct(pool(), { stock: 12 })));
-    const buyers = await Promise.all(Array.from({ length: 60 }, () => createPerson(pool())));
+    const buyers = await Promise.all(Array.from({ length: 60 }, () => createUser(pool())));
     // Buyer i wants 3 neighbouring products, listed forwards or backwards: every pair of carts
     // that overlaps meets the shared rows in a different order unless locks are ordered.
     const cartOf = (i: number): Line[] => {

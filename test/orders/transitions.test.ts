@@ -1,25 +1,20 @@
 import supertest from 'supertest';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { createPerson, createProduct, insertOrder, orderStatus, snapshot, type Person, type TestProduct } from '../helpers/orders-fixtures.js';
+import { useTestShop } from '../helpers/test-app.js';
+import { snapshot } from '../helpers/orders-fixtures.js';
 import { inTransaction } from '../../src/shared/db.js';
-import { IllegalTransition, TRANSITIONS, transition, type OrderStatus } from '../../src/orders/state-machine.js';
+import { IllegalTransition, transition } from '../../src/orders/state-machine.js';
+import { TRANSITIONS, type OrderStatus } from '../../src/orders/statuses.js';
+import { createOrder, createProduct, createUser, orderStatus, type ProductFixture, type UserFixture } from '../helpers/fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
-let customer: Person;
-let staff: Person;
-let product: TestProduct;
+let customer: UserFixture;
+let staff: UserFixture;
+let product: ProductFixture;
 
+const shop = useTestShop();
 beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url });
-  customer = await createPerson(shop.db.pool);
-  staff = await createPerson(shop.db.pool, 'admin');
+  customer = await createUser(shop.db.pool);
+  staff = await createUser(shop.db.pool, { role: 'admin' });
   product = await createProduct(shop.db.pool, { stock: 100 });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
 });
 
 const STATUSES = Object.keys(TRANSITIONS) as OrderStatus[];
@@ -35,7 +30,7 @@ describe('transition() over the TRANSITIONS table', () => {
   });
 
   test.each(illegalPairs)('when an order is %s and %s is asked, then IllegalTransition names the current status and nothing changes', async (from, to) => {
-    const orderId = await insertOrder(shop.db.pool, customer.id, from, product);
+    const orderId = await createOrder(shop.db.pool, { userId: customer.id, status: from, lines: [{ product: product, quantity: 1 }] }).then((o) => o.id);
     const before = await stateAround();
 
     const attempt = inTransaction(shop.db.pool, (tx) => transition(tx, orderId, to, { actor: `staff:${staff.id}`, shipping: { carrier: 'UPS', trackingNumber: '1Z' } }));
@@ -47,7 +42,7 @@ describe('transition() over the TRANSITIONS table', () => {
 });
 
 // Each route and the one state it may start from (staff cancel: several).
-const ROUTES: { name: string; path: (id: string) => string; as: () => Person; body?: object; from: OrderStatus[] }[] = [
+const ROUTES: { name: string; path: (id: string) => string; as: () => UserFixture; body?: object; from: OrderStatus[] }[] = [
   { name: 'customer cancel', path: (id) => `/api/orders/${id}/cancel`, as: () => customer, from: ['AWAITING_PAYMENT'] },
   { name: 'staff ship', path: (id) => `/api/admin/orders/${id}/ship`, as: () => staff, body: { carrier: 'DHL', trackingNumber: 'JD0001' }, from: ['PAID'] },
   { name: 'staff deliver', path: (id) => `/api/admin/orders/${id}/deliver`, as: () => staff, from: ['SHIPPED'] },
@@ -57,7 +52,7 @@ const refusedByRoute = ROUTES.flatMap((route) => STATUSES.filter((s) => !route.f
 
 describe('order action routes from a status that does not allow them', () => {
   test.each(refusedByRoute)('when %s is asked of a %s order, then 409 ILLEGAL_TRANSITION naming it and nothing changes', async (_name, status, route) => {
-    const orderId = await insertOrder(shop.db.pool, customer.id, status, product);
+    const orderId = await createOrder(shop.db.pool, { userId: customer.id, status: status, lines: [{ product: product, quantity: 1 }] }).then((o) => o.id);
     const before = await stateAround();
 
     const res = await shop.request.post(route.path(orderId)).set('Authorization', `Bearer ${route.as().token}`).send(route.body ?? {}).expect(409);
@@ -70,7 +65,7 @@ describe('order action routes from a status that does not allow them', () => {
 
 describe('racing transitions', () => {
   test('when staff ship and cancel one paid order at the same moment, then exactly one wins and one history row is written', async () => {
-    const orderId = await insertOrder(shop.db.pool, customer.id, 'PAID', product);
+    const orderId = await createOrder(shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product: product, quantity: 1 }] }).then((o) => o.id);
     const http = supertest(await shop.listen());
     const as = (path: string, body: object) => http.post(`/api/admin/orders/${orderId}/${path}`).set('Authorization', `Bearer ${staff.token}`).send(body);
 
@@ -80,7 +75,7 @@ describe('racing transitions', () => {
     const winner = ship.status === 200 ? 'SHIPPED' : 'CANCELLED';
     expect(await orderStatus(shop.db.pool, orderId)).toBe(winner);
     expect((ship.status === 409 ? ship : cancel).body.currentStatus).toBe(winner);
-    const { rows } = await shop.db.pool.query(`SELECT from_status, to_status FROM order_status_changes WHERE order_id = $1`, [orderId]);
+    const { rows } = await shop.db.pool.query(`SELECT from_status, to_status FROM order_status_changes WHERE order_id = $1 AND from_status = 'PAID'`, [orderId]);
     expect(rows).toEqual([{ from_status: 'PAID', to_status: winner }]);
   });
 });

@@ -1,20 +1,9 @@
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestShop } from '../helpers/test-app.js';
+import { countInbox, createPayableOrder, inboxOf, orderState, paymentsOf, type PayableOrder, STOREFRONT } from '../helpers/payments-fixtures.js';
 import { mockGatewayForms } from '../../src/payments/mock-gateway-page.js';
-import { countInbox, createPayableOrder, inboxOf, orderState, paymentsOf, type PayableOrder, withApp } from '../helpers/payments-fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
 
-const STOREFRONT = { STOREFRONT_SUCCESS_URL: 'https://store.test/paid', STOREFRONT_FAIL_URL: 'https://store.test/failed', STOREFRONT_CANCEL_URL: 'https://store.test/cancelled' };
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url, env: STOREFRONT });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const shop = useTestShop({ env: STOREFRONT });
 
 async function startMockPayment(order: PayableOrder): Promise<string> {
   const res = await shop.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'mock' }).expect(201);
@@ -44,7 +33,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
 
     expect(res.headers.location).toBe(`https://store.test/paid?paymentId=${paymentId}`);
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ id: paymentId, status: 'SUCCEEDED' })]);
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [['AWAITING_PAYMENT', 'PAID']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
     expect(await inboxOf(shop.db.pool, paymentId)).toEqual([{ provider: 'MOCK', eventId: `${paymentId}:paid`, type: 'mock.paid', outcome: 'applied' }]);
     const after = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
     expect(mockGatewayForms(after.text)).toEqual([]);
@@ -86,7 +75,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     const answers = await Promise.all(Array.from({ length: 5 }, () => shop.request.post(pay.action).type('form').send(pay.fields)));
 
     expect(answers.map((r) => r.status)).toEqual(Array(5).fill(303));
-    expect((await orderState(shop.db.pool, order)).history).toEqual([['AWAITING_PAYMENT', 'PAID']]);
+    expect((await orderState(shop.db.pool, order)).history).toEqual([[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']]);
     expect(await inboxOf(shop.db.pool, paymentId)).toHaveLength(1);
   });
 
@@ -137,7 +126,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     const paymentId = await startMockPayment(order);
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
     const pay = mockGatewayForms(page.text).find((f) => f.button === 'Pay')!;
-    await withApp({ databaseUrl: database.url, env: { MOCK_PAYMENTS: 'off' } }, async (off) => {
+    await shop.withAnother({ MOCK_PAYMENTS: 'off' }, async (off) => {
       expect((await off.request.get(`/mock-gateway/${paymentId}`).expect(422)).body.code).toBe('PROVIDER_NOT_ENABLED');
       expect((await off.request.post(pay.action).type('form').send(pay.fields).expect(422)).body.code).toBe('PROVIDER_NOT_ENABLED');
     });

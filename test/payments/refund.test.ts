@@ -1,28 +1,15 @@
-import { createTestDatabase, startTestApp, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
-import { signedDelivery, startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js';
-import { startFakeSslcommerz, type FakeSslcommerz } from '../helpers/fake-sslcommerz.js';
-import { createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, staffToken, type PayableOrder } from '../helpers/payments-fixtures.js';
+import { tokenFor, uniqueId, useTestShop } from '../helpers/test-app.js';
+import { signedDelivery } from '../helpers/fake-stripe.js';
+import { createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, type PayableOrder } from '../helpers/payments-fixtures.js';
+import { createUser } from '../helpers/fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let stripe: FakeStripe;
-let sslcommerz: FakeSslcommerz;
-let shop: TestApp;
 let staff: string;
 
+const shop = useTestShop({ fakeStripe: true, fakeSslcommerz: true });
 beforeAll(async () => {
-  database = await createTestDatabase();
-  stripe = await startFakeStripe();
-  sslcommerz = await startFakeSslcommerz();
-  shop = await startTestApp({ databaseUrl: database.url, env: { ...stripe.env, ...sslcommerz.env } });
-  staff = await staffToken();
+  staff = await createUser(shop.db.pool, { role: 'admin' }).then((u) => u.token);
 });
-afterAll(async () => {
-  await shop.close();
-  await stripe.close();
-  await sslcommerz.close();
-  await database.drop();
-});
-afterEach(() => stripe.setTrouble(undefined));
+afterEach(() => shop.stripe.setTrouble(undefined));
 
 async function start(order: PayableOrder, provider: string): Promise<string> {
   const res = await shop.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider }).expect(201);
@@ -38,8 +25,8 @@ function deliverStripe(event: object) {
 async function paidOrder(provider: 'stripe' | 'sslcommerz' | 'mock', options: { risky?: boolean } = {}) {
   const order = await createPayableOrder(shop.db.pool, provider === 'sslcommerz' ? { currency: 'BDT', unitPriceMinor: 50_000 } : {});
   const paymentId = await start(order, provider);
-  if (provider === 'stripe') await deliverStripe(stripe.completed(paymentId));
-  if (provider === 'sslcommerz') await shop.request.post('/api/payments/sslcommerz/ipn').type('form').send(sslcommerz.paid(paymentId, { riskLevel: options.risky ? '1' : '0' })).expect(200);
+  if (provider === 'stripe') await deliverStripe(shop.stripe.completed(paymentId));
+  if (provider === 'sslcommerz') await shop.request.post('/api/payments/sslcommerz/ipn').type('form').send(shop.sslcommerz.paid(paymentId, { riskLevel: options.risky ? '1' : '0' })).expect(200);
   if (provider === 'mock') {
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
     const signature = /name="outcome" value="paid">\s*<input type="hidden" name="signature" value="([0-9a-f]+)"/.exec(page.text)![1];
@@ -57,18 +44,18 @@ const refund = (orderId: string, token: string | null = staff) => {
 describe('POST /api/admin/orders/{id}/refund', () => {
   test('when staff refund a paid Stripe order, then Stripe refunds it once, the order is REFUNDED and its stock is back', async () => {
     const { order, paymentId } = await paidOrder('stripe');
-    const intent = stripe.sessionFor(paymentId).payment_intent;
+    const intent = shop.stripe.sessionFor(paymentId).payment_intent;
 
     const res = await refund(order.orderId).expect(200);
 
-    const refunds = stripe.refunds.filter((r) => r.payment_intent === intent);
+    const refunds = shop.stripe.refunds.filter((r) => r.payment_intent === intent);
     expect(refunds).toEqual([expect.objectContaining({ amount: order.totalMinor, idempotencyKey: expect.stringMatching(new RegExp(`^refund-${paymentId}-\\d+$`)) })]);
     expect(res.body).toEqual({ orderId: order.orderId, orderStatus: 'REFUNDED', refundRef: refunds[0].id, payment: expect.objectContaining({ id: paymentId, status: 'REFUNDED' }) });
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'REFUNDED', refundRef: refunds[0].id })]);
     expect(await orderState(shop.db.pool, order)).toEqual({
       status: 'REFUNDED',
       stock: 5,
-      history: [['AWAITING_PAYMENT', 'PAID'], ['PAID', 'CANCELLED'], ['CANCELLED', 'REFUNDED']],
+      history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID'], ['PAID', 'CANCELLED'], ['CANCELLED', 'REFUNDED']],
     });
     expect((await inboxOf(shop.db.pool, paymentId)).map((e) => [e.type, e.outcome])).toEqual([
       ['checkout.session.completed', 'applied'],
@@ -80,10 +67,10 @@ describe('POST /api/admin/orders/{id}/refund', () => {
     const { order, paymentId } = await paidOrder('stripe');
     await refund(order.orderId).expect(200);
 
-    const res = await deliverStripe(stripe.chargeRefunded(paymentId));
+    const res = await deliverStripe(shop.stripe.chargeRefunded(paymentId));
 
     expect(res.body.outcome).toBe('ignored');
-    expect((await orderState(shop.db.pool, order)).history).toHaveLength(3);
+    expect((await orderState(shop.db.pool, order)).history).toHaveLength(4);
   });
 
   test('when staff refund a paid SSLCommerz order, then the refund API is called with the bank transaction', async () => {
@@ -92,7 +79,7 @@ describe('POST /api/admin/orders/{id}/refund', () => {
 
     const res = await refund(order.orderId).expect(200);
 
-    expect(sslcommerz.refunds.filter((r) => r.refeId === paymentId)).toEqual([{ bankTranId: payment.providerRef, refeId: paymentId, amount: '1000.00' }]);
+    expect(shop.sslcommerz.refunds.filter((r) => r.refeId === paymentId)).toEqual([{ bankTranId: payment.providerRef, refeId: paymentId, amount: '1000.00' }]);
     expect(res.body.orderStatus).toBe('REFUNDED');
   });
 
@@ -112,7 +99,7 @@ describe('POST /api/admin/orders/{id}/refund', () => {
     expect(await orderState(shop.db.pool, order)).toEqual({
       status: 'REFUNDED',
       stock: 5,
-      history: [['AWAITING_PAYMENT', 'ON_HOLD'], ['ON_HOLD', 'CANCELLED'], ['CANCELLED', 'REFUNDED']],
+      history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'ON_HOLD'], ['ON_HOLD', 'CANCELLED'], ['CANCELLED', 'REFUNDED']],
     });
   });
 
@@ -125,13 +112,13 @@ describe('POST /api/admin/orders/{id}/refund', () => {
     expect(await orderState(shop.db.pool, order)).toEqual({
       status: 'REFUNDED',
       stock: 3,
-      history: [['AWAITING_PAYMENT', 'PAID'], ['PAID', 'SHIPPED'], ['SHIPPED', 'REFUNDED']],
+      history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID'], ['PAID', 'SHIPPED'], ['SHIPPED', 'REFUNDED']],
     });
   });
 
   test('when two staff refund the same order at once, then the provider refunds once and the other request gets 409', async () => {
     const { order, paymentId } = await paidOrder('stripe');
-    const refundCalls = () => stripe.requests.filter((r) => r === 'POST /v1/refunds').length;
+    const refundCalls = () => shop.stripe.requests.filter((r) => r === 'POST /v1/refunds').length;
     const before = refundCalls();
 
     const answers = await Promise.all([refund(order.orderId), refund(order.orderId)]);
@@ -139,19 +126,19 @@ describe('POST /api/admin/orders/{id}/refund', () => {
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(answers.find((r) => r.status === 409)!.body.code).toBe('NOT_REFUNDABLE');
     expect(refundCalls() - before).toBe(1);
-    expect(stripe.refunds.filter((r) => r.payment_intent === stripe.sessionFor(paymentId).payment_intent)).toHaveLength(1);
+    expect(shop.stripe.refunds.filter((r) => r.payment_intent === shop.stripe.sessionFor(paymentId).payment_intent)).toHaveLength(1);
     expect((await orderState(shop.db.pool, order)).status).toBe('REFUNDED');
   });
 
   test('when the order was refunded already, then 409 NOT_REFUNDABLE and the provider is not called', async () => {
     const { order } = await paidOrder('stripe');
     await refund(order.orderId).expect(200);
-    const calls = stripe.requests.length;
+    const calls = shop.stripe.requests.length;
 
     const res = await refund(order.orderId).expect(409);
 
     expect(res.body.code).toBe('NOT_REFUNDABLE');
-    expect(stripe.requests.length).toBe(calls);
+    expect(shop.stripe.requests.length).toBe(calls);
   });
 
   test('when the order is not paid, then 409 NOT_REFUNDABLE and nothing changes', async () => {
@@ -167,14 +154,14 @@ describe('POST /api/admin/orders/{id}/refund', () => {
 
   test('when Stripe fails the refund, then 502, the payment stays captured and a later refund succeeds', async () => {
     const { order } = await paidOrder('stripe');
-    stripe.setTrouble('http500');
+    shop.stripe.setTrouble('http500');
 
     const res = await refund(order.orderId).expect(502);
 
     expect(res.body.code).toBe('GATEWAY_ERROR');
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'SUCCEEDED', failureReason: expect.stringMatching(/^refund failed/) })]);
     expect((await orderState(shop.db.pool, order)).status).toBe('PAID');
-    stripe.setTrouble(undefined);
+    shop.stripe.setTrouble(undefined);
     await refund(order.orderId).expect(200);
   });
 

@@ -1,34 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { signIpn, startFakeSslcommerz, type FakeSslcommerz } from '../helpers/fake-sslcommerz.js';
-import { countInbox, createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, setStock, type PayableOrder, withApp } from '../helpers/payments-fixtures.js';
+import { useTestShop, type TestApp } from '../helpers/test-app.js';
+import { signIpn,  } from '../helpers/fake-sslcommerz.js';
+import { countInbox, createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, setStock, type PayableOrder, STOREFRONT } from '../helpers/payments-fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let fake: FakeSslcommerz;
-let shop: TestApp;
 
-const STOREFRONT = { STOREFRONT_SUCCESS_URL: 'https://store.test/paid', STOREFRONT_FAIL_URL: 'https://store.test/failed', STOREFRONT_CANCEL_URL: 'https://store.test/cancelled' };
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  fake = await startFakeSslcommerz();
-  shop = await startTestApp({ databaseUrl: database.url, env: { ...fake.env, ...STOREFRONT, PUBLIC_BASE_URL: 'http://shop.test' } });
-});
-afterAll(async () => {
-  await shop.close();
-  await fake.close();
-  await database.drop();
-});
-afterEach(() => fake.setTrouble(undefined));
+const shop = useTestShop({ fakeSslcommerz: true, env: { ...STOREFRONT, PUBLIC_BASE_URL: 'http://shop.test' } });
+afterEach(() => shop.sslcommerz.setTrouble(undefined));
 
 /** 2 x 500.00 BDT */
 const bdtOrder = (options: Parameters<typeof createPayableOrder>[1] = {}) => createPayableOrder(shop.db.pool, { currency: 'BDT', unitPriceMinor: 50_000, quantity: 2, ...options });
 
-function startSslcommerzPayment(order: PayableOrder, app = shop) {
+function startSslcommerzPayment(order: PayableOrder, app: TestApp = shop) {
   return app.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'sslcommerz' });
 }
 
-const notify = (fields: Record<string, string>, app = shop) => app.request.post('/api/payments/sslcommerz/ipn').type('form').send(fields);
+const notify = (fields: Record<string, string>, app: TestApp = shop) => app.request.post('/api/payments/sslcommerz/ipn').type('form').send(fields);
 const browserReturn = (outcome: string, fields: Record<string, string>) => shop.request.post(`/api/payments/sslcommerz/return/${outcome}`).type('form').send(fields);
 
 describe('POST /api/orders/{id}/payments with SSLCommerz', () => {
@@ -37,7 +23,7 @@ describe('POST /api/orders/{id}/payments with SSLCommerz', () => {
 
     const res = await startSslcommerzPayment(order).expect(201);
 
-    const session = fake.transactions.get(res.body.id)!;
+    const session = shop.sslcommerz.transactions.get(res.body.id)!;
     expect(session).toEqual({ tranId: res.body.id, amount: '1000.00', currency: 'BDT', sessionkey: expect.any(String), ipnUrl: 'http://shop.test/api/payments/sslcommerz/ipn', valueA: order.orderId });
     expect(res.body).toMatchObject({ status: 'PENDING', provider: 'sslcommerz', amountMinor: 100_000, currency: 'BDT', redirectUrl: `https://sandbox.sslcommerz.test/EasyCheckOut/${session.sessionkey}` });
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'PENDING', providerRef: session.sessionkey })]);
@@ -49,29 +35,29 @@ describe('POST /api/orders/{id}/payments with SSLCommerz', () => {
     ['status FAILED', 'failed'],
   ] as const)('when SSLCommerz answers with %s, then 502 GATEWAY_ERROR and the order can be paid again', async (_, trouble) => {
     const order = await bdtOrder();
-    fake.setTrouble(trouble);
+    shop.sslcommerz.setTrouble(trouble);
 
     const res = await startSslcommerzPayment(order).expect(502);
 
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('GATEWAY_ERROR');
-    expect(res.text).not.toContain(fake.env.SSLCOMMERZ_STORE_PASSWORD);
+    expect(res.text).not.toContain(shop.sslcommerz.env.SSLCOMMERZ_STORE_PASSWORD);
     expect((await paymentsOf(shop.db.pool, order.orderId)).map((p) => p.status)).toEqual(['FAILED']);
     expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
-    fake.setTrouble(undefined);
+    shop.sslcommerz.setTrouble(undefined);
     await startSslcommerzPayment(order).expect(201);
   });
 
   test('when SSLCommerz is slow beyond the timeout, then 502 GATEWAY_ERROR and the order can be paid again', async () => {
-    await withApp({ databaseUrl: database.url, env: { ...fake.env, PAYMENT_GATEWAY_TIMEOUT_MS: '300' } }, async (impatient) => {
+    await shop.withAnother({ ...shop.sslcommerz.env, PAYMENT_GATEWAY_TIMEOUT_MS: '300' }, async (impatient) => {
       const order = await bdtOrder();
-      fake.setTrouble('slow');
+      shop.sslcommerz.setTrouble('slow');
 
       const res = await startSslcommerzPayment(order, impatient).expect(502);
 
       expect(res.body.code).toBe('GATEWAY_ERROR');
       expect((await paymentsOf(shop.db.pool, order.orderId)).map((p) => p.status)).toEqual(['FAILED']);
-      fake.setTrouble(undefined);
+      shop.sslcommerz.setTrouble(undefined);
       await startSslcommerzPayment(order, impatient).expect(201);
     });
   });
@@ -81,13 +67,13 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
   test('when a VALID IPN arrives and the validation API confirms it, then the payment SUCCEEDED and the order is PAID', async () => {
     const order = await bdtOrder();
     const paymentId = (await startSslcommerzPayment(order).expect(201)).body.id;
-    const ipn = fake.paid(paymentId);
+    const ipn = shop.sslcommerz.paid(paymentId);
 
     const res = await notify(ipn).expect(200);
 
     expect(res.body).toEqual({ received: true, outcome: 'applied' });
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'SUCCEEDED', providerRef: ipn.bank_tran_id })]);
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [['AWAITING_PAYMENT', 'PAID']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
     expect(await inboxOf(shop.db.pool, paymentId)).toEqual([{ provider: 'SSLCOMMERZ', eventId: `val:${ipn.val_id}`, type: 'validation.valid', outcome: 'applied' }]);
     const { rows } = await shop.db.pool.query(`SELECT payload::text AS text FROM payment_events WHERE payment_id = $1`, [paymentId]);
     expect(rows[0].text).not.toMatch(/card_no|432149|verify_sign/);
@@ -97,23 +83,23 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
     const order = await bdtOrder();
     const paymentId = (await startSslcommerzPayment(order).expect(201)).body.id;
 
-    await notify(fake.paid(paymentId, { riskLevel: '1' })).expect(200);
+    await notify(shop.sslcommerz.paid(paymentId, { riskLevel: '1' })).expect(200);
 
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('SUCCEEDED');
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'ON_HOLD', stock: 3, history: [['AWAITING_PAYMENT', 'ON_HOLD']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'ON_HOLD', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'ON_HOLD']] });
   });
 
   test('when the same IPN is delivered 5 times at once to two app instances, then one state change and one inbox row', async () => {
-    await withApp({ databaseUrl: database.url, env: { ...fake.env } }, async (other) => {
+    await shop.withAnother({ ...shop.sslcommerz.env }, async (other) => {
       const order = await bdtOrder();
       const paymentId = (await startSslcommerzPayment(order).expect(201)).body.id;
-      const ipn = fake.paid(paymentId);
+      const ipn = shop.sslcommerz.paid(paymentId);
 
       const answers = await Promise.all([shop, other, shop, other, shop].map((app) => notify(ipn, app)));
 
       expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       expect(answers.map((r) => r.body.outcome).sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
-      expect((await orderState(shop.db.pool, order)).history).toEqual([['AWAITING_PAYMENT', 'PAID']]);
+      expect((await orderState(shop.db.pool, order)).history).toEqual([[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']]);
       expect(await inboxOf(shop.db.pool, paymentId)).toHaveLength(1);
     });
   });
@@ -122,7 +108,7 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
     const order = await bdtOrder();
     const paymentId = (await startSslcommerzPayment(order).expect(201)).body.id;
 
-    await notify(fake.unpaid(paymentId, 'FAILED')).expect(200);
+    await notify(shop.sslcommerz.unpaid(paymentId, 'FAILED')).expect(200);
 
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('FAILED');
     expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
@@ -132,9 +118,9 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
   test('when a FAILED IPN arrives after the payment, then nothing changes and it is recorded as ignored', async () => {
     const order = await bdtOrder();
     const paymentId = (await startSslcommerzPayment(order).expect(201)).body.id;
-    await notify(fake.paid(paymentId)).expect(200);
+    await notify(shop.sslcommerz.paid(paymentId)).expect(200);
 
-    const res = await notify(fake.unpaid(paymentId, 'FAILED')).expect(200);
+    const res = await notify(shop.sslcommerz.unpaid(paymentId, 'FAILED')).expect(200);
 
     expect(res.body.outcome).toBe('ignored');
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('SUCCEEDED');
@@ -146,12 +132,12 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
     const paymentId = (await startSslcommerzPayment(order).expect(201)).body.id;
     await moveOrder(shop.db.pool, order.orderId, 'EXPIRED');
     await setStock(shop.db.pool, order.productId, 0);
-    const ipn = fake.paid(paymentId);
+    const ipn = shop.sslcommerz.paid(paymentId);
 
     const res = await notify(ipn).expect(200);
 
     expect(res.body.outcome).toBe('refund_required');
-    expect(fake.refunds.filter((r) => r.refeId === paymentId)).toEqual([{ bankTranId: ipn.bank_tran_id, refeId: paymentId, amount: '1000.00' }]);
+    expect(shop.sslcommerz.refunds.filter((r) => r.refeId === paymentId)).toEqual([{ bankTranId: ipn.bank_tran_id, refeId: paymentId, amount: '1000.00' }]);
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'REFUNDED', refundRef: expect.stringMatching(/^RF/) })]);
     expect((await orderState(shop.db.pool, order)).status).toBe('EXPIRED');
   });
@@ -166,7 +152,7 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
 
     async function expectNothingChanged(inboxBefore: number) {
       expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('PENDING');
-      expect(await orderState(shop.db.pool, order)).toEqual({ status: 'AWAITING_PAYMENT', stock: 3, history: [] });
+      expect(await orderState(shop.db.pool, order)).toEqual({ status: 'AWAITING_PAYMENT', stock: 3, history: [[null, 'AWAITING_PAYMENT']] });
       expect(await countInbox(shop.db.pool)).toBe(inboxBefore);
     }
 
@@ -184,7 +170,7 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
     ])('when %s, then 400 INVALID_SIGNATURE', async (_, tamper) => {
       const before = await countInbox(shop.db.pool);
 
-      const res = await notify(tamper(fake.paid(paymentId))).expect(400);
+      const res = await notify(tamper(shop.sslcommerz.paid(paymentId))).expect(400);
 
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body.code).toBe('INVALID_SIGNATURE');
@@ -199,7 +185,7 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
     ])('when the validation API answers with %s, then 422 and nothing changes', async (_, validation, code) => {
       const before = await countInbox(shop.db.pool);
 
-      const res = await notify(fake.paid(paymentId, { validation })).expect(422);
+      const res = await notify(shop.sslcommerz.paid(paymentId, { validation })).expect(422);
 
       expect(res.body.code).toBe(code);
       await expectNothingChanged(before);
@@ -207,8 +193,8 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
 
     test('when the validation API cannot be reached, then 502 (SSLCommerz retries) and nothing changes', async () => {
       const before = await countInbox(shop.db.pool);
-      const ipn = fake.paid(paymentId);
-      fake.setTrouble('http500');
+      const ipn = shop.sslcommerz.paid(paymentId);
+      shop.sslcommerz.setTrouble('http500');
 
       const res = await notify(ipn).expect(502);
 
@@ -222,7 +208,7 @@ describe('POST /api/payments/sslcommerz/return/{outcome}', () => {
   test('when the buyer comes back on success before the IPN, then the same validation records the payment and the IPN is a duplicate', async () => {
     const order = await bdtOrder();
     const paymentId = (await startSslcommerzPayment(order).expect(201)).body.id;
-    const ipn = fake.paid(paymentId);
+    const ipn = shop.sslcommerz.paid(paymentId);
 
     const res = await browserReturn('success', ipn).expect(303);
 
@@ -237,7 +223,7 @@ describe('POST /api/payments/sslcommerz/return/{outcome}', () => {
     const paymentId = (await startSslcommerzPayment(order).expect(201)).body.id;
     const before = await countInbox(shop.db.pool);
 
-    const res = await browserReturn('success', { ...fake.paid(paymentId), verify_sign: '0'.repeat(32) }).expect(303);
+    const res = await browserReturn('success', { ...shop.sslcommerz.paid(paymentId), verify_sign: '0'.repeat(32) }).expect(303);
 
     expect(res.headers.location).toBe(`https://store.test/paid?paymentId=${paymentId}`);
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('PENDING');
@@ -252,7 +238,7 @@ describe('POST /api/payments/sslcommerz/return/{outcome}', () => {
     const order = await bdtOrder();
     const paymentId = (await startSslcommerzPayment(order).expect(201)).body.id;
 
-    const res = await browserReturn(outcome, fake.unpaid(paymentId, status)).expect(303);
+    const res = await browserReturn(outcome, shop.sslcommerz.unpaid(paymentId, status)).expect(303);
 
     expect(res.headers.location).toBe(`${landing}?paymentId=${paymentId}`);
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('PENDING');

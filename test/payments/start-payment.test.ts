@@ -1,19 +1,10 @@
-import { createTestDatabase, startTestApp, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
-import { createPayableOrder, moveOrder, orderState, paymentsOf, withApp } from '../helpers/payments-fixtures.js';
+import { tokenFor, uniqueId, useTestShop } from '../helpers/test-app.js';
+import { createPayableOrder, moveOrder, orderState, paymentsOf } from '../helpers/payments-fixtures.js';
 import { loadConfig } from '../../src/config.js';
 import { configuredProviders } from '../../src/payments/providers/registry.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url, env: { PUBLIC_BASE_URL: 'http://shop.test' } });
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
-});
+const shop = useTestShop({ env: { PUBLIC_BASE_URL: 'http://shop.test' } });
 
 const start = (orderId: string, token: string, body: unknown = { provider: 'mock' }) =>
   shop.request.post(`/api/orders/${orderId}/payments`).set('Authorization', `Bearer ${token}`).send(body as object);
@@ -25,10 +16,8 @@ describe('GET /api/payments/providers', () => {
   });
 
   test('when Stripe and SSLCommerz keys are set and mock payments are off, then those two are offered', async () => {
-    await withApp({
-      databaseUrl: database.url,
-      env: { MOCK_PAYMENTS: 'off', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x', SSLCOMMERZ_STORE_ID: 'store', SSLCOMMERZ_STORE_PASSWORD: 'pw' },
-    }, async (configured) => {
+    const env = { MOCK_PAYMENTS: 'off', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x', SSLCOMMERZ_STORE_ID: 'store', SSLCOMMERZ_STORE_PASSWORD: 'pw' };
+    await shop.withAnother(env, async (configured) => {
       const res = await configured.request.get('/api/payments/providers').expect(200);
       expect(res.body.providers.map((p: { id: string }) => p.id)).toEqual(['stripe', 'sslcommerz']);
     });

@@ -1,37 +1,23 @@
 import net from 'node:net';
-import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { signedDelivery, startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js';
-import { countInbox, createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, setStock, type PayableOrder, withApp } from '../helpers/payments-fixtures.js';
+import { useTestShop, type TestApp, type TestShop } from '../helpers/test-app.js';
+import { signedDelivery,  } from '../helpers/fake-stripe.js';
+import { countInbox, createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, setStock, type PayableOrder, STOREFRONT } from '../helpers/payments-fixtures.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let fake: FakeStripe;
-let shop: TestApp;
 
-const STOREFRONT = { STOREFRONT_SUCCESS_URL: 'https://store.test/paid', STOREFRONT_CANCEL_URL: 'https://store.test/cancelled' };
+const shop = useTestShop({ fakeStripe: true, env: STOREFRONT });
+afterEach(() => shop.stripe.setTrouble(undefined));
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  fake = await startFakeStripe();
-  shop = await startTestApp({ databaseUrl: database.url, env: { ...fake.env, ...STOREFRONT } });
-});
-afterAll(async () => {
-  await shop.close();
-  await fake.close();
-  await database.drop();
-});
-afterEach(() => fake.setTrouble(undefined));
-
-function startStripePayment(order: PayableOrder, app = shop) {
+function startStripePayment(order: PayableOrder, app: TestApp = shop) {
   return app.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'stripe' });
 }
 
 async function paidOrder(order: PayableOrder) {
   const started = await startStripePayment(order).expect(201);
-  await deliver(fake.completed(started.body.id)).expect(200);
+  await deliver(shop.stripe.completed(started.body.id)).expect(200);
   return started.body.id as string;
 }
 
-function deliver(event: object, options: Parameters<typeof signedDelivery>[1] = {}, app = shop) {
+function deliver(event: object, options: Parameters<typeof signedDelivery>[1] = {}, app: TestApp = shop) {
   const { payload, header } = signedDelivery(event, options);
   return app.request.post('/api/payments/stripe/webhook').set('Content-Type', 'application/json').set('Stripe-Signature', header).send(payload);
 }
@@ -42,9 +28,9 @@ describe('POST /api/orders/{id}/payments with Stripe', () => {
 
     const res = await startStripePayment(order).expect(201);
 
-    const session = fake.sessionFor(res.body.id);
+    const session = shop.stripe.sessionFor(res.body.id);
     expect(res.body).toMatchObject({ status: 'PENDING', provider: 'stripe', amountMinor: 5000, currency: 'USD', redirectUrl: session.url });
-    const request = fake.sessionRequests.find((r) => r.idempotencyKey === `checkout-session-${res.body.id}`)!;
+    const request = shop.stripe.sessionRequests.find((r) => r.idempotencyKey === `checkout-session-${res.body.id}`)!;
     expect(request.body).toMatchObject({
       mode: 'payment',
       client_reference_id: res.body.id,
@@ -63,12 +49,12 @@ describe('POST /api/orders/{id}/payments with Stripe', () => {
 
     const res = await startStripePayment(order).expect(201);
 
-    expect(fake.sessionFor(res.body.id).expires_at).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 30 * 60);
+    expect(shop.stripe.sessionFor(res.body.id).expires_at).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 30 * 60);
   });
 
   test.each(['http500', 'malformed'] as const)('when Stripe answers %s, then 502 GATEWAY_ERROR and the order can be paid again', async (trouble) => {
     const order = await createPayableOrder(shop.db.pool);
-    fake.setTrouble(trouble);
+    shop.stripe.setTrouble(trouble);
 
     const res = await startStripePayment(order).expect(502);
 
@@ -76,20 +62,20 @@ describe('POST /api/orders/{id}/payments with Stripe', () => {
     expect(res.body.code).toBe('GATEWAY_ERROR');
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'FAILED' })]);
     expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
-    fake.setTrouble(undefined);
+    shop.stripe.setTrouble(undefined);
     expect((await startStripePayment(order).expect(201)).body.status).toBe('PENDING');
   });
 
   test('when Stripe is slow beyond the timeout, then 502 GATEWAY_ERROR and the order can be paid again', async () => {
-    await withApp({ databaseUrl: database.url, env: { ...fake.env, PAYMENT_GATEWAY_TIMEOUT_MS: '300' } }, async (impatient) => {
+    await shop.withAnother({ ...shop.stripe.env, PAYMENT_GATEWAY_TIMEOUT_MS: '300' }, async (impatient) => {
       const order = await createPayableOrder(shop.db.pool);
-      fake.setTrouble('slow');
+      shop.stripe.setTrouble('slow');
 
       const res = await startStripePayment(order, impatient).expect(502);
 
       expect(res.body.code).toBe('GATEWAY_ERROR');
       expect((await paymentsOf(shop.db.pool, order.orderId)).map((p) => p.status)).toEqual(['FAILED']);
-      fake.setTrouble(undefined);
+      shop.stripe.setTrouble(undefined);
       await startStripePayment(order, impatient).expect(201);
     });
   });
@@ -101,7 +87,7 @@ describe('POST /api/orders/{id}/payments with Stripe', () => {
         server.close(() => resolve(port));
       });
     });
-    await withApp({ databaseUrl: database.url, env: { ...fake.env, STRIPE_API_BASE_URL: `http://127.0.0.1:${closedPort}` } }, async (cutOff) => {
+    await shop.withAnother({ ...shop.stripe.env, STRIPE_API_BASE_URL: `http://127.0.0.1:${closedPort}` }, async (cutOff) => {
       const order = await createPayableOrder(shop.db.pool);
 
       const res = await startStripePayment(order, cutOff).expect(502);
@@ -117,30 +103,30 @@ describe('POST /api/payments/stripe/webhook', () => {
   test('when checkout.session.completed arrives paid, then the payment SUCCEEDED with the payment intent and the order is PAID', async () => {
     const order = await createPayableOrder(shop.db.pool);
     const started = await startStripePayment(order).expect(201);
-    const event = fake.completed(started.body.id);
+    const event = shop.stripe.completed(started.body.id);
 
     const res = await deliver(event).expect(200);
 
     expect(res.body).toEqual({ received: true, outcome: 'applied' });
-    const intent = fake.sessionFor(started.body.id).payment_intent;
+    const intent = shop.stripe.sessionFor(started.body.id).payment_intent;
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'SUCCEEDED', providerRef: intent })]);
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [['AWAITING_PAYMENT', 'PAID']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
     expect(await inboxOf(shop.db.pool, started.body.id)).toEqual([{ provider: 'STRIPE', eventId: event.id, type: 'checkout.session.completed', outcome: 'applied' }]);
     const polled = await shop.request.get(`/api/payments/${started.body.id}`).set('Authorization', `Bearer ${order.token}`).expect(200);
     expect(polled.body.status).toBe('SUCCEEDED');
   });
 
   test('when the same event is delivered 5 times at once to two app instances, then one state change and one inbox row', async () => {
-    await withApp({ databaseUrl: database.url, env: fake.env }, async (other) => {
+    await shop.withAnother(shop.stripe.env, async (other) => {
       const order = await createPayableOrder(shop.db.pool);
       const started = await startStripePayment(order).expect(201);
-      const event = fake.completed(started.body.id);
+      const event = shop.stripe.completed(started.body.id);
 
       const answers = await Promise.all([shop, other, shop, other, shop].map((app) => deliver(event, {}, app)));
 
       expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       expect(answers.map((r) => r.body.outcome).sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
-      expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [['AWAITING_PAYMENT', 'PAID']] });
+      expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
       expect(await inboxOf(shop.db.pool, started.body.id)).toHaveLength(1);
     });
   });
@@ -149,11 +135,11 @@ describe('POST /api/payments/stripe/webhook', () => {
     const order = await createPayableOrder(shop.db.pool);
     const started = await startStripePayment(order).expect(201);
 
-    const unpaid = await deliver(fake.completed(started.body.id, { paymentStatus: 'unpaid' })).expect(200);
+    const unpaid = await deliver(shop.stripe.completed(started.body.id, { paymentStatus: 'unpaid' })).expect(200);
     expect(unpaid.body.outcome).toBe('unhandled');
     expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
 
-    const succeeded = await deliver(fake.completed(started.body.id, { type: 'checkout.session.async_payment_succeeded' })).expect(200);
+    const succeeded = await deliver(shop.stripe.completed(started.body.id, { type: 'checkout.session.async_payment_succeeded' })).expect(200);
 
     expect(succeeded.body.outcome).toBe('applied');
     expect((await orderState(shop.db.pool, order)).status).toBe('PAID');
@@ -163,7 +149,7 @@ describe('POST /api/payments/stripe/webhook', () => {
     const order = await createPayableOrder(shop.db.pool);
     const started = await startStripePayment(order).expect(201);
 
-    await deliver(fake.sessionEvent(started.body.id, 'checkout.session.async_payment_failed')).expect(200);
+    await deliver(shop.stripe.sessionEvent(started.body.id, 'checkout.session.async_payment_failed')).expect(200);
 
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('FAILED');
     expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
@@ -174,7 +160,7 @@ describe('POST /api/payments/stripe/webhook', () => {
     const order = await createPayableOrder(shop.db.pool);
     const started = await startStripePayment(order).expect(201);
 
-    await deliver(fake.sessionEvent(started.body.id, 'checkout.session.expired', { status: 'expired' })).expect(200);
+    await deliver(shop.stripe.sessionEvent(started.body.id, 'checkout.session.expired', { status: 'expired' })).expect(200);
 
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('EXPIRED');
     expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
@@ -187,11 +173,11 @@ describe('POST /api/payments/stripe/webhook', () => {
     const order = await createPayableOrder(shop.db.pool);
     const paymentId = await paidOrder(order);
 
-    const res = await deliver(fake.sessionEvent(paymentId, type)).expect(200);
+    const res = await deliver(shop.stripe.sessionEvent(paymentId, type)).expect(200);
 
     expect(res.body.outcome).toBe('ignored');
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('SUCCEEDED');
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [['AWAITING_PAYMENT', 'PAID']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
     expect((await inboxOf(shop.db.pool, paymentId)).map((e) => [e.type, e.outcome])).toEqual([
       ['checkout.session.completed', 'applied'],
       [type, 'ignored'],
@@ -204,12 +190,12 @@ describe('POST /api/payments/stripe/webhook', () => {
     await moveOrder(shop.db.pool, order.orderId, lapsed);
     expect((await orderState(shop.db.pool, order)).stock).toBe(5);
 
-    const res = await deliver(fake.completed(started.body.id)).expect(200);
+    const res = await deliver(shop.stripe.completed(started.body.id)).expect(200);
 
     expect(res.body.outcome).toBe('applied');
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [['AWAITING_PAYMENT', lapsed], [lapsed, 'PAID']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', lapsed], [lapsed, 'PAID']] });
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('SUCCEEDED');
-    expect(fake.refunds.filter((r) => r.payment_intent === fake.sessionFor(started.body.id).payment_intent)).toEqual([]);
+    expect(shop.stripe.refunds.filter((r) => r.payment_intent === shop.stripe.sessionFor(started.body.id).payment_intent)).toEqual([]);
   });
 
   test('when the payment arrives after the order expired and the stock is gone, then the payment is refunded at Stripe and the order stays EXPIRED', async () => {
@@ -217,18 +203,18 @@ describe('POST /api/payments/stripe/webhook', () => {
     const started = await startStripePayment(order).expect(201);
     await moveOrder(shop.db.pool, order.orderId, 'EXPIRED');
     await setStock(shop.db.pool, order.productId, 1);
-    const event = fake.completed(started.body.id);
+    const event = shop.stripe.completed(started.body.id);
 
     const res = await deliver(event).expect(200);
 
     expect(res.body.outcome).toBe('refund_required');
-    const intent = fake.sessionFor(started.body.id).payment_intent;
-    const refunds = fake.refunds.filter((r) => r.payment_intent === intent);
+    const intent = shop.stripe.sessionFor(started.body.id).payment_intent;
+    const refunds = shop.stripe.refunds.filter((r) => r.payment_intent === intent);
     expect(refunds).toEqual([expect.objectContaining({ amount: order.totalMinor, idempotencyKey: expect.stringMatching(new RegExp(`^refund-${started.body.id}-\\d+$`)) })]);
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([
       expect.objectContaining({ status: 'REFUNDED', refundRef: refunds[0].id, failureReason: null }),
     ]);
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'EXPIRED', stock: 1, history: [['AWAITING_PAYMENT', 'EXPIRED']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'EXPIRED', stock: 1, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'EXPIRED']] });
     expect((await inboxOf(shop.db.pool, started.body.id)).map((e) => [e.type, e.outcome])).toEqual([
       ['checkout.session.completed', 'refund_required'],
       ['refund.issued', 'applied'],
@@ -240,8 +226,8 @@ describe('POST /api/payments/stripe/webhook', () => {
     const started = await startStripePayment(order).expect(201);
     await moveOrder(shop.db.pool, order.orderId, 'EXPIRED');
     await setStock(shop.db.pool, order.productId, 0);
-    const event = fake.completed(started.body.id);
-    fake.setTrouble('http500');
+    const event = shop.stripe.completed(started.body.id);
+    shop.stripe.setTrouble('http500');
 
     const res = await deliver(event).expect(200);
 
@@ -253,16 +239,16 @@ describe('POST /api/payments/stripe/webhook', () => {
     const order = await createPayableOrder(shop.db.pool);
     const first = await startStripePayment(order).expect(201);
     const second = await startStripePayment(order).expect(201);
-    await deliver(fake.completed(second.body.id)).expect(200);
+    await deliver(shop.stripe.completed(second.body.id)).expect(200);
 
-    const res = await deliver(fake.completed(first.body.id)).expect(200);
+    const res = await deliver(shop.stripe.completed(first.body.id)).expect(200);
 
     expect(res.body.outcome).toBe('refund_required');
     expect((await paymentsOf(shop.db.pool, order.orderId)).map((p) => [p.id, p.status])).toEqual([
       [first.body.id, 'REFUNDED'],
       [second.body.id, 'SUCCEEDED'],
     ]);
-    expect((await orderState(shop.db.pool, order)).history).toEqual([['AWAITING_PAYMENT', 'PAID']]);
+    expect((await orderState(shop.db.pool, order)).history).toEqual([[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']]);
   });
 
   test('when a replaced attempt is paid while a newer one is open, then the order is PAID and the newer attempt is closed', async () => {
@@ -270,7 +256,7 @@ describe('POST /api/payments/stripe/webhook', () => {
     const replaced = await startStripePayment(order).expect(201);
     const newer = await startStripePayment(order).expect(201);
 
-    const res = await deliver(fake.completed(replaced.body.id)).expect(200);
+    const res = await deliver(shop.stripe.completed(replaced.body.id)).expect(200);
 
     expect(res.body.outcome).toBe('applied');
     expect((await paymentsOf(shop.db.pool, order.orderId)).map((p) => [p.id, p.status])).toEqual([
@@ -284,14 +270,14 @@ describe('POST /api/payments/stripe/webhook', () => {
     const order = await createPayableOrder(shop.db.pool, { quantity: 2, stockLeft: 3 });
     const paymentId = await paidOrder(order);
 
-    const res = await deliver(fake.chargeRefunded(paymentId)).expect(200);
+    const res = await deliver(shop.stripe.chargeRefunded(paymentId)).expect(200);
 
     expect(res.body.outcome).toBe('applied');
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('REFUNDED');
     expect(await orderState(shop.db.pool, order)).toEqual({
       status: 'REFUNDED',
       stock: 5,
-      history: [['AWAITING_PAYMENT', 'PAID'], ['PAID', 'CANCELLED'], ['CANCELLED', 'REFUNDED']],
+      history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID'], ['PAID', 'CANCELLED'], ['CANCELLED', 'REFUNDED']],
     });
   });
 
@@ -317,16 +303,16 @@ describe('POST /api/payments/stripe/webhook', () => {
   describe('refused deliveries change nothing', () => {
     let order: PayableOrder;
     let paymentId: string;
-    let event: ReturnType<FakeStripe['completed']>;
+    let event: ReturnType<TestShop['stripe']['completed']>;
     beforeEach(async () => {
       order = await createPayableOrder(shop.db.pool);
       paymentId = (await startStripePayment(order).expect(201)).body.id;
-      event = fake.completed(paymentId);
+      event = shop.stripe.completed(paymentId);
     });
 
     async function expectNothingChanged(inboxBefore: number) {
       expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('PENDING');
-      expect(await orderState(shop.db.pool, order)).toEqual({ status: 'AWAITING_PAYMENT', stock: 3, history: [] });
+      expect(await orderState(shop.db.pool, order)).toEqual({ status: 'AWAITING_PAYMENT', stock: 3, history: [[null, 'AWAITING_PAYMENT']] });
       expect(await countInbox(shop.db.pool)).toBe(inboxBefore);
     }
 
@@ -365,7 +351,7 @@ describe('POST /api/payments/stripe/webhook', () => {
   });
 
   test('when Stripe is not configured, then the webhook answers 422 PROVIDER_NOT_ENABLED', async () => {
-    await withApp({ databaseUrl: database.url }, async (unconfigured) => {
+    await shop.withAnother({}, async (unconfigured) => {
       const res = await deliver({ id: 'evt_1', type: 'checkout.session.completed', data: { object: {} } }, {}, unconfigured).expect(422);
       expect(res.body.code).toBe('PROVIDER_NOT_ENABLED');
     });

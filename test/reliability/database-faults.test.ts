@@ -4,10 +4,11 @@
 import pg from 'pg';
 import { createTestDatabase } from '../helpers/test-app.js';
 import { createDb, type Db } from '../../src/shared/db.js';
-import { checkoutAs, createPerson, createProduct, type Line, type Person } from '../helpers/orders-fixtures.js';
+import { checkoutAs, type Line } from '../helpers/orders-fixtures.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { buyersWithCarts, checkoutOutcome, eventually, partialOrders, startShopProcess, stockLedger, type ShopProcess } from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
+import { createProduct, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 // The test's own connections are spared by the connection killer.
 const SPARED = 'reliability-test';
@@ -101,7 +102,7 @@ describe('connections killed during a checkout load', () => {
     }
     // A checkout either happened whole (order = cart, cart emptied) or not at all (cart untouched).
     // A 503 may still have committed: the connection can die between COMMIT and its answer.
-    const unplaced: Person[] = [];
+    const unplaced: UserFixture[] = [];
     for (const [i, buyer] of buyers.entries()) {
       const outcome = await checkoutOutcome(db.pool, buyer, cartOf(i));
       if (answers[i].status === 201) expect(outcome).toBe('placed');
@@ -130,7 +131,7 @@ describe('the database goes away', () => {
     const shop = await startShopProcess(proxied.toString());
     try {
       const product = await createProduct(db.pool, { stock: 100 });
-      const buyer = await createPerson(db.pool);
+      const buyer = await createUser(db.pool);
       const auth = `Bearer ${buyer.token}`;
       const requests = () => [
         shop.request.get('/api/products'),

@@ -2,7 +2,7 @@
 // at every route in the contract. No 5xx, every refusal a problem+json, the database unchanged.
 import fc from 'fast-check';
 import supertest from 'supertest';
-import { createTestDatabase, startTestApp, tokenFor, uniqueId, type TestApp } from '../helpers/test-app.js';
+import { tokenFor, uniqueId, useTestShop } from '../helpers/test-app.js';
 import { openapi } from '../helpers/contract.js';
 import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
 import { reportCounts } from './report.js';
@@ -14,23 +14,16 @@ const routes = Object.entries(openapi.paths).flatMap(([path, item]) =>
   Object.keys(item as object).filter((m) => METHODS.includes(m)).map((method) => ({ method, path })),
 );
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestApp;
 let api: ReturnType<typeof supertest>;
 let callers: (string | undefined)[];
 let productIds: string[];
 
+const shop = useTestShop({ env: { RATE_LIMIT_WRITES_PER_WINDOW: '1000000' } });
 beforeAll(async () => {
-  database = await createTestDatabase();
-  shop = await startTestApp({ databaseUrl: database.url, env: { RATE_LIMIT_WRITES_PER_WINDOW: '1000000' } });
   api = supertest(await shop.listen()); // the real HTTP server, so parser-level refusals are covered too
   await seedDemoCatalog(shop.db.prisma);
   productIds = (await shop.db.pool.query('SELECT id FROM products')).rows.map((r) => r.id);
   callers = [undefined, await tokenFor(uniqueId('fuzz')), await tokenFor(uniqueId('fuzz')), await tokenFor(uniqueId('staff'), { role: 'admin' })];
-});
-afterAll(async () => {
-  await shop.close();
-  await database.drop();
 });
 
 /** Everything a request could have changed, users and rate-limit counters aside. */

@@ -3,9 +3,9 @@
 import http from 'node:http';
 import { createTestDatabase } from '../helpers/test-app.js';
 import { createDb, type Db } from '../../src/shared/db.js';
-import { createPerson, createProduct, type Person } from '../helpers/orders-fixtures.js';
 import { rssOf, startShopProcess, type ShopProcess } from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
+import { createProduct, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const WARM_UP_SECONDS = Math.min(30, Math.ceil(SOAK_SECONDS / 5));
@@ -58,7 +58,7 @@ describe('soak', () => {
     `when mixed traffic runs for ${SOAK_SECONDS} s, then no 5xx and the process memory stays flat after the warm-up`,
     async () => {
       const products = await Promise.all(Array.from({ length: 20 }, () => createProduct(db.pool, { stock: 1_000_000_000 })));
-      const buyers: Person[] = await Promise.all(Array.from({ length: 40 }, () => createPerson(db.pool)));
+      const buyers: UserFixture[] = await Promise.all(Array.from({ length: 40 }, () => createUser(db.pool)));
       const placed: { id: string; token: string }[] = [];
       const statuses: Record<number, number> = {};
       let sent = 0;

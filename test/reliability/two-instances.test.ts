@@ -2,11 +2,12 @@
 // job race across them, and the database alone keeps them honest.
 import { createTestDatabase } from '../helpers/test-app.js';
 import { createDb, type Db } from '../../src/shared/db.js';
-import { checkoutAs, createProduct, type Line, type Person } from '../helpers/orders-fixtures.js';
+import { checkoutAs, type Line } from '../helpers/orders-fixtures.js';
 import { createPayableOrder, inboxOf, orderState, paymentsOf } from '../helpers/payments-fixtures.js';
 import { signedDelivery, startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js';
 import { buyersWithCarts, checkoutOutcome, eventually, partialOrders, startShopProcess, stockLedger, type ShopProcess } from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
+import { createProduct, type UserFixture } from '../helpers/fixtures.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Db;
@@ -31,7 +32,7 @@ afterAll(async () => {
 });
 
 /** Each buyer checks out at the same moment, alternating between the two processes. */
-async function checkoutAllAtOnce(buyers: Person[]) {
+async function checkoutAllAtOnce(buyers: UserFixture[]) {
   counts.requestsSent += buyers.length;
   return Promise.all(buyers.map((buyer, i) => checkoutAs(shops[i % shops.length].request, buyer)));
 }
@@ -106,7 +107,7 @@ describe('Stripe webhook across two processes', () => {
     for (const { order, paymentId, event } of events) {
       const outcomes = answers.filter((_, i) => deliveries[i].event === event).map((r) => r.body.outcome).sort();
       expect(outcomes).toEqual(['applied', ...Array(11).fill('duplicate')]);
-      expect(await orderState(db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [['AWAITING_PAYMENT', 'PAID']] });
+      expect(await orderState(db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
       expect(await inboxOf(db.pool, paymentId)).toEqual([expect.objectContaining({ eventId: event.id, outcome: 'applied' })]);
       expect(await paymentsOf(db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'SUCCEEDED' })]);
     }

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { Server } from 'node:http';
 import { pressMockGatewayButton } from '../../src/payments/mock-gateway-buyer.js';
 import { startHttpServer } from '../../src/shared/http-server.js';
-import { createProduct } from '../helpers/catalog-fixtures.js';
+import { createProduct } from '../helpers/fixtures.js';
 import { contractViolation } from '../helpers/contract.js';
 import { inboxOf } from '../helpers/payments-fixtures.js';
 import { freePort } from '../helpers/ports.js';
@@ -55,7 +55,8 @@ const violations: string[] = [];
 async function checkAgainstContract({ request, response }: { request: Request; response: Response }) {
   calls++;
   const text = await response.clone().text();
-  const headers = Object.fromEntries(response.headers.entries());
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
   const body = headers['content-type']?.includes('json') && text ? JSON.parse(text) : undefined;
   const violation = contractViolation(request.method, request.url, { status: response.status, headers, body, text });
   if (violation) violations.push(violation);
@@ -72,7 +73,7 @@ describe('a storefront built on a client generated from the contract (openapi-ty
   });
 
   test('when a buyer browses, fills the cart, checks out and pays with the mock gateway, then the order is PAID and the database agrees', async () => {
-    const product = await createProduct(shop.db, { priceMinor: 1234, stock: 5 });
+    const product = await createProduct(shop.db.pool, { priceMinor: 1234, stock: 5 });
     const clerkUserId = uniqueId('storefront');
     const { buyOneProduct } = (await import(STORY_MODULE)) as Story;
 

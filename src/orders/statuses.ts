@@ -1,0 +1,67 @@
+// What every order status and payment status means, in one place: the state machine
+// (state-machine.ts), refunds, the payment pipeline, the staff panel's dashboard and actions, the
+// demo data, the zod schemas and the contract all read these. test/orders/statuses.test.ts checks
+// that the database's enums, the zod enums and the contract's enums list exactly these values.
+
+export const ORDER_STATUSES = ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'EXPIRED', 'REFUNDED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Every order state and the states it may move to. The one source of truth. */
+export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  AWAITING_PAYMENT: ['PAID', 'ON_HOLD', 'CANCELLED', 'EXPIRED'],
+  ON_HOLD: ['PAID', 'CANCELLED'], // a risky payment: staff release or cancel (and refund) it
+  PAID: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: ['DELIVERED', 'REFUNDED'],
+  DELIVERED: ['REFUNDED'],
+  CANCELLED: ['REFUNDED', 'PAID'], // PAID: a late payment for an unpaid cancelled order, if stock is still there
+  EXPIRED: ['PAID'], // a late payment, if stock is still there
+  REFUNDED: [],
+};
+
+export const canTransition = (from: OrderStatus, to: OrderStatus) => TRANSITIONS[from].includes(to);
+
+/**
+ * The way an order usually comes to each status, from checkout on, along the state machine's
+ * transitions (the demo orders, and the test fixtures' orders, are made this way).
+ */
+export const PATH_TO: Record<OrderStatus, OrderStatus[]> = {
+  AWAITING_PAYMENT: ['AWAITING_PAYMENT'],
+  ON_HOLD: ['AWAITING_PAYMENT', 'ON_HOLD'], // the gateway flagged the payment as risky
+  PAID: ['AWAITING_PAYMENT', 'PAID'],
+  SHIPPED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED'],
+  DELIVERED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED'],
+  CANCELLED: ['AWAITING_PAYMENT', 'CANCELLED'],
+  EXPIRED: ['AWAITING_PAYMENT', 'EXPIRED'],
+  REFUNDED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'REFUNDED'],
+};
+
+// Where the order's stock is: held for it (taken at checkout, back on the shelf if it lets go),
+// given back to the shelf, or gone with the parcel (SHIPPED, DELIVERED: neither set).
+export const HOLDS_STOCK: ReadonlySet<OrderStatus> = new Set(['AWAITING_PAYMENT', 'ON_HOLD', 'PAID']);
+export const RELEASED_STOCK: ReadonlySet<OrderStatus> = new Set(['CANCELLED', 'EXPIRED', 'REFUNDED']);
+
+/**
+ * How an order follows its refunded payment, by the status it is in: unshipped goods go back on
+ * the shelf (through CANCELLED, which restores the stock), shipped ones are refunded as they are.
+ * An order in any other status cannot be refunded.
+ */
+export const REFUND_PATH: Partial<Record<OrderStatus, readonly OrderStatus[]>> = {
+  PAID: ['CANCELLED', 'REFUNDED'],
+  ON_HOLD: ['CANCELLED', 'REFUNDED'],
+  CANCELLED: ['REFUNDED'],
+  SHIPPED: ['REFUNDED'],
+  DELIVERED: ['REFUNDED'],
+};
+
+/** The staff dashboard's revenue: orders whose money the shop keeps. */
+export const REVENUE_STATUSES: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED'];
+/** The staff dashboard's "awaiting shipment": paid, not yet handed to the carrier. */
+export const AWAITING_SHIPMENT: OrderStatus = 'PAID';
+
+export const PAYMENT_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED', 'REFUND_PENDING', 'REFUNDED'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** A payment whose money the shop holds: what a refund gives back. */
+export const CAPTURED: PaymentStatus = 'SUCCEEDED';
+/** Money can still arrive for these: a failed, replaced or expired attempt may be paid late. */
+export const CAPTURABLE: ReadonlySet<PaymentStatus> = new Set(['PENDING', 'FAILED', 'CANCELLED', 'EXPIRED']);
