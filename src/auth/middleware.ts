@@ -13,6 +13,8 @@ declare global {
   namespace Express {
     interface Request {
       user?: CurrentUser;
+      /** who Clerk verified (verifySession), read from the token's claims once */
+      identity?: Identity;
     }
   }
   interface CustomJwtSessionClaims {
@@ -32,7 +34,8 @@ const REMEMBERED_TOKENS = 2_000;
  * token that verified as signed in is remembered, with Clerk's own result, until it expires:
  * the same token gets the same answer without being checked again. Only Bearer tokens: for
  * them Clerk looks at nothing else in the request (a cookie session's outcome also depends
- * on other cookies). Tokens that fail are never remembered.
+ * on other cookies). Tokens that fail are never remembered. The identity read from the claims
+ * is kept with it: Clerk builds a new auth object (with an API client) on every getAuth call.
  */
 export function verifySession(options: ClerkOptions): RequestHandler {
   const clerk = clerkMiddleware({
@@ -44,30 +47,31 @@ export function verifySession(options: ClerkOptions): RequestHandler {
     jwtKey: options.jwtKey,
     authorizedParties: options.authorizedParties,
   });
-  const verified = new LRUCache<string, { auth: Request['auth']; expiresAt: number }>({ max: REMEMBERED_TOKENS });
-  const remember = (authorization: string, req: Request) => {
-    const auth = getAuth(req);
-    const expiresAt = auth.userId ? Number(auth.sessionClaims?.exp) * 1000 : NaN;
-    if (expiresAt > Date.now()) verified.set(authorization, { auth: req.auth, expiresAt });
-  };
+  const verified = new LRUCache<string, { auth: Request['auth']; identity: Identity; expiresAt: number }>({ max: REMEMBERED_TOKENS });
   return (req, res, next) => {
     const authorization = req.headers.authorization;
     const bearer = authorization !== undefined && /^Bearer \S+$/.test(authorization) ? authorization : undefined;
     const known = bearer ? verified.get(bearer) : undefined;
     if (known && known.expiresAt > Date.now()) {
       req.auth = known.auth;
+      req.identity = known.identity;
       return next();
     }
     clerk(req, res, (err?: unknown) => {
-      if (!err && bearer) remember(bearer, req);
-      next(err);
+      if (err) return next(err);
+      const auth = getAuth(req);
+      req.identity = identityFromClaims(auth);
+      const expiresAt = Number(auth.sessionClaims?.exp) * 1000;
+      if (bearer && req.identity && expiresAt > Date.now()) verified.set(bearer, { auth: req.auth, identity: req.identity, expiresAt });
+      next();
     });
   };
 }
 
-/** The verified Clerk identity of a request (clerkMiddleware must have run), or undefined. */
-export function identityOf(req: Request): Identity | undefined {
-  const auth = getAuth(req);
+/** The verified Clerk identity of a request (verifySession must have run), or undefined. */
+export const identityOf = (req: Request): Identity | undefined => req.identity;
+
+function identityFromClaims(auth: ReturnType<typeof getAuth>): Identity | undefined {
   if (!auth.userId) return undefined;
   const claims = auth.sessionClaims;
   return {
