@@ -12,6 +12,8 @@ import { identityOf, verifySession } from '../src/auth/middleware.js';
 import type { ClerkOptions } from '../src/auth/clerk-options.js';
 import { userForIdentity } from '../src/auth/users.js';
 import { authenticateStaff, isStaff } from '../src/auth/staff-accounts.js';
+import { securePanelPages } from './page-security.js';
+import { refuseForeignOrigins } from './same-origin.js';
 
 /** Who is signed in to the panel (AdminJS's `currentAdmin`). */
 export type StaffSession = { id: string; email: string; title: string; role: 'ADMIN'; via: 'password' | 'clerk' };
@@ -46,6 +48,8 @@ export function staffRouter(admin: AdminJS, { config, db, logger, clerk }: Deps)
   };
 
   const router = Router();
+  router.use(refuseForeignOrigins(config.PUBLIC_BASE_URL));
+  router.use(securePanelPages());
   router.post('/login', failedLoginLimit(admin, config, db, logger));
   router.use(clerkStaff(clerk, db));
   router.use(session(sessionOptions)); // AdminJS's own session middleware then sees one and steps aside

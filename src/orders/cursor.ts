@@ -1,20 +1,19 @@
+import { z } from 'zod';
 import { ValidationFailed } from '../shared/errors.js';
+import { cursorId, cursorInstant, decodeCursor as decodeFields, encodeCursor as encodeFields } from '../shared/cursor.js';
 
 /** Where a newest-first page stopped: the last row's creation time and id (keyset pagination). */
 export type Cursor = { createdAt: Date; id: string };
 
-export const encodeCursor = (row: Cursor) => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+const fields = z.tuple([cursorInstant, cursorId]);
+
+export const encodeCursor = (row: Cursor) => encodeFields([row.createdAt.toISOString(), row.id]);
 
 export function decodeCursor(cursor: string | undefined): Cursor | undefined {
   if (cursor === undefined) return undefined;
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const at = new Date(String(createdAt));
-    if (typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && !Number.isNaN(at.getTime())) return { createdAt: at, id };
-  } catch {
-    // fall through: a cursor this server did not make
-  }
-  throw new ValidationFailed([{ path: 'cursor', message: 'not a cursor from a previous page' }]);
+  const decoded = decodeFields(cursor, fields);
+  if (!decoded) throw new ValidationFailed([{ path: 'cursor', message: 'not a cursor from a previous page' }]);
+  return { createdAt: new Date(decoded[0]), id: decoded[1] };
 }
 
 /** Reads limit + 1 rows to know whether another page follows. */

@@ -22,6 +22,11 @@ export type TransitionOptions = {
   onlyFrom?: readonly OrderStatus[];
   /** shipping details, with SHIPPED */
   shipping?: { carrier: string; trackingNumber: string };
+  /**
+   * The status the caller read when it locked the order row (SELECT ... FOR UPDATE) earlier in
+   * this transaction: the row is not locked and read again (a round trip on every payment).
+   */
+  lockedStatus?: OrderStatus;
 };
 
 export type TransitionResult = { orderId: string; from: OrderStatus; to: OrderStatus };
@@ -34,12 +39,7 @@ export type TransitionResult = { orderId: string; from: OrderStatus; to: OrderSt
  * lock, and the loser gets IllegalTransition naming the status the winner left.
  */
 export async function transition(tx: Tx, orderId: string, to: OrderStatus, options: TransitionOptions): Promise<TransitionResult> {
-  const { rows } = await tx.query<{ status: OrderStatus }>(
-    `SELECT status FROM orders WHERE id = $1 ${options.userId ? 'AND user_id = $2' : ''} FOR UPDATE`,
-    options.userId ? [orderId, options.userId] : [orderId],
-  );
-  if (!rows.length) throw new NotFound('Order');
-  const from = rows[0].status;
+  const from = options.lockedStatus ?? (await lockOrder(tx, orderId, options.userId));
   if (!canTransition(from, to) || (options.onlyFrom && !options.onlyFrom.includes(from))) throw new IllegalTransition(from, to);
 
   const updated = await tx.query(
@@ -71,4 +71,13 @@ export async function transition(tx: Tx, orderId: string, to: OrderStatus, optio
     else await takeStock(tx, items.rows);
   }
   return { orderId, from, to };
+}
+
+async function lockOrder(tx: Tx, orderId: string, userId?: string): Promise<OrderStatus> {
+  const { rows } = await tx.query<{ status: OrderStatus }>(
+    `SELECT status FROM orders WHERE id = $1 ${userId ? 'AND user_id = $2' : ''} FOR UPDATE`,
+    userId ? [orderId, userId] : [orderId],
+  );
+  if (!rows.length) throw new NotFound('Order');
+  return rows[0].status;
 }

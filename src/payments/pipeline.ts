@@ -43,7 +43,10 @@ export async function processGatewayEvent(deps: PaymentDeps, event: GatewayEvent
   return { outcome: result.outcome, paymentId: result.payment?.id ?? null };
 }
 
-/** Locks the order first (starts, gateway events and refunds of one order take turns on it), then reads the payment. */
+/**
+ * Locks the order first (starts, gateway events and refunds of one order take turns on it), then
+ * reads the payment. The state machine's transition then uses this lock and status.
+ */
 async function lockOrderOfPayment(tx: Tx, event: GatewayEvent): Promise<{ payment: PaymentRow; order: OrderState } | null> {
   const byId = 'id' in event.payment;
   const ref = 'id' in event.payment ? event.payment.id : event.payment.providerRef;
@@ -104,20 +107,20 @@ async function settlePaid(tx: Tx, payment: PaymentRow, order: OrderState, event:
 async function placeOnOrder(tx: Tx, order: OrderState, event: GatewayEvent, provider: PaymentRow['provider']): Promise<string | null> {
   const actor = `provider:${providerId(provider)}`;
   if (order.status === 'AWAITING_PAYMENT') {
-    await transition(tx, order.id, event.risky ? 'ON_HOLD' : 'PAID', { actor, reason: event.risky ? 'the gateway flagged the payment as risky' : undefined });
+    await transition(tx, order.id, event.risky ? 'ON_HOLD' : 'PAID', { actor, reason: event.risky ? 'the gateway flagged the payment as risky' : undefined, lockedStatus: order.status });
     return null;
   }
   if ((order.status === 'EXPIRED' || order.status === 'CANCELLED') && !event.risky) {
-    return (await reviveOrder(tx, order.id, actor)) ? null : `paid after the order was ${order.status.toLowerCase()}, and its stock is gone`;
+    return (await reviveOrder(tx, order, actor)) ? null : `paid after the order was ${order.status.toLowerCase()}, and its stock is gone`;
   }
   return `the order is ${order.status}${event.risky ? ' and the gateway flagged the payment as risky' : ''}`;
 }
 
 /** A late payment: the order is paid again if its stock can be taken again (the transition does that). */
-async function reviveOrder(tx: Tx, orderId: string, actor: string): Promise<boolean> {
+async function reviveOrder(tx: Tx, order: OrderState, actor: string): Promise<boolean> {
   await tx.query('SAVEPOINT revive_order');
   try {
-    await transition(tx, orderId, 'PAID', { actor, reason: 'paid after the order lapsed; stock taken again' });
+    await transition(tx, order.id, 'PAID', { actor, reason: 'paid after the order lapsed; stock taken again', lockedStatus: order.status });
     await tx.query('RELEASE SAVEPOINT revive_order');
     return true;
   } catch (err) {

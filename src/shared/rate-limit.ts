@@ -1,5 +1,4 @@
 import type { Request, RequestHandler } from 'express';
-import { getAuth } from '@clerk/express';
 import { ipKeyGenerator, rateLimit, type Store, type Options, type IncrementResponse } from 'express-rate-limit';
 import type pg from 'pg';
 import type { Logger as PinoLogger } from 'pino';
@@ -67,7 +66,7 @@ export function limitRequests(pool: pg.Pool, name: string, limit: number, window
     passOnStoreError: true,
     logger: storeErrorLogger(options.logger),
     store: new PostgresRateLimitStore(pool, name),
-    keyGenerator: (req) => getAuth(req).userId ?? ipKeyGenerator(req.ip ?? ''),
+    keyGenerator: (req) => req.identity?.clerkUserId ?? ipKeyGenerator(req.ip ?? ''), // req.identity: set by auth/middleware.ts
     skip: options.skip,
     handler: (req, res) =>
       sendProblem(res, new AppError('RATE_LIMITED', 'Too many requests', `Limit of ${limit} requests per ${windowSeconds} s reached; retry later`), req.originalUrl),

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT, importPKCS8 } from 'jose';
 import { tokenFor as signedToken, uniqueId, useTestShop } from '../helpers/test-app.js';
@@ -73,6 +74,51 @@ describe('GET /api/me', () => {
 
   test('when an authorized party is configured and the token names it, then it is accepted', async () => {
     await shop.request.get('/api/me').set('Authorization', `Bearer ${await tokenWith({ azp: PARTY })}`).expect(200);
+  });
+});
+
+describe('GET /api/me with a token verified before (each instance remembers verified tokens)', () => {
+  test('when the same token comes again, then it is accepted again without a new user row', async () => {
+    const token = await tokenWith({});
+    await shop.request.get('/api/me').set('Authorization', `Bearer ${token}`).expect(200);
+    const before = await userCount();
+
+    const again = await shop.request.get('/api/me').set('Authorization', `Bearer ${token}`).expect(200);
+
+    expect(again.body.role).toBe('CUSTOMER');
+    expect(await userCount()).toBe(before);
+  });
+
+  test('when a remembered token has expired, then it is refused like any expired token', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 30;
+    const token = await tokenWith({}, { exp });
+    await shop.request.get('/api/me').set('Authorization', `Bearer ${token}`).expect(200);
+    const now = jest.spyOn(Date, 'now').mockReturnValue((exp + 60) * 1000); // past Clerk's clock skew too
+
+    try {
+      const res = await shop.request.get('/api/me').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('UNAUTHENTICATED');
+    } finally {
+      now.mockRestore();
+    }
+  });
+
+  test('when a remembered token comes back with its signature altered, then 401', async () => {
+    const token = await tokenWith({});
+    await shop.request.get('/api/me').set('Authorization', `Bearer ${token}`).expect(200);
+    const tampered = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+
+    const res = await shop.request.get('/api/me').set('Authorization', `Bearer ${tampered}`);
+
+    expect(res.status).toBe(401);
+  });
+
+  test('when a refused token comes again, then it is refused again', async () => {
+    const token = await tokenWith({ azp: 'https://evil.example' });
+    await shop.request.get('/api/me').set('Authorization', `Bearer ${token}`).expect(401);
+
+    await shop.request.get('/api/me').set('Authorization', `Bearer ${token}`).expect(401);
   });
 });
 

@@ -254,6 +254,25 @@ describe('GET /api/products', () => {
       expect(res.body.errors[0].path).toBe('limit');
     });
 
+    // Cursors a client tampered with: each once reached PostgreSQL and answered 500.
+    const tampered = (fields: unknown[]) => Buffer.from(JSON.stringify(fields)).toString('base64url');
+    const id = '3f0c2a56-8d1e-4c4b-9a57-0c2b4f1e9d10';
+    test.each([
+      ['a newest cursor dated "1 2" (Date.parse accepts it)', 'newest', tampered(['newest', '1 2', id])],
+      ['a newest cursor dated beyond PostgreSQL', 'newest', tampered(['newest', '+275760-09-13T00:00:00.000Z', id])],
+      ['a newest cursor dated in year 0', 'newest', tampered(['newest', '0000-01-01T00:00:00.000Z', id])],
+      ['a newest cursor dated 30 February', 'newest', tampered(['newest', '2025-02-30T00:00:00.000Z', id])],
+      ['a newest cursor with a local-time date', 'newest', tampered(['newest', '2025-01-01T00:00:00', id])],
+      ['a price cursor beyond a 32-bit integer', 'price_asc', tampered(['price_asc', 2 ** 40, id])],
+      ['a title cursor holding a NUL', 'title', tampered(['title', 'a\u0000b', id])],
+      ['a cursor whose id is 36 dashes', 'newest', tampered(['newest', '2025-01-01T00:00:00.000Z', '-'.repeat(36)])],
+    ])('when given %s, then 400 naming the cursor', async (_case, sort, cursor) => {
+      const res = await shop.request.get('/api/products').query({ sort, cursor }).expect(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+    });
+
     test('when a cursor made for another sort is used, then 400 naming the cursor', async () => {
       const res = await shop.request.get('/api/products').query({ sort: 'price_asc', cursor: await otherSortCursor() }).expect(400);
       expect(res.body.errors).toEqual([{ path: 'cursor', message: expect.any(String) }]);

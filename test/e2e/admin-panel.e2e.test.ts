@@ -16,6 +16,8 @@ let base: string;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
+const refusedByCsp: string[] = [];
+const dialogs: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run test/e2e/install-chromium.sh first`);
@@ -27,6 +29,8 @@ beforeAll(async () => {
   await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
   page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && refusedByCsp.push(message.text())));
+  page.on('dialog', (dialog) => void (dialogs.push(dialog.message()), dialog.dismiss()));
 });
 afterAll(async () => {
   await browser?.close();
@@ -35,8 +39,9 @@ afterAll(async () => {
 const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 test('when staff sign in, then they can create a product the storefront lists and ship a paid order', async () => {
-  // Arrange: a staff account, a customer's paid order waiting to ship
+  // Arrange: a staff account (named like a script: it must show as text), a customer's paid order waiting to ship
   const staff = await createStaff(shop.db.pool);
+  await shop.db.pool.query(`UPDATE users SET name = '</script><script>alert(1)</script>' WHERE id = $1`, [staff.id]);
   const customer = await createUser(shop.db.pool);
   const bean = await createProduct(shop.db.pool, { title: 'Ethiopia Guji 250g', priceMinor: 1650, stock: 12 });
   const order = await createOrder(shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product: bean, quantity: 2 }] });
@@ -87,4 +92,16 @@ test('when staff sign in, then they can create a product the storefront lists an
 
   expect(await orderRow(shop.db.pool, order.id)).toMatchObject({ status: 'SHIPPED', carrier: 'DHL', trackingNumber: 'JD014600006281' });
   expect(pageErrors).toEqual([]); // no script failed on any page (CSP, bundle)
+  expect(refusedByCsp).toEqual([]); // the panel's inline scripts run by nonce, with no 'unsafe-inline'
+  expect(dialogs).toEqual([]); // the staff member's name never ran as script
+});
+
+test('when /docs is opened, then swagger-ui renders the contract under the strict CSP', async () => {
+  await page.goto(`${base}/docs/`);
+  await page.locator('.swagger-ui .info .title').getByText('Shop').first().waitFor();
+  await page.locator('.opblock-summary-path').first().waitFor();
+  await shot('docs');
+
+  expect(pageErrors).toEqual([]);
+  expect(refusedByCsp).toEqual([]);
 });

@@ -69,6 +69,10 @@ describe('GET /api/orders', () => {
     ['limit=ten'],
     ['cursor=not-a-cursor'],
     [`cursor=${Buffer.from('["yesterday","x"]').toString('base64url')}`],
+    // tampered cursors that once reached PostgreSQL and answered 500
+    [`cursor=${Buffer.from(JSON.stringify([new Date(-8.64e15).toISOString(), randomUUID()])).toString('base64url')}`],
+    [`cursor=${Buffer.from(JSON.stringify(['1 2', randomUUID()])).toString('base64url')}`],
+    [`cursor=${Buffer.from(JSON.stringify(['2025-01-01T00:00:00.000Z', '-'.repeat(36)])).toString('base64url')}`],
     ['sort=oldest'],
   ])('when the query is %s, then 400 problem+json', async (query) => {
     const buyer = await createUser(shop.db.pool);

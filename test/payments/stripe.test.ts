@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import pg from 'pg';
 import net from 'node:net';
 import { useTestShop, type TestApp, type TestShop } from '../helpers/test-app.js';
 import { signedDelivery,  } from '../helpers/fake-stripe.js';
@@ -114,6 +116,21 @@ describe('POST /api/payments/stripe/webhook', () => {
     expect(await inboxOf(shop.db.pool, started.body.id)).toEqual([{ provider: 'STRIPE', eventId: event.id, type: 'checkout.session.completed', outcome: 'applied' }]);
     const polled = await shop.request.get(`/api/payments/${started.body.id}`).set('Authorization', `Bearer ${order.token}`).expect(200);
     expect(polled.body.status).toBe('SUCCEEDED');
+  });
+
+  test('when a paid event is applied, then its transaction locks the order row once (the state machine reuses the lock)', async () => {
+    const order = await createPayableOrder(shop.db.pool);
+    const started = await startStripePayment(order).expect(201);
+    const sent = jest.spyOn(pg.Client.prototype, 'query');
+
+    try {
+      await deliver(shop.stripe.completed(started.body.id)).expect(200);
+      const statements = sent.mock.calls.map(([query]) => (typeof query === 'string' ? query : (query as { text?: string }).text ?? ''));
+      expect(statements.filter((sql) => /FROM orders\b[\s\S]*FOR UPDATE/.test(sql))).toHaveLength(1);
+    } finally {
+      sent.mockRestore();
+    }
+    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
   });
 
   test('when the same event is delivered 5 times at once to two app instances, then one state change and one inbox row', async () => {

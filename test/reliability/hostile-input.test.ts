@@ -49,11 +49,25 @@ const hostileBody = fc.oneof(
   fc.dictionary(fc.constantFrom('productId', 'quantity', 'provider', 'carrier', 'trackingNumber', 'reason', 'email', 'password', '__proto__', 'constructor'), hostileValue),
   fc.record({ productId: fc.oneof(hostileString, fc.constant('PRODUCT')), quantity: hostileValue }),
 );
+// A cursor is base64url JSON that the server wrote: forged ones (any date JavaScript can hold,
+// numbers, text, ids) must be refused before they reach SQL.
+const cursorField = fc.oneof(
+  hostileValue,
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.constantFrom('1 2', '+275760-09-13T00:00:00.000Z', '2025-02-30T00:00:00.000Z', 2 ** 31, 'a\u0000'),
+);
+const encoded = (fields: unknown[]) => Buffer.from(JSON.stringify(fields)).toString('base64url');
+// Only the cursor is forged, so the rest of the query passes and the cursor reaches the listing.
+const tamperedCursorQuery = fc.oneof(
+  fc.tuple(fc.constantFrom('newest', 'price_asc', 'price_desc', 'title'), cursorField, fc.uuid()).map(([sort, key, id]) => ({ sort, cursor: encoded([sort, key, id]) })),
+  fc.tuple(cursorField, fc.oneof(fc.uuid(), hostileString)).map((fields) => ({ cursor: encoded(fields) })), // an order listing's shape
+  fc.array(cursorField, { maxLength: 4 }).map((fields) => ({ cursor: encoded(fields) })),
+);
 const contentType = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '');
 const request = fc.record({
   route: fc.constantFrom(...routes),
   param: fc.oneof(hostileString, fc.constant('PRODUCT')),
-  query: fc.dictionary(fc.constantFrom('limit', 'cursor', 'q', 'category', 'sort', 'minPrice', 'maxPrice', 'inStock', 'status', 'from', 'to', 'customer'), hostileString),
+  query: fc.oneof(fc.dictionary(fc.constantFrom('limit', 'cursor', 'q', 'category', 'sort', 'minPrice', 'maxPrice', 'inStock', 'status', 'from', 'to', 'customer'), hostileString), tamperedCursorQuery),
   body: hostileBody,
   rawBody: fc.option(fc.string({ maxLength: 200 })),
   contentType,
