@@ -31,6 +31,7 @@ async function main() {
   const clerk = resolveClerkOptions(config);
   // AdminJS takes seconds to load, mostly on the main thread: it loads once the API
   // serves (the panel answers 503 until then), so it holds up neither the database steps nor /readyz.
+  // eslint-disable-next-line prefer-const -- assigned once the panel is built, and read by the router above before that
   let panel: Router | undefined;
   const adminRouter: RequestHandler = (req, res, next) =>
     panel ? panel(req, res, next) : next(new ServiceUnavailable('The staff panel is starting; try again in a few seconds'));

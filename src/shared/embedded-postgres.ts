@@ -173,7 +173,10 @@ function runServer(run: Run, dataDir: string, port: number, settings: Record<str
       run.logger?.debug({ embeddedPostgres: line });
       if (ready) return;
       output.push(line);
-      if (line.includes('database system is ready to accept connections')) (ready = true), resolve(child);
+      if (line.includes('database system is ready to accept connections')) {
+        ready = true;
+        resolve(child);
+      }
     });
     child.once('error', (err) => reject(spawnFailure(postgres, err)));
     child.once('close', () => {

@@ -201,7 +201,7 @@ describe('Orders keep their domain rules', () => {
 
     const { orderDetails, recordActions, populated } = res.body.record;
     expect(orderDetails.items).toEqual([expect.objectContaining({ sku: product.sku, quantity: 3, lineTotalMinor: product.priceMinor * 3 })]);
-    expect(orderDetails.payments).toEqual([expect.objectContaining({ provider: 'MOCK', status: 'SUCCEEDED', amountMinor: product.priceMinor * 3 })]);
+    expect(orderDetails.payments).toEqual([expect.objectContaining({ provider: 'mock', status: 'SUCCEEDED', amountMinor: product.priceMinor * 3 })]);
     expect(orderDetails.history.map((h: { to: string }) => h.to)).toEqual(['AWAITING_PAYMENT', 'PAID']);
     const colleague = await createStaff(panel.shop.db.pool);
     await panel.shop.db.pool.query(`INSERT INTO order_status_changes (order_id, from_status, to_status, actor, created_at) VALUES ($1, 'PAID', 'PAID', $2, now() + interval '1 second')`, [order.id, `staff:${colleague.id}`]);

@@ -43,7 +43,10 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs: 
       if (output === undefined) return void process.stderr.write(chunk); // the server's warnings and errors
       output += chunk.toString();
       const ready = /listening \d+(?: ceiling (\d+))?\n/.exec(output);
-      if (ready) (output = undefined), resolve(ready[1]);
+      if (ready) {
+        output = undefined;
+        resolve(ready[1]);
+      }
     });
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });

@@ -13,7 +13,9 @@ type Doc = ReturnType<typeof loadOpenApi>;
 export const openapi: Doc = loadOpenApi();
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
-(addFormatsModule as unknown as { default: (a: Ajv2020) => void }).default?.(ajv) ?? (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
+// ajv-formats is CommonJS: under ESM its function arrives as the module or as its default export.
+const addFormats = (addFormatsModule as unknown as { default?: (a: Ajv2020) => void }).default ?? (addFormatsModule as unknown as (a: Ajv2020) => void);
+addFormats(ajv);
 ajv.addSchema(openapi, 'openapi');
 
 // What a request for no operation of the contract may get: the router's 404, or a refusal by

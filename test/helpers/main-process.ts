@@ -66,8 +66,14 @@ export function startMain(env: Record<string, string>): MainProcess {
       new Promise((resolve, reject) => {
         const check = () => {
           const match = pattern.exec(output);
-          if (match) return watchers.delete(check), resolve(match);
-          if (child.exitCode !== null || child.signalCode !== null) watchers.delete(check), reject(new Error(`src/main.ts exited before printing ${pattern}:\n${output}`));
+          if (match) {
+            watchers.delete(check);
+            return resolve(match);
+          }
+          if (child.exitCode !== null || child.signalCode !== null) {
+            watchers.delete(check);
+            reject(new Error(`src/main.ts exited before printing ${pattern}:\n${output}`));
+          }
         };
         watchers.add(check);
         check();

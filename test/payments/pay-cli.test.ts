@@ -36,7 +36,7 @@ describe('npm run pay (the mock gateway page\'s buttons, from a shell)', () => {
 
     expect(run).toEqual({ code: 0, stdout: `Payment paid; the gateway sends the buyer to ${storefrontUrl(shop.config, 'success', paymentId)}\n`, stderr: '' });
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ id: paymentId, status: 'SUCCEEDED' })]);
-    expect(await orderState(shop.db.pool, order)).toMatchObject({ status: 'PAID', history: [['AWAITING_PAYMENT', 'PAID']] });
+    expect(await orderState(shop.db.pool, order)).toMatchObject({ status: 'PAID', history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
     expect(await inboxOf(shop.db.pool, paymentId)).toEqual([{ provider: 'MOCK', eventId: `${paymentId}:paid`, type: 'mock.paid', outcome: 'applied' }]);
   });
 
