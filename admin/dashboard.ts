@@ -11,7 +11,10 @@ export type Dashboard = {
   dailyRevenue: { currency: string; days: { day: string; revenueMinor: number; orders: number }[] }[];
   ordersByStatus: { status: OrderStatus; count: number }[];
   lowestStock: { id: string; sku: string; title: string; stock: number }[];
-  awaitingShipment: { count: number; oldest: { id: string; number: number; customer: string | null; totalMinor: number; currency: string; paidAt: Date | null }[] };
+  awaitingShipment: {
+    count: number;
+    oldest: { id: string; number: number; customer: string | null; totalMinor: number; currency: string; paidAt: Date | null }[];
+  };
 };
 
 export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
@@ -33,9 +36,7 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
       [REVENUE_STATUSES],
     ),
     pool.query<{ status: OrderStatus; count: number }>(`SELECT status, COUNT(*) AS count FROM orders GROUP BY status`),
-    pool.query<Dashboard['lowestStock'][number]>(
-      `SELECT id, sku, title, stock FROM products WHERE active ORDER BY stock, title LIMIT 8`,
-    ),
+    pool.query<Dashboard['lowestStock'][number]>(`SELECT id, sku, title, stock FROM products WHERE active ORDER BY stock, title LIMIT 8`),
     pool.query<Dashboard['awaitingShipment']['oldest'][number]>(
       `SELECT o.id, o.number, u.email AS customer, o.total_minor AS "totalMinor", o.currency, o.paid_at AS "paidAt"
          FROM orders o JOIN users u ON u.id = o.user_id

@@ -18,7 +18,13 @@ export function refuseForeignOrigins(publicBaseUrl: string): RequestHandler {
     if (!STATE_CHANGING.has(req.method)) return next();
     const from = claimedOrigin(req);
     if (from === undefined || from === configured || from === `${req.protocol}://${req.get('host')}`) return next();
-    sendProblem(res, new Forbidden(`Cross-origin request refused: it came from ${from === 'null' ? 'a page that hides its origin' : from}, not from the staff panel's own origin (${configured}). Open the panel there and try again.`), req.originalUrl);
+    sendProblem(
+      res,
+      new Forbidden(
+        `Cross-origin request refused: it came from ${from === 'null' ? 'a page that hides its origin' : from}, not from the staff panel's own origin (${configured}). Open the panel there and try again.`,
+      ),
+      req.originalUrl,
+    );
   };
 }
 

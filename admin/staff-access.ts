@@ -41,7 +41,12 @@ export function staffRouter(admin: AdminJS, { config, db, logger, clerk }: Deps)
   const sessionOptions: session.SessionOptions = {
     name: SESSION_COOKIE,
     secret,
-    store: new PgStore({ pool: db.pool, tableName: 'admin_sessions', createTableIfMissing: false, errorLog: (...args: unknown[]) => logger.warn({ args }, 'staff session store') }),
+    store: new PgStore({
+      pool: db.pool,
+      tableName: 'admin_sessions',
+      createTableIfMissing: false,
+      errorLog: (...args: unknown[]) => logger.warn({ args }, 'staff session store'),
+    }),
     resave: false,
     saveUninitialized: false,
     cookie: { path: '/admin', httpOnly: true, sameSite: 'lax', secure: config.NODE_ENV === 'production', maxAge: SESSION_HOURS * 3600_000 },
@@ -108,7 +113,13 @@ function clerkStaff(clerk: ClerkOptions, { pool }: Db): RequestHandler {
     const identity = identityOf(req);
     if (identity?.role !== 'ADMIN') return;
     const user = await userForIdentity(pool, identity);
-    const adminUser: StaffSession = { id: user.id, email: user.email ?? user.clerkUserId, title: user.name ?? user.email ?? user.clerkUserId, role: 'ADMIN', via: 'clerk' };
+    const adminUser: StaffSession = {
+      id: user.id,
+      email: user.email ?? user.clerkUserId,
+      title: user.name ?? user.email ?? user.clerkUserId,
+      role: 'ADMIN',
+      via: 'clerk',
+    };
     const done = (callback?: (err?: unknown) => void) => callback?.();
     req.session = { adminUser, save: done, destroy: done, regenerate: done, reload: done, touch: () => undefined } as unknown as typeof req.session;
   };

@@ -41,7 +41,11 @@ const PRODUCTS: [string, string, number, number, boolean][] = [
   ['cups-mugs', 'Latte Bowl', 1990, 21, true],
 ];
 
-const slugify = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slugify = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 /** Loads the demo catalog; rows that already exist (same slug or SKU) are left as they are. */
 export async function seedDemoCatalog(prisma: PrismaClient, currency = 'USD'): Promise<number> {

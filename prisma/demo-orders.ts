@@ -57,8 +57,16 @@ export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
          VALUES ($1, $2, $3, $4, $4, $5, now() - make_interval(days => $6, hours => $7), CASE WHEN $8 THEN now() - make_interval(days => $6, hours => $7) END, $9, $10)
          RETURNING id`,
         [
-          customers[i % customers.length], status, lines[0].currency, total, lines.reduce((n, l) => n + l.quantity, 0), daysAgo, 1 + (i % 9), paid,
-          status === 'SHIPPED' || status === 'DELIVERED' ? 'DHL' : null, status === 'SHIPPED' || status === 'DELIVERED' ? `DEMO${1000 + i}` : null,
+          customers[i % customers.length],
+          status,
+          lines[0].currency,
+          total,
+          lines.reduce((n, l) => n + l.quantity, 0),
+          daysAgo,
+          1 + (i % 9),
+          paid,
+          status === 'SHIPPED' || status === 'DELIVERED' ? 'DHL' : null,
+          status === 'SHIPPED' || status === 'DELIVERED' ? `DEMO${1000 + i}` : null,
         ],
       );
       const orderId = rows[0].id;
@@ -77,10 +85,13 @@ export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
         );
       }
       if (captured) {
-        await tx.query(
-          `INSERT INTO payments (order_id, provider, status, amount_minor, currency, provider_ref) VALUES ($1, 'MOCK', $2, $3, $4, $5)`,
-          [orderId, status === 'REFUNDED' ? 'REFUNDED' : 'SUCCEEDED', total, lines[0].currency, `demo_${i}`],
-        );
+        await tx.query(`INSERT INTO payments (order_id, provider, status, amount_minor, currency, provider_ref) VALUES ($1, 'MOCK', $2, $3, $4, $5)`, [
+          orderId,
+          status === 'REFUNDED' ? 'REFUNDED' : 'SUCCEEDED',
+          total,
+          lines[0].currency,
+          `demo_${i}`,
+        ]);
       }
       made++;
     }

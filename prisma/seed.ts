@@ -18,7 +18,9 @@ try {
     console.log(`Seeded ${await seedDemoCatalog(db.prisma, process.env.STORE_CURRENCY ?? 'USD')} demo products`);
   }
 } catch (err) {
-  console.error(`Seeding failed: ${err instanceof Error ? err.message.trim().split('\n').at(-1) : String(err)} (migrate the database first: node dist/src/shared/migrate-cli.js)`);
+  console.error(
+    `Seeding failed: ${err instanceof Error ? err.message.trim().split('\n').at(-1) : String(err)} (migrate the database first: node dist/src/shared/migrate-cli.js)`,
+  );
   process.exitCode = 1;
 } finally {
   await db.close();

@@ -5,9 +5,7 @@
 import madge from 'madge';
 
 const roots = ['src', 'admin', 'prisma'];
-const graph = (
-  await madge(roots, { fileExtensions: ['ts', 'tsx'], tsConfig: 'tsconfig.json', excludeRegExp: [/\.d\.ts$/, /^prisma\/migrations\//] })
-).obj();
+const graph = (await madge(roots, { fileExtensions: ['ts', 'tsx'], tsConfig: 'tsconfig.json', excludeRegExp: [/\.d\.ts$/, /^prisma\/migrations\//] })).obj();
 
 /** src/orders/x.ts -> src/orders; admin/resources/y.ts -> admin; src/app.ts -> src/app.ts (the top) */
 const domainOf = (file) => {

@@ -82,7 +82,12 @@ export function createApp(deps: AppDeps) {
   // The strict default CSP everywhere (no inline script): /docs loads swagger-ui's scripts as
   // files, and the staff panel replaces it with one that admits its own inline scripts by nonce.
   app.use(helmet());
-  app.use(cors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, exposedHeaders: ['ETag', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Location', 'Idempotent-Replayed'] }));
+  app.use(
+    cors({
+      origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false,
+      exposedHeaders: ['ETag', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Location', 'Idempotent-Replayed'],
+    }),
+  );
 
   app.use(healthRoutes(db.pool));
   app.get('/openapi.json', (_req, res) => {
@@ -100,7 +105,10 @@ export function createApp(deps: AppDeps) {
   app.use(express.urlencoded({ extended: false, limit: config.BODY_LIMIT }));
   app.use(
     '/api',
-    limitRequests(db.pool, 'writes', config.RATE_LIMIT_WRITES_PER_WINDOW, config.RATE_LIMIT_WINDOW_SECONDS, { logger, skip: (req) => SAFE_METHODS.has(req.method) }),
+    limitRequests(db.pool, 'writes', config.RATE_LIMIT_WRITES_PER_WINDOW, config.RATE_LIMIT_WINDOW_SECONDS, {
+      logger,
+      skip: (req) => SAFE_METHODS.has(req.method),
+    }),
   );
   for (const routes of apiRoutes) app.use(routes(ctx, deps));
 

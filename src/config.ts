@@ -4,59 +4,77 @@ import { StartupError } from './shared/startup-error.js';
 const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 const optionalText = z.string().trim().min(1).optional();
 const webUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
-const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
-const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
-  DATA_DIR: z.string().default('.data'),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  PUBLIC_BASE_URL: webUrl.optional(), // default: where the server listens (publicUrls)
-  CORS_ORIGINS: csv.default([]),
-  BODY_LIMIT: z.string().default('100kb'),
-  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
-  STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code like USD').default('USD'),
-  ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
-  EXPIRY_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
-  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(48),
-  CLERK_SECRET_KEY: optionalText,
-  CLERK_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_[A-Za-z0-9+/=]+$/, 'pk_test_... or pk_live_...').optional(),
-  CLERK_JWT_KEY: optionalText,
-  CLERK_AUTHORIZED_PARTIES: csv.default([]),
-  SESSION_SECRET: optionalText,
-  ADMIN_EMAIL: z.email().optional(),
-  ADMIN_PASSWORD: z.string().min(8).optional(),
-  MOCK_PAYMENTS: flag.optional(),
-  MOCK_PAYMENTS_SECRET: optionalText,
-  STRIPE_SECRET_KEY: optionalText,
-  STRIPE_WEBHOOK_SECRET: optionalText,
-  STRIPE_API_BASE_URL: z.url().optional(),
-  SSLCOMMERZ_STORE_ID: optionalText,
-  SSLCOMMERZ_STORE_PASSWORD: optionalText,
-  SSLCOMMERZ_IS_LIVE: flag.default(false),
-  SSLCOMMERZ_API_BASE_URL: z.url().optional(),
-  PAYMENT_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(15_000),
-  // default: this app's own payment result page (publicUrls)
-  STOREFRONT_SUCCESS_URL: webUrl.optional(),
-  STOREFRONT_CANCEL_URL: webUrl.optional(),
-  STOREFRONT_FAIL_URL: webUrl.optional(),
-  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
-  RATE_LIMIT_WRITES_PER_WINDOW: z.coerce.number().int().min(1).default(600),
-  RATE_LIMIT_LOGINS_PER_WINDOW: z.coerce.number().int().min(1).default(10),
-}).superRefine((config, ctx) => {
-  // Staff panel sessions are signed with SESSION_SECRET: a default one would let anyone forge them.
-  if (config.NODE_ENV === 'production' && !config.SESSION_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required in production (a long random string)' });
-  }
-  if (!config.ADMIN_EMAIL !== !config.ADMIN_PASSWORD) {
-    ctx.addIssue({ code: 'custom', path: [config.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
-  }
-});
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+    DATA_DIR: z.string().default('.data'),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+    PUBLIC_BASE_URL: webUrl.optional(), // default: where the server listens (publicUrls)
+    CORS_ORIGINS: csv.default([]),
+    BODY_LIMIT: z.string().default('100kb'),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    STORE_CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code like USD')
+      .default('USD'),
+    ORDER_TTL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(30),
+    EXPIRY_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(48),
+    CLERK_SECRET_KEY: optionalText,
+    CLERK_PUBLISHABLE_KEY: z
+      .string()
+      .regex(/^pk_(test|live)_[A-Za-z0-9+/=]+$/, 'pk_test_... or pk_live_...')
+      .optional(),
+    CLERK_JWT_KEY: optionalText,
+    CLERK_AUTHORIZED_PARTIES: csv.default([]),
+    SESSION_SECRET: optionalText,
+    ADMIN_EMAIL: z.email().optional(),
+    ADMIN_PASSWORD: z.string().min(8).optional(),
+    MOCK_PAYMENTS: flag.optional(),
+    MOCK_PAYMENTS_SECRET: optionalText,
+    STRIPE_SECRET_KEY: optionalText,
+    STRIPE_WEBHOOK_SECRET: optionalText,
+    STRIPE_API_BASE_URL: z.url().optional(),
+    SSLCOMMERZ_STORE_ID: optionalText,
+    SSLCOMMERZ_STORE_PASSWORD: optionalText,
+    SSLCOMMERZ_IS_LIVE: flag.default(false),
+    SSLCOMMERZ_API_BASE_URL: z.url().optional(),
+    PAYMENT_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(15_000),
+    // default: this app's own payment result page (publicUrls)
+    STOREFRONT_SUCCESS_URL: webUrl.optional(),
+    STOREFRONT_CANCEL_URL: webUrl.optional(),
+    STOREFRONT_FAIL_URL: webUrl.optional(),
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    RATE_LIMIT_WRITES_PER_WINDOW: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_LOGINS_PER_WINDOW: z.coerce.number().int().min(1).default(10),
+  })
+  .superRefine((config, ctx) => {
+    // Staff panel sessions are signed with SESSION_SECRET: a default one would let anyone forge them.
+    if (config.NODE_ENV === 'production' && !config.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required in production (a long random string)' });
+    }
+    if (!config.ADMIN_EMAIL !== !config.ADMIN_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: [config.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
+    }
+  });
 
 type Settings = z.infer<typeof schema>;
 type PublicUrls = Required<Pick<Settings, 'PUBLIC_BASE_URL' | 'STOREFRONT_SUCCESS_URL' | 'STOREFRONT_CANCEL_URL' | 'STOREFRONT_FAIL_URL'>>;

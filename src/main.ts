@@ -48,7 +48,16 @@ async function main() {
   }
   await checkDatabase(databaseUrl);
   await migrate(databaseUrl);
-  const [{ createDb }, { startHttpServer }, { createApp }, { configuredProviders }, { startExpiryJob }, { ensureFirstStaffAccount }, { seedDemoCatalog }, { seedDemoOrders }] = await appModules;
+  const [
+    { createDb },
+    { startHttpServer },
+    { createApp },
+    { configuredProviders },
+    { startExpiryJob },
+    { ensureFirstStaffAccount },
+    { seedDemoCatalog },
+    { seedDemoOrders },
+  ] = await appModules;
   const db = createDb(databaseUrl, config.DATABASE_POOL_SIZE);
   if (stopEmbedded && (await db.prisma.product.count()) === 0) {
     logger.info({ products: await seedDemoCatalog(db.prisma, config.STORE_CURRENCY) }, 'demo catalog seeded');

@@ -9,7 +9,10 @@ import { migrate, MigrationError } from '../src/shared/migrate.js';
 import { createTestDatabase } from './helpers/test-app.js';
 
 const run = promisify(execFile);
-const names = readdirSync('prisma/migrations', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const names = readdirSync('prisma/migrations', { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 
 const prisma = (databaseUrl: string, ...args: string[]) =>
   run(process.execPath, ['--import', './prisma/cli-preload.mjs', 'node_modules/prisma/build/index.js', ...args], {
@@ -45,7 +48,14 @@ describe('migrate', () => {
       'SELECT migration_name, checksum, applied_steps_count, finished_at FROM _prisma_migrations ORDER BY migration_name',
     );
     expect(rows.map((r) => [r.migration_name, r.checksum, r.applied_steps_count, r.finished_at instanceof Date])).toEqual(
-      names.map((name) => [name, createHash('sha256').update(readFileSync(`prisma/migrations/${name}/migration.sql`)).digest('hex'), 1, true]),
+      names.map((name) => [
+        name,
+        createHash('sha256')
+          .update(readFileSync(`prisma/migrations/${name}/migration.sql`))
+          .digest('hex'),
+        1,
+        true,
+      ]),
     );
     const status = await prisma(database.url, 'migrate', 'status');
     expect(status.stdout).toMatch(/Database schema is up to date/);
@@ -69,8 +79,11 @@ describe('migrate', () => {
   });
 
   test('when an earlier migration failed halfway, then migrate refuses, naming the migration and the fix, and applies nothing', async () => {
-    await query(database.url, `CREATE TABLE "_prisma_migrations" (id VARCHAR(36) PRIMARY KEY, checksum VARCHAR(64) NOT NULL, finished_at TIMESTAMPTZ,
-      migration_name VARCHAR(255) NOT NULL, logs TEXT, rolled_back_at TIMESTAMPTZ, started_at TIMESTAMPTZ NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0)`);
+    await query(
+      database.url,
+      `CREATE TABLE "_prisma_migrations" (id VARCHAR(36) PRIMARY KEY, checksum VARCHAR(64) NOT NULL, finished_at TIMESTAMPTZ,
+      migration_name VARCHAR(255) NOT NULL, logs TEXT, rolled_back_at TIMESTAMPTZ, started_at TIMESTAMPTZ NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0)`,
+    );
     await query(database.url, `INSERT INTO _prisma_migrations (id, checksum, migration_name) VALUES (gen_random_uuid(), 'x', '${names[0]}')`);
 
     const failure = migrate(database.url);

@@ -8,7 +8,9 @@ function mountedRoutes(stack: Layer[]): string[] {
   return stack.flatMap((layer) => {
     if (layer.route) {
       const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
-      return Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${path}`);
+      return Object.keys(layer.route.methods)
+        .filter((m) => m !== '_all')
+        .map((m) => `${m.toUpperCase()} ${path}`);
     }
     return layer.handle?.stack ? mountedRoutes(layer.handle.stack) : [];
   });
@@ -17,7 +19,9 @@ function mountedRoutes(stack: Layer[]): string[] {
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 const contractRoutes = () =>
   Object.entries(openapi.paths).flatMap(([path, item]) =>
-    Object.keys(item as object).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`),
+    Object.keys(item as object)
+      .filter((m) => METHODS.includes(m))
+      .map((m) => `${m.toUpperCase()} ${path}`),
   );
 
 const shop = useTestShop();

@@ -30,7 +30,9 @@ describe('problem codes', () => {
     const wrong = problemAnswers.flatMap(({ route, status, schema }) => {
       const codes = problemCodesOf(schema);
       if (!codes?.length) return [`${route} ${status}: lists no codes`];
-      return codes.filter((c) => PROBLEM_CODES[c as keyof typeof PROBLEM_CODES] !== status).map((c) => `${route} ${status}: ${c} is a ${PROBLEM_CODES[c as keyof typeof PROBLEM_CODES]} code`);
+      return codes
+        .filter((c) => PROBLEM_CODES[c as keyof typeof PROBLEM_CODES] !== status)
+        .map((c) => `${route} ${status}: ${c} is a ${PROBLEM_CODES[c as keyof typeof PROBLEM_CODES]} code`);
     });
     expect(wrong).toEqual([]);
   });

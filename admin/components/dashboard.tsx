@@ -33,7 +33,9 @@ function RevenueChart({ currency, days }: Data['dailyRevenue'][number]) {
               <title>{`${d.day}: ${formatMoney(d.revenueMinor, currency)} from ${d.orders} order(s)`}</title>
             </rect>
             {i % 5 === 0 || i === days.length - 1 ? (
-              <text x={i * step + step / 2} y={height + 16} fontSize={11} textAnchor="middle" fill="#898A9A">{d.day.slice(5)}</text>
+              <text x={i * step + step / 2} y={height + 16} fontSize={11} textAnchor="middle" fill="#898A9A">
+                {d.day.slice(5)}
+              </text>
             ) : null}
           </g>
         );
@@ -47,9 +49,17 @@ const Dashboard: React.FC = () => {
   const [data, setData] = useState<Data>();
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    api.getDashboard<Data>().then((response) => setData(response.data)).catch(() => setFailed(true));
+    api
+      .getDashboard<Data>()
+      .then((response) => setData(response.data))
+      .catch(() => setFailed(true));
   }, []);
-  if (failed) return <Box p="xl"><Text>The dashboard could not be loaded; reload the page to try again.</Text></Box>;
+  if (failed)
+    return (
+      <Box p="xl">
+        <Text>The dashboard could not be loaded; reload the page to try again.</Text>
+      </Box>
+    );
   if (!data) return <Loader />;
   return (
     <Box p="lg" data-testid="dashboard">
@@ -60,9 +70,18 @@ const Dashboard: React.FC = () => {
           {data.revenue.map((r) => (
             <Table key={r.currency} mb="lg">
               <TableBody>
-                <TableRow><TableCell>Today</TableCell><TableCell data-testid={`revenue-today-${r.currency}`}>{formatMoney(r.todayMinor, r.currency)}</TableCell></TableRow>
-                <TableRow><TableCell>Last 7 days</TableCell><TableCell>{formatMoney(r.last7DaysMinor, r.currency)}</TableCell></TableRow>
-                <TableRow><TableCell>Last 30 days</TableCell><TableCell>{formatMoney(r.last30DaysMinor, r.currency)}</TableCell></TableRow>
+                <TableRow>
+                  <TableCell>Today</TableCell>
+                  <TableCell data-testid={`revenue-today-${r.currency}`}>{formatMoney(r.todayMinor, r.currency)}</TableCell>
+                </TableRow>
+                <TableRow>
+                  <TableCell>Last 7 days</TableCell>
+                  <TableCell>{formatMoney(r.last7DaysMinor, r.currency)}</TableCell>
+                </TableRow>
+                <TableRow>
+                  <TableCell>Last 30 days</TableCell>
+                  <TableCell>{formatMoney(r.last30DaysMinor, r.currency)}</TableCell>
+                </TableRow>
               </TableBody>
             </Table>
           ))}
@@ -71,7 +90,10 @@ const Dashboard: React.FC = () => {
           <Box flex flexWrap="wrap">
             {data.ordersByStatus.map((s) => (
               <Box key={s.status} mr="lg" mb="lg">
-                <Badge variant={s.status === 'PAID' ? 'primary' : 'light'}>{s.status}</Badge> <Text as="span" fontWeight="bold">{s.count}</Text>
+                <Badge variant={s.status === 'PAID' ? 'primary' : 'light'}>{s.status}</Badge>{' '}
+                <Text as="span" fontWeight="bold">
+                  {s.count}
+                </Text>
               </Box>
             ))}
           </Box>
@@ -88,13 +110,24 @@ const Dashboard: React.FC = () => {
       </Card>
       <Box flex flexWrap="wrap">
         <Card title={`Waiting to ship (${data.awaitingShipment.count})`}>
-          {data.awaitingShipment.oldest.length === 0 ? <Text>Nothing waiting</Text> : (
+          {data.awaitingShipment.oldest.length === 0 ? (
+            <Text>Nothing waiting</Text>
+          ) : (
             <Table>
-              <TableHead><TableRow><TableCell>Order</TableCell><TableCell>Customer</TableCell><TableCell>Total</TableCell><TableCell>Paid</TableCell></TableRow></TableHead>
+              <TableHead>
+                <TableRow>
+                  <TableCell>Order</TableCell>
+                  <TableCell>Customer</TableCell>
+                  <TableCell>Total</TableCell>
+                  <TableCell>Paid</TableCell>
+                </TableRow>
+              </TableHead>
               <TableBody>
                 {data.awaitingShipment.oldest.map((o) => (
                   <TableRow key={o.id}>
-                    <TableCell><Link href={recordUrl('Order', o.id)}>{`#${o.number}`}</Link></TableCell>
+                    <TableCell>
+                      <Link href={recordUrl('Order', o.id)}>{`#${o.number}`}</Link>
+                    </TableCell>
                     <TableCell>{o.customer ?? ''}</TableCell>
                     <TableCell style={{ whiteSpace: 'nowrap' }}>{formatMoney(o.totalMinor, o.currency)}</TableCell>
                     <TableCell>{o.paidAt ? new Date(o.paidAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : ''}</TableCell>
@@ -106,13 +139,23 @@ const Dashboard: React.FC = () => {
         </Card>
         <Card title="Lowest stock">
           <Table>
-            <TableHead><TableRow><TableCell>SKU</TableCell><TableCell>Product</TableCell><TableCell>Stock</TableCell></TableRow></TableHead>
+            <TableHead>
+              <TableRow>
+                <TableCell>SKU</TableCell>
+                <TableCell>Product</TableCell>
+                <TableCell>Stock</TableCell>
+              </TableRow>
+            </TableHead>
             <TableBody>
               {data.lowestStock.map((p) => (
                 <TableRow key={p.id}>
                   <TableCell>{p.sku}</TableCell>
-                  <TableCell><Link href={recordUrl('Product', p.id)}>{p.title}</Link></TableCell>
-                  <TableCell><Badge variant={p.stock === 0 ? 'danger' : 'light'}>{p.stock}</Badge></TableCell>
+                  <TableCell>
+                    <Link href={recordUrl('Product', p.id)}>{p.title}</Link>
+                  </TableCell>
+                  <TableCell>
+                    <Badge variant={p.stock === 0 ? 'danger' : 'light'}>{p.stock}</Badge>
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>

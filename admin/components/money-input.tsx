@@ -20,7 +20,14 @@ const MoneyInput: React.FC<EditPropertyProps> = ({ property, record, onChange })
   return (
     <FormGroup error={Boolean(error)}>
       <Label htmlFor={property.path} required={property.isRequired}>{`${translateProperty(property.label, property.resourceId)} (${currency})`}</Label>
-      <Input id={property.path} name={property.path} inputMode="decimal" placeholder="0.00" value={text} onChange={(e: React.ChangeEvent<HTMLInputElement>) => update(e.target.value)} />
+      <Input
+        id={property.path}
+        name={property.path}
+        inputMode="decimal"
+        placeholder="0.00"
+        value={text}
+        onChange={(e: React.ChangeEvent<HTMLInputElement>) => update(e.target.value)}
+      />
       <FormMessage>{error?.message ?? property.description}</FormMessage>
     </FormGroup>
   );

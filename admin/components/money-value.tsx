@@ -8,7 +8,11 @@ const MoneyValue: React.FC<BasePropertyProps> = ({ property, record, where }) =>
   const currency = currencyOf(record?.params, currencyOf(record?.populated?.order?.params));
   const text = formatMoney(record?.params?.[property.path], currency);
   const { translateProperty } = useTranslation();
-  return where === 'show' ? <ValueGroup label={translateProperty(property.label, property.resourceId)}>{text}</ValueGroup> : <span style={{ whiteSpace: 'nowrap' }}>{text}</span>;
+  return where === 'show' ? (
+    <ValueGroup label={translateProperty(property.label, property.resourceId)}>{text}</ValueGroup>
+  ) : (
+    <span style={{ whiteSpace: 'nowrap' }}>{text}</span>
+  );
 };
 
 export default MoneyValue;

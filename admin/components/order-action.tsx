@@ -37,11 +37,20 @@ const OrderAction: React.FC<ActionProps> = ({ action, record, resource }) => {
   return (
     <Box as="form" onSubmit={submit} variant="container" data-testid={`order-action-${action.name}`}>
       <Text mb="lg">{`Order ${number}, ${status}, ${formatMoney(totalMinor, currencyOf(record.params))}`}</Text>
-      <Text mb="xl" fontWeight="bold">{question}</Text>
+      <Text mb="xl" fontWeight="bold">
+        {question}
+      </Text>
       {fields.map((field) => (
         <FormGroup key={field.name} error={Boolean(errors[field.name])}>
-          <Label htmlFor={field.name} required={field.required}>{field.label}</Label>
-          <Input id={field.name} name={field.name} value={values[field.name] ?? ''} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValues({ ...values, [field.name]: e.target.value })} />
+          <Label htmlFor={field.name} required={field.required}>
+            {field.label}
+          </Label>
+          <Input
+            id={field.name}
+            name={field.name}
+            value={values[field.name] ?? ''}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValues({ ...values, [field.name]: e.target.value })}
+          />
           <FormMessage>{errors[field.name]?.message}</FormMessage>
         </FormGroup>
       ))}

@@ -16,10 +16,22 @@ function Section({ title, empty, headers, rows }: { title: string; empty: string
       ) : (
         <Table>
           <TableHead>
-            <TableRow>{headers.map((h) => <TableCell key={h}>{h}</TableCell>)}</TableRow>
+            <TableRow>
+              {headers.map((h) => (
+                <TableCell key={h}>{h}</TableCell>
+              ))}
+            </TableRow>
           </TableHead>
           <TableBody>
-            {rows.map((cells, i) => <TableRow key={i}>{cells.map((c, j) => <TableCell key={j} style={{ whiteSpace: 'nowrap' }}>{c}</TableCell>)}</TableRow>)}
+            {rows.map((cells, i) => (
+              <TableRow key={i}>
+                {cells.map((c, j) => (
+                  <TableCell key={j} style={{ whiteSpace: 'nowrap' }}>
+                    {c}
+                  </TableCell>
+                ))}
+              </TableRow>
+            ))}
           </TableBody>
         </Table>
       )}
@@ -29,7 +41,7 @@ function Section({ title, empty, headers, rows }: { title: string; empty: string
 
 /** The order page's lines, payments and status history: the staff view of readOrder, attached to the record by the show action. */
 const OrderDetails: React.FC<BasePropertyProps> = ({ record }) => {
-  const details = (record as RecordJSON & { orderDetails?: Order } | undefined)?.orderDetails;
+  const details = (record as (RecordJSON & { orderDetails?: Order }) | undefined)?.orderDetails;
   if (!details) return null;
   const currency = currencyOf(record?.params);
   return (

@@ -8,7 +8,14 @@ import { asValidationError, NAVIGATION, prismaResource, type ResourceKit } from 
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `at most ${max} characters`);
 const slug = text(120).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single dashes, e.g. house-blend');
 const wholeNumber = (meaning: string) =>
-  z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().trim().regex(/^-?\d+$/, `${meaning} as a whole number`))
+  z
+    .preprocess(
+      (v) => (typeof v === 'number' ? String(v) : v),
+      z
+        .string()
+        .trim()
+        .regex(/^-?\d+$/, `${meaning} as a whole number`),
+    )
     .transform(Number)
     .pipe(z.number().min(0, 'cannot be negative').max(2_000_000_000, 'is too large'));
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? null : v), schema.nullable().optional());
@@ -25,7 +32,11 @@ const productRules = z.object({
   title: text(200),
   description: z.string().max(10_000).optional(),
   priceMinor: wholeNumber('the price in minor units (cents)'),
-  currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'an ISO 4217 code like USD'),
+  currency: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code like USD'),
   stock: wholeNumber('the stock'),
   imageUrl: optional(z.url({ protocol: /^https?$/, error: 'a full http(s) address' }).max(2000)),
   category: optional(z.uuid()),

@@ -24,28 +24,59 @@ type Transition<I> = {
   run(orderId: string, staffId: string, input: I): Promise<unknown>;
 };
 
-const required = (label: string) => z.string({ error: `${label} is required` }).trim().min(1, `${label} is required`).max(100, `${label}: at most 100 characters`);
+const required = (label: string) =>
+  z
+    .string({ error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .max(100, `${label}: at most 100 characters`);
 
 function transitions(pool: pg.Pool, refundOrder: RefundOrder): Transition<never>[] {
   const list = [
     {
-      name: 'ship', to: 'SHIPPED', icon: 'Truck', question: 'Hand this order to the carrier?',
-      fields: [{ name: 'carrier', label: 'Carrier', required: true }, { name: 'trackingNumber', label: 'Tracking number', required: true }],
+      name: 'ship',
+      to: 'SHIPPED',
+      icon: 'Truck',
+      question: 'Hand this order to the carrier?',
+      fields: [
+        { name: 'carrier', label: 'Carrier', required: true },
+        { name: 'trackingNumber', label: 'Tracking number', required: true },
+      ],
       input: z.object({ carrier: required('Carrier'), trackingNumber: required('Tracking number') }),
       run: (orderId: string, staffId: string, input: { carrier: string; trackingNumber: string }) => shipOrder(pool, orderId, staffId, input),
     },
     {
-      name: 'deliver', to: 'DELIVERED', icon: 'CheckCircle', question: 'Mark this order as delivered?', fields: [], input: z.object({}),
+      name: 'deliver',
+      to: 'DELIVERED',
+      icon: 'CheckCircle',
+      question: 'Mark this order as delivered?',
+      fields: [],
+      input: z.object({}),
       run: (orderId: string, staffId: string) => deliverOrder(pool, orderId, staffId),
     },
     {
-      name: 'cancel', to: 'CANCELLED', icon: 'XCircle', question: 'Cancel this order? Its items go back into stock.',
+      name: 'cancel',
+      to: 'CANCELLED',
+      icon: 'XCircle',
+      question: 'Cancel this order? Its items go back into stock.',
       fields: [{ name: 'reason', label: 'Reason (optional)', required: false }],
-      input: z.object({ reason: z.string().trim().max(500, 'Reason: at most 500 characters').optional().transform((v) => v || undefined) }),
+      input: z.object({
+        reason: z
+          .string()
+          .trim()
+          .max(500, 'Reason: at most 500 characters')
+          .optional()
+          .transform((v) => v || undefined),
+      }),
       run: (orderId: string, staffId: string, input: { reason?: string }) => cancelOrderByStaff(pool, refundOrder, orderId, staffId, input.reason),
     },
     {
-      name: 'refund', to: 'REFUNDED', icon: 'RotateCcw', question: 'Refund the payment of this order through its gateway?', fields: [], input: z.object({}),
+      name: 'refund',
+      to: 'REFUNDED',
+      icon: 'RotateCcw',
+      question: 'Refund the payment of this order through its gateway?',
+      fields: [],
+      input: z.object({}),
       onlyIf: (order: { paidAt?: unknown }) => Boolean(order.paidAt), // a cancelled order that was never paid has nothing to refund
       run: (orderId: string, staffId: string) => refundOrder(orderId, staffId),
     },
@@ -99,15 +130,28 @@ export function orderResources(kit: ResourceKit, pool: pg.Pool, refundOrder: Ref
       properties: {
         id: { isVisible: onlyOnShow },
         number: { isTitle: true },
-                subtotalMinor: money,
+        subtotalMinor: money,
         totalMinor: money,
         details: { type: 'string', isVisible: onlyOnShow, components: { show: components.OrderDetails } },
       },
       listProperties: ['number', 'status', 'user', 'totalMinor', 'itemCount', 'createdAt'],
       filterProperties: ['status', 'createdAt', 'user', 'number', 'paidAt'],
       showProperties: [
-        'number', 'status', 'user', 'subtotalMinor', 'totalMinor', 'itemCount', 'carrier', 'trackingNumber', 'details',
-        'createdAt', 'paidAt', 'shippedAt', 'deliveredAt', 'cancelledAt', 'expiresAt',
+        'number',
+        'status',
+        'user',
+        'subtotalMinor',
+        'totalMinor',
+        'itemCount',
+        'carrier',
+        'trackingNumber',
+        'details',
+        'createdAt',
+        'paidAt',
+        'shippedAt',
+        'deliveredAt',
+        'cancelledAt',
+        'expiresAt',
       ],
       sort: { sortBy: 'createdAt', direction: 'desc' },
       actions: {

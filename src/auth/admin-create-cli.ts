@@ -13,7 +13,10 @@ import { migrate } from '../shared/migrate.js';
 import { saveStaffAccount } from './staff-accounts.js';
 
 const USAGE = 'Usage: npm run admin:create -- --email <email> --password <at least 8 characters>';
-const input = z.object({ email: z.email('--email must be an email address'), password: z.string('--password is required').min(8, '--password needs at least 8 characters') });
+const input = z.object({
+  email: z.email('--email must be an email address'),
+  password: z.string('--password is required').min(8, '--password needs at least 8 characters'),
+});
 
 async function reachable(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -36,7 +39,12 @@ async function main() {
   let url = config.DATABASE_URL ?? embeddedDatabaseUrl(config.EMBEDDED_PG_PORT, 'shop');
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!config.DATABASE_URL && !(await reachable(url))) {
-    const embedded = await startEmbeddedPostgres({ dir: path.join(config.DATA_DIR, 'pg'), port: config.EMBEDDED_PG_PORT, database: 'shop', logger: createLogger('warn') });
+    const embedded = await startEmbeddedPostgres({
+      dir: path.join(config.DATA_DIR, 'pg'),
+      port: config.EMBEDDED_PG_PORT,
+      database: 'shop',
+      logger: createLogger('warn'),
+    });
     url = embedded.url;
     stopEmbedded = embedded.stop;
     await migrate(url);

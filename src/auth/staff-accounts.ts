@@ -31,10 +31,10 @@ export async function saveStaffAccount(pool: pg.Pool, input: { email: string; pa
       }
       return { id: found.id, email: found.email, name: found.name, created: false };
     }
-    const created = await tx.query<StaffMember>(
-      `INSERT INTO users (email, role, password_hash) VALUES ($1, 'ADMIN', $2) RETURNING id, email, name`,
-      [email, await hashPassword(input.password)],
-    );
+    const created = await tx.query<StaffMember>(`INSERT INTO users (email, role, password_hash) VALUES ($1, 'ADMIN', $2) RETURNING id, email, name`, [
+      email,
+      await hashPassword(input.password),
+    ]);
     return { ...created.rows[0], created: true };
   });
 }

@@ -9,10 +9,9 @@ export type Identity = { clerkUserId: string; email: string | null; name: string
  * created or refreshed with an upsert, so two first requests at once still make one row.
  */
 export async function userForIdentity(pool: pg.Pool, identity: Identity): Promise<CurrentUser> {
-  const found = await pool.query<CurrentUser>(
-    `SELECT id, clerk_user_id AS "clerkUserId", email, name, role FROM users WHERE clerk_user_id = $1`,
-    [identity.clerkUserId],
-  );
+  const found = await pool.query<CurrentUser>(`SELECT id, clerk_user_id AS "clerkUserId", email, name, role FROM users WHERE clerk_user_id = $1`, [
+    identity.clerkUserId,
+  ]);
   const row = found.rows[0];
   if (row && row.role === identity.role && (identity.email ?? row.email) === row.email && (identity.name ?? row.name) === row.name) {
     return row;

@@ -40,10 +40,7 @@ export async function readCart(db: Queryable, userId: string, currency: string, 
   const lines = rows.map((row) => ({
     ...row,
     lineTotalMinor: row.unitPriceMinor * row.quantity,
-    warnings: [
-      ...(row.active ? [] : (['PRODUCT_INACTIVE'] as const)),
-      ...(row.stock < row.quantity ? (['INSUFFICIENT_STOCK'] as const) : []),
-    ],
+    warnings: [...(row.active ? [] : (['PRODUCT_INACTIVE'] as const)), ...(row.stock < row.quantity ? (['INSUFFICIENT_STOCK'] as const) : [])],
   }));
   return {
     lines,

@@ -5,7 +5,11 @@ export type Sort = (typeof SORTS)[number];
 
 // Query strings arrive as text: accept plain digits only, so "1.5", "1e3", " 7" and "-1" are refused.
 const wholeNumber = (min: number, max: number) =>
-  z.string().regex(/^\d{1,10}$/, 'must be a whole number').transform(Number).pipe(z.number().min(min).max(max));
+  z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
 
 export const productListQuery = z
   .strictObject({
@@ -16,7 +20,10 @@ export const productListQuery = z
     q: z.string().trim().min(1).max(100).optional(),
     minPrice: wholeNumber(0, 2_147_483_647).optional(),
     maxPrice: wholeNumber(0, 2_147_483_647).optional(),
-    inStock: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    inStock: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
   })
   .refine((query) => query.minPrice === undefined || query.maxPrice === undefined || query.minPrice <= query.maxPrice, {
     path: ['maxPrice'],

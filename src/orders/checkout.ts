@@ -52,7 +52,14 @@ function snapshot(cart: Cart): Snapshot {
     subtotalMinor: cart.subtotalMinor,
     totalMinor: cart.subtotalMinor, // no shipping or tax charged yet
     itemCount: cart.itemCount,
-    items: cart.lines.map(({ productId, sku, title, unitPriceMinor, quantity, lineTotalMinor }) => ({ productId, sku, title, unitPriceMinor, quantity, lineTotalMinor })),
+    items: cart.lines.map(({ productId, sku, title, unitPriceMinor, quantity, lineTotalMinor }) => ({
+      productId,
+      sku,
+      title,
+      unitPriceMinor,
+      quantity,
+      lineTotalMinor,
+    })),
   };
 }
 

@@ -21,13 +21,20 @@ export type KeyedRequest = { userId: string; key: string; fingerprint: string };
 export type Answer<T> = { status: number; body: T; orderId?: string };
 
 /** What identifies "the same request": the route and its (parsed, canonical) body. */
-export const fingerprint = (route: string, body: unknown) => createHash('sha256').update(`${route}\n${JSON.stringify(body)}`).digest('hex');
+export const fingerprint = (route: string, body: unknown) =>
+  createHash('sha256')
+    .update(`${route}\n${JSON.stringify(body)}`)
+    .digest('hex');
 
 /**
  * Runs `work` in one transaction, at most once per (user, key): with a key already answered,
  * the stored answer comes back with `replayed: true` and `work` does not run.
  */
-export function runIdempotently<T>(pool: pg.Pool, request: KeyedRequest | undefined, work: (tx: Tx) => Promise<Answer<T>>): Promise<Answer<T> & { replayed: boolean }> {
+export function runIdempotently<T>(
+  pool: pg.Pool,
+  request: KeyedRequest | undefined,
+  work: (tx: Tx) => Promise<Answer<T>>,
+): Promise<Answer<T> & { replayed: boolean }> {
   return inTransaction(pool, async (tx) => {
     if (request) {
       const earlier = await claimKey<T>(tx, request);
@@ -50,7 +57,11 @@ export function runIdempotently<T>(pool: pg.Pool, request: KeyedRequest | undefi
 /** Claims the key for this transaction, or returns the answer stored under it. */
 async function claimKey<T>(tx: Tx, { userId, key, fingerprint }: KeyedRequest): Promise<Answer<T> | undefined> {
   for (;;) {
-    const claimed = await tx.query(`INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [userId, key, fingerprint]);
+    const claimed = await tx.query(`INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+      userId,
+      key,
+      fingerprint,
+    ]);
     if (claimed.rowCount) return undefined;
     // The conflicting row is committed (we waited for it): this statement's fresh snapshot sees it.
     const { rows } = await tx.query<{ requestHash: string; status: number; body: T }>(

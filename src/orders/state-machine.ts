@@ -7,7 +7,10 @@ import { canTransition, HOLDS_STOCK, RELEASED_STOCK, type OrderStatus } from './
 // table, which of them hold stock, the refund path) is in statuses.ts.
 
 export class IllegalTransition extends Conflict {
-  constructor(readonly currentStatus: OrderStatus, requestedStatus: OrderStatus) {
+  constructor(
+    readonly currentStatus: OrderStatus,
+    requestedStatus: OrderStatus,
+  ) {
     super('ILLEGAL_TRANSITION', `The order is ${currentStatus} and cannot become ${requestedStatus}`, { currentStatus, requestedStatus });
   }
 }
@@ -55,10 +58,13 @@ export async function transition(tx: Tx, orderId: string, to: OrderStatus, optio
   );
   if (updated.rowCount !== 1) throw new IllegalTransition(from, to); // unreachable while the row lock is held
 
-  await tx.query(
-    `INSERT INTO order_status_changes (order_id, from_status, to_status, actor, reason) VALUES ($1, $2, $3, $4, $5)`,
-    [orderId, from, to, options.actor, options.reason ?? null],
-  );
+  await tx.query(`INSERT INTO order_status_changes (order_id, from_status, to_status, actor, reason) VALUES ($1, $2, $3, $4, $5)`, [
+    orderId,
+    from,
+    to,
+    options.actor,
+    options.reason ?? null,
+  ]);
 
   const releases = HOLDS_STOCK.has(from) && RELEASED_STOCK.has(to);
   const reclaims = RELEASED_STOCK.has(from) && HOLDS_STOCK.has(to);

@@ -24,6 +24,10 @@ try {
 } catch (err) {
   // fetch's own failures say only "fetch failed"; the reason is in their cause
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  console.error(cause ? `No server answers at ${new URL(pageUrl).origin} (${cause.code ?? cause.message}): start it with npm start, or pass the payment's redirectUrl.` : (err as Error).message);
+  console.error(
+    cause
+      ? `No server answers at ${new URL(pageUrl).origin} (${cause.code ?? cause.message}): start it with npm start, or pass the payment's redirectUrl.`
+      : (err as Error).message,
+  );
   process.exitCode = 1;
 }

@@ -32,7 +32,11 @@ export async function processGatewayEvent(deps: PaymentDeps, event: GatewayEvent
     if (!inbox.rowCount) return { outcome: 'duplicate' as const, payment: undefined };
     const found = await lockOrderOfPayment(tx, event);
     const decision = found ? await decide(tx, found.payment, found.order, event) : IGNORED;
-    await tx.query(`UPDATE payment_events SET payment_id = $2, outcome = $3, processed_at = now() WHERE id = $1`, [inbox.rows[0].id, found?.payment.id ?? null, decision.outcome]);
+    await tx.query(`UPDATE payment_events SET payment_id = $2, outcome = $3, processed_at = now() WHERE id = $1`, [
+      inbox.rows[0].id,
+      found?.payment.id ?? null,
+      decision.outcome,
+    ]);
     return { outcome: decision.outcome, payment: decision.payment ?? found?.payment };
   });
 
@@ -74,7 +78,11 @@ function decide(tx: Tx, payment: PaymentRow, order: OrderState, event: GatewayEv
 
 async function closeUnpaidAttempt(tx: Tx, payment: PaymentRow, kind: keyof typeof CLOSED_BY, reason: string): Promise<Decision> {
   if (payment.status !== 'PENDING') return IGNORED; // e.g. a failure after a success
-  await tx.query(`UPDATE payments SET status = $2::"PaymentStatus", failure_reason = $3, updated_at = now() WHERE id = $1 AND status = 'PENDING'`, [payment.id, CLOSED_BY[kind], reason]);
+  await tx.query(`UPDATE payments SET status = $2::"PaymentStatus", failure_reason = $3, updated_at = now() WHERE id = $1 AND status = 'PENDING'`, [
+    payment.id,
+    CLOSED_BY[kind],
+    reason,
+  ]);
   return APPLIED;
 }
 
@@ -107,7 +115,11 @@ async function settlePaid(tx: Tx, payment: PaymentRow, order: OrderState, event:
 async function placeOnOrder(tx: Tx, order: OrderState, event: GatewayEvent, provider: PaymentRow['provider']): Promise<string | null> {
   const actor = `provider:${providerId(provider)}`;
   if (order.status === 'AWAITING_PAYMENT') {
-    await transition(tx, order.id, event.risky ? 'ON_HOLD' : 'PAID', { actor, reason: event.risky ? 'the gateway flagged the payment as risky' : undefined, lockedStatus: order.status });
+    await transition(tx, order.id, event.risky ? 'ON_HOLD' : 'PAID', {
+      actor,
+      reason: event.risky ? 'the gateway flagged the payment as risky' : undefined,
+      lockedStatus: order.status,
+    });
     return null;
   }
   if ((order.status === 'EXPIRED' || order.status === 'CANCELLED') && !event.risky) {
@@ -136,7 +148,10 @@ async function reviveOrder(tx: Tx, order: OrderState, actor: string): Promise<bo
  */
 async function settleRefundMadeAtGateway(tx: Tx, payment: PaymentRow, event: GatewayEvent): Promise<Decision> {
   if (payment.status !== 'SUCCEEDED') return IGNORED;
-  await tx.query(`UPDATE payments SET status = 'REFUNDED', refund_ref = $2, updated_at = now() WHERE id = $1 AND status = 'SUCCEEDED'`, [payment.id, event.eventId]);
+  await tx.query(`UPDATE payments SET status = 'REFUNDED', refund_ref = $2, updated_at = now() WHERE id = $1 AND status = 'SUCCEEDED'`, [
+    payment.id,
+    event.eventId,
+  ]);
   await closeOrderAfterRefund(tx, payment.orderId, `provider:${providerId(payment.provider)}`);
   return APPLIED;
 }

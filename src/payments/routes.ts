@@ -33,7 +33,11 @@ function depsFor(ctx: RouteContext, providers: Providers): PaymentDeps {
 /** Verifies a gateway message and runs it through the pipeline; null when it is not one we act on. */
 async function receive(deps: PaymentDeps, provider: PaymentProvider, req: Request) {
   try {
-    const event: GatewayEvent | null = await provider.verify({ rawBody: Buffer.isBuffer(req.body) ? req.body : undefined, form: req.body, headers: req.headers });
+    const event: GatewayEvent | null = await provider.verify({
+      rawBody: Buffer.isBuffer(req.body) ? req.body : undefined,
+      form: req.body,
+      headers: req.headers,
+    });
     if (!event) return { event, outcome: 'unhandled' as const, paymentId: null };
     const result = await processGatewayEvent({ ...deps, logger: req.log }, event);
     req.log.info({ provider: provider.id, eventType: event.type, paymentId: result.paymentId, outcome: result.outcome }, 'gateway event');

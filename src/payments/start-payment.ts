@@ -46,7 +46,10 @@ export async function startPayment(deps: PaymentDeps, input: { orderId: string; 
     session = await gateway.createSession(payment, order);
   } catch (err) {
     const reason = err instanceof AppError ? err.detail : 'the gateway call failed unexpectedly';
-    await deps.pool.query(`UPDATE payments SET status = 'FAILED', failure_reason = $2, updated_at = now() WHERE id = $1 AND status = 'PENDING'`, [payment.id, reason]);
+    await deps.pool.query(`UPDATE payments SET status = 'FAILED', failure_reason = $2, updated_at = now() WHERE id = $1 AND status = 'PENDING'`, [
+      payment.id,
+      reason,
+    ]);
     throw err;
   }
   const { rows } = await deps.pool.query<PaymentRow>(

@@ -1,6 +1,21 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, renameSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -63,9 +78,13 @@ function postgresUser(): Ids {
     groupExists = false;
   }
   try {
-    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', ...(groupExists ? ['-g', USER] : ['--user-group']), USER], { stdio: 'pipe' });
+    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', ...(groupExists ? ['-g', USER] : ['--user-group']), USER], {
+      stdio: 'pipe',
+    });
   } catch {
-    throw new StartupError('PostgreSQL cannot run as root and creating a `postgres` user to run it failed: create one (useradd --system postgres), run as a normal user, or set DATABASE_URL.');
+    throw new StartupError(
+      'PostgreSQL cannot run as root and creating a `postgres` user to run it failed: create one (useradd --system postgres), run as a normal user, or set DATABASE_URL.',
+    );
   }
   return idsOf(USER)!;
 }
@@ -156,7 +175,9 @@ function runInitdb(run: Run, dataDir: string): Promise<void> {
     child.once('close', (code) => {
       if (code === 0) return resolve();
       const cause = output.filter((line) => line.startsWith('initdb:')).pop() ?? output.pop() ?? `exit code ${code}`;
-      reject(new StartupError(`Could not create the embedded PostgreSQL data folder ${dataDir}: ${cause.trim()}. Fix that, or set DATA_DIR to another folder.`));
+      reject(
+        new StartupError(`Could not create the embedded PostgreSQL data folder ${dataDir}: ${cause.trim()}. Fix that, or set DATA_DIR to another folder.`),
+      );
     });
   }).finally(() => rmSync(passwordFile, { force: true }));
 }
@@ -240,7 +261,9 @@ export async function startEmbeddedPostgres(opts: {
     if (!exists.rowCount) await admin.query(`CREATE DATABASE "${opts.database}"`);
   } catch (err) {
     await stop();
-    throw new StartupError(`The embedded PostgreSQL on port ${opts.port} started but refused us (${(err as Error).message}): delete ${dir} to start afresh, or set DATABASE_URL.`);
+    throw new StartupError(
+      `The embedded PostgreSQL on port ${opts.port} started but refused us (${(err as Error).message}): delete ${dir} to start afresh, or set DATABASE_URL.`,
+    );
   } finally {
     await admin.end().catch(() => {});
   }

@@ -127,8 +127,22 @@ export function sendProblem(res: Parameters<RequestHandler>[1], err: AppError, i
 
 // Connection-level failures (server down, connection killed, pool exhausted): the client
 // should retry, so they answer 503 rather than 500.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Can't reach database server|Connection is closed/i;
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '53300',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Can't reach database server|Connection is closed/i;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
@@ -146,7 +160,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
 
 function databaseCodeOf(err: unknown): string | undefined {
-  for (let e = err as { code?: string; cause?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { code?: string; cause?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     const code = e.meta?.driverAdapterError?.cause?.originalCode ?? e.code;
     if (code && /^[0-9A-Z]{5}$/.test(code)) return code;
   }
@@ -166,11 +184,14 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     else if (err?.type === 'entity.parse.failed') problem = new AppError('MALFORMED_BODY', 'Malformed request body', 'The body is not valid JSON');
     else if (err?.type === 'entity.too.large') problem = new AppError('BODY_TOO_LARGE', 'Request body too large', `The body exceeds ${err.limit} bytes`);
     else if (err?.type === 'parameters.too.many') problem = new AppError('BODY_TOO_LARGE', 'Request body too large', 'The form has too many fields');
-    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') problem = new AppError('UNSUPPORTED_ENCODING', 'Unsupported body encoding');
+    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported')
+      problem = new AppError('UNSUPPORTED_ENCODING', 'Unsupported body encoding');
     // The rest of the parsers' client errors (an aborted or mis-sized body), and the router's
     // 400 for a path parameter that is not valid percent-encoding (which it does not mark exposable).
-    else if ((err?.expose && err.status >= 400 && err.status < 500) || err instanceof URIError) problem = new AppError('BAD_REQUEST', 'Bad request', err instanceof URIError ? 'The path is not valid percent-encoding' : String(err.message));
-    else if (UNSTORABLE_TEXT_CODES.has(databaseCodeOf(err) ?? '')) problem = new AppError('UNSTORABLE_TEXT', 'Invalid request', 'The request contains characters that cannot be stored, such as a NUL byte');
+    else if ((err?.expose && err.status >= 400 && err.status < 500) || err instanceof URIError)
+      problem = new AppError('BAD_REQUEST', 'Bad request', err instanceof URIError ? 'The path is not valid percent-encoding' : String(err.message));
+    else if (UNSTORABLE_TEXT_CODES.has(databaseCodeOf(err) ?? ''))
+      problem = new AppError('UNSTORABLE_TEXT', 'Invalid request', 'The request contains characters that cannot be stored, such as a NUL byte');
     else if (isDatabaseUnavailable(err)) {
       (req.log ?? logger).warn({ err: { message: err?.message, code: err?.code } }, 'database unavailable');
       problem = new ServiceUnavailable();

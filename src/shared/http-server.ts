@@ -12,7 +12,7 @@ const CLIENT_ERRORS: Record<string, [ProblemCode, string]> = {
 };
 
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex) {
-  if (!socket.writable || (err.code === 'ECONNRESET')) return socket.destroy();
+  if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
   const [code, title] = CLIENT_ERRORS[err.code ?? ''] ?? ['BAD_REQUEST', 'Bad request'];
   const status = PROBLEM_CODES[code];
   const body = JSON.stringify({ type: `https://shop.example/problems/${code.toLowerCase().replaceAll('_', '-')}`, title, status, code });

@@ -16,7 +16,9 @@ export function loadOpenApi(): Document {
   root.paths ??= {};
   root.components ??= {};
   const dir = path.join(OPENAPI_DIR, 'paths');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const part = YAML.parse(readFileSync(path.join(dir, file), 'utf8')) as Partial<Document>;
     for (const [route, item] of Object.entries(part.paths ?? {})) {
       if (root.paths[route]) throw new Error(`openapi: ${route} is defined twice (${file})`);

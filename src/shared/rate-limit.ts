@@ -10,7 +10,10 @@ export class PostgresRateLimitStore implements Store {
   prefix: string;
   private windowMs = 60_000;
 
-  constructor(private readonly pool: pg.Pool, prefix: string) {
+  constructor(
+    private readonly pool: pg.Pool,
+    prefix: string,
+  ) {
     this.prefix = `${prefix}:`;
   }
 
@@ -57,7 +60,13 @@ export function storeErrorLogger(logger: PinoLogger) {
  * with the IETF `RateLimit` headers. A database failure lets the request through (fail open):
  * the route itself then answers 503 if the database is really gone.
  */
-export function limitRequests(pool: pg.Pool, name: string, limit: number, windowSeconds: number, options: { logger: PinoLogger; skip?: (req: Request) => boolean }): RequestHandler {
+export function limitRequests(
+  pool: pg.Pool,
+  name: string,
+  limit: number,
+  windowSeconds: number,
+  options: { logger: PinoLogger; skip?: (req: Request) => boolean },
+): RequestHandler {
   return rateLimit({
     windowMs: windowSeconds * 1000,
     limit,
@@ -69,6 +78,10 @@ export function limitRequests(pool: pg.Pool, name: string, limit: number, window
     keyGenerator: (req) => req.identity?.clerkUserId ?? ipKeyGenerator(req.ip ?? ''), // req.identity: set by auth/middleware.ts
     skip: options.skip,
     handler: (req, res) =>
-      sendProblem(res, new AppError('RATE_LIMITED', 'Too many requests', `Limit of ${limit} requests per ${windowSeconds} s reached; retry later`), req.originalUrl),
+      sendProblem(
+        res,
+        new AppError('RATE_LIMITED', 'Too many requests', `Limit of ${limit} requests per ${windowSeconds} s reached; retry later`),
+        req.originalUrl,
+      ),
   });
 }

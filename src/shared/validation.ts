@@ -5,7 +5,5 @@ import { ValidationFailed } from './errors.js';
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ValidationFailed(
-    result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-  );
+  throw new ValidationFailed(result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
 }

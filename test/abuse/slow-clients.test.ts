@@ -46,7 +46,10 @@ describe('slow clients', () => {
 
   test('when a client stalls its body, then the request is cut off', async () => {
     const body = '{"productId":"x","quantity":1}';
-    const parts = ['POST /api/cart/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' + `Content-Length: ${body.length}\r\n\r\n`, ...body.split('')];
+    const parts = [
+      'POST /api/cart/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' + `Content-Length: ${body.length}\r\n\r\n`,
+      ...body.split(''),
+    ];
     const { answer, closedAfterChunks } = await trickle(parts, 100);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(contractViolation('POST', '/api/cart/items', parseAnswer(answer))).toBeUndefined();

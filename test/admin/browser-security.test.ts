@@ -19,12 +19,15 @@ const productForm = () => {
 };
 
 describe('Content-Security-Policy', () => {
-  test.each(['/api/products', '/docs/', '/openapi.json', '/healthz'])('when %s is fetched, then its CSP allows scripts from the app only, none inline', async (path) => {
-    const res = await supertest(shop.app).get(path);
+  test.each(['/api/products', '/docs/', '/openapi.json', '/healthz'])(
+    'when %s is fetched, then its CSP allows scripts from the app only, none inline',
+    async (path) => {
+      const res = await supertest(shop.app).get(path);
 
-    expect(res.status).toBeLessThan(400);
-    expect(scriptSources(res.headers['content-security-policy'])).toEqual(["'self'"]);
-  });
+      expect(res.status).toBeLessThan(400);
+      expect(scriptSources(res.headers['content-security-policy'])).toEqual(["'self'"]);
+    },
+  );
 
   test('when /docs is fetched, then swagger-ui needs no inline script', async () => {
     const res = await supertest(shop.app).get('/docs/').expect(200);
@@ -33,23 +36,26 @@ describe('Content-Security-Policy', () => {
     expect(inlineScripts(res.text)).toEqual([]);
   });
 
-  test.each(['/admin/login', '/admin'])('when the panel page %s is served, then its own inline scripts carry a fresh nonce that the CSP names, and nothing else is allowed inline', async (path) => {
-    const staff = await createStaff(shop.db.pool);
-    const agent = await signedInAgent(shop, staff.email);
+  test.each(['/admin/login', '/admin'])(
+    'when the panel page %s is served, then its own inline scripts carry a fresh nonce that the CSP names, and nothing else is allowed inline',
+    async (path) => {
+      const staff = await createStaff(shop.db.pool);
+      const agent = await signedInAgent(shop, staff.email);
 
-    const first = await agent.get(path).expect(200);
-    const second = await agent.get(path).expect(200);
+      const first = await agent.get(path).expect(200);
+      const second = await agent.get(path).expect(200);
 
-    const sources = scriptSources(first.headers['content-security-policy']);
-    expect(sources).not.toContain("'unsafe-inline'");
-    const nonce = /^'nonce-([A-Za-z0-9+/=]+)'$/.exec(sources.find((s) => s.startsWith("'nonce-")) ?? '')?.[1];
-    expect(nonce).toBeDefined();
-    expect(inlineScripts(first.text).length).toBeGreaterThan(0);
-    expect(inlineScripts(first.text).every((attributes) => attributes === ` nonce="${nonce}"`)).toBe(true);
-    expect(second.headers['content-security-policy']).not.toContain(nonce);
-    // under no-referrer a browser would send the panel's own posts with Origin: null
-    expect(first.headers['referrer-policy']).toBe('same-origin');
-  });
+      const sources = scriptSources(first.headers['content-security-policy']);
+      expect(sources).not.toContain("'unsafe-inline'");
+      const nonce = /^'nonce-([A-Za-z0-9+/=]+)'$/.exec(sources.find((s) => s.startsWith("'nonce-")) ?? '')?.[1];
+      expect(nonce).toBeDefined();
+      expect(inlineScripts(first.text).length).toBeGreaterThan(0);
+      expect(inlineScripts(first.text).every((attributes) => attributes === ` nonce="${nonce}"`)).toBe(true);
+      expect(second.headers['content-security-policy']).not.toContain(nonce);
+      // under no-referrer a browser would send the panel's own posts with Origin: null
+      expect(first.headers['referrer-policy']).toBe('same-origin');
+    },
+  );
 });
 
 describe('state embedded in the panel page', () => {
@@ -97,7 +103,11 @@ describe('state-changing panel requests from another origin', () => {
     const staff = await createStaff(shop.db.pool);
     const before = await sessionCount();
 
-    const res = await supertest(shop.app).post('/admin/login').set('Origin', 'https://evil.example').type('form').send({ email: staff.email, password: STAFF_PASSWORD });
+    const res = await supertest(shop.app)
+      .post('/admin/login')
+      .set('Origin', 'https://evil.example')
+      .type('form')
+      .send({ email: staff.email, password: STAFF_PASSWORD });
 
     expect(res.status).toBe(403);
     expect(res.headers['set-cookie']).toBeUndefined();

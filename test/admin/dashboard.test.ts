@@ -37,7 +37,14 @@ describe('GET /admin/api/dashboard', () => {
     expect(usd.days[29]).toEqual({ day: new Date().toISOString().slice(0, 10), revenueMinor: 1100, orders: 2 });
     expect(usd.days.reduce((sum: number, d: { orders: number }) => sum + d.orders, 0)).toBe(4);
     expect(Object.fromEntries(data.ordersByStatus.map((s: { status: string; count: number }) => [s.status, s.count]))).toEqual({
-      AWAITING_PAYMENT: 1, ON_HOLD: 0, PAID: 2, SHIPPED: 1, DELIVERED: 3, CANCELLED: 1, EXPIRED: 0, REFUNDED: 1,
+      AWAITING_PAYMENT: 1,
+      ON_HOLD: 0,
+      PAID: 2,
+      SHIPPED: 1,
+      DELIVERED: 3,
+      CANCELLED: 1,
+      EXPIRED: 0,
+      REFUNDED: 1,
     });
     expect(data.lowestStock[0]).toMatchObject({ id: scarce.id, stock: 0 });
     expect(data.lowestStock.map((p: { title: string }) => p.title)).not.toContain('Withdrawn thing');

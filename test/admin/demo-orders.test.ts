@@ -18,7 +18,10 @@ describe('seedDemoOrders (npm start with the embedded database)', () => {
     expect(made).toBe(60);
     expect(again).toBe(0);
     const byStatus = Object.fromEntries(
-      (await database.db.pool.query<{ status: string; n: number }>(`SELECT status, COUNT(*)::int AS n FROM orders GROUP BY status`)).rows.map((r) => [r.status, r.n]),
+      (await database.db.pool.query<{ status: string; n: number }>(`SELECT status, COUNT(*)::int AS n FROM orders GROUP BY status`)).rows.map((r) => [
+        r.status,
+        r.n,
+      ]),
     );
     for (const status of ['PAID', 'ON_HOLD', 'SHIPPED', 'DELIVERED', 'AWAITING_PAYMENT', 'CANCELLED', 'REFUNDED']) expect(byStatus[status]).toBeGreaterThan(0);
     const history = await database.db.pool.query<{ status: OrderStatus; steps: (OrderStatus | null)[][] }>(
@@ -30,7 +33,9 @@ describe('seedDemoOrders (npm start with the embedded database)', () => {
       for (const [from, to] of steps.slice(1)) expect(canTransition(from!, to!)).toBe(true);
     }
     // money is captured for paid orders and for held ones (a risky payment, not yet released)
-    const unpaidWithPayment = await database.db.pool.query(`SELECT 1 FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.paid_at IS NULL AND o.status <> 'ON_HOLD'`);
+    const unpaidWithPayment = await database.db.pool.query(
+      `SELECT 1 FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.paid_at IS NULL AND o.status <> 'ON_HOLD'`,
+    );
     expect(unpaidWithPayment.rowCount).toBe(0);
   });
 
@@ -43,7 +48,9 @@ describe('seedDemoOrders (npm start with the embedded database)', () => {
       const seeded = await stockOf();
       await seedDemoOrders(other.pool);
 
-      const held = await other.pool.query<{ id: string; status: OrderStatus }>(`SELECT id, status FROM orders WHERE status = ANY($1::"OrderStatus"[])`, [[...HOLDS_STOCK]]);
+      const held = await other.pool.query<{ id: string; status: OrderStatus }>(`SELECT id, status FROM orders WHERE status = ANY($1::"OrderStatus"[])`, [
+        [...HOLDS_STOCK],
+      ]);
       for (const order of held.rows) {
         await inTransaction(other.pool, (tx) => transition(tx, order.id, 'CANCELLED', { actor: 'test', reason: 'demo cleanup' }));
       }

@@ -25,7 +25,9 @@ async function orderIn(status: OrderStatus, quantity = 2) {
 }
 const stockOf = async (productId: string) => (await panel.shop.db.pool.query(`SELECT stock FROM products WHERE id = $1`, [productId])).rows[0].stock;
 const offeredActions = async (orderId: string) =>
-  ((await panel.staff.get(adminApi.recordAction('Order', orderId, 'show')).expect(200)).body.record.recordActions as { name: string }[]).map((a) => a.name).sort();
+  ((await panel.staff.get(adminApi.recordAction('Order', orderId, 'show')).expect(200)).body.record.recordActions as { name: string }[])
+    .map((a) => a.name)
+    .sort();
 
 describe('which actions an order page offers', () => {
   test.each([
@@ -49,13 +51,19 @@ describe('Ship', () => {
   test('when staff ship a paid order with carrier and tracking number, then it is SHIPPED and the change is recorded as theirs', async () => {
     const order = await orderIn('PAID');
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: 'JD0123' }).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'ship'))
+      .send({ carrier: 'DHL', trackingNumber: 'JD0123' })
+      .expect(200);
 
     expect(res.body.notice).toEqual({ type: 'success', message: `Order ${order.number} is now SHIPPED` });
     expect(res.body.redirectUrl).toBe(`/admin/resources/Order/records/${order.id}/show`);
     expect(res.body.record.params.status).toBe('SHIPPED');
     expect(await orderRow(panel.shop.db.pool, order.id)).toMatchObject({ status: 'SHIPPED', carrier: 'DHL', trackingNumber: 'JD0123' });
-    const last = await panel.shop.db.pool.query(`SELECT from_status, to_status, actor FROM order_status_changes WHERE order_id = $1 ORDER BY created_at DESC LIMIT 1`, [order.id]);
+    const last = await panel.shop.db.pool.query(
+      `SELECT from_status, to_status, actor FROM order_status_changes WHERE order_id = $1 ORDER BY created_at DESC LIMIT 1`,
+      [order.id],
+    );
     expect(last.rows[0]).toEqual({ from_status: 'PAID', to_status: 'SHIPPED', actor: `staff:${panel.staffId}` });
   });
 
@@ -63,7 +71,10 @@ describe('Ship', () => {
     const order = await orderIn('PAID');
     const before = await orderRow(panel.shop.db.pool, order.id);
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: ' ' }).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'ship'))
+      .send({ carrier: 'DHL', trackingNumber: ' ' })
+      .expect(200);
 
     expect(res.body.notice.type).toBe('error');
     expect(Object.keys(res.body.record.errors)).toEqual(['trackingNumber']);
@@ -83,7 +94,11 @@ describe('Ship', () => {
     const order = await orderIn('PAID');
     const other = await signedInAgent(panel.shop, (await createStaff(panel.shop.db.pool)).email);
 
-    const answers = await Promise.all([panel.staff, other].map((agent) => agent.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'UPS', trackingNumber: uniqueId('1Z') })));
+    const answers = await Promise.all(
+      [panel.staff, other].map((agent) =>
+        agent.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'UPS', trackingNumber: uniqueId('1Z') }),
+      ),
+    );
 
     const notices = answers.map((r) => r.body.notice).sort((a, b) => a.type.localeCompare(b.type));
     expect(notices).toEqual([
@@ -99,7 +114,10 @@ describe('Deliver', () => {
   test('when staff deliver a shipped order, then it is DELIVERED', async () => {
     const order = await orderIn('SHIPPED');
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'deliver')).send({}).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'deliver'))
+      .send({})
+      .expect(200);
 
     expect(res.body.notice.type).toBe('success');
     expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('DELIVERED');
@@ -109,7 +127,10 @@ describe('Deliver', () => {
     const order = await orderIn('PAID');
     const before = await orderRow(panel.shop.db.pool, order.id);
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'deliver')).send({}).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'deliver'))
+      .send({})
+      .expect(200);
 
     expect(res.body.notice).toEqual({ type: 'error', message: 'The order is PAID and cannot become DELIVERED' });
     expect(res.body.redirectUrl).toBeUndefined();
@@ -122,7 +143,10 @@ describe('Cancel', () => {
     const order = await orderIn('AWAITING_PAYMENT', 3);
     const stockBefore = await stockOf(order.product.id);
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'cancel')).send({ reason: 'customer called' }).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'cancel'))
+      .send({ reason: 'customer called' })
+      .expect(200);
 
     expect(res.body.notice.type).toBe('success');
     expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('CANCELLED');
@@ -135,7 +159,10 @@ describe('Cancel', () => {
   test('when staff cancel a paid order, then its payment is refunded through the payments service (which cancels and refunds it)', async () => {
     const order = await orderIn('PAID', 3);
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'cancel')).send({ reason: 'customer called' }).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'cancel'))
+      .send({ reason: 'customer called' })
+      .expect(200);
 
     expect(res.body.notice.type).toBe('success');
     expect(refunds).toContainEqual({ orderId: order.id, staffId: panel.staffId });
@@ -145,7 +172,10 @@ describe('Cancel', () => {
     const order = await orderIn('SHIPPED');
     const stockBefore = await stockOf(order.product.id);
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'cancel')).send({}).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'cancel'))
+      .send({})
+      .expect(200);
 
     expect(res.body.notice).toEqual({ type: 'error', message: 'The order is SHIPPED and cannot become CANCELLED' });
     expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('SHIPPED');
@@ -157,7 +187,10 @@ describe('Refund', () => {
   test('when staff refund a delivered order, then the payments service is called with the order and the staff member', async () => {
     const order = await orderIn('DELIVERED');
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'refund')).send({}).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'refund'))
+      .send({})
+      .expect(200);
 
     expect(res.body.notice.type).toBe('success');
     expect(refunds).toContainEqual({ orderId: order.id, staffId: panel.staffId });
@@ -167,7 +200,10 @@ describe('Refund', () => {
     const order = await orderIn('SHIPPED');
     refusedRefund = order.id;
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'refund')).send({}).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'refund'))
+      .send({})
+      .expect(200);
 
     expect(res.body.notice).toEqual({ type: 'error', message: 'The gateway refused the refund' });
     expect(refunds.map((r) => r.orderId)).not.toContain(order.id);
@@ -181,7 +217,11 @@ describe('who may act', () => {
     const clerkUserId = uniqueId('user');
     const token = await tokenFor(clerkUserId, { role: 'admin' });
 
-    await supertest(panel.shop.app).post(adminApi.recordAction('Order', order.id, 'ship')).set('Authorization', `Bearer ${token}`).send({ carrier: 'DHL', trackingNumber: 'X1' }).expect(200);
+    await supertest(panel.shop.app)
+      .post(adminApi.recordAction('Order', order.id, 'ship'))
+      .set('Authorization', `Bearer ${token}`)
+      .send({ carrier: 'DHL', trackingNumber: 'X1' })
+      .expect(200);
 
     const { rows } = await panel.shop.db.pool.query(
       `SELECT c.actor FROM order_status_changes c JOIN users u ON c.actor = 'staff:' || u.id WHERE c.order_id = $1 AND u.clerk_user_id = $2`,
@@ -194,7 +234,10 @@ describe('who may act', () => {
     const order = await orderIn('PAID');
     const token = await tokenFor(uniqueId('user'), { role: 'customer' });
 
-    const res = await supertest(panel.shop.app).post(adminApi.recordAction('Order', order.id, 'cancel')).set('Authorization', `Bearer ${token}`).send({});
+    const res = await supertest(panel.shop.app)
+      .post(adminApi.recordAction('Order', order.id, 'cancel'))
+      .set('Authorization', `Bearer ${token}`)
+      .send({});
 
     expect(res.status).toBe(302);
     expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('PAID');

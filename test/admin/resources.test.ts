@@ -5,12 +5,26 @@ import { createCategory, createOrder, createProduct, createUser } from '../helpe
 const panel = panelPerFile();
 
 const productBySku = async (sku: string) =>
-  (await panel.shop.db.pool.query(`SELECT sku, slug, title, price_minor AS "priceMinor", currency, stock, category_id AS "categoryId" FROM products WHERE sku = $1`, [sku])).rows[0];
+  (
+    await panel.shop.db.pool.query(
+      `SELECT sku, slug, title, price_minor AS "priceMinor", currency, stock, category_id AS "categoryId" FROM products WHERE sku = $1`,
+      [sku],
+    )
+  ).rows[0];
 const productCount = async () => (await panel.shop.db.pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM products`)).rows[0].n;
 
 function newProductForm(overrides: Record<string, string> = {}) {
   const sku = uniqueId('SKU').toUpperCase();
-  return { sku, slug: sku.toLowerCase().replace(/_/g, '-'), title: `Panel product ${sku}`, priceMinor: '1999', currency: 'USD', stock: '7', active: 'true', ...overrides };
+  return {
+    sku,
+    slug: sku.toLowerCase().replace(/_/g, '-'),
+    title: `Panel product ${sku}`,
+    priceMinor: '1999',
+    currency: 'USD',
+    stock: '7',
+    active: 'true',
+    ...overrides,
+  };
 }
 
 describe('list API of each resource', () => {
@@ -67,7 +81,9 @@ describe('list API of each resource', () => {
     const byCustomer = await panel.staff.get(adminApi.list('Order', `filters.user=${alice.id}`)).expect(200);
     const byStatus = await panel.staff.get(adminApi.list('Order', `filters.status=DELIVERED&filters.user=${alice.id}`)).expect(200);
     const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString();
-    const recent = await panel.staff.get(adminApi.list('Order', `filters.user=${alice.id}&filters.createdAt~~from=${encodeURIComponent(tenDaysAgo)}`)).expect(200);
+    const recent = await panel.staff
+      .get(adminApi.list('Order', `filters.user=${alice.id}&filters.createdAt~~from=${encodeURIComponent(tenDaysAgo)}`))
+      .expect(200);
 
     expect(ids(byCustomer)).toEqual([alicePaid.id, aliceOld.id].sort());
     expect(ids(byStatus)).toEqual([aliceOld.id]);
@@ -84,7 +100,15 @@ describe('Products: create, edit, delete with the API rules', () => {
     const res = await panel.staff.post(adminApi.resourceAction('Product', 'new')).type('form').send(form).expect(200);
 
     expect(res.body.notice).toMatchObject({ type: 'success' });
-    expect(await productBySku(form.sku)).toEqual({ sku: form.sku, slug: form.slug, title: form.title, priceMinor: 1999, currency: 'EUR', stock: 7, categoryId: category.id });
+    expect(await productBySku(form.sku)).toEqual({
+      sku: form.sku,
+      slug: form.slug,
+      title: form.title,
+      priceMinor: 1999,
+      currency: 'EUR',
+      stock: 7,
+      categoryId: category.id,
+    });
   });
 
   test('when the currency is left out, then the store currency is used', async () => {
@@ -145,7 +169,14 @@ describe('Products: create, edit, delete with the API rules', () => {
     const [a, b] = await Promise.all([createProduct(panel.shop.db.pool), createProduct(panel.shop.db.pool)]);
     const wanted = uniqueId('RACE').toUpperCase();
 
-    const answers = await Promise.all([a, b].map((p) => panel.staff.post(adminApi.recordAction('Product', p.id, 'edit')).type('form').send({ sku: wanted })));
+    const answers = await Promise.all(
+      [a, b].map((p) =>
+        panel.staff
+          .post(adminApi.recordAction('Product', p.id, 'edit'))
+          .type('form')
+          .send({ sku: wanted }),
+      ),
+    );
 
     expect(answers.map((r) => r.body.notice.type).sort()).toEqual(['error', 'success']);
     const { rows } = await panel.shop.db.pool.query(`SELECT id FROM products WHERE sku = $1`, [wanted]);
@@ -165,8 +196,16 @@ describe('Products: create, edit, delete with the API rules', () => {
 describe('Categories', () => {
   test('when staff create a category, then it is stored; a taken name is a field error', async () => {
     const slug = uniqueId('cat').toLowerCase().replace(/_/g, '-');
-    const created = await panel.staff.post(adminApi.resourceAction('Category', 'new')).type('form').send({ name: `Name ${slug}`, slug }).expect(200);
-    const duplicate = await panel.staff.post(adminApi.resourceAction('Category', 'new')).type('form').send({ name: `Name ${slug}`, slug: `${slug}-2` }).expect(200);
+    const created = await panel.staff
+      .post(adminApi.resourceAction('Category', 'new'))
+      .type('form')
+      .send({ name: `Name ${slug}`, slug })
+      .expect(200);
+    const duplicate = await panel.staff
+      .post(adminApi.resourceAction('Category', 'new'))
+      .type('form')
+      .send({ name: `Name ${slug}`, slug: `${slug}-2` })
+      .expect(200);
 
     expect(created.body.notice.type).toBe('success');
     expect(duplicate.body.record.errors.name.message).toMatch(/already used/);
@@ -183,9 +222,15 @@ describe('Orders keep their domain rules', () => {
     const snapshot = async () => (await panel.shop.db.pool.query(`SELECT status, total_minor, item_count FROM orders WHERE id = $1`, [order.id])).rows[0];
     const before = await snapshot();
 
-    const edit = await panel.staff.post(adminApi.recordAction('Order', order.id, 'edit')).type('form').send({ status: 'DELIVERED', totalMinor: '1' });
+    const edit = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'edit'))
+      .type('form')
+      .send({ status: 'DELIVERED', totalMinor: '1' });
     const remove = await panel.staff.post(adminApi.recordAction('Order', order.id, 'delete'));
-    const create = await panel.staff.post(adminApi.resourceAction('Order', 'new')).type('form').send({ status: 'PAID', currency: 'USD', subtotalMinor: '1', totalMinor: '1', itemCount: '1', user: customer.id });
+    const create = await panel.staff
+      .post(adminApi.resourceAction('Order', 'new'))
+      .type('form')
+      .send({ status: 'PAID', currency: 'USD', subtotalMinor: '1', totalMinor: '1', itemCount: '1', user: customer.id });
 
     for (const res of [edit, remove, create]) expect(res.body.notice).toMatchObject({ type: 'error' });
     expect(await snapshot()).toEqual(before);
@@ -204,9 +249,16 @@ describe('Orders keep their domain rules', () => {
     expect(orderDetails.payments).toEqual([expect.objectContaining({ provider: 'mock', status: 'SUCCEEDED', amountMinor: product.priceMinor * 3 })]);
     expect(orderDetails.history.map((h: { to: string }) => h.to)).toEqual(['AWAITING_PAYMENT', 'PAID']);
     const colleague = await createStaff(panel.shop.db.pool);
-    await panel.shop.db.pool.query(`INSERT INTO order_status_changes (order_id, from_status, to_status, actor, created_at) VALUES ($1, 'PAID', 'PAID', $2, now() + interval '1 second')`, [order.id, `staff:${colleague.id}`]);
+    await panel.shop.db.pool.query(
+      `INSERT INTO order_status_changes (order_id, from_status, to_status, actor, created_at) VALUES ($1, 'PAID', 'PAID', $2, now() + interval '1 second')`,
+      [order.id, `staff:${colleague.id}`],
+    );
     const again = await panel.staff.get(adminApi.recordAction('Order', order.id, 'show')).expect(200);
-    expect(again.body.record.orderDetails.history.map((h: { actor: string; actorEmail: string | null }) => h.actorEmail ?? h.actor)).toEqual(['fixture', 'fixture', colleague.email]);
+    expect(again.body.record.orderDetails.history.map((h: { actor: string; actorEmail: string | null }) => h.actorEmail ?? h.actor)).toEqual([
+      'fixture',
+      'fixture',
+      colleague.email,
+    ]);
     expect(populated.user.params.email).toBe(customer.email);
     const offered = recordActions.map((a: { name: string }) => a.name);
     expect(offered).not.toContain('edit');
@@ -216,7 +268,10 @@ describe('Orders keep their domain rules', () => {
   test('when staff try to edit a payment or a user, then it is refused', async () => {
     const customer = await createUser(panel.shop.db.pool);
 
-    const res = await panel.staff.post(adminApi.recordAction('User', customer.id, 'edit')).type('form').send({ role: 'ADMIN' });
+    const res = await panel.staff
+      .post(adminApi.recordAction('User', customer.id, 'edit'))
+      .type('form')
+      .send({ role: 'ADMIN' });
 
     expect(res.body.notice.type).toBe('error');
     expect((await panel.shop.db.pool.query(`SELECT role FROM users WHERE id = $1`, [customer.id])).rows[0].role).toBe('CUSTOMER');

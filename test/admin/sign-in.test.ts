@@ -45,7 +45,10 @@ describe('POST /admin/login', () => {
   });
 
   test('when the email is unknown or missing, then the form comes back with an error', async () => {
-    const unknown = await supertest(shop.app).post('/admin/login').type('form').send({ email: `${uniqueId('nobody')}@shop.test`, password: STAFF_PASSWORD });
+    const unknown = await supertest(shop.app)
+      .post('/admin/login')
+      .type('form')
+      .send({ email: `${uniqueId('nobody')}@shop.test`, password: STAFF_PASSWORD });
     const missing = await supertest(shop.app).post('/admin/login').type('form').send({});
 
     expect(unknown.status).toBe(200);
@@ -167,7 +170,11 @@ describe('production cookies', () => {
     await shop.withAnother({ NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(48) }, async (production) => {
       const staff = await createStaff(production.db.pool);
 
-      const login = await supertest(production.app).post('/admin/login').set('X-Forwarded-Proto', 'https').type('form').send({ email: staff.email, password: STAFF_PASSWORD });
+      const login = await supertest(production.app)
+        .post('/admin/login')
+        .set('X-Forwarded-Proto', 'https')
+        .type('form')
+        .send({ email: staff.email, password: STAFF_PASSWORD });
 
       expect(login.status).toBe(302);
       expect(String(login.headers['set-cookie'])).toMatch(/; Secure/);

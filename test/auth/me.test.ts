@@ -8,7 +8,6 @@ import type { TokenClaims } from '../../src/auth/dev-keys.js';
 const PARTY = 'https://shop.example';
 const tokenFor = (userId: string, claims: Omit<TokenClaims, 'userId'> = {}) => signedToken(userId, { azp: PARTY, ...claims });
 
-
 const shop = useTestShop({ env: { CLERK_AUTHORIZED_PARTIES: PARTY } });
 
 const userCount = async () => (await shop.db.pool.query('SELECT count(*)::int AS n FROM users')).rows[0].n as number;
@@ -37,7 +36,10 @@ describe('GET /api/me', () => {
 
   test('when the token carries the admin role, then the role is ADMIN and mirrored on the user row', async () => {
     const clerkId = uniqueId('user');
-    const res = await shop.request.get('/api/me').set('Authorization', `Bearer ${await tokenFor(clerkId, { role: 'admin' })}`).expect(200);
+    const res = await shop.request
+      .get('/api/me')
+      .set('Authorization', `Bearer ${await tokenFor(clerkId, { role: 'admin' })}`)
+      .expect(200);
     expect(res.body.role).toBe('ADMIN');
     const row = await shop.db.pool.query('SELECT role FROM users WHERE clerk_user_id = $1', [clerkId]);
     expect(row.rows[0].role).toBe('ADMIN');
@@ -45,8 +47,14 @@ describe('GET /api/me', () => {
 
   test('when a user loses the admin role in Clerk, then the next request mirrors CUSTOMER', async () => {
     const clerkId = uniqueId('user');
-    await shop.request.get('/api/me').set('Authorization', `Bearer ${await tokenFor(clerkId, { role: 'admin' })}`).expect(200);
-    const res = await shop.request.get('/api/me').set('Authorization', `Bearer ${await tokenFor(clerkId)}`).expect(200);
+    await shop.request
+      .get('/api/me')
+      .set('Authorization', `Bearer ${await tokenFor(clerkId, { role: 'admin' })}`)
+      .expect(200);
+    const res = await shop.request
+      .get('/api/me')
+      .set('Authorization', `Bearer ${await tokenFor(clerkId)}`)
+      .expect(200);
     expect(res.body.role).toBe('CUSTOMER');
   });
 
@@ -73,7 +81,10 @@ describe('GET /api/me', () => {
   });
 
   test('when an authorized party is configured and the token names it, then it is accepted', async () => {
-    await shop.request.get('/api/me').set('Authorization', `Bearer ${await tokenWith({ azp: PARTY })}`).expect(200);
+    await shop.request
+      .get('/api/me')
+      .set('Authorization', `Bearer ${await tokenWith({ azp: PARTY })}`)
+      .expect(200);
   });
 });
 
@@ -123,7 +134,11 @@ describe('GET /api/me with a token verified before (each instance remembers veri
 });
 
 describe('GET /api/me refuses bad tokens with 401 and changes nothing', () => {
-  const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  const otherKey = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
   const noneToken = () => {
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);

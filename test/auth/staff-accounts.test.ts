@@ -132,7 +132,9 @@ describe('configuration of the staff panel', () => {
 
 describe('npm run admin:create', () => {
   const cli = (args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'src/auth/admin-create-cli.ts', ...args], { env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: database.url } });
+    run(process.execPath, ['--import', 'tsx', 'src/auth/admin-create-cli.ts', ...args], {
+      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: database.url },
+    });
 
   test('when given an email and password, then the account is created and can sign in', async () => {
     const address = email();

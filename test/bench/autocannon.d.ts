@@ -11,6 +11,14 @@ declare module 'autocannon' {
     requests?: Request[];
   };
   type Histogram = { average: number; mean: number; p50: number; p99: number; max: number };
-  export type Result = { duration: number; requests: Histogram & { total: number }; latency: Histogram; non2xx: number; errors: number; timeouts: number; '2xx': number };
+  export type Result = {
+    duration: number;
+    requests: Histogram & { total: number };
+    latency: Histogram;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+    '2xx': number;
+  };
   export default function autocannon(options: Options): Promise<Result>;
 }

@@ -22,7 +22,8 @@ export function ceilingApp(pool: pg.Pool, currency: string): express.Express {
   app.get('/ceiling/products/:id', async (req, res) => {
     res.json(await findProduct(pool, req.params.id));
   });
-  const user = (req: express.Request) => userForIdentity(pool, { clerkUserId: req.get('x-bench-user')!, email: req.get('x-bench-email')!, name: null, role: 'CUSTOMER' });
+  const user = (req: express.Request) =>
+    userForIdentity(pool, { clerkUserId: req.get('x-bench-user')!, email: req.get('x-bench-email')!, name: null, role: 'CUSTOMER' });
   app.get('/ceiling/cart', async (req, res) => {
     res.json(await readCart(pool, (await user(req)).id, currency));
   });

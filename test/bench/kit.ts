@@ -76,7 +76,11 @@ const cpuTicks = (pid: number) => {
 export function watchServers(pids: number[]): () => { peakRssMb: number; serverCpuSeconds: number } {
   let peak = 0;
   const cpuAtStart = pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
-  const sample = () => (peak = Math.max(peak, pids.reduce((sum, pid) => sum + rssBytes(pid), 0)));
+  const sample = () =>
+    (peak = Math.max(
+      peak,
+      pids.reduce((sum, pid) => sum + rssBytes(pid), 0),
+    ));
   sample();
   const timer = setInterval(sample, 200);
   return () => {
@@ -131,7 +135,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
  * Runs `op` with at most `concurrency` in flight until the items run out or `seconds` pass,
  * timing each: for work autocannon cannot repeat (a checkout empties its cart).
  */
-export async function runPool<T>(options: { items: T[]; concurrency: number; seconds: number; pids: number[] }, op: (item: T) => Promise<boolean>): Promise<LoadResult> {
+export async function runPool<T>(
+  options: { items: T[]; concurrency: number; seconds: number; pids: number[] },
+  op: (item: T) => Promise<boolean>,
+): Promise<LoadResult> {
   const watched = watchServers(options.pids);
   const latencies: number[] = [];
   let errors = 0;
@@ -175,7 +182,21 @@ export type Row = { scenario: string; app: LoadResult; ceiling?: LoadResult; cei
 const ratioOf = (row: Row) => (row.ceiling ? row.app.rps / row.ceiling.rps : undefined);
 
 export function printTable(rows: Row[]) {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'CPU ms/req', 'ceiling', 'ceiling req/s', 'ceiling p50', 'ceiling p99', 'ceiling CPU ms/req', 'ratio'];
+  const header = [
+    'scenario',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'errors',
+    'RSS MB',
+    'CPU ms/req',
+    'ceiling',
+    'ceiling req/s',
+    'ceiling p50',
+    'ceiling p99',
+    'ceiling CPU ms/req',
+    'ratio',
+  ];
   const lines = rows.map((row) => {
     const ratio = ratioOf(row);
     const c = row.ceiling;

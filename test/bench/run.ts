@@ -103,7 +103,11 @@ try {
   mkdirSync(results, { recursive: true });
   writeFileSync(
     new URL('latest.json', results),
-    JSON.stringify({ at: new Date().toISOString(), machine, secondsPerSide: SECONDS, connections: CONNECTIONS, seed: DEFAULT_SIZE, rows: tableJson(rows) }, null, 2) + '\n',
+    JSON.stringify(
+      { at: new Date().toISOString(), machine, secondsPerSide: SECONDS, connections: CONNECTIONS, seed: DEFAULT_SIZE, rows: tableJson(rows) },
+      null,
+      2,
+    ) + '\n',
   );
 } finally {
   await Promise.all(servers.map((s) => s.stop()));

@@ -22,7 +22,13 @@ const { server, port } = await startHttpServer(app, config.PORT, '127.0.0.1', {
   requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
 });
 const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
-const ceiling = process.env.BENCH_CEILINGS === '1' ? await startHttpServer(ceilingApp(db.pool, config.STORE_CURRENCY), 0, '127.0.0.1', { headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS }) : undefined;
+const ceiling =
+  process.env.BENCH_CEILINGS === '1'
+    ? await startHttpServer(ceilingApp(db.pool, config.STORE_CURRENCY), 0, '127.0.0.1', {
+        headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      })
+    : undefined;
 process.stdout.write(`listening ${port}${ceiling ? ` ceiling ${ceiling.port}` : ''}\n`);
 
 process.on('SIGTERM', async () => {

@@ -37,7 +37,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function until200(url: string, since: number, child: ChildProcess, output: () => string): Promise<number> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before ${url} answered:\n${output()}`);
-    const status = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => (r.body?.cancel(), r.status), () => 0);
+    const status = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => (r.body?.cancel(), r.status),
+      () => 0,
+    );
     if (status === 200) return performance.now() - since;
     await sleep(20);
   }
@@ -138,7 +141,11 @@ try {
       await until200(`http://127.0.0.1:${port}/admin/login`, started, server.child, server.output);
       await sleep(1000);
       // npm → tsx → node: the server is the group's largest process
-      const pids = execFileSync('pgrep', ['-g', String(server.child.pid)]).toString().trim().split('\n').map(Number);
+      const pids = execFileSync('pgrep', ['-g', String(server.child.pid)])
+        .toString()
+        .trim()
+        .split('\n')
+        .map(Number);
       cold.push({ readyMs, rssMb: Math.max(...pids.map((pid) => (existsSync(`/proc/${pid}/status`) ? rssMb(pid) : 0))) });
     } finally {
       await server.stop();
@@ -153,14 +160,67 @@ const row = (name: string, values: number[], target: number, unit: string) => {
   const worst = Math.max(...values);
   return `| ${name.padEnd(48)} | ${values.map((v) => String(Math.round(v)).padStart(6)).join(' ')} | ${String(Math.round(worst)).padStart(6)} | ${`≤ ${target}`.padStart(6)} ${unit.padEnd(2)} | ${worst <= target ? 'ok  ' : 'OVER'} |`;
 };
-console.log(`\nStart-up and memory, ${RUNS} runs each (${new Date().toISOString()}, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})\n`);
+console.log(
+  `\nStart-up and memory, ${RUNS} runs each (${new Date().toISOString()}, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})\n`,
+);
 console.log(`| ${'figure'.padEnd(48)} | ${'runs'.padEnd(RUNS * 7 - 1)} | ${'worst'.padStart(6)} | ${'target'.padEnd(9)} |      |`);
 console.log(`|${'-'.repeat(50)}|${'-'.repeat(RUNS * 7 + 1)}|--------|-----------|------|`);
-console.log(row('warm start:prod to /readyz 200', warm.map((w) => w.readyMs), TARGETS.readyMs, 'ms'));
-console.log(row('warm start:prod to /admin/login 200', warm.map((w) => w.adminMs), TARGETS.adminMs, 'ms'));
-console.log(row('  its CPU time to /readyz 200', warm.map((w) => w.readyCpuMs), TARGETS.readyMs, 'ms'));
-console.log(row('  its CPU time to /admin/login 200', warm.map((w) => w.adminCpuMs), TARGETS.adminMs, 'ms'));
-console.log(row('start:prod RSS once started', warm.map((w) => w.rssMb), TARGETS.rssMb, 'MB'));
-console.log(row(`start:prod peak RSS, catalog load (${CONNECTIONS} conns)`, warm.map((w) => w.loadRssMb), TARGETS.loadRssMb, 'MB'));
-console.log(row('cold npm start (initdb, migrate, seed) to /readyz', cold.map((c) => c.readyMs), TARGETS.coldReadyMs, 'ms'));
-console.log(`\ncatalog load served ${warm.map((w) => w.loadRps.toFixed(0)).join(', ')} req/s; npm start RSS once started: ${cold.map((c) => c.rssMb).join(', ')} MB (no target)`);
+console.log(
+  row(
+    'warm start:prod to /readyz 200',
+    warm.map((w) => w.readyMs),
+    TARGETS.readyMs,
+    'ms',
+  ),
+);
+console.log(
+  row(
+    'warm start:prod to /admin/login 200',
+    warm.map((w) => w.adminMs),
+    TARGETS.adminMs,
+    'ms',
+  ),
+);
+console.log(
+  row(
+    '  its CPU time to /readyz 200',
+    warm.map((w) => w.readyCpuMs),
+    TARGETS.readyMs,
+    'ms',
+  ),
+);
+console.log(
+  row(
+    '  its CPU time to /admin/login 200',
+    warm.map((w) => w.adminCpuMs),
+    TARGETS.adminMs,
+    'ms',
+  ),
+);
+console.log(
+  row(
+    'start:prod RSS once started',
+    warm.map((w) => w.rssMb),
+    TARGETS.rssMb,
+    'MB',
+  ),
+);
+console.log(
+  row(
+    `start:prod peak RSS, catalog load (${CONNECTIONS} conns)`,
+    warm.map((w) => w.loadRssMb),
+    TARGETS.loadRssMb,
+    'MB',
+  ),
+);
+console.log(
+  row(
+    'cold npm start (initdb, migrate, seed) to /readyz',
+    cold.map((c) => c.readyMs),
+    TARGETS.coldReadyMs,
+    'ms',
+  ),
+);
+console.log(
+  `\ncatalog load served ${warm.map((w) => w.loadRps.toFixed(0)).join(', ')} req/s; npm start RSS once started: ${cold.map((c) => c.rssMb).join(', ')} MB (no target)`,
+);

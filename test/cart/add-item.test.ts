@@ -144,7 +144,11 @@ describe('POST /api/cart/items', () => {
       const product = await createProduct(shop.db.pool);
       await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1 }).expect(200);
 
-      const res = await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1, ...change }).expect(400);
+      const res = await shop.request
+        .post('/api/cart/items')
+        .set('Authorization', customer.auth)
+        .send({ productId: product.id, quantity: 1, ...change })
+        .expect(400);
 
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -157,7 +161,11 @@ describe('POST /api/cart/items', () => {
       const product = await createProduct(shop.db.pool);
       await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: product.id, quantity: 1 }).expect(200);
 
-      await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send([{ productId: product.id, quantity: 1 }]).expect(400);
+      await shop.request
+        .post('/api/cart/items')
+        .set('Authorization', customer.auth)
+        .send([{ productId: product.id, quantity: 1 }])
+        .expect(400);
       await shop.request.post('/api/cart/items').set('Authorization', customer.auth).set('Content-Type', 'text/plain').send('2 mugs').expect(400);
 
       expect(await storedLines(shop.db, customer)).toEqual([{ productId: product.id, quantity: 1 }]);

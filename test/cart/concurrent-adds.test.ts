@@ -14,7 +14,12 @@ beforeAll(async () => {
 /** Fires every add at once (spread over both app instances) and returns the statuses. */
 async function addAtOnce(customer: UserFixture, productId: string, quantities: number[]): Promise<number[]> {
   const answers = await Promise.all(
-    quantities.map((quantity, i) => supertest(urls[i % urls.length]).post('/api/cart/items').set('Authorization', customer.auth).send({ productId, quantity })),
+    quantities.map((quantity, i) =>
+      supertest(urls[i % urls.length])
+        .post('/api/cart/items')
+        .set('Authorization', customer.auth)
+        .send({ productId, quantity }),
+    ),
   );
   return answers.map((res) => res.status);
 }

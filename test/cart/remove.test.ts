@@ -18,7 +18,10 @@ async function customerWithLines(count: number): Promise<{ customer: UserFixture
 
 describe('DELETE /api/cart/items/{productId}', () => {
   test('when a line is removed, then 204 and only that line is gone; removing it again is still 204', async () => {
-    const { customer, productIds: [mug, tea] } = await customerWithLines(2);
+    const {
+      customer,
+      productIds: [mug, tea],
+    } = await customerWithLines(2);
 
     const res = await shop.request.delete(`/api/cart/items/${mug}`).set('Authorization', customer.auth).expect(204);
     await shop.request.delete(`/api/cart/items/${mug}`).set('Authorization', customer.auth).expect(204);
@@ -28,7 +31,10 @@ describe('DELETE /api/cart/items/{productId}', () => {
   });
 
   test('when the product id is not a UUID, then 400 and the cart is unchanged', async () => {
-    const { customer, productIds: [mug] } = await customerWithLines(1);
+    const {
+      customer,
+      productIds: [mug],
+    } = await customerWithLines(1);
 
     const res = await shop.request.delete('/api/cart/items/mug').set('Authorization', customer.auth).expect(400);
 
@@ -37,7 +43,10 @@ describe('DELETE /api/cart/items/{productId}', () => {
   });
 
   test('when there is no session token, then 401 and the cart is unchanged', async () => {
-    const { customer, productIds: [mug] } = await customerWithLines(1);
+    const {
+      customer,
+      productIds: [mug],
+    } = await customerWithLines(1);
 
     await shop.request.delete(`/api/cart/items/${mug}`).expect(401);
 

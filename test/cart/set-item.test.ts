@@ -14,7 +14,10 @@ async function customerWithLine(quantity: number, product: ProductInput = {}) {
 }
 
 const setQuantity = (customer: UserFixture, productId: string, body: unknown) =>
-  shop.request.patch(`/api/cart/items/${productId}`).set('Authorization', customer.auth).send(body as object);
+  shop.request
+    .patch(`/api/cart/items/${productId}`)
+    .set('Authorization', customer.auth)
+    .send(body as object);
 
 describe('PATCH /api/cart/items/{productId}', () => {
   test('when a quantity is set, then the line holds exactly that many', async () => {

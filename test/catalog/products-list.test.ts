@@ -19,7 +19,10 @@ async function walkAllPages(query: Query, limit: number, expectedTotal: number):
   const ids: string[] = [];
   let cursor = query.cursor as string | undefined;
   for (let page = 0; page < 50; page++) {
-    const res = await shop.request.get('/api/products').query({ ...query, limit, ...(cursor ? { cursor } : {}) }).expect(200);
+    const res = await shop.request
+      .get('/api/products')
+      .query({ ...query, limit, ...(cursor ? { cursor } : {}) })
+      .expect(200);
     const body = res.body as Page;
     expect(body.total).toBe(expectedTotal);
     ids.push(...body.items.map((p) => p.id));
@@ -30,11 +33,13 @@ async function walkAllPages(query: Query, limit: number, expectedTotal: number):
   throw new Error('pagination did not end');
 }
 
-const byKeyThenId = (key: (p: ProductFixture) => number | string, direction: 1 | -1, idDirection: 1 | -1 = 1) => (a: ProductFixture, b: ProductFixture) => {
-  const [ka, kb] = [key(a), key(b)];
-  if (ka !== kb) return (ka < kb ? -1 : 1) * direction;
-  return (a.id < b.id ? -1 : 1) * idDirection;
-};
+const byKeyThenId =
+  (key: (p: ProductFixture) => number | string, direction: 1 | -1, idDirection: 1 | -1 = 1) =>
+  (a: ProductFixture, b: ProductFixture) => {
+    const [ka, kb] = [key(a), key(b)];
+    if (ka !== kb) return (ka < kb ? -1 : 1) * direction;
+    return (a.id < b.id ? -1 : 1) * idDirection;
+  };
 
 describe('GET /api/products', () => {
   test('when more than 1 000 products match, then total stops at 1 000 and says it is not exact', async () => {
@@ -87,7 +92,12 @@ describe('GET /api/products', () => {
       products = [];
       for (const [i, title] of titles.entries()) {
         products.push(
-          await createProduct(shop.db.pool, { categoryId: category.id, title, priceMinor: prices[i], createdAt: new Date(Date.UTC(2025, 5, 1, 12, minutes[i])) }),
+          await createProduct(shop.db.pool, {
+            categoryId: category.id,
+            title,
+            priceMinor: prices[i],
+            createdAt: new Date(Date.UTC(2025, 5, 1, 12, minutes[i])),
+          }),
         );
       }
       await createProduct(shop.db.pool, { categoryId: category.id, title: 'apple', active: false });
@@ -174,7 +184,9 @@ describe('GET /api/products', () => {
 
     test('when a price range is given, then both bounds are inclusive, in minor units', async () => {
       const category = await createCategory(shop.db.pool);
-      const [cheap, low, high, dear] = await Promise.all([99, 100, 500, 501].map((priceMinor) => createProduct(shop.db.pool, { categoryId: category.id, priceMinor })));
+      const [cheap, low, high, dear] = await Promise.all(
+        [99, 100, 500, 501].map((priceMinor) => createProduct(shop.db.pool, { categoryId: category.id, priceMinor })),
+      );
 
       const query = { category: category.slug, sort: 'price_asc' };
       expect(await listIds({ ...query, minPrice: 100, maxPrice: 500 })).toEqual([low.id, high.id]);
@@ -274,7 +286,10 @@ describe('GET /api/products', () => {
     });
 
     test('when a cursor made for another sort is used, then 400 naming the cursor', async () => {
-      const res = await shop.request.get('/api/products').query({ sort: 'price_asc', cursor: await otherSortCursor() }).expect(400);
+      const res = await shop.request
+        .get('/api/products')
+        .query({ sort: 'price_asc', cursor: await otherSortCursor() })
+        .expect(400);
       expect(res.body.errors).toEqual([{ path: 'cursor', message: expect.any(String) }]);
     });
   });

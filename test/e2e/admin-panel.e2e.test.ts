@@ -8,7 +8,16 @@ import { createStaff, orderRow } from '../helpers/admin-fixtures.js';
 import { createOrder, createProduct, createUser } from '../helpers/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOTS = path.resolve('test/e2e/screenshots');
 
 const shop = useTestShop({ adminPanel: true });

@@ -38,7 +38,14 @@ const CONTRACT_HEADERS = ['etag', 'location', 'retry-after', 'ratelimit', 'ratel
 
 const templates = Object.keys(openapi.paths).map((template) => ({
   template,
-  pattern: new RegExp('^' + template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+').replace(/\{[^}]+\}/g, '[^/]+') + '$'),
+  pattern: new RegExp(
+    '^' +
+      template
+        .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+        .replace(/\\?\{[^}]+\\?\}/g, '[^/]+')
+        .replace(/\{[^}]+\}/g, '[^/]+') +
+      '$',
+  ),
 }));
 
 export function findTemplate(pathname: string): string | undefined {
@@ -91,7 +98,9 @@ export function contractViolation(method: string, url: string, res: CheckedRespo
   const pathname = new URL(url, 'http://x').pathname.replace(/(.)\/$/, '$1');
   if (OUTSIDE_CONTRACT.test(pathname)) return undefined;
   const where = `${method.toUpperCase()} ${pathname} -> ${res.status}`;
-  const contentType = String(res.headers['content-type'] ?? '').split(';')[0].trim();
+  const contentType = String(res.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim();
   const template = findTemplate(pathname);
   const operation = template ? operationAt(template, method) : undefined;
   if (!operation) {

@@ -19,7 +19,10 @@ const id = (prefix: string) => `${prefix}${randomBytes(8).toString('hex')}`;
 export function signIpn(fields: Record<string, string>, password = STORE_PASSWORD): Record<string, string> {
   const keys = Object.keys(fields);
   const signed: Record<string, string> = { ...fields, store_passwd: md5(password) };
-  const text = Object.keys(signed).sort().map((k) => `${k}=${signed[k]}`).join('&');
+  const text = Object.keys(signed)
+    .sort()
+    .map((k) => `${k}=${signed[k]}`)
+    .join('&');
   return { ...fields, verify_sign: md5(text), verify_key: keys.join(',') };
 }
 
@@ -37,21 +40,55 @@ export async function startFakeSslcommerz() {
     if (trouble === 'http500') return void res.status(500).type('html').send('<h1>500 Internal Server Error</h1>');
     if (trouble === 'malformed') return void res.json({ status: 'SUCCESS' });
     const q = req.query as Record<string, string>;
-    if (req.path.startsWith('/validator/') && (q.store_id !== STORE_ID || q.store_passwd !== STORE_PASSWORD)) return void res.json({ status: 'INVALID_REQUEST', APIConnect: 'INVALID_REQUEST' });
+    if (req.path.startsWith('/validator/') && (q.store_id !== STORE_ID || q.store_passwd !== STORE_PASSWORD))
+      return void res.json({ status: 'INVALID_REQUEST', APIConnect: 'INVALID_REQUEST' });
     next();
   });
 
   app.post('/gwprocess/v4/api.php', express.raw({ type: 'multipart/form-data' }), async (req, res) => {
     const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': req.headers['content-type']! }, body: req.body }).formData();
     const field = (name: string) => String(form.get(name) ?? '');
-    if (field('store_id') !== STORE_ID || field('store_passwd') !== STORE_PASSWORD) return void res.json({ status: 'FAILED', failedreason: 'Store Credential Error Or Store is De-active' });
+    if (field('store_id') !== STORE_ID || field('store_passwd') !== STORE_PASSWORD)
+      return void res.json({ status: 'FAILED', failedreason: 'Store Credential Error Or Store is De-active' });
     if (trouble === 'failed') return void res.json({ status: 'FAILED', failedreason: "Invalid Information! 'cus_email' is missing." });
-    const required = ['tran_id', 'total_amount', 'currency', 'success_url', 'fail_url', 'cancel_url', 'cus_name', 'cus_email', 'cus_add1', 'cus_city', 'cus_country', 'cus_phone', 'shipping_method', 'product_name', 'product_category', 'product_profile'];
+    const required = [
+      'tran_id',
+      'total_amount',
+      'currency',
+      'success_url',
+      'fail_url',
+      'cancel_url',
+      'cus_name',
+      'cus_email',
+      'cus_add1',
+      'cus_city',
+      'cus_country',
+      'cus_phone',
+      'shipping_method',
+      'product_name',
+      'product_category',
+      'product_profile',
+    ];
     const missing = required.find((name) => !field(name));
     if (missing) return void res.json({ status: 'FAILED', failedreason: `Invalid Information! '${missing}' is missing.` });
-    const tx: Transaction = { tranId: field('tran_id'), amount: field('total_amount'), currency: field('currency'), sessionkey: id('SK'), ipnUrl: field('ipn_url'), valueA: field('value_a') };
+    const tx: Transaction = {
+      tranId: field('tran_id'),
+      amount: field('total_amount'),
+      currency: field('currency'),
+      sessionkey: id('SK'),
+      ipnUrl: field('ipn_url'),
+      valueA: field('value_a'),
+    };
     transactions.set(tx.tranId, tx);
-    res.json({ status: 'SUCCESS', failedreason: '', sessionkey: tx.sessionkey, GatewayPageURL: `https://sandbox.sslcommerz.test/EasyCheckOut/${tx.sessionkey}`, storeBanner: '', storeLogo: '', desc: [] });
+    res.json({
+      status: 'SUCCESS',
+      failedreason: '',
+      sessionkey: tx.sessionkey,
+      GatewayPageURL: `https://sandbox.sslcommerz.test/EasyCheckOut/${tx.sessionkey}`,
+      storeBanner: '',
+      storeLogo: '',
+      desc: [],
+    });
   });
 
   app.post('/validator/api/validationserverAPI.php', (req, res) => {
@@ -93,12 +130,36 @@ export async function startFakeSslcommerz() {
       const tx = transaction(tranId);
       const valId = id('VAL');
       const bankTranId = id('BT');
-      const common = { tran_id: tx.tranId, val_id: valId, amount: tx.amount, currency: 'BDT', bank_tran_id: bankTranId, currency_type: tx.currency, currency_amount: tx.amount, value_a: tx.valueA };
+      const common = {
+        tran_id: tx.tranId,
+        val_id: valId,
+        amount: tx.amount,
+        currency: 'BDT',
+        bank_tran_id: bankTranId,
+        currency_type: tx.currency,
+        currency_amount: tx.amount,
+        value_a: tx.valueA,
+      };
       validations.set(valId, {
-        status: 'VALID', APIConnect: 'DONE', ...common, store_amount: tx.amount, card_type: 'VISA-Dutch Bangla', card_no: '432149XXXXXX0667',
-        tran_date: '2026-11-26 10:00:00', risk_level: riskLevel, risk_title: riskLevel === '1' ? 'Risky' : 'Safe', ...validation,
+        status: 'VALID',
+        APIConnect: 'DONE',
+        ...common,
+        store_amount: tx.amount,
+        card_type: 'VISA-Dutch Bangla',
+        card_no: '432149XXXXXX0667',
+        tran_date: '2026-11-26 10:00:00',
+        risk_level: riskLevel,
+        risk_title: riskLevel === '1' ? 'Risky' : 'Safe',
+        ...validation,
       });
-      return signIpn({ ...common, status: 'VALID', tran_date: '2026-11-26 10:00:00', card_type: 'VISA-Dutch Bangla', card_no: '432149XXXXXX0667', risk_level: riskLevel });
+      return signIpn({
+        ...common,
+        status: 'VALID',
+        tran_date: '2026-11-26 10:00:00',
+        card_type: 'VISA-Dutch Bangla',
+        card_no: '432149XXXXXX0667',
+        risk_level: riskLevel,
+      });
     },
     /** An IPN for an attempt that did not pay: FAILED, CANCELLED, UNATTEMPTED or EXPIRED. */
     unpaid(tranId: string, status: string) {

@@ -9,7 +9,13 @@ import Stripe from 'stripe';
 
 export const WEBHOOK_SECRET = 'whsec_test_fake_stripe';
 
-type Session = Record<string, unknown> & { id: string; amount_total: number; currency: string; metadata: Record<string, string>; payment_intent: string | null };
+type Session = Record<string, unknown> & {
+  id: string;
+  amount_total: number;
+  currency: string;
+  metadata: Record<string, string>;
+  payment_intent: string | null;
+};
 type Refund = { id: string; payment_intent: string; amount: number; idempotencyKey: string | undefined };
 export type StripeTrouble = 'http500' | 'malformed' | 'slow';
 
@@ -52,7 +58,8 @@ export async function startFakeStripe() {
     sessionRequests.push({ idempotencyKey: req.headers['idempotency-key'] as string | undefined, body });
     const now = Math.floor(Date.now() / 1000);
     const expiresAt = Number(body.expires_at ?? now + 86400);
-    if (expiresAt < now + 30 * 60 || expiresAt > now + 24 * 3600) return stripeError(res, 400, 'The `expires_at` timestamp must be between 30 minutes and 24 hours from now.');
+    if (expiresAt < now + 30 * 60 || expiresAt > now + 24 * 3600)
+      return stripeError(res, 400, 'The `expires_at` timestamp must be between 30 minutes and 24 hours from now.');
     const line = body.line_items?.[0];
     if (body.mode !== 'payment' || !line?.price_data || !body.success_url) return stripeError(res, 400, 'Missing required param');
     const session: Session = {
@@ -90,7 +97,15 @@ export async function startFakeStripe() {
     if (refunds.some((r) => r.payment_intent === intent)) return stripeError(res, 400, `Charge for ${intent} has already been refunded.`);
     const refund = { id: id('re'), payment_intent: intent, amount: session.amount_total, idempotencyKey: req.headers['idempotency-key'] as string | undefined };
     refunds.push(refund);
-    res.json({ id: refund.id, object: 'refund', amount: refund.amount, currency: session.currency, payment_intent: intent, status: 'succeeded', metadata: req.body.metadata ?? {} });
+    res.json({
+      id: refund.id,
+      object: 'refund',
+      amount: refund.amount,
+      currency: session.currency,
+      payment_intent: intent,
+      status: 'succeeded',
+      metadata: req.body.metadata ?? {},
+    });
   });
 
   const server: Server = app.listen(0, '127.0.0.1');
@@ -104,7 +119,17 @@ export async function startFakeStripe() {
   }
 
   function event(type: string, object: Record<string, unknown>) {
-    return { id: id('evt'), object: 'event', api_version: Stripe.API_VERSION, created: Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object } };
+    return {
+      id: id('evt'),
+      object: 'event',
+      api_version: Stripe.API_VERSION,
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type,
+      data: { object },
+    };
   }
 
   return {
@@ -130,7 +155,15 @@ export async function startFakeStripe() {
     },
     chargeRefunded(paymentId: string) {
       const session = sessionFor(paymentId);
-      return event('charge.refunded', { id: id('ch'), object: 'charge', amount: session.amount_total, amount_refunded: session.amount_total, refunded: true, payment_intent: session.payment_intent, currency: session.currency });
+      return event('charge.refunded', {
+        id: id('ch'),
+        object: 'charge',
+        amount: session.amount_total,
+        amount_refunded: session.amount_total,
+        refunded: true,
+        payment_intent: session.payment_intent,
+        currency: session.currency,
+      });
     },
     close: () => {
       server.closeAllConnections();

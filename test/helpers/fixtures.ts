@@ -146,10 +146,13 @@ export async function createOrder(pool: pg.Pool, input: OrderInput): Promise<Ord
     );
   }
   if (paid || status === 'ON_HOLD') {
-    await pool.query(
-      `INSERT INTO payments (order_id, provider, status, amount_minor, currency, provider_ref) VALUES ($1, 'MOCK', $2, $3, $4, $5)`,
-      [order.id, status === 'REFUNDED' ? 'REFUNDED' : 'SUCCEEDED', total, currency, uniqueId('mock')],
-    );
+    await pool.query(`INSERT INTO payments (order_id, provider, status, amount_minor, currency, provider_ref) VALUES ($1, 'MOCK', $2, $3, $4, $5)`, [
+      order.id,
+      status === 'REFUNDED' ? 'REFUNDED' : 'SUCCEEDED',
+      total,
+      currency,
+      uniqueId('mock'),
+    ]);
   }
   return { ...order, totalMinor: total, currency };
 }

@@ -40,7 +40,15 @@ export type MainProcess = {
 
 export function startMain(env: Record<string, string>): MainProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', CLERK_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', EXPIRY_JOB_INTERVAL_SECONDS: '0', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'warn',
+      CLERK_TELEMETRY_DISABLED: '1',
+      HOST: '127.0.0.1',
+      EXPIRY_JOB_INTERVAL_SECONDS: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -7,7 +7,11 @@ import type { OrderStatus } from '../../src/orders/statuses.js';
 import { createOrder, createProduct, createUser } from './fixtures.js';
 
 /** Storefront pages the gateways send the buyer back to (settings for useTestShop's env). */
-export const STOREFRONT = { STOREFRONT_SUCCESS_URL: 'https://store.test/paid', STOREFRONT_FAIL_URL: 'https://store.test/failed', STOREFRONT_CANCEL_URL: 'https://store.test/cancelled' };
+export const STOREFRONT = {
+  STOREFRONT_SUCCESS_URL: 'https://store.test/paid',
+  STOREFRONT_FAIL_URL: 'https://store.test/failed',
+  STOREFRONT_CANCEL_URL: 'https://store.test/cancelled',
+};
 
 export type PayableOrder = {
   orderId: string;
@@ -58,7 +62,16 @@ export async function paymentsOf(pool: pg.Pool, orderId: string) {
        FROM payments WHERE order_id = $1 ORDER BY created_at, id`,
     [orderId],
   );
-  return rows as { id: string; provider: string; status: string; amountMinor: number; currency: string; providerRef: string | null; refundRef: string | null; failureReason: string | null }[];
+  return rows as {
+    id: string;
+    provider: string;
+    status: string;
+    amountMinor: number;
+    currency: string;
+    providerRef: string | null;
+    refundRef: string | null;
+    failureReason: string | null;
+  }[];
 }
 
 export async function inboxOf(pool: pg.Pool, paymentId: string) {

@@ -132,8 +132,12 @@ export function useTestDatabase(poolSize = 4): { readonly url: string; readonly 
     return value;
   };
   return {
-    get url() { return ready(database).url; },
-    get db() { return ready(db); },
+    get url() {
+      return ready(database).url;
+    },
+    get db() {
+      return ready(db);
+    },
   };
 }
 
@@ -185,12 +189,15 @@ export function useTestShop(options: ShopOptions = {}): TestShop {
       : undefined;
     return { databaseUrl, env: settings, providers: options.providers, adminRouter };
   };
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    if (options.fakeStripe) stripe = await startFakeStripe();
-    if (options.fakeSslcommerz) sslcommerz = await startFakeSslcommerz();
-    started = await startTestApp(await appOptions(database.url, { ...stripe?.env, ...sslcommerz?.env, ...options.env }));
-  }, options.adminPanel ? PANEL_START_TIMEOUT_MS : undefined);
+  beforeAll(
+    async () => {
+      database = await createTestDatabase();
+      if (options.fakeStripe) stripe = await startFakeStripe();
+      if (options.fakeSslcommerz) sslcommerz = await startFakeSslcommerz();
+      started = await startTestApp(await appOptions(database.url, { ...stripe?.env, ...sslcommerz?.env, ...options.env }));
+    },
+    options.adminPanel ? PANEL_START_TIMEOUT_MS : undefined,
+  );
   afterAll(async () => {
     await Promise.all(others.map((other) => other.close()));
     await started?.close();
@@ -204,12 +211,24 @@ export function useTestShop(options: ShopOptions = {}): TestShop {
   };
   const shop = () => ready(started, 'the shop');
   return {
-    get app() { return shop().app; },
-    get db() { return shop().db; },
-    get config() { return shop().config; },
-    get request() { return shop().request; },
-    get stripe() { return ready(stripe, 'the fake Stripe'); },
-    get sslcommerz() { return ready(sslcommerz, 'the fake SSLCommerz'); },
+    get app() {
+      return shop().app;
+    },
+    get db() {
+      return shop().db;
+    },
+    get config() {
+      return shop().config;
+    },
+    get request() {
+      return shop().request;
+    },
+    get stripe() {
+      return ready(stripe, 'the fake Stripe');
+    },
+    get sslcommerz() {
+      return ready(sslcommerz, 'the fake SSLCommerz');
+    },
     listen: () => shop().listen(),
     close: () => shop().close(),
     async another(env = {}) {

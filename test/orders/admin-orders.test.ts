@@ -64,7 +64,7 @@ describe('GET /api/admin/orders', () => {
 
   const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((o) => o.id);
 
-  test('when filtered by customer id or email (any case), then only that customer\'s orders, newest first, with the customer', async () => {
+  test("when filtered by customer id or email (any case), then only that customer's orders, newest first, with the customer", async () => {
     const byId = await asStaff('get', `/api/admin/orders?customer=${ann.id}`).expect(200);
     const byEmail = await asStaff('get', `/api/admin/orders?customer=${encodeURIComponent(ann.email.toUpperCase())}`).expect(200);
 
@@ -181,7 +181,9 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 5 });
     const orderId = await paidOrder(buyer, item.id, 2);
-    const { rows: [payment] } = await shop.db.pool.query(
+    const {
+      rows: [payment],
+    } = await shop.db.pool.query(
       `INSERT INTO payments (order_id, provider, status, amount_minor, currency, provider_ref)
        SELECT id, 'MOCK', 'SUCCEEDED', total_minor, currency, 'mock_' || id FROM orders WHERE id = $1 RETURNING id`,
       [orderId],
@@ -199,7 +201,9 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
   test('when staff cancel without a body, then the order is cancelled with no reason', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 1 });
-    const orderId = await createOrder(shop.db.pool, { userId: buyer.id, status: 'AWAITING_PAYMENT', lines: [{ product: item, quantity: 1 }] }).then((o) => o.id);
+    const orderId = await createOrder(shop.db.pool, { userId: buyer.id, status: 'AWAITING_PAYMENT', lines: [{ product: item, quantity: 1 }] }).then(
+      (o) => o.id,
+    );
 
     const res = await asStaff('post', `/api/admin/orders/${orderId}/cancel`).expect(200);
 

@@ -166,7 +166,7 @@ describe('POST /api/checkout', () => {
 });
 
 describe('stock locks', () => {
-  test('when a checkout holds a product\'s row, then another buyer can still put that product in their cart without waiting', async () => {
+  test("when a checkout holds a product's row, then another buyer can still put that product in their cart without waiting", async () => {
     const hot = await createProduct(shop.db.pool, { stock: 10 });
     const other = await createUser(shop.db.pool);
     const { rows } = await shop.db.pool.query(`INSERT INTO carts (user_id) VALUES ($1) RETURNING id`, [other.id]);

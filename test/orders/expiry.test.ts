@@ -56,10 +56,7 @@ describe('expireOverdueOrders', () => {
     const overdue = await overdueOrders(product, 30);
     const other = createDb(shop.config.DATABASE_URL!, 4);
     try {
-      const [byFirst, bySecond] = await Promise.all([
-        expireOverdueOrders(shop.db.pool, { batchSize: 4 }),
-        expireOverdueOrders(other.pool, { batchSize: 4 }),
-      ]);
+      const [byFirst, bySecond] = await Promise.all([expireOverdueOrders(shop.db.pool, { batchSize: 4 }), expireOverdueOrders(other.pool, { batchSize: 4 })]);
 
       expect(byFirst + bySecond).toBe(30);
       const history = await historyOf(overdue.map((o) => o.orderId));

@@ -27,7 +27,7 @@ async function queriesDuring(work: () => Promise<unknown>): Promise<number> {
 }
 
 describe('GET /api/orders', () => {
-  test('when the buyer pages through their orders, then they come newest first, each once, and nobody else\'s', async () => {
+  test("when the buyer pages through their orders, then they come newest first, each once, and nobody else's", async () => {
     const buyer = await createUser(shop.db.pool);
     const other = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 20 });
@@ -38,7 +38,10 @@ describe('GET /api/orders', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await get(`/api/orders?limit=2${cursor ? `&cursor=${cursor}` : ''}`, buyer).expect(200);
+      const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await get(
+        `/api/orders?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        buyer,
+      ).expect(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.items.map((o: { id: string }) => o.id));
       cursor = res.body.nextCursor;
@@ -163,7 +166,7 @@ describe('POST /api/orders/{id}/cancel', () => {
     expect(await stockOf(shop.db.pool, item.id)).toBe(5);
   });
 
-  test("when another customer tries to cancel the order, then 404 and nothing changes", async () => {
+  test('when another customer tries to cancel the order, then 404 and nothing changes', async () => {
     const owner = await createUser(shop.db.pool);
     const stranger = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 2 });

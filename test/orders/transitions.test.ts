@@ -33,7 +33,9 @@ describe('transition() over the TRANSITIONS table', () => {
     const orderId = await createOrder(shop.db.pool, { userId: customer.id, status: from, lines: [{ product: product, quantity: 1 }] }).then((o) => o.id);
     const before = await stateAround();
 
-    const attempt = inTransaction(shop.db.pool, (tx) => transition(tx, orderId, to, { actor: `staff:${staff.id}`, shipping: { carrier: 'UPS', trackingNumber: '1Z' } }));
+    const attempt = inTransaction(shop.db.pool, (tx) =>
+      transition(tx, orderId, to, { actor: `staff:${staff.id}`, shipping: { carrier: 'UPS', trackingNumber: '1Z' } }),
+    );
 
     await expect(attempt).rejects.toThrow(IllegalTransition);
     await expect(attempt).rejects.toMatchObject({ status: 409, code: 'ILLEGAL_TRANSITION', currentStatus: from });
@@ -46,7 +48,13 @@ const ROUTES: { name: string; path: (id: string) => string; as: () => UserFixtur
   { name: 'customer cancel', path: (id) => `/api/orders/${id}/cancel`, as: () => customer, from: ['AWAITING_PAYMENT'] },
   { name: 'staff ship', path: (id) => `/api/admin/orders/${id}/ship`, as: () => staff, body: { carrier: 'DHL', trackingNumber: 'JD0001' }, from: ['PAID'] },
   { name: 'staff deliver', path: (id) => `/api/admin/orders/${id}/deliver`, as: () => staff, from: ['SHIPPED'] },
-  { name: 'staff cancel', path: (id) => `/api/admin/orders/${id}/cancel`, as: () => staff, body: { reason: 'fraud' }, from: ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID'] },
+  {
+    name: 'staff cancel',
+    path: (id) => `/api/admin/orders/${id}/cancel`,
+    as: () => staff,
+    body: { reason: 'fraud' },
+    from: ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID'],
+  },
 ];
 const refusedByRoute = ROUTES.flatMap((route) => STATUSES.filter((s) => !route.from.includes(s)).map((status) => [route.name, status, route] as const));
 
@@ -55,7 +63,11 @@ describe('order action routes from a status that does not allow them', () => {
     const orderId = await createOrder(shop.db.pool, { userId: customer.id, status: status, lines: [{ product: product, quantity: 1 }] }).then((o) => o.id);
     const before = await stateAround();
 
-    const res = await shop.request.post(route.path(orderId)).set('Authorization', `Bearer ${route.as().token}`).send(route.body ?? {}).expect(409);
+    const res = await shop.request
+      .post(route.path(orderId))
+      .set('Authorization', `Bearer ${route.as().token}`)
+      .send(route.body ?? {})
+      .expect(409);
 
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', currentStatus: status });
@@ -75,7 +87,9 @@ describe('racing transitions', () => {
     const winner = ship.status === 200 ? 'SHIPPED' : 'CANCELLED';
     expect(await orderStatus(shop.db.pool, orderId)).toBe(winner);
     expect((ship.status === 409 ? ship : cancel).body.currentStatus).toBe(winner);
-    const { rows } = await shop.db.pool.query(`SELECT from_status, to_status FROM order_status_changes WHERE order_id = $1 AND from_status = 'PAID'`, [orderId]);
+    const { rows } = await shop.db.pool.query(`SELECT from_status, to_status FROM order_status_changes WHERE order_id = $1 AND from_status = 'PAID'`, [
+      orderId,
+    ]);
     expect(rows).toEqual([{ from_status: 'PAID', to_status: winner }]);
   });
 });

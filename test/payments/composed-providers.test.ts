@@ -35,12 +35,19 @@ describe('payment providers passed in where the app is composed', () => {
     const shipped = await createOrder(shop.db.pool, { userId: order.userId, status: 'SHIPPED', lines: [{ product, quantity: 1 }] });
     const [shippedPayment] = await paymentsOf(shop.db.pool, shipped.id);
 
-    const started = await shop.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'mock' }).expect(201);
+    const started = await shop.request
+      .post(`/api/orders/${order.orderId}/payments`)
+      .set('Authorization', `Bearer ${order.token}`)
+      .send({ provider: 'mock' })
+      .expect(201);
     const page = await shop.request.get(`/mock-gateway/${started.body.id}`).expect(200);
     const signature = /name="outcome" value="paid">\s*<input type="hidden" name="signature" value="([0-9a-f]+)"/.exec(page.text)![1];
     await shop.request.post('/api/payments/mock/callback').type('form').send({ paymentId: started.body.id, outcome: 'paid', signature }).expect(303);
     await shop.request.post(`/api/admin/orders/${order.orderId}/refund`).set('Authorization', staff.auth).expect(200);
-    const action = await panel.staff.post(adminApi.recordAction('Order', shipped.id, 'refund')).send({}).expect(200);
+    const action = await panel.staff
+      .post(adminApi.recordAction('Order', shipped.id, 'refund'))
+      .send({})
+      .expect(200);
 
     expect(action.body.notice).toMatchObject({ type: 'success' });
     expect(calls).toEqual([`session ${started.body.id}`, `refund ${started.body.id}`, `refund ${shippedPayment.id}`]);

@@ -2,11 +2,14 @@ import { useTestShop } from '../helpers/test-app.js';
 import { countInbox, createPayableOrder, inboxOf, orderState, paymentsOf, type PayableOrder, STOREFRONT } from '../helpers/payments-fixtures.js';
 import { mockGatewayForms } from '../../src/payments/mock-gateway-page.js';
 
-
 const shop = useTestShop({ env: STOREFRONT });
 
 async function startMockPayment(order: PayableOrder): Promise<string> {
-  const res = await shop.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'mock' }).expect(201);
+  const res = await shop.request
+    .post(`/api/orders/${order.orderId}/payments`)
+    .set('Authorization', `Bearer ${order.token}`)
+    .send({ provider: 'mock' })
+    .expect(201);
   return res.body.id;
 }
 
@@ -33,7 +36,14 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
 
     expect(res.headers.location).toBe(`https://store.test/paid?paymentId=${paymentId}`);
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ id: paymentId, status: 'SUCCEEDED' })]);
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({
+      status: 'PAID',
+      stock: 3,
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'PAID'],
+      ],
+    });
     expect(await inboxOf(shop.db.pool, paymentId)).toEqual([{ provider: 'MOCK', eventId: `${paymentId}:paid`, type: 'mock.paid', outcome: 'applied' }]);
     const after = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
     expect(mockGatewayForms(after.text)).toEqual([]);
@@ -75,7 +85,10 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     const answers = await Promise.all(Array.from({ length: 5 }, () => shop.request.post(pay.action).type('form').send(pay.fields)));
 
     expect(answers.map((r) => r.status)).toEqual(Array(5).fill(303));
-    expect((await orderState(shop.db.pool, order)).history).toEqual([[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']]);
+    expect((await orderState(shop.db.pool, order)).history).toEqual([
+      [null, 'AWAITING_PAYMENT'],
+      ['AWAITING_PAYMENT', 'PAID'],
+    ]);
     expect(await inboxOf(shop.db.pool, paymentId)).toHaveLength(1);
   });
 

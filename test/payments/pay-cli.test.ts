@@ -12,14 +12,20 @@ beforeAll(async () => {
 });
 
 async function startMockPayment(order: PayableOrder): Promise<string> {
-  const res = await shop.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'mock' }).expect(201);
+  const res = await shop.request
+    .post(`/api/orders/${order.orderId}/payments`)
+    .set('Authorization', `Bearer ${order.token}`)
+    .send({ provider: 'mock' })
+    .expect(201);
   return res.body.id;
 }
 
 /** `npm run -s pay -- ...` as a shell runs it: its exit code and what it printed. */
 async function pay(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await promisify(execFile)('node_modules/.bin/tsx', ['src/payments/pay-cli.ts', ...args], { env: { ...process.env, NODE_OPTIONS: '', ...env } });
+    const { stdout, stderr } = await promisify(execFile)('node_modules/.bin/tsx', ['src/payments/pay-cli.ts', ...args], {
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const { code, stdout, stderr } = err as { code: number; stdout: string; stderr: string };
@@ -27,7 +33,7 @@ async function pay(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-describe('npm run pay (the mock gateway page\'s buttons, from a shell)', () => {
+describe("npm run pay (the mock gateway page's buttons, from a shell)", () => {
   test('when given the page URL of a pending payment, then it pays as the Pay button does and the order is PAID', async () => {
     const order = await createPayableOrder(shop.db.pool);
     const paymentId = await startMockPayment(order);
@@ -36,7 +42,13 @@ describe('npm run pay (the mock gateway page\'s buttons, from a shell)', () => {
 
     expect(run).toEqual({ code: 0, stdout: `Payment paid; the gateway sends the buyer to ${storefrontUrl(shop.config, 'success', paymentId)}\n`, stderr: '' });
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ id: paymentId, status: 'SUCCEEDED' })]);
-    expect(await orderState(shop.db.pool, order)).toMatchObject({ status: 'PAID', history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
+    expect(await orderState(shop.db.pool, order)).toMatchObject({
+      status: 'PAID',
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'PAID'],
+      ],
+    });
     expect(await inboxOf(shop.db.pool, paymentId)).toEqual([{ provider: 'MOCK', eventId: `${paymentId}:paid`, type: 'mock.paid', outcome: 'applied' }]);
   });
 
@@ -66,7 +78,11 @@ describe('npm run pay (the mock gateway page\'s buttons, from a shell)', () => {
 
   test.each([
     ['an unknown payment', (id: string) => [`${baseUrl}/mock-gateway/${id}`], /^The mock gateway page .* answered 404: NOT_FOUND .+\n$/],
-    ['no server listening', (id: string) => [id], /^No server answers at http:\/\/localhost:\d+ \(ECONNREFUSED\): start it with npm start, or pass the payment's redirectUrl\.\n$/],
+    [
+      'no server listening',
+      (id: string) => [id],
+      /^No server answers at http:\/\/localhost:\d+ \(ECONNREFUSED\): start it with npm start, or pass the payment's redirectUrl\.\n$/,
+    ],
   ])('when there is %s, then one line names the cause, no stack trace, exit 1', async (_case, argsOf, message) => {
     const run = await pay(argsOf('00000000-0000-4000-8000-000000000000'), { PORT: String(await freePort()) });
     expect(run.code).toBe(1);

@@ -16,7 +16,11 @@ afterAll(async () => {
 });
 
 async function startMockPayment(order: PayableOrder): Promise<string> {
-  const res = await shop.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'mock' }).expect(201);
+  const res = await shop.request
+    .post(`/api/orders/${order.orderId}/payments`)
+    .set('Authorization', `Bearer ${order.token}`)
+    .send({ provider: 'mock' })
+    .expect(201);
   return res.body.id;
 }
 
@@ -38,11 +42,16 @@ describe('GET /payment-result', () => {
 
     const location = await press(paymentId, 'Pay');
     expect(location).toBe(`http://shop.test/payment-result?paymentId=${paymentId}`);
-    const res = await shop.request.get(new URL(location).pathname + new URL(location).search).set('Accept', 'text/html').expect(200);
+    const res = await shop.request
+      .get(new URL(location).pathname + new URL(location).search)
+      .set('Accept', 'text/html')
+      .expect(200);
 
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'");
+    expect(res.headers['content-security-policy']).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+    );
     expect(res.text).toContain('<h1>Payment received</h1>');
     expect([field(res.text, 'order-number'), field(res.text, 'amount'), field(res.text, 'payment-status'), field(res.text, 'order-status')]).toEqual([
       `#${order.orderNumber}`,
@@ -104,7 +113,9 @@ describe('the public URLs by default', () => {
     const config = loadConfig({ PORT: '4101' });
 
     expect(config.PUBLIC_BASE_URL).toBe('http://localhost:4101');
-    expect([config.STOREFRONT_SUCCESS_URL, config.STOREFRONT_CANCEL_URL, config.STOREFRONT_FAIL_URL]).toEqual(Array(3).fill('http://localhost:4101/payment-result'));
+    expect([config.STOREFRONT_SUCCESS_URL, config.STOREFRONT_CANCEL_URL, config.STOREFRONT_FAIL_URL]).toEqual(
+      Array(3).fill('http://localhost:4101/payment-result'),
+    );
   });
 
   test('when the server is bound (PORT=0 picks a port), then the bound port is used; a specific HOST is kept', () => {

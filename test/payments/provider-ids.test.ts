@@ -37,7 +37,12 @@ describe('provider ids, one spelling', () => {
   test('when an order has payments of every provider, then its payments[] spells each as a request names it', async () => {
     const order = await createPayableOrder(shop.db.pool);
     for (const id of PROVIDER_IDS) {
-      await shop.db.pool.query(`INSERT INTO payments (order_id, provider, status, amount_minor, currency) VALUES ($1, $2, 'FAILED', $3, $4)`, [order.orderId, providerCode(id), order.totalMinor, order.currency]);
+      await shop.db.pool.query(`INSERT INTO payments (order_id, provider, status, amount_minor, currency) VALUES ($1, $2, 'FAILED', $3, $4)`, [
+        order.orderId,
+        providerCode(id),
+        order.totalMinor,
+        order.currency,
+      ]);
     }
 
     const detail = await shop.request.get(`/api/orders/${order.orderId}`).set('Authorization', `Bearer ${order.token}`).expect(200);
@@ -45,7 +50,7 @@ describe('provider ids, one spelling', () => {
     expect(detail.body.payments.map((p: { provider: string }) => p.provider).sort()).toEqual([...PROVIDER_IDS].sort());
   });
 
-  test('when the contract names a provider anywhere, then it is the one PaymentProvider enum, equal to the code\'s ids and to the database enum', async () => {
+  test("when the contract names a provider anywhere, then it is the one PaymentProvider enum, equal to the code's ids and to the database enum", async () => {
     const schema = (openapi.components.schemas as Record<string, { enum?: string[] }>).PaymentProvider;
     const { rows } = await shop.db.pool.query<{ code: string }>(`SELECT unnest(enum_range(NULL::"PaymentProvider"))::text AS code`);
 

@@ -26,7 +26,12 @@ async function paidOrder(provider: 'stripe' | 'sslcommerz' | 'mock', options: { 
   const order = await createPayableOrder(shop.db.pool, provider === 'sslcommerz' ? { currency: 'BDT', unitPriceMinor: 50_000 } : {});
   const paymentId = await start(order, provider);
   if (provider === 'stripe') await deliverStripe(shop.stripe.completed(paymentId));
-  if (provider === 'sslcommerz') await shop.request.post('/api/payments/sslcommerz/ipn').type('form').send(shop.sslcommerz.paid(paymentId, { riskLevel: options.risky ? '1' : '0' })).expect(200);
+  if (provider === 'sslcommerz')
+    await shop.request
+      .post('/api/payments/sslcommerz/ipn')
+      .type('form')
+      .send(shop.sslcommerz.paid(paymentId, { riskLevel: options.risky ? '1' : '0' }))
+      .expect(200);
   if (provider === 'mock') {
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
     const signature = /name="outcome" value="paid">\s*<input type="hidden" name="signature" value="([0-9a-f]+)"/.exec(page.text)![1];
@@ -49,13 +54,25 @@ describe('POST /api/admin/orders/{id}/refund', () => {
     const res = await refund(order.orderId).expect(200);
 
     const refunds = shop.stripe.refunds.filter((r) => r.payment_intent === intent);
-    expect(refunds).toEqual([expect.objectContaining({ amount: order.totalMinor, idempotencyKey: expect.stringMatching(new RegExp(`^refund-${paymentId}-\\d+$`)) })]);
-    expect(res.body).toEqual({ orderId: order.orderId, orderStatus: 'REFUNDED', refundRef: refunds[0].id, payment: expect.objectContaining({ id: paymentId, status: 'REFUNDED' }) });
+    expect(refunds).toEqual([
+      expect.objectContaining({ amount: order.totalMinor, idempotencyKey: expect.stringMatching(new RegExp(`^refund-${paymentId}-\\d+$`)) }),
+    ]);
+    expect(res.body).toEqual({
+      orderId: order.orderId,
+      orderStatus: 'REFUNDED',
+      refundRef: refunds[0].id,
+      payment: expect.objectContaining({ id: paymentId, status: 'REFUNDED' }),
+    });
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'REFUNDED', refundRef: refunds[0].id })]);
     expect(await orderState(shop.db.pool, order)).toEqual({
       status: 'REFUNDED',
       stock: 5,
-      history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID'], ['PAID', 'CANCELLED'], ['CANCELLED', 'REFUNDED']],
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'PAID'],
+        ['PAID', 'CANCELLED'],
+        ['CANCELLED', 'REFUNDED'],
+      ],
     });
     expect((await inboxOf(shop.db.pool, paymentId)).map((e) => [e.type, e.outcome])).toEqual([
       ['checkout.session.completed', 'applied'],
@@ -63,7 +80,7 @@ describe('POST /api/admin/orders/{id}/refund', () => {
     ]);
   });
 
-  test("when Stripe then confirms the refund with charge.refunded, then nothing changes again", async () => {
+  test('when Stripe then confirms the refund with charge.refunded, then nothing changes again', async () => {
     const { order, paymentId } = await paidOrder('stripe');
     await refund(order.orderId).expect(200);
 
@@ -99,7 +116,12 @@ describe('POST /api/admin/orders/{id}/refund', () => {
     expect(await orderState(shop.db.pool, order)).toEqual({
       status: 'REFUNDED',
       stock: 5,
-      history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'ON_HOLD'], ['ON_HOLD', 'CANCELLED'], ['CANCELLED', 'REFUNDED']],
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'ON_HOLD'],
+        ['ON_HOLD', 'CANCELLED'],
+        ['CANCELLED', 'REFUNDED'],
+      ],
     });
   });
 
@@ -112,7 +134,12 @@ describe('POST /api/admin/orders/{id}/refund', () => {
     expect(await orderState(shop.db.pool, order)).toEqual({
       status: 'REFUNDED',
       stock: 3,
-      history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID'], ['PAID', 'SHIPPED'], ['SHIPPED', 'REFUNDED']],
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'PAID'],
+        ['PAID', 'SHIPPED'],
+        ['SHIPPED', 'REFUNDED'],
+      ],
     });
   });
 
@@ -159,7 +186,9 @@ describe('POST /api/admin/orders/{id}/refund', () => {
     const res = await refund(order.orderId).expect(502);
 
     expect(res.body.code).toBe('GATEWAY_ERROR');
-    expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'SUCCEEDED', failureReason: expect.stringMatching(/^refund failed/) })]);
+    expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([
+      expect.objectContaining({ status: 'SUCCEEDED', failureReason: expect.stringMatching(/^refund failed/) }),
+    ]);
     expect((await orderState(shop.db.pool, order)).status).toBe('PAID');
     shop.stripe.setTrouble(undefined);
     await refund(order.orderId).expect(200);

@@ -1,21 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { useTestShop, type TestApp } from '../helpers/test-app.js';
-import { signIpn,  } from '../helpers/fake-sslcommerz.js';
-import { countInbox, createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, setStock, type PayableOrder, STOREFRONT } from '../helpers/payments-fixtures.js';
-
+import { signIpn } from '../helpers/fake-sslcommerz.js';
+import {
+  countInbox,
+  createPayableOrder,
+  inboxOf,
+  moveOrder,
+  orderState,
+  paymentsOf,
+  setStock,
+  type PayableOrder,
+  STOREFRONT,
+} from '../helpers/payments-fixtures.js';
 
 const shop = useTestShop({ fakeSslcommerz: true, env: { ...STOREFRONT, PUBLIC_BASE_URL: 'http://shop.test' } });
 afterEach(() => shop.sslcommerz.setTrouble(undefined));
 
 /** 2 x 500.00 BDT */
-const bdtOrder = (options: Parameters<typeof createPayableOrder>[1] = {}) => createPayableOrder(shop.db.pool, { currency: 'BDT', unitPriceMinor: 50_000, quantity: 2, ...options });
+const bdtOrder = (options: Parameters<typeof createPayableOrder>[1] = {}) =>
+  createPayableOrder(shop.db.pool, { currency: 'BDT', unitPriceMinor: 50_000, quantity: 2, ...options });
 
 function startSslcommerzPayment(order: PayableOrder, app: TestApp = shop) {
   return app.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'sslcommerz' });
 }
 
 const notify = (fields: Record<string, string>, app: TestApp = shop) => app.request.post('/api/payments/sslcommerz/ipn').type('form').send(fields);
-const browserReturn = (outcome: string, fields: Record<string, string>) => shop.request.post(`/api/payments/sslcommerz/return/${outcome}`).type('form').send(fields);
+const browserReturn = (outcome: string, fields: Record<string, string>) =>
+  shop.request.post(`/api/payments/sslcommerz/return/${outcome}`).type('form').send(fields);
 
 describe('POST /api/orders/{id}/payments with SSLCommerz', () => {
   test('when the buyer starts paying, then a session is made with our payment id, the order amount and our URLs', async () => {
@@ -24,8 +35,21 @@ describe('POST /api/orders/{id}/payments with SSLCommerz', () => {
     const res = await startSslcommerzPayment(order).expect(201);
 
     const session = shop.sslcommerz.transactions.get(res.body.id)!;
-    expect(session).toEqual({ tranId: res.body.id, amount: '1000.00', currency: 'BDT', sessionkey: expect.any(String), ipnUrl: 'http://shop.test/api/payments/sslcommerz/ipn', valueA: order.orderId });
-    expect(res.body).toMatchObject({ status: 'PENDING', provider: 'sslcommerz', amountMinor: 100_000, currency: 'BDT', redirectUrl: `https://sandbox.sslcommerz.test/EasyCheckOut/${session.sessionkey}` });
+    expect(session).toEqual({
+      tranId: res.body.id,
+      amount: '1000.00',
+      currency: 'BDT',
+      sessionkey: expect.any(String),
+      ipnUrl: 'http://shop.test/api/payments/sslcommerz/ipn',
+      valueA: order.orderId,
+    });
+    expect(res.body).toMatchObject({
+      status: 'PENDING',
+      provider: 'sslcommerz',
+      amountMinor: 100_000,
+      currency: 'BDT',
+      redirectUrl: `https://sandbox.sslcommerz.test/EasyCheckOut/${session.sessionkey}`,
+    });
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'PENDING', providerRef: session.sessionkey })]);
   });
 
@@ -73,8 +97,17 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
 
     expect(res.body).toEqual({ received: true, outcome: 'applied' });
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'SUCCEEDED', providerRef: ipn.bank_tran_id })]);
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
-    expect(await inboxOf(shop.db.pool, paymentId)).toEqual([{ provider: 'SSLCOMMERZ', eventId: `val:${ipn.val_id}`, type: 'validation.valid', outcome: 'applied' }]);
+    expect(await orderState(shop.db.pool, order)).toEqual({
+      status: 'PAID',
+      stock: 3,
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'PAID'],
+      ],
+    });
+    expect(await inboxOf(shop.db.pool, paymentId)).toEqual([
+      { provider: 'SSLCOMMERZ', eventId: `val:${ipn.val_id}`, type: 'validation.valid', outcome: 'applied' },
+    ]);
     const { rows } = await shop.db.pool.query(`SELECT payload::text AS text FROM payment_events WHERE payment_id = $1`, [paymentId]);
     expect(rows[0].text).not.toMatch(/card_no|432149|verify_sign/);
   });
@@ -86,7 +119,14 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
     await notify(shop.sslcommerz.paid(paymentId, { riskLevel: '1' })).expect(200);
 
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('SUCCEEDED');
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'ON_HOLD', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'ON_HOLD']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({
+      status: 'ON_HOLD',
+      stock: 3,
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'ON_HOLD'],
+      ],
+    });
   });
 
   test('when the same IPN is delivered 5 times at once to two app instances, then one state change and one inbox row', async () => {
@@ -99,7 +139,10 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
 
       expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       expect(answers.map((r) => r.body.outcome).sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
-      expect((await orderState(shop.db.pool, order)).history).toEqual([[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']]);
+      expect((await orderState(shop.db.pool, order)).history).toEqual([
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'PAID'],
+      ]);
       expect(await inboxOf(shop.db.pool, paymentId)).toHaveLength(1);
     });
   });
@@ -158,14 +201,20 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
 
     test.each([
       ['a signed field was changed', (ipn: Record<string, string>) => ({ ...ipn, amount: '1.00' })],
-      ['verify_sign was made with another store password', (ipn: Record<string, string>) => {
-        const { verify_sign: _, verify_key: __, ...fields } = ipn;
-        return signIpn(fields, 'not-the-password');
-      }],
-      ['tran_id is not among the signed fields', (ipn: Record<string, string>) => {
-        const { verify_sign: _, verify_key: __, tran_id, ...fields } = ipn;
-        return { ...signIpn(fields), tran_id };
-      }],
+      [
+        'verify_sign was made with another store password',
+        (ipn: Record<string, string>) => {
+          const { verify_sign: _, verify_key: __, ...fields } = ipn;
+          return signIpn(fields, 'not-the-password');
+        },
+      ],
+      [
+        'tran_id is not among the signed fields',
+        (ipn: Record<string, string>) => {
+          const { verify_sign: _, verify_key: __, tran_id, ...fields } = ipn;
+          return { ...signIpn(fields), tran_id };
+        },
+      ],
       ['verify_sign is missing', ({ verify_sign: _, ...ipn }: Record<string, string>) => ipn],
     ])('when %s, then 400 INVALID_SIGNATURE', async (_, tamper) => {
       const before = await countInbox(shop.db.pool);

@@ -3,11 +3,13 @@ import { createPayableOrder, moveOrder, orderState, paymentsOf } from '../helper
 import { loadConfig } from '../../src/config.js';
 import { configuredProviders } from '../../src/payments/providers/registry.js';
 
-
 const shop = useTestShop({ env: { PUBLIC_BASE_URL: 'http://shop.test' } });
 
 const start = (orderId: string, token: string, body: unknown = { provider: 'mock' }) =>
-  shop.request.post(`/api/orders/${orderId}/payments`).set('Authorization', `Bearer ${token}`).send(body as object);
+  shop.request
+    .post(`/api/orders/${orderId}/payments`)
+    .set('Authorization', `Bearer ${token}`)
+    .send(body as object);
 
 describe('GET /api/payments/providers', () => {
   test('when only mock payments are configured, then only mock is offered, to anyone', async () => {
@@ -16,7 +18,13 @@ describe('GET /api/payments/providers', () => {
   });
 
   test('when Stripe and SSLCommerz keys are set and mock payments are off, then those two are offered', async () => {
-    const env = { MOCK_PAYMENTS: 'off', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x', SSLCOMMERZ_STORE_ID: 'store', SSLCOMMERZ_STORE_PASSWORD: 'pw' };
+    const env = {
+      MOCK_PAYMENTS: 'off',
+      STRIPE_SECRET_KEY: 'sk_test_x',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+      SSLCOMMERZ_STORE_ID: 'store',
+      SSLCOMMERZ_STORE_PASSWORD: 'pw',
+    };
     await shop.withAnother(env, async (configured) => {
       const res = await configured.request.get('/api/payments/providers').expect(200);
       expect(res.body.providers.map((p: { id: string }) => p.id)).toEqual(['stripe', 'sslcommerz']);
@@ -169,7 +177,7 @@ describe('POST /api/orders/{id}/payments', () => {
 });
 
 describe('GET /api/payments/{id}', () => {
-  test("when the buyer asks for their payment, then 200 with its status", async () => {
+  test('when the buyer asks for their payment, then 200 with its status', async () => {
     const order = await createPayableOrder(shop.db.pool);
     const started = await start(order.orderId, order.token).expect(201);
 
@@ -178,11 +186,14 @@ describe('GET /api/payments/{id}', () => {
     expect(res.body).toEqual(started.body);
   });
 
-  test("when another user asks for the payment, then 404", async () => {
+  test('when another user asks for the payment, then 404', async () => {
     const order = await createPayableOrder(shop.db.pool);
     const started = await start(order.orderId, order.token).expect(201);
 
-    const res = await shop.request.get(`/api/payments/${started.body.id}`).set('Authorization', `Bearer ${await tokenFor(uniqueId('stranger'))}`).expect(404);
+    const res = await shop.request
+      .get(`/api/payments/${started.body.id}`)
+      .set('Authorization', `Bearer ${await tokenFor(uniqueId('stranger'))}`)
+      .expect(404);
 
     expect(res.body.code).toBe('NOT_FOUND');
   });

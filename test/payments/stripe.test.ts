@@ -2,9 +2,18 @@ import { jest } from '@jest/globals';
 import pg from 'pg';
 import net from 'node:net';
 import { useTestShop, type TestApp, type TestShop } from '../helpers/test-app.js';
-import { signedDelivery,  } from '../helpers/fake-stripe.js';
-import { countInbox, createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, setStock, type PayableOrder, STOREFRONT } from '../helpers/payments-fixtures.js';
-
+import { signedDelivery } from '../helpers/fake-stripe.js';
+import {
+  countInbox,
+  createPayableOrder,
+  inboxOf,
+  moveOrder,
+  orderState,
+  paymentsOf,
+  setStock,
+  type PayableOrder,
+  STOREFRONT,
+} from '../helpers/payments-fixtures.js';
 
 const shop = useTestShop({ fakeStripe: true, env: STOREFRONT });
 afterEach(() => shop.stripe.setTrouble(undefined));
@@ -112,8 +121,17 @@ describe('POST /api/payments/stripe/webhook', () => {
     expect(res.body).toEqual({ received: true, outcome: 'applied' });
     const intent = shop.stripe.sessionFor(started.body.id).payment_intent;
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'SUCCEEDED', providerRef: intent })]);
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
-    expect(await inboxOf(shop.db.pool, started.body.id)).toEqual([{ provider: 'STRIPE', eventId: event.id, type: 'checkout.session.completed', outcome: 'applied' }]);
+    expect(await orderState(shop.db.pool, order)).toEqual({
+      status: 'PAID',
+      stock: 3,
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'PAID'],
+      ],
+    });
+    expect(await inboxOf(shop.db.pool, started.body.id)).toEqual([
+      { provider: 'STRIPE', eventId: event.id, type: 'checkout.session.completed', outcome: 'applied' },
+    ]);
     const polled = await shop.request.get(`/api/payments/${started.body.id}`).set('Authorization', `Bearer ${order.token}`).expect(200);
     expect(polled.body.status).toBe('SUCCEEDED');
   });
@@ -125,12 +143,19 @@ describe('POST /api/payments/stripe/webhook', () => {
 
     try {
       await deliver(shop.stripe.completed(started.body.id)).expect(200);
-      const statements = sent.mock.calls.map(([query]) => (typeof query === 'string' ? query : (query as { text?: string }).text ?? ''));
+      const statements = sent.mock.calls.map(([query]) => (typeof query === 'string' ? query : ((query as { text?: string }).text ?? '')));
       expect(statements.filter((sql) => /FROM orders\b[\s\S]*FOR UPDATE/.test(sql))).toHaveLength(1);
     } finally {
       sent.mockRestore();
     }
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({
+      status: 'PAID',
+      stock: 3,
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'PAID'],
+      ],
+    });
   });
 
   test('when the same event is delivered 5 times at once to two app instances, then one state change and one inbox row', async () => {
@@ -143,7 +168,14 @@ describe('POST /api/payments/stripe/webhook', () => {
 
       expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       expect(answers.map((r) => r.body.outcome).sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
-      expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
+      expect(await orderState(shop.db.pool, order)).toEqual({
+        status: 'PAID',
+        stock: 3,
+        history: [
+          [null, 'AWAITING_PAYMENT'],
+          ['AWAITING_PAYMENT', 'PAID'],
+        ],
+      });
       expect(await inboxOf(shop.db.pool, started.body.id)).toHaveLength(1);
     });
   });
@@ -194,26 +226,44 @@ describe('POST /api/payments/stripe/webhook', () => {
 
     expect(res.body.outcome).toBe('ignored');
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('SUCCEEDED');
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({
+      status: 'PAID',
+      stock: 3,
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'PAID'],
+      ],
+    });
     expect((await inboxOf(shop.db.pool, paymentId)).map((e) => [e.type, e.outcome])).toEqual([
       ['checkout.session.completed', 'applied'],
       [type, 'ignored'],
     ]);
   });
 
-  test.each([['EXPIRED'], ['CANCELLED']] as const)('when the payment arrives after the order was %s and the stock is still there, then the stock is taken again and the order is PAID', async (lapsed) => {
-    const order = await createPayableOrder(shop.db.pool, { quantity: 2, stockLeft: 3 });
-    const started = await startStripePayment(order).expect(201);
-    await moveOrder(shop.db.pool, order.orderId, lapsed);
-    expect((await orderState(shop.db.pool, order)).stock).toBe(5);
+  test.each([['EXPIRED'], ['CANCELLED']] as const)(
+    'when the payment arrives after the order was %s and the stock is still there, then the stock is taken again and the order is PAID',
+    async (lapsed) => {
+      const order = await createPayableOrder(shop.db.pool, { quantity: 2, stockLeft: 3 });
+      const started = await startStripePayment(order).expect(201);
+      await moveOrder(shop.db.pool, order.orderId, lapsed);
+      expect((await orderState(shop.db.pool, order)).stock).toBe(5);
 
-    const res = await deliver(shop.stripe.completed(started.body.id)).expect(200);
+      const res = await deliver(shop.stripe.completed(started.body.id)).expect(200);
 
-    expect(res.body.outcome).toBe('applied');
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', lapsed], [lapsed, 'PAID']] });
-    expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('SUCCEEDED');
-    expect(shop.stripe.refunds.filter((r) => r.payment_intent === shop.stripe.sessionFor(started.body.id).payment_intent)).toEqual([]);
-  });
+      expect(res.body.outcome).toBe('applied');
+      expect(await orderState(shop.db.pool, order)).toEqual({
+        status: 'PAID',
+        stock: 3,
+        history: [
+          [null, 'AWAITING_PAYMENT'],
+          ['AWAITING_PAYMENT', lapsed],
+          [lapsed, 'PAID'],
+        ],
+      });
+      expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('SUCCEEDED');
+      expect(shop.stripe.refunds.filter((r) => r.payment_intent === shop.stripe.sessionFor(started.body.id).payment_intent)).toEqual([]);
+    },
+  );
 
   test('when the payment arrives after the order expired and the stock is gone, then the payment is refunded at Stripe and the order stays EXPIRED', async () => {
     const order = await createPayableOrder(shop.db.pool, { quantity: 2, stockLeft: 3 });
@@ -227,11 +277,20 @@ describe('POST /api/payments/stripe/webhook', () => {
     expect(res.body.outcome).toBe('refund_required');
     const intent = shop.stripe.sessionFor(started.body.id).payment_intent;
     const refunds = shop.stripe.refunds.filter((r) => r.payment_intent === intent);
-    expect(refunds).toEqual([expect.objectContaining({ amount: order.totalMinor, idempotencyKey: expect.stringMatching(new RegExp(`^refund-${started.body.id}-\\d+$`)) })]);
+    expect(refunds).toEqual([
+      expect.objectContaining({ amount: order.totalMinor, idempotencyKey: expect.stringMatching(new RegExp(`^refund-${started.body.id}-\\d+$`)) }),
+    ]);
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([
       expect.objectContaining({ status: 'REFUNDED', refundRef: refunds[0].id, failureReason: null }),
     ]);
-    expect(await orderState(shop.db.pool, order)).toEqual({ status: 'EXPIRED', stock: 1, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'EXPIRED']] });
+    expect(await orderState(shop.db.pool, order)).toEqual({
+      status: 'EXPIRED',
+      stock: 1,
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'EXPIRED'],
+      ],
+    });
     expect((await inboxOf(shop.db.pool, started.body.id)).map((e) => [e.type, e.outcome])).toEqual([
       ['checkout.session.completed', 'refund_required'],
       ['refund.issued', 'applied'],
@@ -249,7 +308,9 @@ describe('POST /api/payments/stripe/webhook', () => {
     const res = await deliver(event).expect(200);
 
     expect(res.body.outcome).toBe('refund_required');
-    expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'REFUND_PENDING', failureReason: expect.stringMatching(/^refund failed/) })]);
+    expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([
+      expect.objectContaining({ status: 'REFUND_PENDING', failureReason: expect.stringMatching(/^refund failed/) }),
+    ]);
   });
 
   test('when a second attempt is paid after the first one paid the order, then the second is refunded', async () => {
@@ -265,7 +326,10 @@ describe('POST /api/payments/stripe/webhook', () => {
       [first.body.id, 'REFUNDED'],
       [second.body.id, 'SUCCEEDED'],
     ]);
-    expect((await orderState(shop.db.pool, order)).history).toEqual([[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']]);
+    expect((await orderState(shop.db.pool, order)).history).toEqual([
+      [null, 'AWAITING_PAYMENT'],
+      ['AWAITING_PAYMENT', 'PAID'],
+    ]);
   });
 
   test('when a replaced attempt is paid while a newer one is open, then the order is PAID and the newer attempt is closed', async () => {
@@ -294,21 +358,42 @@ describe('POST /api/payments/stripe/webhook', () => {
     expect(await orderState(shop.db.pool, order)).toEqual({
       status: 'REFUNDED',
       stock: 5,
-      history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID'], ['PAID', 'CANCELLED'], ['CANCELLED', 'REFUNDED']],
+      history: [
+        [null, 'AWAITING_PAYMENT'],
+        ['AWAITING_PAYMENT', 'PAID'],
+        ['PAID', 'CANCELLED'],
+        ['CANCELLED', 'REFUNDED'],
+      ],
     });
   });
 
   test('when an event type the shop does not need arrives, then 200 at once and nothing is recorded', async () => {
     const before = await countInbox(shop.db.pool);
 
-    const res = await deliver({ id: 'evt_other_1', object: 'event', type: 'customer.created', data: { object: { id: 'cus_1', object: 'customer' } } }).expect(200);
+    const res = await deliver({ id: 'evt_other_1', object: 'event', type: 'customer.created', data: { object: { id: 'cus_1', object: 'customer' } } }).expect(
+      200,
+    );
 
     expect(res.body).toEqual({ received: true, outcome: 'unhandled' });
     expect(await countInbox(shop.db.pool)).toBe(before);
   });
 
   test('when a session event names a payment that is not ours, then it is recorded as ignored', async () => {
-    const event = { id: 'evt_foreign_1', object: 'event', type: 'checkout.session.completed', data: { object: { id: 'cs_x', object: 'checkout.session', payment_status: 'paid', amount_total: 100, currency: 'usd', metadata: { paymentId: '00000000-0000-4000-8000-000000000000' } } } };
+    const event = {
+      id: 'evt_foreign_1',
+      object: 'event',
+      type: 'checkout.session.completed',
+      data: {
+        object: {
+          id: 'cs_x',
+          object: 'checkout.session',
+          payment_status: 'paid',
+          amount_total: 100,
+          currency: 'usd',
+          metadata: { paymentId: '00000000-0000-4000-8000-000000000000' },
+        },
+      },
+    };
 
     const res = await deliver(event).expect(200);
 
@@ -334,10 +419,13 @@ describe('POST /api/payments/stripe/webhook', () => {
     }
 
     test.each([
-      ['the body was changed after signing', () => {
-        const { payload, header } = signedDelivery(event);
-        return { payload: payload.replace('"payment_status":"paid"', '"payment_status":"paid" '), header };
-      }],
+      [
+        'the body was changed after signing',
+        () => {
+          const { payload, header } = signedDelivery(event);
+          return { payload: payload.replace('"payment_status":"paid"', '"payment_status":"paid" '), header };
+        },
+      ],
       ['the signature is 10 minutes old', () => signedDelivery(event, { timestamp: Math.floor(Date.now() / 1000) - 600 })],
       ['it was signed with another webhook secret', () => signedDelivery(event, { secret: 'whsec_someone_else' })],
       ['the signature header is missing', () => ({ payload: JSON.stringify(event), header: undefined })],

@@ -6,7 +6,15 @@ import { createTestDatabase } from '../helpers/test-app.js';
 import { createDb, type Db } from '../../src/shared/db.js';
 import { checkoutAs, type Line } from '../helpers/orders-fixtures.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { buyersWithCarts, checkoutOutcome, eventually, partialOrders, startShopProcess, stockLedger, type ShopProcess } from '../helpers/reliability-fixtures.js';
+import {
+  buyersWithCarts,
+  checkoutOutcome,
+  eventually,
+  partialOrders,
+  startShopProcess,
+  stockLedger,
+  type ShopProcess,
+} from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
 import { createProduct, createUser, type UserFixture } from '../helpers/fixtures.js';
 
@@ -96,7 +104,10 @@ describe('connections killed during a checkout load', () => {
       expect(unavailable.headers['retry-after']).toBeDefined();
     }
     expect(await partialOrders(db.pool)).toEqual([]);
-    for (const { stock, held } of await stockLedger(db.pool, products.map((p) => p.id))) {
+    for (const { stock, held } of await stockLedger(
+      db.pool,
+      products.map((p) => p.id),
+    )) {
       expect(stock).toBeGreaterThanOrEqual(0);
       expect(stock + held).toBe(STOCK);
     }
@@ -117,7 +128,11 @@ describe('connections killed during a checkout load', () => {
     const retries = await inWaves(unplaced, 10, (buyer) => checkoutAs(shop.request, buyer));
     counts.requestsSent += retries.length + 1;
     expect(retries.map((r) => r.status).filter((s) => s !== 201 && s !== 409)).toEqual([]);
-    for (const { stock, held } of await stockLedger(db.pool, products.map((p) => p.id))) expect(stock + held).toBe(STOCK);
+    for (const { stock, held } of await stockLedger(
+      db.pool,
+      products.map((p) => p.id),
+    ))
+      expect(stock + held).toBe(STOCK);
     expect(await partialOrders(db.pool)).toEqual([]);
   });
 });

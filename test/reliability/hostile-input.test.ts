@@ -11,7 +11,9 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 // Not fuzzed for "unchanged": these routes exist to change state when the input is right,
 // and random input is never right (signatures, HMACs); they are still checked for no 5xx.
 const routes = Object.entries(openapi.paths).flatMap(([path, item]) =>
-  Object.keys(item as object).filter((m) => METHODS.includes(m)).map((method) => ({ method, path })),
+  Object.keys(item as object)
+    .filter((m) => METHODS.includes(m))
+    .map((method) => ({ method, path })),
 );
 
 let api: ReturnType<typeof supertest>;
@@ -39,14 +41,38 @@ async function fingerprint() {
 
 const hostileString = fc.oneof(
   fc.string(),
-  fc.constantFrom("' OR 1=1 --", '"; DROP TABLE products; --', '../../etc/passwd', '<script>alert(1)</script>', '\u0000', '%00', '{{7*7}}', '${jndi:ldap://x}', 'NaN', '-1', '1e309', '0x10', '00000000-0000-0000-0000-000000000000'),
+  fc.constantFrom(
+    "' OR 1=1 --",
+    '"; DROP TABLE products; --',
+    '../../etc/passwd',
+    '<script>alert(1)</script>',
+    '\u0000',
+    '%00',
+    '{{7*7}}',
+    '${jndi:ldap://x}',
+    'NaN',
+    '-1',
+    '1e309',
+    '0x10',
+    '00000000-0000-0000-0000-000000000000',
+  ),
   fc.uuid(),
   fc.string({ minLength: 1000, maxLength: 5000 }),
 );
-const hostileValue = fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom(Number.MAX_SAFE_INTEGER, -0, 1.5, 1e21, -2147483649));
+const hostileValue = fc.oneof(
+  hostileString,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom(Number.MAX_SAFE_INTEGER, -0, 1.5, 1e21, -2147483649),
+);
 const hostileBody = fc.oneof(
   fc.jsonValue(),
-  fc.dictionary(fc.constantFrom('productId', 'quantity', 'provider', 'carrier', 'trackingNumber', 'reason', 'email', 'password', '__proto__', 'constructor'), hostileValue),
+  fc.dictionary(
+    fc.constantFrom('productId', 'quantity', 'provider', 'carrier', 'trackingNumber', 'reason', 'email', 'password', '__proto__', 'constructor'),
+    hostileValue,
+  ),
   fc.record({ productId: fc.oneof(hostileString, fc.constant('PRODUCT')), quantity: hostileValue }),
 );
 // A cursor is base64url JSON that the server wrote: forged ones (any date JavaScript can hold,
@@ -59,20 +85,39 @@ const cursorField = fc.oneof(
 const encoded = (fields: unknown[]) => Buffer.from(JSON.stringify(fields)).toString('base64url');
 // Only the cursor is forged, so the rest of the query passes and the cursor reaches the listing.
 const tamperedCursorQuery = fc.oneof(
-  fc.tuple(fc.constantFrom('newest', 'price_asc', 'price_desc', 'title'), cursorField, fc.uuid()).map(([sort, key, id]) => ({ sort, cursor: encoded([sort, key, id]) })),
+  fc
+    .tuple(fc.constantFrom('newest', 'price_asc', 'price_desc', 'title'), cursorField, fc.uuid())
+    .map(([sort, key, id]) => ({ sort, cursor: encoded([sort, key, id]) })),
   fc.tuple(cursorField, fc.oneof(fc.uuid(), hostileString)).map((fields) => ({ cursor: encoded(fields) })), // an order listing's shape
   fc.array(cursorField, { maxLength: 4 }).map((fields) => ({ cursor: encoded(fields) })),
 );
-const contentType = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '');
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'text/plain',
+  'application/xml',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=utf-16',
+  '',
+);
 const request = fc.record({
   route: fc.constantFrom(...routes),
   param: fc.oneof(hostileString, fc.constant('PRODUCT')),
-  query: fc.oneof(fc.dictionary(fc.constantFrom('limit', 'cursor', 'q', 'category', 'sort', 'minPrice', 'maxPrice', 'inStock', 'status', 'from', 'to', 'customer'), hostileString), tamperedCursorQuery),
+  query: fc.oneof(
+    fc.dictionary(
+      fc.constantFrom('limit', 'cursor', 'q', 'category', 'sort', 'minPrice', 'maxPrice', 'inStock', 'status', 'from', 'to', 'customer'),
+      hostileString,
+    ),
+    tamperedCursorQuery,
+  ),
   body: hostileBody,
   rawBody: fc.option(fc.string({ maxLength: 200 })),
   contentType,
   caller: fc.nat({ max: 3 }),
-  header: fc.record({ name: fc.constantFrom('Idempotency-Key', 'If-None-Match', 'X-Request-Id', 'Stripe-Signature', 'Accept'), value: hostileString.filter((s) => /^[\t\x20-\x7e]*$/.test(s)) }),
+  header: fc.record({
+    name: fc.constantFrom('Idempotency-Key', 'If-None-Match', 'X-Request-Id', 'Stripe-Signature', 'Accept'),
+    value: hostileString.filter((s) => /^[\t\x20-\x7e]*$/.test(s)),
+  }),
 });
 
 describe('hostile input at every route', () => {
@@ -90,7 +135,8 @@ describe('hostile input at every route', () => {
         req = req.set(r.header.name, r.header.value);
         if (r.route.method !== 'get') {
           if (r.contentType) req = req.set('Content-Type', r.contentType);
-          const body = r.body && typeof r.body === 'object' && 'productId' in r.body && r.body.productId === 'PRODUCT' ? { ...r.body, productId: product } : r.body;
+          const body =
+            r.body && typeof r.body === 'object' && 'productId' in r.body && r.body.productId === 'PRODUCT' ? { ...r.body, productId: product } : r.body;
           req = req.send(r.rawBody ?? JSON.stringify(body));
         }
         const res = await req.ok(() => true);

@@ -5,7 +5,15 @@ import { createDb, type Db } from '../../src/shared/db.js';
 import { checkoutAs, type Line } from '../helpers/orders-fixtures.js';
 import { createPayableOrder, inboxOf, orderState, paymentsOf } from '../helpers/payments-fixtures.js';
 import { signedDelivery, startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js';
-import { buyersWithCarts, checkoutOutcome, eventually, partialOrders, startShopProcess, stockLedger, type ShopProcess } from '../helpers/reliability-fixtures.js';
+import {
+  buyersWithCarts,
+  checkoutOutcome,
+  eventually,
+  partialOrders,
+  startShopProcess,
+  stockLedger,
+  type ShopProcess,
+} from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
 import { createProduct, type UserFixture } from '../helpers/fixtures.js';
 
@@ -71,7 +79,10 @@ describe('checkout across two processes', () => {
     expect(answers.map((r) => r.status).filter((s) => s !== 201 && s !== 409)).toEqual([]);
     expect(answers.filter((r) => r.status === 201).length).toBeGreaterThan(0);
     expect(answers.filter((r) => r.status === 409).length).toBeGreaterThan(0);
-    for (const { stock, held } of await stockLedger(db.pool, products.map((p) => p.id))) {
+    for (const { stock, held } of await stockLedger(
+      db.pool,
+      products.map((p) => p.id),
+    )) {
       expect(stock).toBeGreaterThanOrEqual(0);
       expect(stock + held).toBe(20);
     }
@@ -88,7 +99,11 @@ describe('Stripe webhook across two processes', () => {
     const orders = await Promise.all(Array.from({ length: 5 }, () => createPayableOrder(db.pool, { expiresInMinutes: 120 })));
     const events = [];
     for (const order of orders) {
-      const started = await shops[0].request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'stripe' }).expect(201);
+      const started = await shops[0].request
+        .post(`/api/orders/${order.orderId}/payments`)
+        .set('Authorization', `Bearer ${order.token}`)
+        .send({ provider: 'stripe' })
+        .expect(201);
       events.push({ order, paymentId: started.body.id as string, event: fake.completed(started.body.id) });
     }
     counts.requestsSent += orders.length;
@@ -105,9 +120,19 @@ describe('Stripe webhook across two processes', () => {
 
     expect(answers.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
     for (const { order, paymentId, event } of events) {
-      const outcomes = answers.filter((_, i) => deliveries[i].event === event).map((r) => r.body.outcome).sort();
+      const outcomes = answers
+        .filter((_, i) => deliveries[i].event === event)
+        .map((r) => r.body.outcome)
+        .sort();
       expect(outcomes).toEqual(['applied', ...Array(11).fill('duplicate')]);
-      expect(await orderState(db.pool, order)).toEqual({ status: 'PAID', stock: 3, history: [[null, 'AWAITING_PAYMENT'], ['AWAITING_PAYMENT', 'PAID']] });
+      expect(await orderState(db.pool, order)).toEqual({
+        status: 'PAID',
+        stock: 3,
+        history: [
+          [null, 'AWAITING_PAYMENT'],
+          ['AWAITING_PAYMENT', 'PAID'],
+        ],
+      });
       expect(await inboxOf(db.pool, paymentId)).toEqual([expect.objectContaining({ eventId: event.id, outcome: 'applied' })]);
       expect(await paymentsOf(db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'SUCCEEDED' })]);
     }
@@ -126,7 +151,9 @@ describe('expiry job on both processes', () => {
 
     await db.pool.query(`UPDATE orders SET expires_at = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`, [orderIds]);
     const allExpired = () =>
-      db.pool.query(`SELECT count(*) FILTER (WHERE status = 'EXPIRED') = 60 AS done FROM orders WHERE id = ANY($1::uuid[])`, [orderIds]).then((r) => r.rows[0].done);
+      db.pool
+        .query(`SELECT count(*) FILTER (WHERE status = 'EXPIRED') = 60 AS done FROM orders WHERE id = ANY($1::uuid[])`, [orderIds])
+        .then((r) => r.rows[0].done);
     expect(await eventually(allExpired, 30_000)).toBe(true);
     // Let both jobs pass over the expired orders a few more times: nothing may happen twice.
     await new Promise((resolve) => setTimeout(resolve, 3000));

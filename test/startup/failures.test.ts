@@ -7,7 +7,10 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/shared/emb
 import { createTestDatabase } from '../helpers/test-app.js';
 import { dataDir, freePort, removeDataDirs, startMain } from '../helpers/main-process.js';
 
-const occupy = (port: number) => new Promise<net.Server>((resolve) => { const server = net.createServer().listen(port, '127.0.0.1', () => resolve(server)); });
+const occupy = (port: number) =>
+  new Promise<net.Server>((resolve) => {
+    const server = net.createServer().listen(port, '127.0.0.1', () => resolve(server));
+  });
 
 afterAll(removeDataDirs);
 
@@ -40,7 +43,12 @@ describe('npm start, when it cannot start', () => {
   test('when DATABASE_URL points at a port where nothing listens, then one line says the server is unreachable', async () => {
     const port = await freePort();
     const result = await start({ DATABASE_URL: `postgresql://shop:secret-pw@127.0.0.1:${port}/shop`, DATA_DIR: dataDir() });
-    expectOneLine(result, new RegExp(`^Cannot reach the database server at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\): start PostgreSQL there, or fix the host and port in DATABASE_URL\\.$`));
+    expectOneLine(
+      result,
+      new RegExp(
+        `^Cannot reach the database server at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\): start PostgreSQL there, or fix the host and port in DATABASE_URL\\.$`,
+      ),
+    );
     expect(result.output).not.toContain('secret-pw');
   });
 
@@ -57,7 +65,10 @@ describe('npm start, when it cannot start', () => {
     const url = new URL(process.env.TEST_PG_ADMIN_URL!);
     url.pathname = '/shop_missing_db';
     const result = await start({ DATABASE_URL: url.toString(), DATA_DIR: dataDir() });
-    expectOneLine(result, /^Database "shop_missing_db" does not exist on .+: create it \(createdb shop_missing_db\), or fix the database name in DATABASE_URL\.$/);
+    expectOneLine(
+      result,
+      /^Database "shop_missing_db" does not exist on .+: create it \(createdb shop_missing_db\), or fix the database name in DATABASE_URL\.$/,
+    );
   });
 
   test('when the HTTP port is taken, then one line names the port and the fix', async () => {
@@ -66,7 +77,10 @@ describe('npm start, when it cannot start', () => {
     const taken = await occupy(port);
     try {
       const result = await start({ DATABASE_URL: database.url, PORT: String(port), DATA_DIR: dataDir() });
-      expectOneLine(result, new RegExp(`^Port ${port} is taken \\(another server listens on 127\\.0\\.0\\.1:${port}\\): stop it, or set PORT to a free port\\.$`));
+      expectOneLine(
+        result,
+        new RegExp(`^Port ${port} is taken \\(another server listens on 127\\.0\\.0\\.1:${port}\\): stop it, or set PORT to a free port\\.$`),
+      );
     } finally {
       taken.close();
       await database.drop();
@@ -81,7 +95,10 @@ describe('npm start, when it cannot start', () => {
       const dir = dataDir();
       running = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), database: 'shop' });
       const result = await start({ DATA_DIR: dir, EMBEDDED_PG_PORT: String(await freePort()) });
-      expectOneLine(result, /^The embedded PostgreSQL data folder .+ is in use by another server \(PID \d+\), probably another `npm start`: stop it, or set DATA_DIR to another folder\.$/);
+      expectOneLine(
+        result,
+        /^The embedded PostgreSQL data folder .+ is in use by another server \(PID \d+\), probably another `npm start`: stop it, or set DATA_DIR to another folder\.$/,
+      );
     });
 
     test('when its port is taken, then one line names the port and the fix', async () => {
@@ -89,7 +106,10 @@ describe('npm start, when it cannot start', () => {
       const taken = await occupy(port);
       try {
         const result = await start({ DATA_DIR: dataDir(), EMBEDDED_PG_PORT: String(port) });
-        expectOneLine(result, new RegExp(`^Port ${port} of the embedded PostgreSQL is taken: stop what listens there, or set EMBEDDED_PG_PORT to a free port\\.$`));
+        expectOneLine(
+          result,
+          new RegExp(`^Port ${port} of the embedded PostgreSQL is taken: stop what listens there, or set EMBEDDED_PG_PORT to a free port\\.$`),
+        );
       } finally {
         taken.close();
       }

@@ -77,11 +77,15 @@ describe('a storefront built on a client generated from the contract (openapi-ty
     const clerkUserId = uniqueId('storefront');
     const { buyOneProduct } = (await import(STORY_MODULE)) as Story;
 
-    const story = await buyOneProduct(baseUrl, {
-      token: await tokenFor(clerkUserId, { email: `${clerkUserId}@buyers.test` }),
-      // the browser at the gateway page: what its Pay button does
-      payAtGateway: async (redirectUrl) => (await pressMockGatewayButton(redirectUrl, 'paid')).location!,
-    }, { observe: { onResponse: checkAgainstContract } });
+    const story = await buyOneProduct(
+      baseUrl,
+      {
+        token: await tokenFor(clerkUserId, { email: `${clerkUserId}@buyers.test` }),
+        // the browser at the gateway page: what its Pay button does
+        payAtGateway: async (redirectUrl) => (await pressMockGatewayButton(redirectUrl, 'paid')).location!,
+      },
+      { observe: { onResponse: checkAgainstContract } },
+    );
 
     expect(violations).toEqual([]);
     expect(calls).toBeGreaterThanOrEqual(10); // every step of the story went through the client
@@ -95,9 +99,18 @@ describe('a storefront built on a client generated from the contract (openapi-ty
       [clerkUserId],
     );
     expect(orders).toEqual([{ status: 'PAID', totalMinor: 2468, clerkUserId }]); // the retried checkout made no second order
-    expect((await db.query(`SELECT status, provider FROM payments WHERE order_id = $1`, [story.order.id])).rows).toEqual([{ status: 'SUCCEEDED', provider: 'MOCK' }]);
+    expect((await db.query(`SELECT status, provider FROM payments WHERE order_id = $1`, [story.order.id])).rows).toEqual([
+      { status: 'SUCCEEDED', provider: 'MOCK' },
+    ]);
     expect((await db.query(`SELECT stock FROM products WHERE id = $1`, [product.id])).rows).toEqual([{ stock: 3 }]);
-    expect((await db.query(`SELECT count(*)::int AS n FROM cart_items i JOIN carts c ON c.id = i.cart_id JOIN users u ON u.id = c.user_id WHERE u.clerk_user_id = $1`, [clerkUserId])).rows).toEqual([{ n: 0 }]);
+    expect(
+      (
+        await db.query(
+          `SELECT count(*)::int AS n FROM cart_items i JOIN carts c ON c.id = i.cart_id JOIN users u ON u.id = c.user_id WHERE u.clerk_user_id = $1`,
+          [clerkUserId],
+        )
+      ).rows,
+    ).toEqual([{ n: 0 }]);
     expect((await db.query(`SELECT key FROM idempotency_keys WHERE key = $1`, [story.idempotencyKey])).rows).toHaveLength(1);
     expect(await inboxOf(db, story.payment.id)).toEqual([{ provider: 'MOCK', eventId: `${story.payment.id}:paid`, type: 'mock.paid', outcome: 'applied' }]);
   });

@@ -16,7 +16,11 @@ declare module 'sslcommerz-lts' {
     init(data: Record<string, string | number | undefined>, url?: string | false, method?: string): Promise<Answer | Error>;
     /** Query values are put into the URL as they are: encode them first. */
     validate(data: { val_id: string }, url?: string | false, method?: string): Promise<Answer | Error>;
-    initiateRefund(data: { refund_amount: string; refund_remarks: string; bank_tran_id: string; refe_id: string }, url?: string | false, method?: string): Promise<Answer | Error>;
+    initiateRefund(
+      data: { refund_amount: string; refund_remarks: string; bank_tran_id: string; refe_id: string },
+      url?: string | false,
+      method?: string,
+    ): Promise<Answer | Error>;
     refundQuery(data: { refund_ref_id: string }, url?: string | false, method?: string): Promise<Answer | Error>;
     transactionQueryBySessionId(data: { sessionkey: string }, url?: string | false, method?: string): Promise<Answer | Error>;
     transactionQueryByTransactionId(data: { tran_id: string }, url?: string | false, method?: string): Promise<Answer | Error>;

@@ -3,7 +3,15 @@ import SSLCommerzPayment from 'sslcommerz-lts';
 import { z } from 'zod';
 import { InvalidSignature, PaymentNotVerified } from '../errors.js';
 import { fromDecimal, toDecimal } from '../money.js';
-import { callGateway, type GatewayEvent, type GatewayEventKind, type GatewayMessage, type GatewayOrder, type GatewayPayment, type PaymentProvider } from './provider.js';
+import {
+  callGateway,
+  type GatewayEvent,
+  type GatewayEventKind,
+  type GatewayMessage,
+  type GatewayOrder,
+  type GatewayPayment,
+  type PaymentProvider,
+} from './provider.js';
 
 export type SslcommerzSettings = {
   storeId: string;
@@ -89,7 +97,12 @@ export class SslcommerzProvider implements PaymentProvider {
           cus_country: 'Bangladesh',
           cus_phone: 'N/A',
         }),
-      (a) => isAnswer(a) && a.status === 'SUCCESS' && typeof a.sessionkey === 'string' && typeof a.GatewayPageURL === 'string' && a.GatewayPageURL.startsWith('http'),
+      (a) =>
+        isAnswer(a) &&
+        a.status === 'SUCCESS' &&
+        typeof a.sessionkey === 'string' &&
+        typeof a.GatewayPageURL === 'string' &&
+        a.GatewayPageURL.startsWith('http'),
     );
     return { providerRef: (answer as Answer).sessionkey as string, redirectUrl: (answer as Answer).GatewayPageURL as string };
   }
@@ -133,7 +146,14 @@ export class SslcommerzProvider implements PaymentProvider {
 
     const common = { provider: 'SSLCOMMERZ' as const, payment: { id: form.tran_id } };
     const unpaid = UNPAID_STATUSES[form.status];
-    if (unpaid) return { ...common, eventId: `ipn:${form.tran_id}:${form.status}`, type: `ipn.${form.status.toLowerCase()}`, payload: { ipn: forTheRecord(form) }, kind: unpaid };
+    if (unpaid)
+      return {
+        ...common,
+        eventId: `ipn:${form.tran_id}:${form.status}`,
+        type: `ipn.${form.status.toLowerCase()}`,
+        payload: { ipn: forTheRecord(form) },
+        kind: unpaid,
+      };
     if (form.status !== 'VALID' || !form.val_id) return null;
 
     const validation = (await callGateway(
@@ -142,7 +162,8 @@ export class SslcommerzProvider implements PaymentProvider {
       () => this.client.validate({ val_id: encodeURIComponent(form.val_id!) }),
       (a) => isAnswer(a) && typeof a.status === 'string',
     )) as Answer;
-    if (validation.status !== 'VALID' && validation.status !== 'VALIDATED') throw new PaymentNotVerified(`SSLCommerz validation answered ${String(validation.status)}`);
+    if (validation.status !== 'VALID' && validation.status !== 'VALIDATED')
+      throw new PaymentNotVerified(`SSLCommerz validation answered ${String(validation.status)}`);
     if (validation.tran_id !== form.tran_id) throw new PaymentNotVerified('SSLCommerz validated another transaction');
     // For a non-BDT payment SSLCommerz reports the BDT conversion in amount/currency and the
     // original in currency_amount/currency_type: the original is what we asked for.

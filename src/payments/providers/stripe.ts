@@ -1,6 +1,14 @@
 import Stripe from 'stripe';
 import { InvalidSignature } from '../errors.js';
-import { callGateway, type GatewayEvent, type GatewayEventKind, type GatewayMessage, type GatewayOrder, type GatewayPayment, type PaymentProvider } from './provider.js';
+import {
+  callGateway,
+  type GatewayEvent,
+  type GatewayEventKind,
+  type GatewayMessage,
+  type GatewayOrder,
+  type GatewayPayment,
+  type PaymentProvider,
+} from './provider.js';
 
 export type StripeSettings = {
   secretKey: string;

@@ -12,7 +12,11 @@ export async function makeCustomers(ctx: BenchContext, prefix: string, count: nu
     [prefix, count],
   );
   return Promise.all(
-    rows.map(async (u) => ({ userId: u.id, clerkUserId: u.clerkUserId, token: await signSessionToken(ctx.privateKeyPem, { userId: u.clerkUserId, email: `${u.clerkUserId}@shop.test` }) })),
+    rows.map(async (u) => ({
+      userId: u.id,
+      clerkUserId: u.clerkUserId,
+      token: await signSessionToken(ctx.privateKeyPem, { userId: u.clerkUserId, email: `${u.clerkUserId}@shop.test` }),
+    })),
   );
 }
 
@@ -26,22 +30,31 @@ const asCustomer = (customer: Customer) => ({
 export async function cartScenarios(ctx: BenchContext, servers: ServerProcess[]): Promise<Row[]> {
   const customers = await makeCustomers(ctx, `bench_cart_${ctx.runId}_`, 200);
   // enough stock that an add is never refused for it (adds do not take stock)
-  const { rows } = await ctx.pool.query<{ id: string }>(`UPDATE products SET stock = 1000000 WHERE id IN (SELECT id FROM products WHERE active ORDER BY id LIMIT 50) RETURNING id`);
+  const { rows } = await ctx.pool.query<{ id: string }>(
+    `UPDATE products SET stock = 1000000 WHERE id IN (SELECT id FROM products WHERE active ORDER BY id LIMIT 50) RETURNING id`,
+  );
   const productIds = rows.map((r) => r.id);
   const userIds = customers.map((c) => c.userId);
   // Each run starts from empty carts, so lines stay far below the quantity limit.
   const emptyCarts = () => ctx.pool.query(`DELETE FROM cart_items WHERE cart_id IN (SELECT id FROM carts WHERE user_id = ANY($1::uuid[]))`, [userIds]);
   const add = (path: string) => [
-    { method: 'POST', path, setupRequest: (req: object) => ({ ...req, headers: asCustomer(pick(customers)), body: JSON.stringify({ productId: pick(productIds), quantity: 1 }) }) },
+    {
+      method: 'POST',
+      path,
+      setupRequest: (req: object) => ({ ...req, headers: asCustomer(pick(customers)), body: JSON.stringify({ productId: pick(productIds), quantity: 1 }) }),
+    },
   ];
-  const cartAdd = await compareHttp(ctx, servers, label('cart add POST /api/cart/items', servers), { app: add('/api/cart/items'), ceiling: add('/ceiling/cart/items') }, emptyCarts);
+  const cartAdd = await compareHttp(
+    ctx,
+    servers,
+    label('cart add POST /api/cart/items', servers),
+    { app: add('/api/cart/items'), ceiling: add('/ceiling/cart/items') },
+    emptyCarts,
+  );
 
   // Every cart read shows three lines.
   await emptyCarts();
-  await ctx.pool.query(
-    `INSERT INTO carts (user_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`,
-    [userIds],
-  );
+  await ctx.pool.query(`INSERT INTO carts (user_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`, [userIds]);
   await ctx.pool.query(
     `INSERT INTO cart_items (cart_id, product_id, quantity)
      SELECT c.id, p.id, 1 FROM carts c CROSS JOIN LATERAL (SELECT unnest($2::uuid[]) AS id) p WHERE c.user_id = ANY($1::uuid[])

@@ -26,5 +26,8 @@ export async function productDetailScenario(ctx: BenchContext, servers: ServerPr
   const { rows } = await ctx.pool.query<{ id: string }>(`SELECT id FROM products WHERE active ORDER BY random() LIMIT 1000`);
   const ids = rows.map((r) => r.id);
   const detail = (prefix: string) => [{ method: 'GET', setupRequest: (req: object) => ({ ...req, path: `${prefix}/${pick(ids)}` }) }];
-  return compareHttp(ctx, servers, label('product detail GET /api/products/:id', servers), { app: detail('/api/products'), ceiling: detail('/ceiling/products') });
+  return compareHttp(ctx, servers, label('product detail GET /api/products/:id', servers), {
+    app: detail('/api/products'),
+    ceiling: detail('/ceiling/products'),
+  });
 }

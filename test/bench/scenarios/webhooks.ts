@@ -51,7 +51,17 @@ async function stripeDeliveries(ctx: BenchContext, batch: string, n: number) {
     object: 'event',
     type: 'checkout.session.completed',
     created: Math.floor(Date.now() / 1000),
-    data: { object: { id: `cs_bench_${ctx.runId}_${batch}_${i}`, object: 'checkout.session', payment_status: 'paid', amount_total: p.amount, currency: 'usd', payment_intent: `pi_bench_${ctx.runId}_${batch}_${i}`, metadata: { paymentId: p.id } } },
+    data: {
+      object: {
+        id: `cs_bench_${ctx.runId}_${batch}_${i}`,
+        object: 'checkout.session',
+        payment_status: 'paid',
+        amount_total: p.amount,
+        currency: 'usd',
+        payment_intent: `pi_bench_${ctx.runId}_${batch}_${i}`,
+        metadata: { paymentId: p.id },
+      },
+    },
   }));
   // Redeliveries follow their original closely, as a gateway retrying a slow answer would.
   const deliveries = events.flatMap((event) => (Math.random() < DUPLICATE_SHARE / (1 - DUPLICATE_SHARE) ? [event, event] : [event]));

@@ -38,7 +38,11 @@ export type Buyer = {
 };
 
 /** `observe` sees every call of both clients (the test checks each answer against the contract). */
-export async function buyOneProduct(baseUrl: string, { token, payAtGateway }: Buyer, { quantity = 2, observe }: { quantity?: number; observe?: Middleware } = {}): Promise<StoryResult> {
+export async function buyOneProduct(
+  baseUrl: string,
+  { token, payAtGateway }: Buyer,
+  { quantity = 2, observe }: { quantity?: number; observe?: Middleware } = {},
+): Promise<StoryResult> {
   const catalog = createClient<paths>({ baseUrl });
   const account = createClient<paths>({ baseUrl });
   account.use(bearer(token));
@@ -68,7 +72,8 @@ export async function buyOneProduct(baseUrl: string, { token, payAtGateway }: Bu
     account.POST('/api/checkout', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body: { expectedTotalMinor: cart.subtotalMinor } });
   const order = must('checkout', await placeOrder());
   const retried = await placeOrder();
-  if (must('checkout retried', retried).id !== order.id || retried.response.headers.get('Idempotent-Replayed') !== 'true') throw new Error('checkout retried: not the same order');
+  if (must('checkout retried', retried).id !== order.id || retried.response.headers.get('Idempotent-Replayed') !== 'true')
+    throw new Error('checkout retried: not the same order');
 
   // Pay: start a mock payment, send the buyer to its page, where they press Pay.
   const started = must('start payment', await account.POST('/api/orders/{id}/payments', { params: { path: { id: order.id } }, body: { provider: 'mock' } }));
