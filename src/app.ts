@@ -4,6 +4,7 @@ import cors from 'cors';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { errorSummary } from './shared/logger.js';
 import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config.js';
 import type { Db } from './shared/db.js';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps) {
       serializers: {
         req: (req) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res) => ({ statusCode: res.statusCode }),
+        err: errorSummary,
       },
     }),
   );
