@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type internals from '@prisma/internals';
+import type { FullDmmf } from './parse-dmmf.js';
 
-/** Written beside the compiled module by `npm run build` (scripts/build-assets.mjs); absent in the sources. */
+/** Written beside the compiled module by `npm run build` (admin/build-assets.mjs); absent in the sources. */
 export const DMMF_SNAPSHOT = fileURLToPath(new URL('./dmmf.json', import.meta.url));
 
-/** The part @adminjs/prisma reads (the rest, Prisma's query schema, is thirty times its size). */
-export type FullDmmf = Pick<Awaited<ReturnType<typeof internals.getDMMF>>, 'datamodel'>;
+export type { FullDmmf };
 export type DmmfModel = FullDmmf['datamodel']['models'][number];
 
 /**

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import internals from '@prisma/internals';
-import type { FullDmmf } from './dmmf.js';
+
+/** The part @adminjs/prisma reads (the rest, Prisma's query schema, is thirty times its size). */
+export type FullDmmf = Pick<Awaited<ReturnType<typeof internals.getDMMF>>, 'datamodel'>;
 
 const SCHEMA = fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url));
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StartupError } from './shared/startup-error.js';
+import { StartupError } from './startup-error.js';
 
 const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 const optionalText = z.string().trim().min(1).optional();

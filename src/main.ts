@@ -5,7 +5,7 @@ import { loadConfig, localUrl } from './config.js';
 import { createLogger } from './shared/logger.js';
 import { startEmbeddedPostgres } from './shared/embedded-postgres.js';
 import { checkDatabase } from './shared/database-check.js';
-import { StartupError } from './shared/startup-error.js';
+import { StartupError } from './startup-error.js';
 import { migrate } from './shared/migrate.js';
 import { ServiceUnavailable } from './shared/errors.js';
 import type { RequestHandler, Router } from 'express';

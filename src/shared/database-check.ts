@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { StartupError } from './startup-error.js';
+import { StartupError } from '../startup-error.js';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
 

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { StartupError } from './startup-error.js';
+import { StartupError } from '../startup-error.js';
 
 const USER = 'postgres';
 const PASSWORD = 'postgres'; // loopback-only development server

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { StartupError } from './startup-error.js';
+import { StartupError } from '../startup-error.js';
 import { PROBLEM_CODES, type ProblemCode } from './errors.js';
 
 // Requests Node's parser refuses before Express sees them still get a problem+json answer.
