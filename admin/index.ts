@@ -36,7 +36,7 @@ export type AdminDeps = {
 
 let adapterRegistered = false;
 
-/** The browser bundles `npm run build` makes (scripts/build-assets.mjs): present beside the compiled panel only. */
+/** The browser bundles `npm run build` makes (admin/build-assets.mjs): present beside the compiled panel only. */
 const PREBUILT_ASSETS = fileURLToPath(new URL('./assets/', import.meta.url));
 const prebuilt = existsSync(path.join(PREBUILT_ASSETS, 'components.bundle.js'));
 
