@@ -5,6 +5,7 @@ import { inTransaction } from '../../src/shared/db.js';
 import { transition } from '../../src/orders/state-machine.js';
 import type { OrderStatus } from '../../src/orders/statuses.js';
 import { createOrder, createProduct, createUser } from './fixtures.js';
+import type { TestApp } from './test-app.js';
 
 /** Storefront pages the gateways send the buyer back to (settings for useTestShop's env). */
 export const STOREFRONT = {
@@ -85,4 +86,14 @@ export async function inboxOf(pool: pg.Pool, paymentId: string) {
 export async function countInbox(pool: pg.Pool) {
   const { rows } = await pool.query(`SELECT count(*) AS n FROM payment_events`);
   return rows[0].n as number;
+}
+
+/** Opens a mock payment for the order, as its buyer; answers the payment id. */
+export async function startMockPayment(shop: TestApp, order: PayableOrder): Promise<string> {
+  const res = await shop.request
+    .post(`/api/orders/${order.orderId}/payments`)
+    .set('Authorization', `Bearer ${order.token}`)
+    .send({ provider: 'mock' })
+    .expect(201);
+  return res.body.id;
 }

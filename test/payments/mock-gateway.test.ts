@@ -1,17 +1,8 @@
 import { useTestShop } from '../helpers/test-app.js';
-import { countInbox, createPayableOrder, inboxOf, orderState, paymentsOf, type PayableOrder, STOREFRONT } from '../helpers/payments-fixtures.js';
+import { countInbox, createPayableOrder, inboxOf, orderState, paymentsOf, STOREFRONT, startMockPayment } from '../helpers/payments-fixtures.js';
 import { mockGatewayForms } from '../../src/payments/mock-gateway-page.js';
 
 const shop = useTestShop({ env: STOREFRONT });
-
-async function startMockPayment(order: PayableOrder): Promise<string> {
-  const res = await shop.request
-    .post(`/api/orders/${order.orderId}/payments`)
-    .set('Authorization', `Bearer ${order.token}`)
-    .send({ provider: 'mock' })
-    .expect(201);
-  return res.body.id;
-}
 
 /** The page as a browser loads it: a document request, no session cookie. */
 const openPage = (paymentId: string) => shop.request.get(`/mock-gateway/${paymentId}`).set('Accept', 'text/html').set('Sec-Fetch-Dest', 'document');
@@ -25,7 +16,7 @@ async function pressButton(paymentId: string, button: 'Pay' | 'Fail' | 'Cancel')
 describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', () => {
   test('when the buyer opens the page in a browser and clicks Pay, then the browser goes to the storefront and the order is PAID', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
 
     const page = await openPage(paymentId).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
@@ -52,7 +43,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
 
   test('when the buyer clicks Fail, then the attempt is FAILED, the order still awaits payment and a new attempt can start', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
 
     const res = await pressButton(paymentId, 'Fail');
 
@@ -60,14 +51,14 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     expect(res.headers.location).toBe(`https://store.test/failed?paymentId=${paymentId}`);
     expect((await paymentsOf(shop.db.pool, order.orderId))[0].status).toBe('FAILED');
     expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
-    const retry = await startMockPayment(order);
+    const retry = await startMockPayment(shop, order);
     await pressButton(retry, 'Pay');
     expect((await orderState(shop.db.pool, order)).status).toBe('PAID');
   });
 
   test('when the buyer clicks Cancel, then the attempt is CANCELLED and the browser goes to the cancel page', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
 
     const res = await pressButton(paymentId, 'Cancel');
 
@@ -78,7 +69,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
 
   test('when Pay is submitted 5 times at once (a double click, a re-sent form), then one state change and one inbox row', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
     const pay = mockGatewayForms(page.text).find((f) => f.button === 'Pay')!;
 
@@ -94,7 +85,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
 
   test('when Fail arrives after Pay, then nothing changes and the failure is recorded as ignored', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
     const [pay, fail] = mockGatewayForms(page.text);
     await shop.request.post(pay.action).type('form').send(pay.fields).expect(303);
@@ -115,7 +106,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
     ['the signature is missing', ({ signature: _, ...f }: Record<string, string>) => f],
   ])('when %s, then 400 INVALID_SIGNATURE and nothing changes', async (_, tamper) => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
     const fail = mockGatewayForms(page.text).find((f) => f.button === 'Fail')!;
     const inboxBefore = await countInbox(shop.db.pool);
@@ -136,7 +127,7 @@ describe('GET /mock-gateway/{paymentId} and POST /api/payments/mock/callback', (
 
   test('when mock payments are off, then the page and the callback answer 422 PROVIDER_NOT_ENABLED', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
     const page = await shop.request.get(`/mock-gateway/${paymentId}`).expect(200);
     const pay = mockGatewayForms(page.text).find((f) => f.button === 'Pay')!;
     await shop.withAnother({ MOCK_PAYMENTS: 'off' }, async (off) => {

@@ -3,22 +3,13 @@ import { promisify } from 'node:util';
 import { storefrontUrl } from '../../src/payments/providers/registry.js';
 import { freePort } from '../helpers/ports.js';
 import { useTestShop } from '../helpers/test-app.js';
-import { createPayableOrder, inboxOf, orderState, paymentsOf, type PayableOrder } from '../helpers/payments-fixtures.js';
+import { createPayableOrder, inboxOf, orderState, paymentsOf, startMockPayment } from '../helpers/payments-fixtures.js';
 
 const shop = useTestShop();
 let baseUrl: string;
 beforeAll(async () => {
   baseUrl = await shop.listen();
 });
-
-async function startMockPayment(order: PayableOrder): Promise<string> {
-  const res = await shop.request
-    .post(`/api/orders/${order.orderId}/payments`)
-    .set('Authorization', `Bearer ${order.token}`)
-    .send({ provider: 'mock' })
-    .expect(201);
-  return res.body.id;
-}
 
 /** `npm run -s pay -- ...` as a shell runs it: its exit code and what it printed. */
 async function pay(args: string[], env: Record<string, string> = {}) {
@@ -36,7 +27,7 @@ async function pay(args: string[], env: Record<string, string> = {}) {
 describe("npm run pay (the mock gateway page's buttons, from a shell)", () => {
   test('when given the page URL of a pending payment, then it pays as the Pay button does and the order is PAID', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
 
     const run = await pay([`${baseUrl}/mock-gateway/${paymentId}`]);
 
@@ -54,7 +45,7 @@ describe("npm run pay (the mock gateway page's buttons, from a shell)", () => {
 
   test('when given a bare payment id and --fail, then it asks the server on PORT and the attempt is FAILED', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
 
     const run = await pay([paymentId, '--fail'], { PORT: new URL(baseUrl).port });
 
@@ -66,7 +57,7 @@ describe("npm run pay (the mock gateway page's buttons, from a shell)", () => {
 
   test('when the payment is no longer pending, then one line says so, exit 1, and nothing changes', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
     await pay([`${baseUrl}/mock-gateway/${paymentId}`]);
 
     const run = await pay([`${baseUrl}/mock-gateway/${paymentId}`, '--cancel']);

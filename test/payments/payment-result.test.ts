@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config.js';
 import { createTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { createPayableOrder, orderState, paymentsOf, type PayableOrder } from '../helpers/payments-fixtures.js';
+import { createPayableOrder, orderState, paymentsOf, startMockPayment } from '../helpers/payments-fixtures.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let shop: TestApp;
@@ -14,15 +14,6 @@ afterAll(async () => {
   await shop.close();
   await database.drop();
 });
-
-async function startMockPayment(order: PayableOrder): Promise<string> {
-  const res = await shop.request
-    .post(`/api/orders/${order.orderId}/payments`)
-    .set('Authorization', `Bearer ${order.token}`)
-    .send({ provider: 'mock' })
-    .expect(201);
-  return res.body.id;
-}
 
 /** Presses a button of the mock gateway's page, as the buyer's browser would; answers where it is sent. */
 async function press(paymentId: string, button: 'Pay' | 'Fail' | 'Cancel'): Promise<string> {
@@ -38,7 +29,7 @@ const field = (html: string, id: string) => new RegExp(`<dd id="${id}">([^<]*)</
 describe('GET /payment-result', () => {
   test('when the buyer pays and comes back, then the page shows the order number, SUCCEEDED and PAID', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
 
     const location = await press(paymentId, 'Pay');
     expect(location).toBe(`http://shop.test/payment-result?paymentId=${paymentId}`);
@@ -67,7 +58,7 @@ describe('GET /payment-result', () => {
 
   test('when the buyer cancels, then the page shows CANCELLED and the order still awaiting payment', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
 
     const location = await press(paymentId, 'Cancel');
     const res = await shop.request.get(`/payment-result?paymentId=${paymentId}`).expect(200);
@@ -79,7 +70,7 @@ describe('GET /payment-result', () => {
 
   test('when the gateway has not confirmed yet, then the page shows PENDING and reloads itself', async () => {
     const order = await createPayableOrder(shop.db.pool);
-    const paymentId = await startMockPayment(order);
+    const paymentId = await startMockPayment(shop, order);
 
     const res = await shop.request.get(`/payment-result?paymentId=${paymentId}`).expect(200);
 
