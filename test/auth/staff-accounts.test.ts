@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { testConfig, uniqueId, useTestDatabase } from '../helpers/test-app.js';
+import { createDb } from '../../src/shared/db.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { hashPassword, verifyPassword } from '../../src/auth/passwords.js';
 import { authenticateStaff, saveStaffAccount } from '../../src/auth/staff-accounts.js';
@@ -64,7 +65,12 @@ describe('saveStaffAccount and authenticateStaff', () => {
   test('when many instances start at once with the same ADMIN_EMAIL, then exactly one account exists', async () => {
     const address = email();
 
-    const results = await Promise.all(Array.from({ length: 8 }, () => saveStaffAccount(database.db.pool, { email: address, password: 'same password' })));
+    // each instance has its own pool, as separate processes would
+    const instances = Array.from({ length: 8 }, () => createDb(database.url, 1));
+
+    const results = await Promise.all(instances.map((instance) => saveStaffAccount(instance.pool, { email: address, password: 'same password' }))).finally(() =>
+      Promise.all(instances.map((instance) => instance.close())),
+    );
 
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
