@@ -42,7 +42,13 @@ export function verifySession(options: ClerkOptions): RequestHandler {
   const clerk = clerkMiddleware({
     // One client for the app: without it, keys given as options (not in the environment) make
     // @clerk/express build a new client on every request.
-    clerkClient: createClerkClient({ secretKey: options.secretKey, publishableKey: options.publishableKey, jwtKey: options.jwtKey }),
+    // Local development keys belong to no Clerk instance: there is nobody to send telemetry to.
+    clerkClient: createClerkClient({
+      secretKey: options.secretKey,
+      publishableKey: options.publishableKey,
+      jwtKey: options.jwtKey,
+      ...(options.local && { telemetry: { disabled: true } }),
+    }),
     secretKey: options.secretKey,
     publishableKey: options.publishableKey,
     jwtKey: options.jwtKey,

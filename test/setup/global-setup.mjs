@@ -55,6 +55,8 @@ export default async function globalSetup(_globalConfig, projectConfig) {
   });
   // Workers are forked after this and inherit the environment.
   Object.assign(process.env, {
+    // Clerk's SDK would print its telemetry notice in every test file and try to reach Clerk.
+    CLERK_TELEMETRY_DISABLED: '1',
     TEST_PG_ADMIN_URL: adminUrl,
     TEST_PG_TEMPLATE: template,
     TEST_CLERK_PUBLIC_KEY: publicKey,
