@@ -9,8 +9,11 @@ import { productListQuery } from '../../src/catalog/schemas.js';
 import { addToCart } from '../../src/cart/cart-lines.js';
 import { readCart } from '../../src/cart/read-cart.js';
 import { userForIdentity } from '../../src/auth/users.js';
+import { processGatewayEvent } from '../../src/payments/pipeline.js';
+import type { Providers } from '../../src/payments/providers/registry.js';
+import type { Logger } from 'pino';
 
-export function ceilingApp(pool: pg.Pool, currency: string): express.Express {
+export function ceilingApp(pool: pg.Pool, currency: string, providers: Providers, logger: Logger): express.Express {
   const app = express();
   const listings = new Map<string, ReturnType<typeof productListSql>>(); // the SQL per query string, built once
   app.get('/ceiling/products', async (req, res) => {
@@ -31,6 +34,13 @@ export function ceilingApp(pool: pg.Pool, currency: string): express.Express {
     const { id } = await user(req);
     await addToCart(pool, { userId: id, productId: req.body.productId, quantity: req.body.quantity });
     res.json(await readCart(pool, id, currency));
+  });
+  // The webhook's own work over HTTP: the same signature check and pipeline transaction, without
+  // the app's middleware (request ids and logging, helmet, CORS, CSP, conditional GETs).
+  app.post('/ceiling/payments/stripe/webhook', express.raw({ type: 'application/json' }), async (req, res) => {
+    const event = await providers.get('stripe').verify({ rawBody: req.body, headers: req.headers });
+    const { outcome } = await processGatewayEvent({ pool, providers, logger }, event!);
+    res.json({ received: true, outcome });
   });
   return app;
 }

@@ -16,7 +16,8 @@ import { ceilingApp } from './ceilings.js';
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL!, config.DATABASE_POOL_SIZE);
-const app = createApp({ config, db, logger, clerk: resolveClerkOptions(config), providers: configuredProviders(config) });
+const providers = configuredProviders(config);
+const app = createApp({ config, db, logger, clerk: resolveClerkOptions(config), providers });
 const { server, port } = await startHttpServer(app, config.PORT, '127.0.0.1', {
   headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
   requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
@@ -24,7 +25,7 @@ const { server, port } = await startHttpServer(app, config.PORT, '127.0.0.1', {
 const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
 const ceiling =
   process.env.BENCH_CEILINGS === '1'
-    ? await startHttpServer(ceilingApp(db.pool, config.STORE_CURRENCY), 0, '127.0.0.1', {
+    ? await startHttpServer(ceilingApp(db.pool, config.STORE_CURRENCY, providers, logger), 0, '127.0.0.1', {
         headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
         requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
       })

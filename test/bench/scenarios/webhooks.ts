@@ -3,7 +3,9 @@
 // through the app over HTTP; beside a ceiling of inserting the same inbox rows straight into
 // PostgreSQL, one INSERT ... ON CONFLICT DO NOTHING per delivery at the same concurrency; and
 // beside the route's own work without HTTP: the same signature check and pipeline transaction
-// (processGatewayEvent) run in this process through pg, which shows where an event's time goes.
+// (processGatewayEvent) run in this process through pg, which shows where an event's time goes;
+// and beside that same work behind a bare Express route in the server process (as the other
+// scenarios' ceilings are), which separates the app's own cost from the HTTP hop's.
 import Stripe from 'stripe';
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/config.js';
@@ -78,8 +80,8 @@ export async function webhookScenario(ctx: BenchContext, servers: ServerProcess[
   const outcomes = new Map<string, number>();
   let n = 0;
   const warmup = signed.splice(0, WARMUP_DELIVERIES);
-  const viaHttp = async ({ payload, header }: (typeof signed)[number]) => {
-    const res = await fetch(`${servers[n++ % servers.length].url}/api/payments/stripe/webhook`, {
+  const post = async (url: string, { payload, header }: (typeof signed)[number]) => {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'stripe-signature': header },
       body: payload,
@@ -88,6 +90,7 @@ export async function webhookScenario(ctx: BenchContext, servers: ServerProcess[
     outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     return res.ok;
   };
+  const viaHttp = (delivery: (typeof signed)[number]) => post(`${servers[n++ % servers.length].url}/api/payments/stripe/webhook`, delivery);
   await runPool({ items: warmup, concurrency: CONCURRENCY, seconds: ctx.warmupSeconds, pids }, viaHttp);
   outcomes.clear();
   const app = await runPool({ items: signed, concurrency: CONCURRENCY, seconds: ctx.seconds, pids }, viaHttp);
@@ -109,9 +112,14 @@ export async function webhookScenario(ctx: BenchContext, servers: ServerProcess[
     await processGatewayEvent(deps, event!);
     return true;
   });
+  const bare = await stripeDeliveries(ctx, 'bare', UNIQUE_EVENTS);
+  const bareHttp = await runPool({ items: bare, concurrency: CONCURRENCY, seconds: ctx.seconds, pids }, (delivery) =>
+    post(`${servers[n++ % servers.length].ceilingUrl}/ceiling/payments/stripe/webhook`, delivery),
+  );
   const scenario = label(`webhook storm, Stripe-signed, ${DUPLICATE_SHARE * 100}% redeliveries`, servers);
   return [
     { scenario, app, ceiling, ceilingName: 'inbox INSERTs via pg' },
     { scenario, app, ceiling: pipeline, ceilingName: 'same verify + transaction via pg' },
+    { scenario, app, ceiling: bareHttp, ceilingName: 'bare Express, same verify + transaction' },
   ];
 }
