@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { escapeHtml } from '../shared/html.js';
+import { escapeHtml, htmlPage, scriptFreePolicy } from '../shared/html.js';
 import { toDecimal } from './money.js';
 import type { PaymentRow } from './payment-row.js';
 import { MOCK_OUTCOMES, type MockProvider } from './providers/mock.js';
@@ -17,22 +17,14 @@ export function mockGatewayPage(mock: MockProvider, payment: PaymentRow & { orde
 </form>`,
   ).join('\n');
   const amount = `${toDecimal(payment.amountMinor, payment.currency)} ${payment.currency}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Mock payment gateway</title>
-<style>body{font-family:system-ui,sans-serif;max-width:30rem;margin:3rem auto;padding:0 1rem}form{display:inline}button{font-size:1rem;margin:.25rem;padding:.5rem 1.25rem}</style>
-</head>
-<body>
-<h1>Mock payment gateway</h1>
+  return htmlPage({
+    title: 'Mock payment gateway',
+    style: 'form{display:inline}button{font-size:1rem;margin:.25rem;padding:.5rem 1.25rem}',
+    body: `<h1>Mock payment gateway</h1>
 <p>Order #${payment.orderNumber}: <strong>${escapeHtml(amount)}</strong></p>
 <p>No real money moves here: this page stands in for a payment gateway during development.</p>
-${payment.status === 'PENDING' ? forms : `<p>This payment is ${escapeHtml(payment.status)}.</p>`}
-</body>
-</html>
-`;
+${payment.status === 'PENDING' ? forms : `<p>This payment is ${escapeHtml(payment.status)}.</p>`}`,
+  });
 }
 
 export type MockGatewayForm = { action: string; button: string; fields: Record<string, string> };
@@ -51,5 +43,5 @@ export function mockGatewayForms(html: string): MockGatewayForm[] {
 /** The page posts to us and we redirect to the storefront: both must be allowed form targets. */
 export function mockGatewayPolicy(config: Config): string {
   const storefronts = [config.STOREFRONT_SUCCESS_URL, config.STOREFRONT_FAIL_URL, config.STOREFRONT_CANCEL_URL].map((u) => new URL(u).origin);
-  return `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${[...new Set(storefronts)].join(' ')}; frame-ancestors 'none'; base-uri 'none'`;
+  return scriptFreePolicy(`'self' ${[...new Set(storefronts)].join(' ')}`);
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
-import { escapeHtml } from '../shared/html.js';
+import { escapeHtml, htmlPage, scriptFreePolicy } from '../shared/html.js';
 import { toDecimal } from './money.js';
 import type { PaymentStatus } from '../orders/statuses.js';
 
@@ -27,8 +27,7 @@ const HEADLINES: Record<PaymentStatus, string> = {
   REFUNDED: 'The payment was refunded',
 };
 
-/** No script, no outside resources, no framing: only the page's own inline style. */
-export const PAYMENT_RESULT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+export const PAYMENT_RESULT_POLICY = scriptFreePolicy("'none'");
 
 /**
  * The page a buyer lands on after the gateway when the shop has no storefront of its own yet
@@ -37,23 +36,17 @@ export const PAYMENT_RESULT_POLICY = "default-src 'none'; style-src 'unsafe-inli
  */
 export function paymentResultPage(result: PaymentResult): string {
   const amount = `${toDecimal(result.amountMinor, result.currency)} ${result.currency}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${result.paymentStatus === 'PENDING' ? '<meta http-equiv="refresh" content="3">\n' : ''}<title>${escapeHtml(HEADLINES[result.paymentStatus])}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:30rem;margin:3rem auto;padding:0 1rem}dt{font-weight:600}dd{margin:0 0 .75rem}</style>
-</head>
-<body>
-<h1>${escapeHtml(HEADLINES[result.paymentStatus])}</h1>
+  const headline = HEADLINES[result.paymentStatus];
+  return htmlPage({
+    title: headline,
+    style: 'dt{font-weight:600}dd{margin:0 0 .75rem}',
+    head: result.paymentStatus === 'PENDING' ? '<meta http-equiv="refresh" content="3">\n' : '',
+    body: `<h1>${escapeHtml(headline)}</h1>
 <dl>
 <dt>Order</dt><dd id="order-number">#${result.orderNumber}</dd>
 <dt>Amount</dt><dd id="amount">${escapeHtml(amount)}</dd>
 <dt>Payment status</dt><dd id="payment-status">${escapeHtml(result.paymentStatus)}</dd>
 <dt>Order status</dt><dd id="order-status">${escapeHtml(result.orderStatus)}</dd>
-</dl>
-</body>
-</html>
-`;
+</dl>`,
+  });
 }
