@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { Forbidden, sendProblem } from '../src/shared/errors.js';
+import { Forbidden } from '../src/shared/errors.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -14,16 +14,14 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function refuseForeignOrigins(publicBaseUrl: string): RequestHandler {
   const configured = new URL(publicBaseUrl).origin;
-  return (req, res, next) => {
+  return (req, _res, next) => {
     if (!STATE_CHANGING.has(req.method)) return next();
     const from = claimedOrigin(req);
     if (from === undefined || from === configured || from === `${req.protocol}://${req.get('host')}`) return next();
-    sendProblem(
-      res,
+    next(
       new Forbidden(
         `Cross-origin request refused: it came from ${from === 'null' ? 'a page that hides its origin' : from}, not from the staff panel's own origin (${configured}). Open the panel there and try again.`,
       ),
-      req.originalUrl,
     );
   };
 }
