@@ -1,20 +1,12 @@
 // The pieces every benchmark scenario uses: a database, server processes, a load run, a table.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { startEmbeddedPostgres } from '../../src/shared/embedded-postgres.js';
 import { migrate } from '../../src/shared/migrate.js';
-
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort } from '../helpers/ports.js';
 
 /** BENCH_DATABASE_URL when set, else a fresh embedded PostgreSQL in a temporary folder. */
 export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -62,7 +54,7 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs: 
   };
 }
 
-const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+export const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 // utime + stime in clock ticks (100 per second on Linux), fields 14 and 15 after the command name
 const cpuTicks = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

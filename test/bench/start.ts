@@ -17,7 +17,8 @@ import path from 'node:path';
 import { generateRsaKeyPair, LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
 import { createDb } from '../../src/shared/db.js';
 import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
-import { benchDatabase, freePort, runLoad } from './kit.js';
+import { benchDatabase, rssBytes, runLoad } from './kit.js';
+import { freePort } from '../helpers/ports.js';
 import { seedLarge } from './seed-large.js';
 
 const RUNS = Number(process.env.BENCH_START_RUNS ?? 3);
@@ -25,7 +26,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const TARGETS = { readyMs: 2000, adminMs: 3000, coldReadyMs: 8000, rssMb: 200, loadRssMb: 300 };
 
-const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+const rssMb = (pid: number) => Math.round(rssBytes(pid) / 1024 / 1024);
 // utime + stime in clock ticks (100 per second), fields 14 and 15: on a busy machine, what the start cost apart from waiting for a core
 const cpuMs = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

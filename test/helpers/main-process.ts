@@ -1,17 +1,8 @@
 // `npm start` as a real process: src/main.ts under tsx, with only the environment a test gives it.
 import { spawn } from 'node:child_process';
 import { lstatSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 /** A fresh DATA_DIR; removeDataDirs() deletes them, and the data behind `pg` when it is a link (as root). */
 const dataDirs: string[] = [];

@@ -5,7 +5,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/shared/embedded-postgres.js';
 import { createTestDatabase } from '../helpers/test-app.js';
-import { dataDir, freePort, removeDataDirs, startMain } from '../helpers/main-process.js';
+import { dataDir, removeDataDirs, startMain } from '../helpers/main-process.js';
+import { freePort } from '../helpers/ports.js';
 
 const occupy = (port: number) =>
   new Promise<net.Server>((resolve) => {
