@@ -3,24 +3,17 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import net from 'node:net';
 import pg from 'pg';
 import { tsImport } from 'tsx/esm/api';
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+// The app's own modules, loaded through tsx: jest does not transform a global setup's imports.
+const load = (module) => tsImport(module, import.meta.url);
 
-// The same embedded server `npm start` runs (so root in a 0700 folder works here too), loaded
-// through tsx: jest does not transform a global setup's imports.
+// The same embedded server `npm start` runs (so root in a 0700 folder works here too).
 async function startEmbedded() {
-  const { startEmbeddedPostgres } = await tsImport('../../src/shared/embedded-postgres.ts', import.meta.url);
+  const { startEmbeddedPostgres } = await load('../../src/shared/embedded-postgres.ts');
+  const { freePort } = await load('../helpers/ports.ts');
   const server = await startEmbeddedPostgres({
     dir: mkdtempSync(path.join(tmpdir(), 'shop-test-pg-')),
     port: await freePort(),
@@ -44,10 +37,9 @@ export default async function globalSetup(_globalConfig, projectConfig) {
   await admin.end();
   const templateUrl = new URL(adminUrl);
   templateUrl.pathname = `/${template}`;
-  execFileSync(process.execPath, ['--import', './prisma/cli-preload.mjs', 'node_modules/prisma/build/index.js', 'migrate', 'deploy'], {
-    env: { ...process.env, DATABASE_URL: templateUrl.toString(), NODE_OPTIONS: '', CHECKPOINT_DISABLE: '1' },
-    stdio: 'pipe',
-  });
+  // Migrated as `npm start` migrates (test/migrations.test.ts checks Prisma's CLI agrees).
+  const { migrate } = await load('../../src/shared/migrate.ts');
+  await migrate(templateUrl.toString());
   const { publicKey, privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
