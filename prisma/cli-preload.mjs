@@ -1,4 +1,4 @@
-// Loaded into the Prisma CLI only (see src/db/migrate.ts). The Wasm schema engine arms a 10 s
+// Loaded into the Prisma CLI only (test/migrations.test.ts runs it beside src/shared/migrate.ts). The Wasm schema engine arms a 10 s
 // timer that keeps the CLI alive long after `migrate deploy` is done; unref'd, the process
 // exits as soon as its work is.
 const setTimeoutOriginal = globalThis.setTimeout;
