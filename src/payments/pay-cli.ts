@@ -3,7 +3,7 @@
 // browser: loads the page and posts its signed form. Pay by default.
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { loadConfig, localUrl } from '../config.js';
 import { pressMockGatewayButton } from './mock-gateway-buyer.js';
 import { UUID } from './payment-row.js';
 import type { MockOutcome } from './providers/mock.js';
@@ -16,8 +16,9 @@ if (positionals.length !== 1 || (values.fail && values.cancel) || !(UUID.test(ta
   process.exit(2);
 }
 const outcome: MockOutcome = values.fail ? 'failed' : values.cancel ? 'cancelled' : 'paid';
-// A bare id is looked up on this machine's server, on the port `npm start` listens on.
-const pageUrl = UUID.test(target) ? `http://localhost:${loadConfig().PORT}/mock-gateway/${target}` : target;
+// A bare id is looked up on this machine's server, where `npm start` listens.
+const config = loadConfig();
+const pageUrl = UUID.test(target) ? `${localUrl(config.HOST, config.PORT)}/mock-gateway/${target}` : target;
 try {
   const { location } = await pressMockGatewayButton(pageUrl, outcome);
   console.log(`Payment ${outcome}; the gateway sends the buyer to ${location}`);
