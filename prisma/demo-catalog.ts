@@ -71,3 +71,12 @@ export async function seedDemoCatalog(prisma: PrismaClient, currency = 'USD'): P
   });
   return created.count;
 }
+
+/**
+ * The demo catalog, only into a shop with no products at all: one that has a catalog, even one
+ * it trimmed, is left alone. Answers how many products it loaded (0 when it left the shop alone).
+ */
+export async function seedDemoCatalogIfEmpty(prisma: PrismaClient, currency = 'USD'): Promise<number> {
+  if ((await prisma.product.count()) > 0) return 0;
+  return seedDemoCatalog(prisma, currency);
+}

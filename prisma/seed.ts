@@ -3,7 +3,7 @@
 // catalog, even one it trimmed, is left alone).
 import 'dotenv/config';
 import { createDb } from '../src/shared/db.js';
-import { seedDemoCatalog } from './demo-catalog.js';
+import { seedDemoCatalog, seedDemoCatalogIfEmpty } from './demo-catalog.js';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -12,11 +12,9 @@ if (!url) {
 }
 const db = createDb(url, 2);
 try {
-  if (process.argv.includes('--if-empty') && (await db.prisma.product.count()) > 0) {
-    console.log('The catalog has products already: not seeding');
-  } else {
-    console.log(`Seeded ${await seedDemoCatalog(db.prisma, process.env.STORE_CURRENCY ?? 'USD')} demo products`);
-  }
+  const ifEmpty = process.argv.includes('--if-empty');
+  const seeded = await (ifEmpty ? seedDemoCatalogIfEmpty : seedDemoCatalog)(db.prisma, process.env.STORE_CURRENCY ?? 'USD');
+  console.log(ifEmpty && !seeded ? 'The catalog has products already: not seeding' : `Seeded ${seeded} demo products`);
 } catch (err) {
   console.error(
     `Seeding failed: ${err instanceof Error ? err.message.trim().split('\n').at(-1) : String(err)} (migrate the database first: node dist/src/shared/migrate-cli.js)`,

@@ -55,14 +55,13 @@ async function main() {
     { configuredProviders },
     { startExpiryJob },
     { ensureFirstStaffAccount },
-    { seedDemoCatalog },
+    { seedDemoCatalogIfEmpty },
     { seedDemoOrders },
   ] = await appModules;
   const db = createDb(databaseUrl, config.DATABASE_POOL_SIZE);
-  if (stopEmbedded && (await db.prisma.product.count()) === 0) {
-    logger.info({ products: await seedDemoCatalog(db.prisma, config.STORE_CURRENCY) }, 'demo catalog seeded');
-  }
   if (stopEmbedded) {
+    const products = await seedDemoCatalogIfEmpty(db.prisma, config.STORE_CURRENCY);
+    if (products) logger.info({ products }, 'demo catalog seeded');
     const orders = await seedDemoOrders(db.pool);
     if (orders) logger.info({ orders }, 'demo orders seeded');
   }
