@@ -206,6 +206,12 @@ function runServer(run: Run, dataDir: string, port: number, settings: Record<str
   });
 }
 
+/** Deletes an embedded server's data folder `dir`, and as root the data behind it (see above). */
+export function removeEmbeddedData(dir: string): void {
+  if (lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(readlinkSync(dir), { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+}
+
 export type EmbeddedServer = {
   url: string;
   /** stops the server; the data stays for the next start */
@@ -272,8 +278,7 @@ export async function startEmbeddedPostgres(opts: {
     stop,
     async destroy() {
       await stop();
-      rmSync(dataDir, { recursive: true, force: true });
-      rmSync(dir, { recursive: true, force: true });
+      removeEmbeddedData(dir);
     },
   };
 }

@@ -11,7 +11,7 @@
 //   BENCH_DATABASE_URL     a database for the production runs (default: a fresh embedded PostgreSQL)
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateRsaKeyPair, LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
@@ -20,6 +20,7 @@ import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
 import { benchDatabase, rssBytes, runLoad } from './kit.js';
 import { freePort } from '../helpers/ports.js';
 import { seedLarge } from './seed-large.js';
+import { removeEmbeddedData } from '../../src/shared/embedded-postgres.js';
 
 const RUNS = Number(process.env.BENCH_START_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -126,7 +127,6 @@ try {
   for (let i = 0; i < RUNS; i++) {
     const port = await freePort();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-bench-cold-'));
-    chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as another user and must reach its data
     const started = performance.now();
     const server = launch('npm', ['start'], {
       PORT: String(port),
@@ -150,6 +150,7 @@ try {
       cold.push({ readyMs, rssMb: Math.max(...pids.map((pid) => (existsSync(`/proc/${pid}/status`) ? rssMb(pid) : 0))) });
     } finally {
       await server.stop();
+      removeEmbeddedData(path.join(dataDir, 'pg'));
       rmSync(dataDir, { recursive: true, force: true });
     }
   }

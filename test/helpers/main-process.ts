@@ -1,8 +1,9 @@
 // `npm start` as a real process: src/main.ts under tsx, with only the environment a test gives it.
 import { spawn } from 'node:child_process';
-import { lstatSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { removeEmbeddedData } from '../../src/shared/embedded-postgres.js';
 
 /** A fresh DATA_DIR; removeDataDirs() deletes them, and the data behind `pg` when it is a link (as root). */
 const dataDirs: string[] = [];
@@ -13,8 +14,7 @@ export function dataDir(): string {
 }
 export function removeDataDirs() {
   for (const dir of dataDirs.splice(0)) {
-    const pg = path.join(dir, 'pg');
-    if (lstatSync(pg, { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(readlinkSync(pg), { recursive: true, force: true });
+    removeEmbeddedData(path.join(dir, 'pg'));
     rmSync(dir, { recursive: true, force: true });
   }
 }

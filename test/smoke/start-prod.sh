@@ -6,11 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 port=${SMOKE_PORT:-4390}
 data=$(mktemp -d)
-chmod 755 "$data" # as root, PostgreSQL runs as another user and must reach its data
 PORT=$port HOST=127.0.0.1 EMBEDDED_PG_PORT=${SMOKE_PG_PORT:-54390} DATA_DIR="$data" LOG_LEVEL=warn CLERK_TELEMETRY_DISABLED=1 \
   node dist/src/main.js > "$data/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+# as root the data lives behind the DATA_DIR/pg link (src/shared/embedded-postgres.ts): remove both
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; [ -L "$data/pg" ] && rm -rf "$(readlink "$data/pg")"; rm -rf "$data"' EXIT
 for path in /readyz /admin/login /admin/frontend/assets/components.bundle.js; do
   if ! node -e '
     const url = process.argv[1], until = Date.now() + 60_000;
