@@ -21,6 +21,8 @@ export async function createCategory(pool: pg.Pool, overrides: Partial<Omit<Cate
 
 export type ProductFixture = {
   id: string;
+  /** the product's one variant (createProduct) or its first (createProductWithVariants) */
+  variantId: string;
   sku: string;
   slug: string;
   title: string;
@@ -33,24 +35,22 @@ export type ProductFixture = {
   createdAt: Date;
 };
 
-export type ProductInput = Partial<Omit<ProductFixture, 'id'>> & { imageUrl?: string | null };
+export type ProductInput = Partial<Omit<ProductFixture, 'id' | 'variantId'>> & { imageUrl?: string | null; compareAtPriceMinor?: number | null };
 
-export async function createProduct(pool: pg.Pool, input: ProductInput = {}): Promise<ProductFixture> {
-  const sku = input.sku ?? uniqueId('SKU').toUpperCase();
-  const title = input.title ?? `Product ${sku}`;
-  const { rows } = await pool.query<ProductFixture>(
-    `INSERT INTO products (sku, slug, title, description, image_url, price_minor, currency, stock, active, category_id, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, now()))
-     RETURNING id, sku, slug, title, description, price_minor AS "priceMinor", currency, stock, active, category_id AS "categoryId", created_at AS "createdAt"`,
+type ProductRow = Omit<ProductFixture, 'variantId' | 'sku' | 'priceMinor' | 'stock'>;
+
+async function insertProduct(pool: pg.Pool, input: ProductInput, skuHint: string): Promise<ProductRow> {
+  const title = input.title ?? `Product ${skuHint}`;
+  const { rows } = await pool.query<ProductRow>(
+    `INSERT INTO products (slug, title, description, image_url, currency, active, category_id, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, now()))
+     RETURNING id, slug, title, description, currency, active, category_id AS "categoryId", created_at AS "createdAt"`,
     [
-      sku,
-      input.slug ?? slugOf(sku),
+      input.slug ?? slugOf(skuHint),
       title,
       input.description ?? `${title}, described`,
       input.imageUrl === undefined ? 'https://img.example/p.jpg' : input.imageUrl,
-      input.priceMinor ?? 1000,
       input.currency ?? 'USD',
-      input.stock ?? 10,
       input.active ?? true,
       input.categoryId ?? null,
       input.createdAt ?? null,
@@ -59,19 +59,111 @@ export async function createProduct(pool: pg.Pool, input: ProductInput = {}): Pr
   return rows[0];
 }
 
+export type VariantFixture = {
+  id: string;
+  productId: string;
+  sku: string;
+  optionValues: Record<string, string>;
+  priceMinor: number;
+  compareAtPriceMinor: number | null;
+  stock: number;
+  active: boolean;
+  position: number;
+};
+
+export type VariantInput = Partial<Omit<VariantFixture, 'id' | 'productId'>> & { imageUrl?: string | null };
+
+export async function createVariant(pool: pg.Pool, productId: string, input: VariantInput = {}): Promise<VariantFixture> {
+  const { rows } = await pool.query<VariantFixture>(
+    `INSERT INTO product_variants (product_id, sku, option_values, price_minor, compare_at_price_minor, stock, active, position, image_url)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     RETURNING id, product_id AS "productId", sku, option_values AS "optionValues", price_minor AS "priceMinor",
+               compare_at_price_minor AS "compareAtPriceMinor", stock, active, position`,
+    [
+      productId,
+      input.sku ?? uniqueId('SKU').toUpperCase(),
+      JSON.stringify(input.optionValues ?? {}),
+      input.priceMinor ?? 1000,
+      input.compareAtPriceMinor ?? null,
+      input.stock ?? 10,
+      input.active ?? true,
+      input.position ?? 0,
+      input.imageUrl ?? null,
+    ],
+  );
+  return rows[0];
+}
+
+/** A product without options: the product and its one variant, which carries SKU, price and stock. */
+export async function createProduct(pool: pg.Pool, input: ProductInput = {}): Promise<ProductFixture> {
+  const sku = input.sku ?? uniqueId('SKU').toUpperCase();
+  const product = await insertProduct(pool, input, sku);
+  const variant = await createVariant(pool, product.id, {
+    sku,
+    priceMinor: input.priceMinor,
+    compareAtPriceMinor: input.compareAtPriceMinor,
+    stock: input.stock,
+  });
+  return { ...product, variantId: variant.id, sku, priceMinor: variant.priceMinor, stock: variant.stock };
+}
+
+export type ProductWithVariants = ProductFixture & { options: { name: string; values: string[] }[]; variants: VariantFixture[] };
+
+/**
+ * A product with options (in order, each with its values in order) and a variant per entry of
+ * `variants`; by default one per combination of values, in that order, 10 in stock at 1000.
+ */
+export async function createProductWithVariants(
+  pool: pg.Pool,
+  input: ProductInput & { options: { name: string; values: string[] }[]; variants?: VariantInput[] },
+): Promise<ProductWithVariants> {
+  const hint = input.sku ?? uniqueId('SKU').toUpperCase();
+  const product = await insertProduct(pool, input, hint);
+  for (const [position, option] of input.options.entries()) {
+    await pool.query(`INSERT INTO product_options (product_id, name, position, values) VALUES ($1, $2, $3, $4)`, [
+      product.id,
+      option.name,
+      position,
+      option.values,
+    ]);
+  }
+  const combinations = input.options.reduce<Record<string, string>[]>(
+    (combos, option) => combos.flatMap((combo) => option.values.map((value) => ({ ...combo, [option.name]: value }))),
+    [{}],
+  );
+  const wanted = input.variants ?? combinations.map((optionValues) => ({ optionValues }));
+  const variants: VariantFixture[] = [];
+  for (const [position, variant] of wanted.entries()) {
+    const values = variant.optionValues ?? combinations[position];
+    variants.push(
+      await createVariant(pool, product.id, {
+        position,
+        sku: `${hint}-${Object.values(values).join('-').toUpperCase()}`,
+        priceMinor: input.priceMinor,
+        stock: input.stock,
+        ...variant,
+        optionValues: values,
+      }),
+    );
+  }
+  const [first] = variants;
+  return { ...product, variantId: first.id, sku: first.sku, priceMinor: first.priceMinor, stock: first.stock, options: input.options, variants };
+}
+
 /** The API's JSON for a product made with createProduct (default image) in `category`. */
 export function productJson(product: ProductFixture, category: CategoryFixture | null) {
+  const variant = { id: product.variantId, sku: product.sku, optionValues: {}, priceMinor: product.priceMinor, compareAtPriceMinor: null };
   return {
     id: product.id,
-    sku: product.sku,
     slug: product.slug,
     title: product.title,
     description: product.description,
     imageUrl: 'https://img.example/p.jpg',
-    priceMinor: product.priceMinor,
     currency: product.currency,
-    stock: product.stock,
+    priceRange: { minMinor: product.priceMinor, maxMinor: product.priceMinor },
     inStock: product.stock > 0,
+    options: [],
+    variants: [{ ...variant, inStock: product.stock > 0 }],
     category: category && { id: category.id, slug: category.slug, name: category.name },
     createdAt: product.createdAt.toISOString(),
   };
@@ -102,7 +194,7 @@ export async function createUser(pool: pg.Pool, options: { role?: 'customer' | '
   return { id: rows[0].id, clerkUserId, email, token, auth: `Bearer ${token}` };
 }
 
-type OrderedProduct = Pick<ProductFixture, 'id' | 'sku' | 'title' | 'priceMinor'>;
+type OrderedProduct = Pick<ProductFixture, 'id' | 'variantId' | 'sku' | 'title' | 'priceMinor'>;
 
 export type OrderInput = {
   userId: string;
@@ -133,10 +225,19 @@ export async function createOrder(pool: pg.Pool, input: OrderInput): Promise<Ord
   const order = rows[0];
   for (const line of input.lines) {
     await pool.query(
-      `INSERT INTO order_items (order_id, product_id, sku, title, unit_price_minor, quantity, line_total_minor) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [order.id, line.product.id, line.product.sku, line.product.title, line.product.priceMinor, line.quantity, line.product.priceMinor * line.quantity],
+      `INSERT INTO order_items (order_id, product_id, variant_id, sku, title, unit_price_minor, quantity, line_total_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        order.id,
+        line.product.id,
+        line.product.variantId,
+        line.product.sku,
+        line.product.title,
+        line.product.priceMinor,
+        line.quantity,
+        line.product.priceMinor * line.quantity,
+      ],
     );
-    if (HOLDS_STOCK.has(status)) await pool.query(`UPDATE products SET stock = stock - $2 WHERE id = $1`, [line.product.id, line.quantity]);
+    if (HOLDS_STOCK.has(status)) await pool.query(`UPDATE product_variants SET stock = stock - $2 WHERE id = $1`, [line.product.variantId, line.quantity]);
   }
   for (const [at, to] of path.entries()) {
     // a second apart, so the history has one order (timestamps have millisecond precision)
@@ -157,8 +258,9 @@ export async function createOrder(pool: pg.Pool, input: OrderInput): Promise<Ord
   return { ...order, totalMinor: total, currency };
 }
 
-export const stockOf = async (pool: pg.Pool, productId: string) =>
-  (await pool.query<{ stock: number }>(`SELECT stock FROM products WHERE id = $1`, [productId])).rows[0].stock;
+/** A variant's stock now; takes the fixture (createProduct's, or a variant) so a product id cannot slip in. */
+export const stockOf = async (pool: pg.Pool, of: { variantId: string } | VariantFixture) =>
+  (await pool.query<{ stock: number }>(`SELECT stock FROM product_variants WHERE id = $1`, ['variantId' in of ? of.variantId : of.id])).rows[0].stock;
 
 export const orderStatus = async (pool: pg.Pool, orderId: string) =>
   (await pool.query<{ status: OrderStatus }>(`SELECT status FROM orders WHERE id = $1`, [orderId])).rows[0].status;
