@@ -14,6 +14,11 @@ export function panelComponents() {
     JsonValue: loader.add('JsonValue', source('json-value.tsx')),
     OrderDetails: loader.add('OrderDetails', source('order-details.tsx')),
     OrderAction: loader.add('OrderAction', source('order-action.tsx')),
+    PriceRange: loader.add('PriceRange', source('price-range.tsx')),
+    ProductVariants: loader.add('ProductVariants', source('product-variants.tsx')),
+    OptionValuesInput: loader.add('OptionValuesInput', source('option-values-input.tsx')),
+    OptionValuesListInput: loader.add('OptionValuesListInput', source('option-values-list-input.tsx')),
+    ListValue: loader.add('ListValue', source('list-value.tsx')),
   };
   return { loader, names };
 }

@@ -10,15 +10,30 @@ export type Dashboard = {
   /** one entry per currency, `days` oldest first, the last one being today (UTC) */
   dailyRevenue: { currency: string; days: { day: string; revenueMinor: number; orders: number }[] }[];
   ordersByStatus: { status: OrderStatus; count: number }[];
-  lowestStock: { id: string; sku: string; title: string; stock: number }[];
+  /** active variants of active products, lowest stock first; `title` is the full one, "T-shirt — M / Red" */
+  lowestStock: { id: string; productId: string; sku: string; title: string; stock: number }[];
+  /** over the same variants */
+  stock: { variants: number; outOfStock: number; low: number; units: number };
   awaitingShipment: {
     count: number;
     oldest: { id: string; number: number; customer: string | null; totalMinor: number; currency: string; paidAt: Date | null }[];
   };
 };
 
+/** At or below this many units (and above none) a variant counts as low on stock. */
+export const LOW_STOCK = 5;
+
+// What is for sale: active variants of active products, each with its full title (the option
+// values in the options' position order, after an em dash; the product's title alone without options).
+const FOR_SALE = `
+  SELECT v.id, v.product_id AS "productId", v.sku, v.stock,
+         p.title || coalesce(' — ' || (SELECT string_agg(v.option_values ->> o.name, ' / ' ORDER BY o.position, o.name)
+                                          FROM product_options o WHERE o.product_id = p.id), '') AS title
+    FROM product_variants v JOIN products p ON p.id = v.product_id
+   WHERE v.active AND p.active`;
+
 export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
-  const [daily, byStatus, lowestStock, oldestPaid] = await Promise.all([
+  const [daily, byStatus, lowestStock, stock, oldestPaid] = await Promise.all([
     pool.query<{ day: string; currency: string | null; revenueMinor: number; orders: number }>(
       `WITH bounds AS (SELECT date_trunc('day', now() AT TIME ZONE 'UTC') - interval '${DAYS - 1} days' AS first_day),
             kept AS (
@@ -36,7 +51,13 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
       [REVENUE_STATUSES],
     ),
     pool.query<{ status: OrderStatus; count: number }>(`SELECT status, COUNT(*) AS count FROM orders GROUP BY status`),
-    pool.query<Dashboard['lowestStock'][number]>(`SELECT id, sku, title, stock FROM products WHERE active ORDER BY stock, title LIMIT 8`),
+    pool.query<Dashboard['lowestStock'][number]>(`${FOR_SALE} ORDER BY v.stock, title, v.sku LIMIT 8`),
+    pool.query<Dashboard['stock']>(
+      `SELECT COUNT(*)::int AS variants, COUNT(*) FILTER (WHERE v.stock = 0)::int AS "outOfStock",
+              COUNT(*) FILTER (WHERE v.stock > 0 AND v.stock <= $1)::int AS low, COALESCE(SUM(v.stock), 0)::int AS units
+         FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.active AND p.active`,
+      [LOW_STOCK],
+    ),
     pool.query<Dashboard['awaitingShipment']['oldest'][number]>(
       `SELECT o.id, o.number, u.email AS customer, o.total_minor AS "totalMinor", o.currency, o.paid_at AS "paidAt"
          FROM orders o JOIN users u ON u.id = o.user_id
@@ -66,6 +87,7 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
     dailyRevenue,
     ordersByStatus: ORDER_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 })),
     lowestStock: lowestStock.rows,
+    stock: stock.rows[0],
     awaitingShipment: { count: counts.get(AWAITING_SHIPMENT) ?? 0, oldest: oldestPaid.rows },
   };
 }

@@ -57,7 +57,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
     rootPath: '/admin',
     componentLoader: loader,
     resources: [
-      ...catalogResources(kit, deps.config.STORE_CURRENCY),
+      ...catalogResources(kit, deps.db.pool, deps.config.STORE_CURRENCY),
       ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder({ pool: deps.db.pool, providers: deps.providers, logger: deps.logger })),
       ...paymentAndPeopleResources(kit),
     ],
@@ -79,9 +79,29 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             },
           },
           resources: {
-            Product: { properties: { priceMinor: 'Price', imageUrl: 'Image URL', sku: 'SKU' } },
+            Product: {
+              properties: {
+                priceMinMinor: 'Price',
+                imageUrl: 'Image URL',
+                sku: 'SKU',
+                priceMinor: 'Price',
+                variantSkus: 'Variant SKU',
+                catalog: 'Options and variants',
+              },
+            },
+            ProductOption: { properties: { values: 'Values' } },
+            ProductVariant: {
+              properties: {
+                sku: 'SKU',
+                title: 'Options',
+                optionValues: 'Option values',
+                priceMinor: 'Price',
+                compareAtPriceMinor: 'Compare-at price',
+                imageUrl: 'Image URL',
+              },
+            },
             Order: { properties: { user: 'Customer', subtotalMinor: 'Subtotal', totalMinor: 'Total', details: 'Items, payments and history' } },
-            OrderItem: { properties: { sku: 'SKU', unitPriceMinor: 'Unit price', lineTotalMinor: 'Line total' } },
+            OrderItem: { properties: { sku: 'SKU', variantTitle: 'Options', unitPriceMinor: 'Unit price', lineTotalMinor: 'Line total' } },
             Payment: { properties: { amountMinor: 'Amount', providerRef: 'Gateway reference' } },
           },
         },

@@ -5,9 +5,11 @@ const CATEGORIES = [
   { name: 'Brewing', slug: 'brewing', description: 'Kettles, grinders and brewers' },
   { name: 'Tea', slug: 'tea', description: 'Loose leaf teas' },
   { name: 'Cups & Mugs', slug: 'cups-mugs', description: 'Things to drink from' },
+  { name: 'Apparel', slug: 'apparel', description: 'Shirts and hoodies for coffee people' },
 ];
 
-// [category slug, title, price in cents, stock, active]
+// Products without options, each sold as one variant: [category slug, title, price in cents, stock, active].
+// The variant's SKU is DEMO-001, DEMO-002... by position here (what each product's SKU was before variants).
 const PRODUCTS: [string, string, number, number, boolean][] = [
   ['coffee', 'Ethiopia Yirgacheffe 250g', 1450, 40, true],
   ['coffee', 'Colombia Huila 250g', 1290, 35, true],
@@ -41,35 +43,134 @@ const PRODUCTS: [string, string, number, number, boolean][] = [
   ['cups-mugs', 'Latte Bowl', 1990, 21, true],
 ];
 
+type OptionDemo = { name: string; values: string[] };
+type VariantDemo = { optionValues: Record<string, string>; sku: string; priceMinor: number; compareAtPriceMinor?: number; stock: number; active?: boolean };
+type ProductWithOptionsDemo = { category: string; title: string; options: OptionDemo[]; variants: VariantDemo[] };
+
+/** One variant per combination of the options' values, in their order; `detail` gives each its price and stock. */
+function everyCombination(
+  prefix: string,
+  options: OptionDemo[],
+  detail: (values: Record<string, string>, i: number) => Omit<VariantDemo, 'optionValues' | 'sku'>,
+) {
+  const combinations = options.reduce<Record<string, string>[]>(
+    (combos, option) => combos.flatMap((combo) => option.values.map((value) => ({ ...combo, [option.name]: value }))),
+    [{}],
+  );
+  return combinations.map((optionValues, i) => ({
+    optionValues,
+    sku: [prefix, ...Object.values(optionValues).map((v) => v.toUpperCase())].join('-'),
+    ...detail(optionValues, i),
+  }));
+}
+
+const SIZES = ['S', 'M', 'L'];
+// Products sold in several variants: sizes and colours, each variant with its own SKU, price and stock.
+const PRODUCTS_WITH_OPTIONS: ProductWithOptionsDemo[] = [
+  {
+    category: 'apparel',
+    title: 'Coffee Crew T-shirt',
+    options: [
+      { name: 'Size', values: SIZES },
+      { name: 'Colour', values: ['Red', 'Blue'] },
+    ],
+    // on sale: the compare-at price is the old one
+    variants: everyCombination(
+      'DEMO-TEE',
+      [
+        { name: 'Size', values: SIZES },
+        { name: 'Colour', values: ['Red', 'Blue'] },
+      ],
+      (v, i) => ({
+        priceMinor: 1990,
+        compareAtPriceMinor: 2490,
+        stock: v.Size === 'L' && v.Colour === 'Blue' ? 0 : 4 + 3 * i,
+      }),
+    ),
+  },
+  {
+    category: 'apparel',
+    title: 'Roastery Hoodie',
+    options: [{ name: 'Size', values: [...SIZES, 'XL'] }],
+    variants: everyCombination('DEMO-HOODIE', [{ name: 'Size', values: [...SIZES, 'XL'] }], (v) => ({
+      priceMinor: v.Size === 'XL' ? 5490 : 4990,
+      stock: { S: 6, M: 12, L: 9, XL: 2 }[v.Size] ?? 0,
+    })),
+  },
+  {
+    category: 'cups-mugs',
+    title: 'Enamel Camp Mug',
+    options: [{ name: 'Colour', values: ['White', 'Black'] }],
+    variants: everyCombination('DEMO-CAMPMUG', [{ name: 'Colour', values: ['White', 'Black'] }], (v) => ({
+      priceMinor: 1490,
+      stock: v.Colour === 'White' ? 30 : 3,
+    })),
+  },
+];
+
 const slugify = (title: string) =>
   title
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
 
-/** Loads the demo catalog; rows that already exist (same slug or SKU) are left as they are. */
+/**
+ * Loads the demo catalog: the products without options (one variant each) and the apparel and
+ * mug with sizes and colours. Rows that already exist (same slug, SKU, option or combination)
+ * are left as they are. Answers how many products it created.
+ */
 export async function seedDemoCatalog(prisma: PrismaClient, currency = 'USD'): Promise<number> {
   await prisma.category.createMany({ data: CATEGORIES, skipDuplicates: true });
   const categories = await prisma.category.findMany({ where: { slug: { in: CATEGORIES.map((c) => c.slug) } } });
   const categoryId = new Map(categories.map((c) => [c.slug, c.id]));
-  const created = await prisma.product.createMany({
-    skipDuplicates: true,
-    data: PRODUCTS.map(([category, title, priceMinor, stock, active], i) => ({
-      sku: `DEMO-${String(i + 1).padStart(3, '0')}`,
-      slug: slugify(title),
+  const all = [
+    ...PRODUCTS.map(([category, title, priceMinor, stock, active], i) => ({
+      category,
       title,
-      description: `${title}: part of the demo catalog.`,
-      imageUrl: `https://picsum.photos/seed/${slugify(title)}/600/600`,
-      priceMinor,
-      currency,
-      stock,
       active,
-      categoryId: categoryId.get(category),
-      // distinct creation times give "newest" a stable order
-      createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
+      options: [] as OptionDemo[],
+      variants: [{ optionValues: {}, sku: `DEMO-${String(i + 1).padStart(3, '0')}`, priceMinor, stock }] as VariantDemo[],
     })),
+    ...PRODUCTS_WITH_OPTIONS.map((p) => ({ ...p, active: true })),
+  ];
+  return prisma.$transaction(async (tx) => {
+    const created = await tx.product.createMany({
+      skipDuplicates: true,
+      data: all.map(({ category, title, active }, i) => ({
+        slug: slugify(title),
+        title,
+        description: `${title}: part of the demo catalog.`,
+        imageUrl: `https://picsum.photos/seed/${slugify(title)}/600/600`,
+        currency,
+        active,
+        categoryId: categoryId.get(category),
+        // distinct creation times give "newest" a stable order
+        createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
+      })),
+    });
+    const products = await tx.product.findMany({ where: { slug: { in: all.map((p) => slugify(p.title)) } }, select: { id: true, slug: true } });
+    const productId = new Map(products.map((p) => [p.slug, p.id]));
+    await tx.productOption.createMany({
+      skipDuplicates: true,
+      data: all.flatMap((p) => p.options.map((o, position) => ({ productId: productId.get(slugify(p.title))!, name: o.name, position, values: o.values }))),
+    });
+    await tx.productVariant.createMany({
+      skipDuplicates: true,
+      data: all.flatMap((p) =>
+        p.variants.map((v, position) => ({
+          productId: productId.get(slugify(p.title))!,
+          sku: v.sku,
+          optionValues: v.optionValues,
+          priceMinor: v.priceMinor,
+          compareAtPriceMinor: v.compareAtPriceMinor ?? null,
+          stock: v.stock,
+          active: v.active ?? true,
+          position,
+        })),
+      ),
+    });
+    return created.count;
   });
-  return created.count;
 }
 
 /**

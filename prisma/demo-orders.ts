@@ -25,9 +25,22 @@ function statusFor(daysAgo: number, i: number): OrderStatus {
 export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
   return inTransaction(pool, async (tx) => {
     if ((await tx.query('SELECT 1 FROM orders LIMIT 1')).rowCount) return 0;
+    // what is for sale with a few in stock, each variant with its title as sold ("M / Red", null without options)
     const products = (
-      await tx.query<{ id: string; sku: string; title: string; priceMinor: number; currency: string }>(
-        `SELECT id, sku, title, price_minor AS "priceMinor", currency FROM products WHERE active AND stock >= 5 ORDER BY sku`,
+      await tx.query<{
+        id: string;
+        variantId: string;
+        sku: string;
+        title: string;
+        variantTitle: string | null;
+        optionValues: Record<string, string>;
+        priceMinor: number;
+        currency: string;
+      }>(
+        `SELECT p.id, v.id AS "variantId", v.sku, p.title, v.option_values AS "optionValues", v.price_minor AS "priceMinor", p.currency,
+                (SELECT string_agg(v.option_values ->> o.name, ' / ' ORDER BY o.position, o.name) FROM product_options o WHERE o.product_id = p.id) AS "variantTitle"
+           FROM product_variants v JOIN products p ON p.id = v.product_id
+          WHERE p.active AND v.active AND v.stock >= 5 ORDER BY v.sku`,
       )
     ).rows;
     if (!products.length) return 0;
@@ -46,7 +59,7 @@ export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
       const daysAgo = (i * 7) % 30;
       const status = statusFor(daysAgo, i);
       const lines = [products[i % products.length], products[(i * 3 + 1) % products.length]]
-        .filter((p, at, all) => all.findIndex((q) => q.id === p.id) === at)
+        .filter((p, at, all) => all.findIndex((q) => q.variantId === p.variantId) === at)
         .map((p, at) => ({ ...p, quantity: 1 + ((i + at) % 2) }));
       const total = lines.reduce((sum, l) => sum + l.priceMinor * l.quantity, 0);
       const path = PATH_TO[status];
@@ -72,10 +85,11 @@ export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
       const orderId = rows[0].id;
       for (const l of lines) {
         await tx.query(
-          `INSERT INTO order_items (order_id, product_id, sku, title, unit_price_minor, quantity, line_total_minor) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [orderId, l.id, l.sku, l.title, l.priceMinor, l.quantity, l.priceMinor * l.quantity],
+          `INSERT INTO order_items (order_id, product_id, variant_id, sku, title, variant_title, option_values, unit_price_minor, quantity, line_total_minor)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [orderId, l.id, l.variantId, l.sku, l.title, l.variantTitle, JSON.stringify(l.optionValues), l.priceMinor, l.quantity, l.priceMinor * l.quantity],
         );
-        if (HOLDS_STOCK.has(status)) await tx.query(`UPDATE products SET stock = stock - $2 WHERE id = $1`, [l.id, l.quantity]);
+        if (HOLDS_STOCK.has(status)) await tx.query(`UPDATE product_variants SET stock = stock - $2 WHERE id = $1`, [l.variantId, l.quantity]);
       }
       for (const [at, to] of path.entries()) {
         await tx.query(

@@ -5,7 +5,7 @@ import type { Dashboard as Data } from '../dashboard.ts';
 import { formatMoney } from './money.ts';
 
 const api = new ApiClient();
-const recordUrl = (resource: string, id: string) => `/admin/resources/${resource}/records/${id}/show`;
+const recordUrl = (resource: string, id: string, action = 'show') => `/admin/resources/${resource}/records/${id}/${action}`;
 
 function Card({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -137,24 +137,30 @@ const Dashboard: React.FC = () => {
             </Table>
           )}
         </Card>
-        <Card title="Lowest stock">
+        <Card title="Lowest stock (per variant)">
+          <Text
+            mb="lg"
+            data-testid="stock-summary"
+          >{`${data.stock.variants} variants for sale: ${data.stock.outOfStock} out of stock, ${data.stock.low} low (${data.stock.units} units in all)`}</Text>
           <Table>
             <TableHead>
               <TableRow>
                 <TableCell>SKU</TableCell>
-                <TableCell>Product</TableCell>
+                <TableCell>Variant</TableCell>
                 <TableCell>Stock</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
-              {data.lowestStock.map((p) => (
-                <TableRow key={p.id}>
-                  <TableCell>{p.sku}</TableCell>
+              {data.lowestStock.map((v) => (
+                <TableRow key={v.id} data-testid={`low-stock-${v.sku}`}>
                   <TableCell>
-                    <Link href={recordUrl('Product', p.id)}>{p.title}</Link>
+                    <Link href={recordUrl('ProductVariant', v.id, 'edit')}>{v.sku}</Link>
                   </TableCell>
                   <TableCell>
-                    <Badge variant={p.stock === 0 ? 'danger' : 'light'}>{p.stock}</Badge>
+                    <Link href={recordUrl('Product', v.productId)}>{v.title}</Link>
+                  </TableCell>
+                  <TableCell>
+                    <Badge variant={v.stock === 0 ? 'danger' : 'light'}>{v.stock}</Badge>
                   </TableCell>
                 </TableRow>
               ))}

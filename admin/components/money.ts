@@ -41,3 +41,9 @@ export function parseAmount(text: string, currency: string): number | undefined 
 
 export const currencyOf = (params: Record<string, unknown> | undefined, fallback = 'USD') =>
   typeof params?.currency === 'string' && params.currency ? params.currency : fallback;
+
+type Populated = { populated?: Record<string, { params?: Record<string, unknown> } | null | undefined> } | undefined;
+
+/** A record's currency: its own, else its order's or product's (an order line, a variant), else USD. */
+export const recordCurrency = (record: ({ params?: Record<string, unknown> } & Populated) | undefined) =>
+  currencyOf(record?.params, currencyOf(record?.populated?.order?.params ?? record?.populated?.product?.params ?? undefined));

@@ -1,23 +1,19 @@
-import type { ActionRequest, Before } from 'adminjs';
+import { flat, type ActionRequest, type ActionResponse, type After, type Before, type RecordActionResponse, type RecordJSON } from 'adminjs';
+import type pg from 'pg';
+import type { Prisma } from '@prisma/client';
 import { z } from 'zod';
-import { asValidationError, NAVIGATION, prismaResource, type ResourceKit } from './shared.js';
+import { optionRules, optionValuesRule, priceRule, skuRule, stockRule, variantFieldsRules, variantTitle } from '../../src/catalog/variant-rules.js';
+import { move, optionsOf, optionWrites, variantWrites } from '../catalog-writes.js';
+import { loadProductCatalog, optionsByProduct } from '../product-catalog.js';
+import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, type ResourceKit } from './shared.js';
 
 // The panel's writes obey the same rules as the catalog API and the database's CHECKs:
-// prices and stock are whole, non-negative numbers; currencies are ISO 4217 codes.
+// prices and stock are whole, non-negative numbers; currencies are ISO 4217 codes. A product's
+// SKUs, prices and stock live on its variants (src/catalog/variant-rules.ts has their rules),
+// managed from the product's page.
 
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `at most ${max} characters`);
 const slug = text(120).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single dashes, e.g. house-blend');
-const wholeNumber = (meaning: string) =>
-  z
-    .preprocess(
-      (v) => (typeof v === 'number' ? String(v) : v),
-      z
-        .string()
-        .trim()
-        .regex(/^-?\d+$/, `${meaning} as a whole number`),
-    )
-    .transform(Number)
-    .pipe(z.number().min(0, 'cannot be negative').max(2_000_000_000, 'is too large'));
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? null : v), schema.nullable().optional());
 
 const categoryRules = z.object({
@@ -27,20 +23,29 @@ const categoryRules = z.object({
 });
 
 const productRules = z.object({
-  sku: text(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore'),
   slug,
   title: text(200),
   description: z.string().max(10_000).optional(),
-  priceMinor: wholeNumber('the price in minor units (cents)'),
   currency: z
     .string()
     .trim()
     .toUpperCase()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 code like USD'),
-  stock: wholeNumber('the stock'),
   imageUrl: optional(z.url({ protocol: /^https?$/, error: 'a full http(s) address' }).max(2000)),
   category: optional(z.uuid()),
 });
+
+/** The first variant staff may give with a new product: SKU and price, stock 0 unless typed. */
+const firstVariantRules = z.object({
+  sku: skuRule,
+  priceMinor: priceRule,
+  stock: z.preprocess((v) => (v === '' || v === undefined || v === null ? '0' : v), stockRule),
+});
+const FIRST_VARIANT_FIELDS = ['sku', 'priceMinor', 'stock'] as const;
+
+const given = (v: unknown) => v !== undefined && v !== null && v !== '';
+const recordUrl = (resource: string, id: string, action = 'show') => `/admin/resources/${resource}/records/${id}/${action}`;
+const saved = (response: RecordActionResponse) => Boolean(response.record?.id) && Object.keys(response.record?.errors ?? {}).length === 0;
 
 /**
  * Validates the submitted fields (all of them when creating, those sent when editing) and
@@ -59,10 +64,135 @@ function validatedWith(rules: z.ZodObject, defaults: Record<string, unknown> = {
   };
 }
 
-export function catalogResources(kit: ResourceKit, storeCurrency: string) {
+/** A new product, with its first variant when staff typed one (SKU and price; both, or neither). */
+function newProductChecks(storeCurrency: string): Before {
+  return async (request) => {
+    if (request.method !== 'post') return request;
+    const submitted: Record<string, unknown> = { currency: storeCurrency, ...request.payload };
+    const product = productRules.safeParse(Object.fromEntries(Object.entries(submitted).filter(([key]) => key in productRules.shape)));
+    const wantsVariant = FIRST_VARIANT_FIELDS.some((key) => given(submitted[key]));
+    const variant = wantsVariant ? firstVariantRules.safeParse(Object.fromEntries(FIRST_VARIANT_FIELDS.map((key) => [key, submitted[key]]))) : undefined;
+    const issues = [...(product.success ? [] : product.error.issues), ...(variant && !variant.success ? variant.error.issues : [])];
+    if (issues.length) throw asValidationError(issues);
+    const rest = Object.fromEntries(Object.entries(submitted).filter(([key]) => !(FIRST_VARIANT_FIELDS as readonly string[]).includes(key)));
+    return { ...request, payload: { ...rest, ...product.data, ...(variant?.success ? { firstVariant: variant.data } : {}) } };
+  };
+}
+
+/** After a save, back to the product's page, where its options and variants are listed. */
+const toProductPage =
+  (productOf: (record: RecordJSON) => unknown): After<ActionResponse> =>
+  async (response) => {
+    const record = (response as RecordActionResponse).record;
+    const productId = record && productOf(record);
+    if (saved(response as RecordActionResponse) && typeof productId === 'string') response.redirectUrl = recordUrl('Product', productId);
+    return response;
+  };
+
+/** After deleting an option or variant, back to its product's page. */
+const afterDelete: After<ActionResponse> = async (response) => {
+  const { notice, record } = response as RecordActionResponse;
+  if (notice?.type !== 'error' && typeof record?.params?.product === 'string') response.redirectUrl = recordUrl('Product', record.params.product);
+  return response;
+};
+
+const VARIANT_FIELDS = Object.keys(variantFieldsRules.shape);
+
+/**
+ * A variant's fields (the submitted ones over the stored ones when editing) against the rules,
+ * and its option values against its product's options, all findings at once. The product of a
+ * variant is fixed once made. The write re-checks the option values in its transaction.
+ */
+function variantChecks(pool: pg.Pool): Before {
+  return async (request, context) => {
+    if (request.method !== 'post') return request;
+    const creating = context.action.name === 'new';
+    const stored: Record<string, unknown> = creating ? {} : flat.unflatten(context.record?.params ?? {});
+    const submitted: Record<string, unknown> = flat.unflatten(request.payload ?? {});
+    const merged: Record<string, unknown> = { ...stored, ...submitted };
+    const productId = creating ? submitted.product : stored.product;
+    const issues: z.core.$ZodIssue[] = [];
+    const fields = variantFieldsRules.safeParse(Object.fromEntries(VARIANT_FIELDS.map((key) => [key, merged[key]])));
+    if (!fields.success) issues.push(...fields.error.issues);
+    let optionValues: Record<string, string> | undefined;
+    if (typeof productId !== 'string' || !z.uuid().safeParse(productId).success) {
+      issues.push({ code: 'custom', path: ['product'], message: 'Choose the product this variant belongs to', input: productId });
+    } else {
+      const values =
+        typeof merged.optionValues === 'string' && merged.optionValues.trim().startsWith('{') ? safeJson(merged.optionValues) : merged.optionValues;
+      const checked = optionValuesRule(await optionsOf(pool, productId)).safeParse(values ?? {});
+      if (checked.success) optionValues = checked.data;
+      else issues.push(...checked.error.issues.map((issue) => ({ ...issue, path: ['optionValues', ...issue.path] })));
+    }
+    if (issues.length) throw asValidationError(issues);
+    return { ...request, payload: { ...(fields.success ? fields.data : {}), optionValues, product: productId } };
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** An option's fields (the submitted over the stored when editing); the product is fixed once made. */
+function optionChecks(): Before {
+  return async (request, context) => {
+    if (request.method !== 'post') return request;
+    const creating = context.action.name === 'new';
+    const stored: Record<string, unknown> = creating ? {} : flat.unflatten(context.record?.params ?? {});
+    const submitted: Record<string, unknown> = flat.unflatten(request.payload ?? {});
+    const merged = { ...stored, ...submitted };
+    const productId = creating ? submitted.product : stored.product;
+    const issues: z.core.$ZodIssue[] = [];
+    const fields = optionRules.safeParse({ name: merged.name, values: merged.values, position: merged.position });
+    if (!fields.success) issues.push(...fields.error.issues);
+    if (typeof productId !== 'string' || !z.uuid().safeParse(productId).success) {
+      issues.push({ code: 'custom', path: ['product'], message: 'Choose the product this option belongs to', input: productId });
+    }
+    if (issues.length) throw asValidationError(issues);
+    return { ...request, payload: { ...(fields.success ? fields.data : {}), product: productId } };
+  };
+}
+
+/** Up or down among the product's variants (options): the product page's arrows. POST only. */
+function moveAction(pool: pg.Pool, table: 'product_variants' | 'product_options') {
+  return {
+    actionType: 'record' as const,
+    icon: 'ArrowUp',
+    isVisible: false,
+    handler: async (request: ActionRequest, _response: unknown, context: Parameters<Before>[1]): Promise<RecordActionResponse> => {
+      const { record, currentAdmin } = context;
+      if (!record) throw new Error('a move needs a record');
+      if (request.method !== 'post') return { record: record.toJSON(currentAdmin) };
+      const direction = request.payload?.direction === 'down' ? 'down' : 'up';
+      await move(pool, table, String(record.id()), direction);
+      const fresh = (await context.resource.findOne(String(record.id()))) ?? record;
+      return { record: fresh.toJSON(currentAdmin), notice: { message: `Moved ${direction}`, type: 'success' } };
+    },
+  };
+}
+
+export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency: string) {
   const { components } = kit;
   const categoryChecks = validatedWith(categoryRules);
-  const productChecks = validatedWith(productRules, { currency: storeCurrency, stock: '0' });
+  const productEditChecks = validatedWith(productRules);
+  const money = (description?: string) => ({
+    description,
+    components: { list: components.MoneyValue, show: components.MoneyValue, edit: components.MoneyInput },
+  });
+  const productOf = (record: RecordJSON) => record.params.product;
+  const titled = async (response: ActionResponse) => {
+    const records = ((response.records ?? (response.record ? [response.record] : [])) as RecordJSON[]).filter(Boolean);
+    const options = await optionsByProduct(pool, [...new Set(records.map((r) => String(r.params.product)))]);
+    for (const record of records) {
+      const values = flat.get(record.params, 'optionValues') as Record<string, string> | undefined;
+      record.params.title = variantTitle(options.get(String(record.params.product)) ?? [], values ?? {}) ?? '(no options)';
+    }
+    return response;
+  };
   return [
     prismaResource(kit, 'Category', {
       navigation: NAVIGATION.catalog,
@@ -75,24 +205,151 @@ export function catalogResources(kit: ResourceKit, storeCurrency: string) {
       sort: { sortBy: 'name', direction: 'asc' },
       actions: { new: { before: categoryChecks }, edit: { before: categoryChecks } },
     }),
-    prismaResource(kit, 'Product', {
-      navigation: NAVIGATION.catalog,
-      properties: {
-        id: { isVisible: { list: false, filter: false, show: true, edit: false } },
-        title: { isTitle: true },
-        description: { type: 'textarea', isVisible: { list: false, filter: false, show: true, edit: true } },
-        priceMinor: {
-          description: 'Stored as whole minor units (cents); type the amount, e.g. 12.50',
-          components: { list: components.MoneyValue, show: components.MoneyValue, edit: components.MoneyInput },
+    prismaResource(
+      kit,
+      'Product',
+      {
+        navigation: NAVIGATION.catalog,
+        properties: {
+          id: { isVisible: onlyOnShow },
+          title: { isTitle: true },
+          description: { type: 'textarea', isVisible: { list: false, filter: false, show: true, edit: true } },
+          currency: { description: 'ISO 4217 code, e.g. USD' },
+          imageUrl: { isVisible: { list: false, filter: false, show: true, edit: true } },
+          // kept by the database from the active variants: shown, never typed
+          priceMinMinor: {
+            isVisible: { list: true, filter: true, show: true, edit: false },
+            components: { list: components.PriceRange, show: components.PriceRange },
+          },
+          priceMaxMinor: { isVisible: false },
+          variantSkus: { isVisible: { list: false, filter: true, show: false, edit: false } },
+          catalog: { type: 'string', isVisible: onlyOnShow, components: { show: components.ProductVariants } },
+          // the first variant, on the new product form only (virtual: not product columns)
+          sku: { type: 'string', description: 'First variant (optional): its SKU, e.g. TEE-M-RED. Leave SKU and price empty to add options first.' },
+          priceMinor: money('First variant: its price; type the amount, e.g. 12.50'),
+          stock: { type: 'number', description: 'First variant: units in stock (0 if left empty)' },
         },
-        currency: { description: 'ISO 4217 code, e.g. USD' },
-        imageUrl: { isVisible: { list: false, filter: false, show: true, edit: true } },
+        listProperties: ['title', 'priceMinMinor', 'active', 'category', 'createdAt'],
+        filterProperties: ['title', 'slug', 'variantSkus', 'active', 'category', 'priceMinMinor', 'createdAt'],
+        showProperties: [
+          'title',
+          'slug',
+          'priceMinMinor',
+          'currency',
+          'active',
+          'category',
+          'description',
+          'imageUrl',
+          'catalog',
+          'createdAt',
+          'updatedAt',
+          'id',
+        ],
+        sort: { sortBy: 'createdAt', direction: 'desc' },
+        actions: {
+          new: {
+            layout: ['slug', 'title', 'description', 'currency', 'active', 'category', 'imageUrl', 'sku', 'priceMinor', 'stock'],
+            before: newProductChecks(storeCurrency),
+            after: toProductPage((record) => record.id),
+          },
+          edit: { layout: ['slug', 'title', 'description', 'currency', 'active', 'category', 'imageUrl'], before: productEditChecks },
+          show: {
+            after: async (response: ActionResponse) => {
+              const product = response.record as RecordJSON & { catalog?: unknown };
+              if (product?.id) product.catalog = await loadProductCatalog(pool, String(product.id));
+              return response;
+            },
+          },
+        },
       },
-      listProperties: ['sku', 'title', 'priceMinor', 'stock', 'active', 'category', 'createdAt'],
-      filterProperties: ['sku', 'title', 'slug', 'active', 'category', 'stock', 'createdAt'],
-      editProperties: ['sku', 'slug', 'title', 'description', 'priceMinor', 'currency', 'stock', 'active', 'category', 'imageUrl'],
-      sort: { sortBy: 'createdAt', direction: 'desc' },
-      actions: { new: { before: productChecks }, edit: { before: productChecks } },
-    }),
+      {
+        writes: {
+          async create(data, params) {
+            const first = params.firstVariant as { sku: string; priceMinor: number; stock: number } | undefined;
+            return kit.prisma.product.create({ data: { ...data, ...(first ? { variants: { create: first } } : {}) } as Prisma.ProductUncheckedCreateInput });
+          },
+        },
+      },
+    ),
+    prismaResource(
+      kit,
+      'ProductOption',
+      {
+        navigation: NAVIGATION.catalog,
+        properties: {
+          id: { isVisible: onlyOnShow },
+          name: { isTitle: true, description: 'e.g. Size or Colour; unique per product' },
+          values: {
+            description: 'The values in order, separated by commas, e.g. S, M, L',
+            components: { edit: components.OptionValuesListInput, list: components.ListValue, show: components.ListValue },
+          },
+          position: { description: 'Order among the product’s options (0 first): variant titles follow it, e.g. M / Red' },
+        },
+        listProperties: ['product', 'name', 'values', 'position'],
+        filterProperties: ['product', 'name'],
+        sort: { sortBy: 'position', direction: 'asc' },
+        actions: {
+          new: { layout: ['product', 'name', 'values', 'position'], before: optionChecks(), after: toProductPage(productOf) },
+          edit: { layout: ['name', 'values', 'position'], before: optionChecks(), after: toProductPage(productOf) },
+          delete: { after: afterDelete },
+          bulkDelete: { isAccessible: false },
+          move: moveAction(pool, 'product_options'),
+        },
+      },
+      { writes: optionWrites(pool) },
+    ),
+    prismaResource(
+      kit,
+      'ProductVariant',
+      {
+        navigation: NAVIGATION.catalog,
+        properties: {
+          id: { isVisible: onlyOnShow },
+          sku: { isTitle: true, description: 'Unique across the shop: letters, digits, dot, dash and underscore' },
+          title: { type: 'string', isVisible: { list: true, filter: false, show: true, edit: false } },
+          optionValues: { isVisible: { list: false, filter: false, show: false, edit: true }, components: { edit: components.OptionValuesInput } },
+          priceMinor: money('Stored as whole minor units (cents); type the amount, e.g. 12.50'),
+          compareAtPriceMinor: money('Optional “was” price, above the price; leave empty for none'),
+          stock: { description: 'Units in stock (0 or more)' },
+          position: { description: 'Order among the product’s variants (0 first)' },
+          imageUrl: { description: 'Optional: a picture of this variant (http or https)', isVisible: { list: false, filter: false, show: true, edit: true } },
+        },
+        listProperties: ['product', 'sku', 'title', 'priceMinor', 'compareAtPriceMinor', 'stock', 'active', 'position'],
+        filterProperties: ['product', 'sku', 'active', 'stock', 'priceMinor'],
+        showProperties: [
+          'product',
+          'sku',
+          'title',
+          'priceMinor',
+          'compareAtPriceMinor',
+          'stock',
+          'active',
+          'position',
+          'imageUrl',
+          'createdAt',
+          'updatedAt',
+          'id',
+        ],
+        sort: { sortBy: 'sku', direction: 'asc' },
+        actions: {
+          list: { after: titled },
+          show: { after: titled },
+          new: {
+            layout: ['product', 'optionValues', 'sku', 'priceMinor', 'compareAtPriceMinor', 'stock', 'active', 'position', 'imageUrl'],
+            before: variantChecks(pool),
+            after: toProductPage(productOf),
+          },
+          edit: {
+            layout: ['optionValues', 'sku', 'priceMinor', 'compareAtPriceMinor', 'stock', 'active', 'position', 'imageUrl'],
+            before: variantChecks(pool),
+            after: toProductPage(productOf),
+          },
+          delete: { after: afterDelete },
+          bulkDelete: { isAccessible: false },
+          move: moveAction(pool, 'product_variants'),
+        },
+      },
+      { writes: variantWrites(pool) },
+    ),
   ];
 }

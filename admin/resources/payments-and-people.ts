@@ -31,7 +31,7 @@ export function paymentAndPeopleResources(kit: ResourceKit) {
         sort: { sortBy: 'createdAt', direction: 'desc' },
         actions: READ_ONLY_ACTIONS,
       },
-      ['passwordHash'], // never read into the panel
+      { hide: ['passwordHash'] }, // never read into the panel
     ),
   ];
 }

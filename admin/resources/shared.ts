@@ -3,20 +3,34 @@ import type { z } from 'zod';
 import type { PrismaClient } from '@prisma/client';
 import type { FullDmmf } from '../dmmf.js';
 import type { ComponentNames } from '../components.js';
+import type { ModelWrites, UniqueMessages } from '../prisma-resource.js';
 
 /** What every resource definition needs: the full model description, the client, the components. */
 export type ResourceKit = { dmmf: FullDmmf; prisma: PrismaClient; components: ComponentNames };
 
-/**
- * One Prisma model as an AdminJS resource. `hide` drops fields from the model itself, so their
- * values are never read into a record, not merely hidden in the UI.
- */
-export function prismaResource(kit: ResourceKit, modelName: string, options: ResourceOptions, hide: string[] = []): ResourceWithOptions {
+export type ModelExtras = {
+  /** fields dropped from the model itself, so their values are never read into a record, not merely hidden in the UI */
+  hide?: string[];
+  /** the model's own writes (ShopPrismaResource) */
+  writes?: ModelWrites;
+  /** what a broken unique index means, by its fields ("productId,name") */
+  uniqueMessages?: UniqueMessages;
+};
+
+/** One Prisma model as an AdminJS resource. */
+export function prismaResource(kit: ResourceKit, modelName: string, options: ResourceOptions, extras: ModelExtras = {}): ResourceWithOptions {
   const model = kit.dmmf.datamodel.models.find((m) => m.name === modelName);
   if (!model) throw new Error(`No model ${modelName} in schema.prisma`);
+  const hide = extras.hide ?? [];
   const visibleModel = { ...model, fields: model.fields.filter((f) => !hide.includes(f.name)) };
   return {
-    resource: { model: visibleModel, client: kit.prisma, clientModule: { Prisma: { dmmf: kit.dmmf } } },
+    resource: {
+      model: visibleModel,
+      client: kit.prisma,
+      clientModule: { Prisma: { dmmf: kit.dmmf } },
+      writes: extras.writes,
+      uniqueMessages: extras.uniqueMessages,
+    },
     options,
   };
 }
@@ -39,7 +53,13 @@ export const moneyShown = (components: ComponentNames) => ({
 export const onlyOnShow = { list: false, filter: false, show: true, edit: false };
 
 /** Zod's findings as AdminJS field errors: shown under each field, with one notice naming them. */
-export function asValidationError(error: z.ZodError): ValidationError {
-  const errors = Object.fromEntries(error.issues.map((issue) => [String(issue.path[0]), { message: issue.message, type: 'invalid' }]));
+export function asValidationError(error: z.ZodError | z.core.$ZodIssue[]): ValidationError {
+  const issues = Array.isArray(error) ? error : error.issues;
+  const errors: Record<string, { message: string; type: string }> = {};
+  for (const issue of issues) {
+    const field = String(issue.path[0]);
+    // several findings on one field (two options of a variant) read as one message
+    errors[field] = { message: errors[field] ? `${errors[field].message}; ${issue.message}` : issue.message, type: 'invalid' };
+  }
   return new ValidationError(errors, { message: `Please correct ${Object.keys(errors).join(', ')}`, type: 'invalid' });
 }

@@ -53,3 +53,34 @@ export const adminApi = {
   resourceAction: (resource: string, action: string) => `/admin/api/resources/${resource}/actions/${action}`,
   recordAction: (resource: string, id: string, action: string) => `/admin/api/resources/${resource}/records/${id}/${action}`,
 };
+
+/** A product's options and variants as stored, in position order: to check a write, or that a refusal changed nothing. */
+export async function catalogOf(pool: pg.Pool, productId: string) {
+  const [product, options, variants] = await Promise.all([
+    pool.query<{ priceMinMinor: number | null; priceMaxMinor: number | null }>(
+      `SELECT price_min_minor AS "priceMinMinor", price_max_minor AS "priceMaxMinor" FROM products WHERE id = $1`,
+      [productId],
+    ),
+    pool.query<{ id: string; name: string; position: number; values: string[] }>(
+      `SELECT id, name, position, values FROM product_options WHERE product_id = $1 ORDER BY position, name`,
+      [productId],
+    ),
+    pool.query<{
+      id: string;
+      sku: string;
+      optionValues: Record<string, string>;
+      priceMinor: number;
+      compareAtPriceMinor: number | null;
+      stock: number;
+      active: boolean;
+      position: number;
+      imageUrl: string | null;
+    }>(
+      `SELECT id, sku, option_values AS "optionValues", price_minor AS "priceMinor", compare_at_price_minor AS "compareAtPriceMinor",
+              stock, active, position, image_url AS "imageUrl"
+         FROM product_variants WHERE product_id = $1 ORDER BY position, sku`,
+      [productId],
+    ),
+  ]);
+  return { ...product.rows[0], options: options.rows, variants: variants.rows };
+}
