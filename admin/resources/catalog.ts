@@ -79,6 +79,10 @@ function newProductChecks(storeCurrency: string): Before {
   };
 }
 
+/** What staff may write of a product: not the price range and SKU list its variants' triggers keep. */
+const KEPT_BY_TRIGGERS = ['priceMinMinor', 'priceMaxMinor', 'variantSkus'];
+const ownFields = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([key]) => !KEPT_BY_TRIGGERS.includes(key)));
+
 /** After a save, back to the product's page, where its options and variants are listed. */
 const toProductPage =
   (productOf: (record: RecordJSON) => unknown): After<ActionResponse> =>
@@ -265,8 +269,12 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
       {
         writes: {
           async create(data, params) {
-            const first = params.firstVariant as { sku: string; priceMinor: number; stock: number } | undefined;
-            return kit.prisma.product.create({ data: { ...data, ...(first ? { variants: { create: first } } : {}) } as Prisma.ProductUncheckedCreateInput });
+            const first = flat.get(params, 'firstVariant') as { sku: string; priceMinor: number; stock: number } | undefined;
+            const product = { ...ownFields(data), ...(first ? { variants: { create: first } } : {}) } as Prisma.ProductUncheckedCreateInput;
+            return kit.prisma.product.create({ data: product });
+          },
+          async update(id, data) {
+            return kit.prisma.product.update({ where: { id }, data: ownFields(data) as Prisma.ProductUncheckedUpdateInput });
           },
         },
       },

@@ -11,7 +11,7 @@ const shop = useTestShop({ adminPanel: true, env: { PUBLIC_BASE_URL } });
 
 const scriptSources = (policy: string) => /(?:^|;)\s*script-src ([^;]*)/.exec(policy)?.[1].split(' ') ?? [];
 const inlineScripts = (html: string) => [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].map((m) => m[1]);
-const productCount = async (sku: string) => (await shop.db.pool.query(`SELECT count(*)::int AS n FROM products WHERE sku = $1`, [sku])).rows[0].n;
+const productCount = async (sku: string) => (await shop.db.pool.query(`SELECT count(*)::int AS n FROM product_variants WHERE sku = $1`, [sku])).rows[0].n;
 const sessionCount = async () => (await shop.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_sessions`)).rows[0].n;
 const productForm = () => {
   const sku = uniqueId('CSRF').toUpperCase();

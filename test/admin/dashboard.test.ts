@@ -1,5 +1,5 @@
 import { panelPerFile } from '../helpers/admin-fixtures.js';
-import { createOrder, createProduct, createUser } from '../helpers/fixtures.js';
+import { createOrder, createProduct, createProductWithVariants, createUser } from '../helpers/fixtures.js';
 
 const panel = panelPerFile();
 
@@ -46,11 +46,41 @@ describe('GET /admin/api/dashboard', () => {
       EXPIRED: 0,
       REFUNDED: 1,
     });
-    expect(data.lowestStock[0]).toMatchObject({ id: scarce.id, stock: 0 });
+    expect(data.lowestStock[0]).toEqual({ id: scarce.variantId, productId: scarce.id, sku: scarce.sku, title: 'A scarce thing', stock: 0 });
     expect(data.lowestStock.map((p: { title: string }) => p.title)).not.toContain('Withdrawn thing');
     expect(data.awaitingShipment.count).toBe(2);
     expect(data.awaitingShipment.oldest.map((o: { id: string }) => o.id)).toEqual([olderPaid.id, paidToday.id]);
     expect(data.awaitingShipment.oldest[0]).toMatchObject({ customer: customer.email, totalMinor: 100, currency: 'EUR' });
+  });
+
+  test('when products have variants, then stock is shown per active variant with its full title, and the totals count those variants', async () => {
+    const pool = panel.shop.db.pool;
+    await pool.query(`UPDATE product_variants SET active = false`); // only this test's catalog counts
+    const tee = await createProductWithVariants(pool, {
+      title: 'T-shirt',
+      options: [
+        { name: 'Size', values: ['S', 'M'] },
+        { name: 'Colour', values: ['Red', 'Blue'] },
+      ],
+      variants: [
+        { optionValues: { Colour: 'Red', Size: 'M' }, stock: 0 },
+        { optionValues: { Size: 'S', Colour: 'Blue' }, stock: 2 },
+        { optionValues: { Size: 'M', Colour: 'Blue' }, stock: 1, active: false },
+        { optionValues: { Size: 'S', Colour: 'Red' }, stock: 40 },
+      ],
+    });
+    const mug = await createProduct(pool, { title: 'Plain mug', stock: 3 });
+    await createProductWithVariants(pool, { title: 'Withdrawn hoodie', active: false, options: [{ name: 'Size', values: ['L'] }], stock: 0 });
+
+    const res = await panel.staff.get('/admin/api/dashboard').expect(200);
+
+    expect(res.body.lowestStock).toEqual([
+      { id: tee.variants[0].id, productId: tee.id, sku: tee.variants[0].sku, title: 'T-shirt — M / Red', stock: 0 },
+      { id: tee.variants[1].id, productId: tee.id, sku: tee.variants[1].sku, title: 'T-shirt — S / Blue', stock: 2 },
+      { id: mug.variantId, productId: mug.id, sku: mug.sku, title: 'Plain mug', stock: 3 },
+      { id: tee.variants[3].id, productId: tee.id, sku: tee.variants[3].sku, title: 'T-shirt — S / Red', stock: 40 },
+    ]);
+    expect(res.body.stock).toEqual({ variants: 4, outOfStock: 1, low: 2, units: 45 });
   });
 
   test('when nobody is signed in, then the dashboard data is not served', async () => {

@@ -37,13 +37,24 @@ describe('seedDemoOrders (npm start with the embedded database)', () => {
       `SELECT 1 FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.paid_at IS NULL AND o.status <> 'ON_HOLD'`,
     );
     expect(unpaidWithPayment.rowCount).toBe(0);
+    // each line names the variant sold, with its title and option values as they were
+    const lines = await database.db.pool.query<{ sku: string; variantTitle: string | null; optionValues: Record<string, string>; matches: boolean }>(
+      `SELECT i.sku, i.variant_title AS "variantTitle", i.option_values AS "optionValues",
+              (v.sku = i.sku AND v.option_values = i.option_values AND v.product_id = i.product_id AND v.price_minor = i.unit_price_minor) AS matches
+         FROM order_items i JOIN product_variants v ON v.id = i.variant_id`,
+    );
+    expect(lines.rowCount).toBe((await database.db.pool.query(`SELECT 1 FROM order_items`)).rowCount);
+    expect(lines.rows.every((l) => l.matches)).toBe(true);
+    expect(lines.rows.filter((l) => l.variantTitle !== null).length).toBeGreaterThan(0);
+    const tee = lines.rows.find((l) => l.sku === 'DEMO-TEE-M-RED');
+    if (tee) expect(tee).toMatchObject({ variantTitle: 'M / Red', optionValues: { Size: 'M', Colour: 'Red' } });
   });
 
   test('when staff cancel every demo order that holds stock, then the catalog has the stock it was seeded with again', async () => {
     const fresh = await createTestDatabase();
     const other = createDb(fresh.url, 2);
     try {
-      const stockOf = async () => (await other.pool.query<{ id: string; stock: number }>(`SELECT id, stock FROM products ORDER BY id`)).rows;
+      const stockOf = async () => (await other.pool.query<{ id: string; stock: number }>(`SELECT id, stock FROM product_variants ORDER BY id`)).rows;
       await seedDemoCatalog(other.prisma, 'USD');
       const seeded = await stockOf();
       await seedDemoOrders(other.pool);

@@ -3,7 +3,9 @@ import { tokenFor, uniqueId } from '../helpers/test-app.js';
 import { adminApi, createStaff, orderRow, panelPerFile, signedInAgent } from '../helpers/admin-fixtures.js';
 import type { OrderStatus } from '../../src/orders/statuses.js';
 import { Conflict } from '../../src/shared/errors.js';
-import { createOrder, createProduct, createUser } from '../helpers/fixtures.js';
+import { createOrder, createProduct, createUser, stockOf as variantStock } from '../helpers/fixtures.js';
+
+const stockOf = (product: { variantId: string }) => variantStock(panel.shop.db.pool, product);
 
 const refunds: { orderId: string; staffId: string }[] = [];
 let refusedRefund = '';
@@ -23,7 +25,6 @@ async function orderIn(status: OrderStatus, quantity = 2) {
   const order = await createOrder(panel.shop.db.pool, { userId: customer.id, status, lines: [{ product, quantity }] });
   return { ...order, product };
 }
-const stockOf = async (productId: string) => (await panel.shop.db.pool.query(`SELECT stock FROM products WHERE id = $1`, [productId])).rows[0].stock;
 const offeredActions = async (orderId: string) =>
   ((await panel.staff.get(adminApi.recordAction('Order', orderId, 'show')).expect(200)).body.record.recordActions as { name: string }[])
     .map((a) => a.name)
@@ -141,7 +142,7 @@ describe('Deliver', () => {
 describe('Cancel', () => {
   test('when staff cancel an unpaid order with a reason, then it is CANCELLED, its stock is back and the reason is kept', async () => {
     const order = await orderIn('AWAITING_PAYMENT', 3);
-    const stockBefore = await stockOf(order.product.id);
+    const stockBefore = await stockOf(order.product);
 
     const res = await panel.staff
       .post(adminApi.recordAction('Order', order.id, 'cancel'))
@@ -150,7 +151,7 @@ describe('Cancel', () => {
 
     expect(res.body.notice.type).toBe('success');
     expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('CANCELLED');
-    expect(await stockOf(order.product.id)).toBe(stockBefore + 3);
+    expect(await stockOf(order.product)).toBe(stockBefore + 3);
     const last = await panel.shop.db.pool.query(`SELECT reason, actor FROM order_status_changes WHERE order_id = $1 AND to_status = 'CANCELLED'`, [order.id]);
     expect(last.rows[0]).toEqual({ reason: 'customer called', actor: `staff:${panel.staffId}` });
     expect(refunds.map((r) => r.orderId)).not.toContain(order.id);
@@ -170,7 +171,7 @@ describe('Cancel', () => {
 
   test('when staff try to cancel a shipped order, then it is refused and stock is untouched', async () => {
     const order = await orderIn('SHIPPED');
-    const stockBefore = await stockOf(order.product.id);
+    const stockBefore = await stockOf(order.product);
 
     const res = await panel.staff
       .post(adminApi.recordAction('Order', order.id, 'cancel'))
@@ -179,7 +180,7 @@ describe('Cancel', () => {
 
     expect(res.body.notice).toEqual({ type: 'error', message: 'The order is SHIPPED and cannot become CANCELLED' });
     expect((await orderRow(panel.shop.db.pool, order.id)).status).toBe('SHIPPED');
-    expect(await stockOf(order.product.id)).toBe(stockBefore);
+    expect(await stockOf(order.product)).toBe(stockBefore);
   });
 });
 

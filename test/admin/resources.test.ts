@@ -1,18 +1,25 @@
 import { uniqueId } from '../helpers/test-app.js';
-import { adminApi, createStaff, panelPerFile } from '../helpers/admin-fixtures.js';
-import { createCategory, createOrder, createProduct, createUser } from '../helpers/fixtures.js';
+import { adminApi, catalogOf, createStaff, panelPerFile } from '../helpers/admin-fixtures.js';
+import { createCategory, createOrder, createProduct, createProductWithVariants, createUser } from '../helpers/fixtures.js';
 
 const panel = panelPerFile();
 
-const productBySku = async (sku: string) =>
+const productBySlug = async (slug: string) =>
   (
     await panel.shop.db.pool.query(
-      `SELECT sku, slug, title, price_minor AS "priceMinor", currency, stock, category_id AS "categoryId" FROM products WHERE sku = $1`,
-      [sku],
+      `SELECT id, slug, title, currency, category_id AS "categoryId", price_min_minor AS "priceMinMinor", price_max_minor AS "priceMaxMinor"
+         FROM products WHERE slug = $1`,
+      [slug],
     )
   ).rows[0];
-const productCount = async () => (await panel.shop.db.pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM products`)).rows[0].n;
+const counts = async () =>
+  (
+    await panel.shop.db.pool.query<{ products: number; variants: number }>(
+      `SELECT (SELECT COUNT(*)::int FROM products) AS products, (SELECT COUNT(*)::int FROM product_variants) AS variants`,
+    )
+  ).rows[0];
 
+/** The new product form with its first variant (SKU, price, stock). */
 function newProductForm(overrides: Record<string, string> = {}) {
   const sku = uniqueId('SKU').toUpperCase();
   return {
@@ -31,6 +38,8 @@ describe('list API of each resource', () => {
   test('when staff list every resource, then each answers with its records', async () => {
     const category = await createCategory(panel.shop.db.pool);
     const product = await createProduct(panel.shop.db.pool);
+    const tee = await createProductWithVariants(panel.shop.db.pool, { options: [{ name: 'Size', values: ['S', 'M'] }] });
+    const option = await panel.shop.db.pool.query(`SELECT id FROM product_options WHERE product_id = $1`, [tee.id]);
     const customer = await createUser(panel.shop.db.pool);
     const order = await createOrder(panel.shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product, quantity: 2 }] });
     const payment = await panel.shop.db.pool.query(`SELECT id FROM payments WHERE order_id = $1`, [order.id]);
@@ -41,6 +50,9 @@ describe('list API of each resource', () => {
     const expected: [string, string][] = [
       ['Category', category.id],
       ['Product', product.id],
+      ['ProductVariant', product.variantId],
+      ['ProductVariant', tee.variants[1].id],
+      ['ProductOption', option.rows[0].id],
       ['Order', order.id],
       ['Payment', payment.rows[0].id],
       ['User', customer.id],
@@ -93,103 +105,119 @@ describe('list API of each resource', () => {
 });
 
 describe('Products: create, edit, delete with the API rules', () => {
-  test('when staff create a valid product, then it is stored with integer minor units', async () => {
+  test('when staff create a product with its first variant, then both are stored in minor units and the panel opens the product', async () => {
     const category = await createCategory(panel.shop.db.pool);
     const form = newProductForm({ category: category.id, currency: 'eur' });
 
     const res = await panel.staff.post(adminApi.resourceAction('Product', 'new')).type('form').send(form).expect(200);
 
     expect(res.body.notice).toMatchObject({ type: 'success' });
-    expect(await productBySku(form.sku)).toEqual({
-      sku: form.sku,
+    const product = await productBySlug(form.slug);
+    expect(product).toEqual({
+      id: expect.any(String),
       slug: form.slug,
       title: form.title,
-      priceMinor: 1999,
       currency: 'EUR',
-      stock: 7,
       categoryId: category.id,
+      priceMinMinor: 1999,
+      priceMaxMinor: 1999,
     });
+    expect(res.body.redirectUrl).toBe(`/admin/resources/Product/records/${product.id}/show`);
+    expect((await catalogOf(panel.shop.db.pool, product.id)).variants).toEqual([
+      expect.objectContaining({ sku: form.sku, optionValues: {}, priceMinor: 1999, compareAtPriceMinor: null, stock: 7, active: true }),
+    ]);
   });
 
-  test('when the currency is left out, then the store currency is used', async () => {
-    const { currency: _left, ...form } = newProductForm();
+  test('when the currency and stock are left out, then the store currency is used and the variant starts with none in stock', async () => {
+    const { currency: _currency, stock: _stock, ...form } = newProductForm();
 
     await panel.staff.post(adminApi.resourceAction('Product', 'new')).type('form').send(form).expect(200);
 
-    expect((await productBySku(form.sku)).currency).toBe('USD');
+    const product = await productBySlug(form.slug);
+    expect(product.currency).toBe('USD');
+    expect((await catalogOf(panel.shop.db.pool, product.id)).variants).toEqual([expect.objectContaining({ sku: form.sku, stock: 0 })]);
+  });
+
+  test('when SKU and price are left empty, then the product is made without variants (not for sale) for staff to add options first', async () => {
+    const form = newProductForm({ sku: '', priceMinor: '', stock: '' });
+
+    const res = await panel.staff.post(adminApi.resourceAction('Product', 'new')).type('form').send(form).expect(200);
+
+    expect(res.body.notice.type).toBe('success');
+    const product = await productBySlug(form.slug);
+    expect(product).toMatchObject({ priceMinMinor: null, priceMaxMinor: null });
+    expect((await catalogOf(panel.shop.db.pool, product.id)).variants).toEqual([]);
   });
 
   test.each([
     ['negative stock', { stock: '-1' }, 'stock'],
     ['negative price', { priceMinor: '-5' }, 'priceMinor'],
     ['a price with decimals (not minor units)', { priceMinor: '19.99' }, 'priceMinor'],
-    ['a missing price', { priceMinor: '' }, 'priceMinor'],
+    ['a SKU but no price', { priceMinor: '' }, 'priceMinor'],
+    ['a price but no SKU', { sku: '' }, 'sku'],
+    ['a SKU with spaces', { sku: 'NOT A SKU' }, 'sku'],
     ['a currency that is not ISO 4217', { currency: 'US' }, 'currency'],
     ['a slug with spaces', { slug: 'Not A Slug' }, 'slug'],
     ['an empty title', { title: '  ' }, 'title'],
     ['an image address that is not http(s)', { imageUrl: 'javascript:alert(1)' }, 'imageUrl'],
   ])('when the form has %s, then that field gets an error and nothing is stored', async (_case, change, field) => {
     const form = newProductForm(change);
-    const before = await productCount();
+    const before = await counts();
 
     const res = await panel.staff.post(adminApi.resourceAction('Product', 'new')).type('form').send(form).expect(200);
 
     expect(res.body.notice.type).toBe('error');
     expect(Object.keys(res.body.record.errors)).toEqual([field]);
     expect(res.body.record.errors[field].message).toEqual(expect.any(String));
-    expect(await productCount()).toBe(before);
+    expect(await counts()).toEqual(before);
   });
 
   test.each(['sku', 'slug'] as const)('when the %s is already used, then the form answers with an error on that field and nothing is stored', async (field) => {
     const existing = await createProduct(panel.shop.db.pool);
     const form = newProductForm({ [field]: existing[field] });
-    const before = await productCount();
+    const before = await counts();
 
     const res = await panel.staff.post(adminApi.resourceAction('Product', 'new')).type('form').send(form).expect(200);
 
     expect(res.body.notice.type).toBe('error');
     expect(res.body.record.errors[field].message).toMatch(/already used/);
-    expect(await productCount()).toBe(before);
+    expect(await counts()).toEqual(before);
   });
 
-  test('when staff edit the price and stock, then the product changes; a negative stock is refused and changes nothing', async () => {
+  test('when staff edit a product, then its own fields change and its variants do not; a bad slug is refused and changes nothing', async () => {
     const product = await createProduct(panel.shop.db.pool, { priceMinor: 1000, stock: 3 });
     const edit = adminApi.recordAction('Product', product.id, 'edit');
 
-    const good = await panel.staff.post(edit).type('form').send({ priceMinor: '1250', stock: '9' }).expect(200);
-    const bad = await panel.staff.post(edit).type('form').send({ priceMinor: '1', stock: '-2' }).expect(200);
+    const good = await panel.staff.post(edit).type('form').send({ title: 'Renamed', priceMinor: '1', stock: '99', sku: 'IGNORED' }).expect(200);
+    const bad = await panel.staff.post(edit).type('form').send({ title: 'Again', slug: 'Not A Slug' }).expect(200);
 
     expect(good.body.notice.type).toBe('success');
     expect(bad.body.notice.type).toBe('error');
-    expect(bad.body.record.errors.stock).toBeDefined();
-    expect(await productBySku(product.sku)).toMatchObject({ priceMinor: 1250, stock: 9 });
+    expect(bad.body.record.errors.slug).toBeDefined();
+    expect(await productBySlug(product.slug)).toMatchObject({ title: 'Renamed', priceMinMinor: 1000 });
+    expect((await catalogOf(panel.shop.db.pool, product.id)).variants).toEqual([expect.objectContaining({ sku: product.sku, priceMinor: 1000, stock: 3 })]);
   });
 
-  test('when two edits race for the same SKU, then one wins and the other gets a field error', async () => {
-    const [a, b] = await Promise.all([createProduct(panel.shop.db.pool), createProduct(panel.shop.db.pool)]);
-    const wanted = uniqueId('RACE').toUpperCase();
+  test('when staff try to type a product’s price range, then it stays what its variants make it', async () => {
+    const product = await createProduct(panel.shop.db.pool, { priceMinor: 1000 });
 
-    const answers = await Promise.all(
-      [a, b].map((p) =>
-        panel.staff
-          .post(adminApi.recordAction('Product', p.id, 'edit'))
-          .type('form')
-          .send({ sku: wanted }),
-      ),
-    );
+    await panel.staff
+      .post(adminApi.recordAction('Product', product.id, 'edit'))
+      .type('form')
+      .send({ priceMinMinor: '1', priceMaxMinor: '2' })
+      .expect(200);
 
-    expect(answers.map((r) => r.body.notice.type).sort()).toEqual(['error', 'success']);
-    const { rows } = await panel.shop.db.pool.query(`SELECT id FROM products WHERE sku = $1`, [wanted]);
-    expect(rows).toHaveLength(1);
+    expect(await productBySlug(product.slug)).toMatchObject({ priceMinMinor: 1000, priceMaxMinor: 1000 });
   });
 
-  test('when staff delete a product, then it is gone', async () => {
-    const product = await createProduct(panel.shop.db.pool);
+  test('when staff delete a product, then it is gone with its options and variants', async () => {
+    const product = await createProductWithVariants(panel.shop.db.pool, { options: [{ name: 'Size', values: ['S', 'M'] }] });
 
     const res = await panel.staff.post(adminApi.recordAction('Product', product.id, 'delete')).expect(200);
 
     expect(res.body.notice.type).toBe('success');
-    expect(await productBySku(product.sku)).toBeUndefined();
+    expect(await productBySlug(product.slug)).toBeUndefined();
+    expect(await catalogOf(panel.shop.db.pool, product.id)).toMatchObject({ options: [], variants: [] });
   });
 });
 

@@ -79,7 +79,7 @@ describe('guarded panel routes', () => {
     expect(page.headers.location).toBe('/admin/login');
     expect(api.headers.location).toBe('/admin/login');
     expect(action.headers.location).toBe('/admin/login');
-    expect((await shop.db.pool.query(`SELECT 1 FROM products WHERE sku = 'X'`)).rowCount).toBe(0);
+    expect((await shop.db.pool.query(`SELECT 1 FROM product_variants WHERE sku = 'X'`)).rowCount).toBe(0);
   });
 
   test('when a browser without Clerk cookies loads a page, then it gets the login page, not a redirect to Clerk', async () => {
