@@ -50,8 +50,8 @@ describe('POST /api/checkout', () => {
     expect(orders).toEqual([{ status: 'AWAITING_PAYMENT', user_id: buyer.id, total_minor: 3997, ttl_applied: true }]);
     const { rows: history } = await shop.db.pool.query(`SELECT from_status, to_status, actor FROM order_status_changes WHERE order_id = $1`, [res.body.id]);
     expect(history).toEqual([{ from_status: null, to_status: 'AWAITING_PAYMENT', actor: `customer:${buyer.id}` }]);
-    expect(await stockOf(shop.db.pool, mug.id)).toBe(3);
-    expect(await stockOf(shop.db.pool, tea.id)).toBe(0);
+    expect(await stockOf(shop.db.pool, mug)).toBe(3);
+    expect(await stockOf(shop.db.pool, tea)).toBe(0);
     expect((await snapshot(shop.db.pool, { userIds: [buyer.id] })).cart_items).toBeNull();
   });
 
@@ -122,7 +122,7 @@ describe('POST /api/checkout', () => {
     expect(stale.body).toMatchObject({ code: 'CART_CHANGED', expectedTotalMinor: 2000, totalMinor: 3000 });
     expect(await snapshot(shop.db.pool, ids)).toEqual(before);
     await checkoutAs(shop.request, buyer, { body: { expectedTotalMinor: 3000 } }).expect(201);
-    expect(await stockOf(shop.db.pool, book.id)).toBe(2);
+    expect(await stockOf(shop.db.pool, book)).toBe(2);
   });
 
   test('when nobody is signed in, then 401 and nothing changes', async () => {
@@ -161,7 +161,7 @@ describe('POST /api/checkout', () => {
 
     expect(answers.map((r) => r.status).sort()).toEqual([201, 422]);
     expect(await orderCount(buyer.id)).toBe(1);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(8);
+    expect(await stockOf(shop.db.pool, item)).toBe(8);
   });
 });
 
@@ -172,16 +172,16 @@ describe('stock locks', () => {
     const { rows } = await shop.db.pool.query(`INSERT INTO carts (user_id) VALUES ($1) RETURNING id`, [other.id]);
 
     await inTransaction(shop.db.pool, async (tx) => {
-      await takeStock(tx, [{ productId: hot.id, quantity: 1 }]);
+      await takeStock(tx, [{ variantId: hot.variantId, quantity: 1 }]);
       // lock_timeout turns "blocked behind the checkout" into an error instead of a hang
       await inTransaction(shop.db.pool, async (cartTx) => {
         await cartTx.query(`SET LOCAL lock_timeout = '5s'`);
-        await cartTx.query(`INSERT INTO cart_items (cart_id, product_id, quantity) VALUES ($1, $2, 1)`, [rows[0].id, hot.id]);
+        await cartTx.query(`INSERT INTO cart_items (cart_id, variant_id, quantity) VALUES ($1, $2, 1)`, [rows[0].id, hot.variantId]);
       });
     });
 
-    expect((await snapshot(shop.db.pool, { userIds: [other.id] })).cart_items).toEqual([{ product_id: hot.id, quantity: 1 }]);
-    expect(await stockOf(shop.db.pool, hot.id)).toBe(9);
+    expect((await snapshot(shop.db.pool, { userIds: [other.id] })).cart_items).toEqual([{ variant_id: hot.variantId, quantity: 1 }]);
+    expect(await stockOf(shop.db.pool, hot)).toBe(9);
   });
 });
 
@@ -199,7 +199,7 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
     expect(again.headers.location).toBe(first.headers.location);
     expect(again.body).toEqual(first.body);
     expect(await orderCount(buyer.id)).toBe(1);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(9);
+    expect(await stockOf(shop.db.pool, item)).toBe(9);
     expect((await snapshot(shop.db.pool, { userIds: [buyer.id] })).cart_items).toEqual([{ product_id: item.id, quantity: 4 }]);
   });
 
@@ -214,7 +214,7 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
     for (const answer of answers) expect(answer.body).toEqual(answers[0].body);
     expect(answers.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(19);
     expect(await orderCount(buyer.id)).toBe(1);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(97);
+    expect(await stockOf(shop.db.pool, item)).toBe(97);
   });
 
   test('when 20 identical checkouts with one key arrive at once and the cart cannot be served, then 20 identical 409s and nothing is kept', async () => {
@@ -274,6 +274,6 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
 
     expect(forBob.body.id).not.toBe(forAnn.body.id);
     expect(forBob.headers['idempotent-replayed']).toBeUndefined();
-    expect(await stockOf(shop.db.pool, item.id)).toBe(8);
+    expect(await stockOf(shop.db.pool, item)).toBe(8);
   });
 });

@@ -149,7 +149,7 @@ describe('POST /api/orders/{id}/cancel', () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 5 });
     const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: item.id, quantity: 3 }]);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(2);
+    expect(await stockOf(shop.db.pool, item)).toBe(2);
 
     const res = await cancel(order.id, buyer).expect(200);
 
@@ -159,11 +159,11 @@ describe('POST /api/orders/{id}/cancel', () => {
       [null, 'AWAITING_PAYMENT', 'customer'],
       ['AWAITING_PAYMENT', 'CANCELLED', 'customer'],
     ]);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(5);
+    expect(await stockOf(shop.db.pool, item)).toBe(5);
 
     const again = await cancel(order.id, buyer).expect(409);
     expect(again.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', currentStatus: 'CANCELLED' });
-    expect(await stockOf(shop.db.pool, item.id)).toBe(5);
+    expect(await stockOf(shop.db.pool, item)).toBe(5);
   });
 
   test('when another customer tries to cancel the order, then 404 and nothing changes', async () => {

@@ -35,7 +35,7 @@ describe('POST /api/checkout under contention', () => {
     for (const refused of answers.filter((r) => r.status === 409)) {
       expect(refused.body).toMatchObject({ code: 'INSUFFICIENT_STOCK', lines: [{ productId: lastTen.id, requested: 1, available: 0 }] });
     }
-    expect(await stockOf(pool(), lastTen.id)).toBe(0);
+    expect(await stockOf(pool(), lastTen)).toBe(0);
     expect(await soldOf(lastTen.id)).toBe(10);
     const { rows } = await pool().query(
       `SELECT count(*) FILTER (WHERE ci.product_id IS NOT NULL) AS carts_still_full FROM users u
@@ -63,7 +63,7 @@ describe('POST /api/checkout under contention', () => {
     expect(answers.some((r) => r.status === 409)).toBe(true);
     for (const refused of answers.filter((r) => r.status === 409)) expect(refused.body.code).toBe('INSUFFICIENT_STOCK');
     for (const product of products) {
-      const stock = await stockOf(pool(), product.id);
+      const stock = await stockOf(pool(), product);
       expect(stock).toBeGreaterThanOrEqual(0);
       expect(stock + (await soldOf(product.id))).toBe(12);
     }
