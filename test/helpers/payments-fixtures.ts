@@ -35,7 +35,16 @@ export async function createPayableOrder(
   const buyer = await createUser(pool, { name: 'Test Buyer' });
   const product = await createProduct(pool, { priceMinor: unitPriceMinor, currency, stock: stockLeft + quantity });
   const order = await createOrder(pool, { userId: buyer.id, lines: [{ product, quantity }], currency, expiresInMinutes });
-  return { orderId: order.id, orderNumber: order.number, userId: buyer.id, token: buyer.token, productId: product.id, variantId: product.variantId, totalMinor: order.totalMinor, currency };
+  return {
+    orderId: order.id,
+    orderNumber: order.number,
+    userId: buyer.id,
+    token: buyer.token,
+    productId: product.id,
+    variantId: product.variantId,
+    totalMinor: order.totalMinor,
+    currency,
+  };
 }
 
 /** What the expiry job (or a cancel) does: through the state machine, so the stock goes back. */

@@ -37,7 +37,7 @@ describe('staff routes without the staff role', () => {
     const item = await createProduct(shop.db.pool, { stock: 5 });
     const orderId = await paidOrder(customer, item.id);
     const path = template.replace('{id}', orderId);
-    const ids = { userIds: [customer.id], productIds: [item.id] };
+    const ids = { userIds: [customer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
     const verb = method === 'GET' ? 'get' : 'post';
 
@@ -58,8 +58,8 @@ describe('GET /api/admin/orders', () => {
     ann = await createUser(shop.db.pool);
     bob = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 50 });
-    annOrders = [await paidOrder(ann, item.id), (await placeOrder(shop.request, shop.db.pool, ann, [{ productId: item.id, quantity: 2 }])).id];
-    bobOrder = (await placeOrder(shop.request, shop.db.pool, bob, [{ productId: item.id, quantity: 1 }])).id;
+    annOrders = [await paidOrder(ann, item.id), (await placeOrder(shop.request, shop.db.pool, ann, [{ variantId: item.variantId, quantity: 2 }])).id];
+    bobOrder = (await placeOrder(shop.request, shop.db.pool, bob, [{ variantId: item.variantId, quantity: 1 }])).id;
   });
 
   const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((o) => o.id);
@@ -146,7 +146,7 @@ describe('POST /api/admin/orders/{id}/ship and /deliver', () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 3 });
     const orderId = await paidOrder(buyer, item.id);
-    const ids = { userIds: [buyer.id], productIds: [item.id] };
+    const ids = { userIds: [buyer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 
     const res = await asStaff('post', `/api/admin/orders/${orderId}/ship`).send(body).expect(400);
@@ -214,7 +214,7 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 2 });
     const orderId = await paidOrder(buyer, item.id);
-    const ids = { userIds: [buyer.id], productIds: [item.id] };
+    const ids = { userIds: [buyer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 
     await asStaff('post', `/api/admin/orders/${orderId}/cancel`).send({ reason: '' }).expect(400);

@@ -15,7 +15,7 @@ async function overdueOrders(product: ProductFixture, count: number): Promise<{ 
   const placed = [];
   for (let i = 0; i < count; i++) {
     const buyer = await createUser(shop.db.pool);
-    const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: product.id, quantity: 1 }]);
+    const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ variantId: product.variantId, quantity: 1 }]);
     placed.push({ orderId: order.id, token: buyer.token });
   }
   await shop.db.pool.query(`UPDATE orders SET expires_at = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`, [placed.map((p) => p.orderId)]);
@@ -35,7 +35,7 @@ describe('expireOverdueOrders', () => {
     const product = await createProduct(shop.db.pool, { stock: 7 });
     const overdue = await overdueOrders(product, 5);
     const buyer = await createUser(shop.db.pool);
-    const notYetDue = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: product.id, quantity: 1 }]);
+    const notYetDue = await placeOrder(shop.request, shop.db.pool, buyer, [{ variantId: product.variantId, quantity: 1 }]);
     const paidLongAgo = await createOrder(shop.db.pool, { userId: buyer.id, status: 'PAID', lines: [{ product: product, quantity: 1 }] }).then((o) => o.id);
     await shop.db.pool.query(`UPDATE orders SET expires_at = now() - interval '1 day' WHERE id = $1`, [paidLongAgo]);
     expect(await stockOf(shop.db.pool, product)).toBe(0);

@@ -25,7 +25,7 @@ describe('POST /api/checkout under contention', () => {
   test('when 100 buyers check out the last 10 units at the same moment, then exactly 10 orders, 90 clean 409s and stock 0', async () => {
     const lastTen = await createProduct(pool(), { stock: 10 });
     const buyers = await Promise.all(Array.from({ length: 100 }, () => createUser(pool())));
-    for (const buyer of buyers) await fillCart(pool(), buyer.id, [{ productId: lastTen.id, quantity: 1 }]);
+    for (const buyer of buyers) await fillCart(pool(), buyer.id, [{ variantId: lastTen.variantId, quantity: 1 }]);
 
     const answers = await checkoutAllAtOnce(buyers);
 
@@ -52,7 +52,7 @@ describe('POST /api/checkout under contention', () => {
     // that overlaps meets the shared rows in a different order unless locks are ordered.
     const cartOf = (i: number): Line[] => {
       const picked = [0, 1, 2].map((k) => products[(i + k) % products.length]);
-      return (i % 2 ? picked.reverse() : picked).map((p, k) => ({ productId: p.id, quantity: 1 + ((i + k) % 2) }));
+      return (i % 2 ? picked.reverse() : picked).map((p, k) => ({ variantId: p.variantId, quantity: 1 + ((i + k) % 2) }));
     };
     for (const [i, buyer] of buyers.entries()) await fillCart(pool(), buyer.id, cartOf(i));
 
