@@ -52,24 +52,27 @@ export async function seedDemoCatalog(prisma: PrismaClient, currency = 'USD'): P
   await prisma.category.createMany({ data: CATEGORIES, skipDuplicates: true });
   const categories = await prisma.category.findMany({ where: { slug: { in: CATEGORIES.map((c) => c.slug) } } });
   const categoryId = new Map(categories.map((c) => [c.slug, c.id]));
-  const created = await prisma.product.createMany({
-    skipDuplicates: true,
-    data: PRODUCTS.map(([category, title, priceMinor, stock, active], i) => ({
-      sku: `DEMO-${String(i + 1).padStart(3, '0')}`,
-      slug: slugify(title),
-      title,
-      description: `${title}: part of the demo catalog.`,
-      imageUrl: `https://picsum.photos/seed/${slugify(title)}/600/600`,
-      priceMinor,
-      currency,
-      stock,
-      active,
-      categoryId: categoryId.get(category),
-      // distinct creation times give "newest" a stable order
-      createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
-    })),
-  });
-  return created.count;
+  let created = 0;
+  for (const [i, [category, title, priceMinor, stock, active]] of PRODUCTS.entries()) {
+    const slug = slugify(title);
+    if (await prisma.product.findUnique({ where: { slug } })) continue;
+    await prisma.product.create({
+      data: {
+        slug,
+        title,
+        description: `${title}: part of the demo catalog.`,
+        imageUrl: `https://picsum.photos/seed/${slug}/600/600`,
+        currency,
+        active,
+        categoryId: categoryId.get(category),
+        // distinct creation times give "newest" a stable order
+        createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
+        variants: { create: { sku: `DEMO-${String(i + 1).padStart(3, '0')}`, priceMinor, stock } },
+      },
+    });
+    created += 1;
+  }
+  return created;
 }
 
 /**

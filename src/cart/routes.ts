@@ -19,7 +19,7 @@ export function cartRoutes({ db, config, guards }: RouteContext): Router {
   });
   router.post('/api/cart/items', guards.requireUser, async (req, res) => {
     const item = parse(addItemBody, req.body);
-    const variantId = 'variantId' in item ? item.variantId : await onlyVariantOf(db.pool, item.productId);
+    const variantId = item.variantId ?? (await onlyVariantOf(db.pool, item.productId!));
     await addToCart(db.pool, { userId: req.user!.id, variantId, quantity: item.quantity });
     await sendCart(req, res);
   });
