@@ -7,9 +7,22 @@ export class ProductInactive extends Conflict {
   }
 }
 
+export class VariantInactive extends Conflict {
+  constructor(variantId: string) {
+    super('VARIANT_INACTIVE', 'This variant of the product is no longer sold', { variantId });
+  }
+}
+
+/** A product id names a line only when the product has exactly one variant. */
+export class VariantRequired extends Unprocessable {
+  constructor(productId: string, variantIds: string[]) {
+    super('VARIANT_REQUIRED', 'The product comes in several variants; send the variantId of the one to add', { productId, variantIds });
+  }
+}
+
 export class LineLimitExceeded extends Unprocessable {
-  constructor(productId: string, requested: number) {
-    super('LINE_LIMIT_EXCEEDED', `A cart line holds at most ${MAX_LINE_QUANTITY} units`, { productId, requested, max: MAX_LINE_QUANTITY });
+  constructor(variantId: string, requested: number) {
+    super('LINE_LIMIT_EXCEEDED', `A cart line holds at most ${MAX_LINE_QUANTITY} units`, { variantId, requested, max: MAX_LINE_QUANTITY });
   }
 }
 

@@ -1,18 +1,26 @@
 import type { Queryable } from '../shared/db.js';
+import { fullTitle, variantTitleSql } from '../catalog/variant-title.js';
 
-export type CartLineWarning = 'PRODUCT_INACTIVE' | 'INSUFFICIENT_STOCK';
+export type CartLineWarning = 'PRODUCT_INACTIVE' | 'VARIANT_INACTIVE' | 'INSUFFICIENT_STOCK';
 
 export type CartLine = {
   productId: string;
+  variantId: string;
   sku: string;
   slug: string;
+  /** what to show: "T-shirt — M / Red", or the product's title without options */
   title: string;
+  productTitle: string;
+  /** "M / Red"; null for a product without options */
+  variantTitle: string | null;
+  optionValues: Record<string, string>;
+  /** the variant's image, else the product's */
   imageUrl: string | null;
   unitPriceMinor: number;
   currency: string;
   quantity: number;
   lineTotalMinor: number;
-  /** stock and active state now, for warnings and for checkout's decisions */
+  /** stock and sellable state now (variant and product both active), for warnings and for checkout's decisions */
   stock: number;
   active: boolean;
   warnings: CartLineWarning[];
@@ -20,28 +28,54 @@ export type CartLine = {
 
 export type Cart = { lines: CartLine[]; subtotalMinor: number; itemCount: number; currency: string };
 
+type CartLineRow = Omit<CartLine, 'title' | 'lineTotalMinor' | 'active' | 'warnings'> & { productActive: boolean; variantActive: boolean };
+
+function toLine(row: CartLineRow): CartLine {
+  const warnings: CartLineWarning[] = [];
+  if (!row.productActive) warnings.push('PRODUCT_INACTIVE');
+  if (!row.variantActive) warnings.push('VARIANT_INACTIVE');
+  if (row.stock < row.quantity) warnings.push('INSUFFICIENT_STOCK');
+  return {
+    productId: row.productId,
+    variantId: row.variantId,
+    sku: row.sku,
+    slug: row.slug,
+    title: fullTitle(row.productTitle, row.variantTitle),
+    productTitle: row.productTitle,
+    variantTitle: row.variantTitle,
+    optionValues: row.optionValues,
+    imageUrl: row.imageUrl,
+    unitPriceMinor: row.unitPriceMinor,
+    currency: row.currency,
+    quantity: row.quantity,
+    lineTotalMinor: row.unitPriceMinor * row.quantity,
+    stock: row.stock,
+    active: row.productActive && row.variantActive,
+    warnings,
+  };
+}
+
 /**
  * The caller's cart as it stands now, with current prices and stock: the one reading of a
  * cart that the cart routes and checkout share. One query. Pass a transaction client and
  * `forUpdate` to lock the lines while checking out.
  */
 export async function readCart(db: Queryable, userId: string, currency: string, options: { forUpdate?: boolean } = {}): Promise<Cart> {
-  const { rows } = await db.query<Omit<CartLine, 'lineTotalMinor' | 'warnings'>>(
-    `SELECT p.id AS "productId", p.sku, p.slug, p.title, p.image_url AS "imageUrl", p.price_minor AS "unitPriceMinor",
-            p.currency, ci.quantity, p.stock, p.active
+  const { rows } = await db.query<CartLineRow>(
+    `SELECT v.product_id AS "productId", v.id AS "variantId", v.sku, p.slug, p.title AS "productTitle",
+            ${variantTitleSql('v')} AS "variantTitle", v.option_values AS "optionValues",
+            coalesce(v.image_url, p.image_url) AS "imageUrl", v.price_minor AS "unitPriceMinor", p.currency, ci.quantity, v.stock,
+            p.active AS "productActive", v.active AS "variantActive"
        FROM carts c
        JOIN cart_items ci ON ci.cart_id = c.id
-       JOIN products p ON p.id = ci.product_id
+       JOIN product_variants v ON v.id = ci.variant_id
+       JOIN products p ON p.id = v.product_id
       WHERE c.user_id = $1
-      ORDER BY ci.added_at, p.id
+      ORDER BY ci.added_at, v.id
       ${options.forUpdate ? 'FOR UPDATE OF ci' : ''}`,
     [userId],
   );
-  const lines = rows.map((row) => ({
-    ...row,
-    lineTotalMinor: row.unitPriceMinor * row.quantity,
-    warnings: [...(row.active ? [] : (['PRODUCT_INACTIVE'] as const)), ...(row.stock < row.quantity ? (['INSUFFICIENT_STOCK'] as const) : [])],
-  }));
+  const lines = rows.map(toLine);
   return {
     lines,
     subtotalMinor: lines.reduce((sum, l) => sum + l.lineTotalMinor, 0),

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { RouteContext } from '../shared/route-context.js';
 import { parse } from '../shared/validation.js';
-import { addToCart, emptyCart, removeLine, setLineQuantity } from './cart-lines.js';
+import { addToCart, emptyCart, onlyVariantOf, removeLine, setLineQuantity } from './cart-lines.js';
 import { readCart } from './read-cart.js';
 import { addItemBody, cartLineRef, setItemBody } from './schemas.js';
 
@@ -18,19 +18,20 @@ export function cartRoutes({ db, config, guards }: RouteContext): Router {
     res.status(204).end();
   });
   router.post('/api/cart/items', guards.requireUser, async (req, res) => {
-    const { productId, quantity } = parse(addItemBody, req.body);
-    await addToCart(db.pool, { userId: req.user!.id, productId, quantity });
+    const item = parse(addItemBody, req.body);
+    const variantId = item.variantId ?? (await onlyVariantOf(db.pool, item.productId!));
+    await addToCart(db.pool, { userId: req.user!.id, variantId, quantity: item.quantity });
     await sendCart(req, res);
   });
-  router.patch('/api/cart/items/:productId', guards.requireUser, async (req, res) => {
-    const { productId } = parse(cartLineRef, req.params);
+  router.patch('/api/cart/items/:variantId', guards.requireUser, async (req, res) => {
+    const { variantId } = parse(cartLineRef, req.params);
     const { quantity } = parse(setItemBody, req.body);
-    await setLineQuantity(db.pool, { userId: req.user!.id, productId, quantity });
+    await setLineQuantity(db.pool, { userId: req.user!.id, variantId, quantity });
     await sendCart(req, res);
   });
-  router.delete('/api/cart/items/:productId', guards.requireUser, async (req, res) => {
-    const { productId } = parse(cartLineRef, req.params);
-    await removeLine(db.pool, req.user!.id, productId);
+  router.delete('/api/cart/items/:variantId', guards.requireUser, async (req, res) => {
+    const { variantId } = parse(cartLineRef, req.params);
+    await removeLine(db.pool, req.user!.id, variantId);
     res.status(204).end();
   });
   return router;

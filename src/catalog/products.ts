@@ -3,37 +3,79 @@ import type { Queryable } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
 import { decodeCursor, encodeCursor } from './product-cursor.js';
 import type { ProductListQuery, Sort } from './schemas.js';
+import { variantTitleSql } from './variant-title.js';
 
-export type Product = {
+export type ProductOption = { name: string; values: string[] };
+
+/** A variant as the listing shows it: enough for swatches, "from $X" and an add-to-cart. */
+export type VariantSummary = {
   id: string;
   sku: string;
+  optionValues: Record<string, string>;
+  priceMinor: number;
+  compareAtPriceMinor: number | null;
+  inStock: boolean;
+};
+
+/** A variant on the product's page: also its title ("M / Red"), stock and image. */
+export type ProductVariant = VariantSummary & { title: string | null; stock: number; imageUrl: string | null };
+
+type ProductFields<V> = {
+  id: string;
   slug: string;
   title: string;
   description: string;
   imageUrl: string | null;
-  priceMinor: number;
   currency: string;
-  stock: number;
+  /** over the active variants: what "from $X" shows */
+  priceRange: { minMinor: number; maxMinor: number };
+  /** some active variant is in stock */
   inStock: boolean;
+  options: ProductOption[];
+  /** the active variants, in the order staff chose */
+  variants: V[];
   category: { id: string; slug: string; name: string } | null;
   createdAt: Date;
 };
 
-type ProductRow = Omit<Product, 'inStock' | 'category'> & { categoryId: string | null; categorySlug: string | null; categoryName: string | null };
+export type ProductSummary = ProductFields<VariantSummary>;
+export type Product = ProductFields<ProductVariant>;
 
-export type ProductPage = { items: Product[]; nextCursor: string | null; total: number; totalExact: boolean };
+type ProductRow<V> = Omit<ProductFields<V>, 'priceRange' | 'inStock' | 'category'> & {
+  priceMinMinor: number;
+  priceMaxMinor: number;
+  categoryId: string | null;
+  categorySlug: string | null;
+  categoryName: string | null;
+};
+
+export type ProductPage = { items: ProductSummary[]; nextCursor: string | null; total: number; totalExact: boolean };
 
 /** Counting stops after this many matches, so `total` stays cheap on a large catalog. */
 const COUNT_LIMIT = 1_000; // a text search matching 10k of 100k products took 134 ms to count, 1k takes ~13 ms
 
-const PRODUCT_COLUMNS = `p.id, p.sku, p.slug, p.title, p.description, p.image_url AS "imageUrl", p.price_minor AS "priceMinor",
-  p.currency, p.stock, p.created_at AS "createdAt", c.id AS "categoryId", c.slug AS "categorySlug", c.name AS "categoryName"`;
-const PRODUCTS_WITH_CATEGORY = 'products p LEFT JOIN categories c ON c.id = p.category_id';
+// Options and variants come back as JSON arrays from correlated subqueries, so a page of
+// products is one statement however many variants they have (no N+1).
+const OPTIONS = `(SELECT coalesce(json_agg(json_build_object('name', o.name, 'values', o.values) ORDER BY o.position, o.name), '[]')
+    FROM product_options o WHERE o.product_id = p.id) AS options`;
+const variantsOf = (fields: string) => `(SELECT coalesce(json_agg(json_build_object(${fields}) ORDER BY v.position, v.sku), '[]')
+    FROM product_variants v WHERE v.product_id = p.id AND v.active) AS variants`;
+const SUMMARY_FIELDS = `'id', v.id, 'sku', v.sku, 'optionValues', v.option_values, 'priceMinor', v.price_minor,
+    'compareAtPriceMinor', v.compare_at_price_minor, 'inStock', v.stock > 0`;
+const DETAIL_FIELDS = `${SUMMARY_FIELDS}, 'title', ${variantTitleSql('v')}, 'stock', v.stock, 'imageUrl', v.image_url`;
 
-type Order = { orderBy: string; after(key: string, id: string): string; keyOf(row: ProductRow): string | number };
+const productColumns = (variantFields: string) => `p.id, p.slug, p.title, p.description, p.image_url AS "imageUrl", p.currency,
+  p.price_min_minor AS "priceMinMinor", p.price_max_minor AS "priceMaxMinor", p.created_at AS "createdAt",
+  c.id AS "categoryId", c.slug AS "categorySlug", c.name AS "categoryName", ${OPTIONS}, ${variantsOf(variantFields)}`;
+const PRODUCTS_WITH_CATEGORY = 'products p LEFT JOIN categories c ON c.id = p.category_id';
+// For sale: active, with at least one active variant (the triggers leave the price range NULL otherwise).
+const FOR_SALE = 'p.active AND p.price_min_minor IS NOT NULL';
+
+type Order = { orderBy: string; after(key: string, id: string): string; keyOf(row: ProductRow<unknown>): string | number };
 
 // Each sort is served by one of the (active, <key>, id) indexes; the id breaks ties, so a page
-// boundary is an exact position and keyset paging never skips or repeats a product.
+// boundary is an exact position and keyset paging never skips or repeats a product. Price sorts
+// use the product's lowest active variant price.
 const ORDERS: Record<Sort, Order> = {
   newest: {
     orderBy: 'p.created_at DESC, p.id',
@@ -42,14 +84,14 @@ const ORDERS: Record<Sort, Order> = {
     keyOf: (row) => row.createdAt.toISOString(),
   },
   price_asc: {
-    orderBy: 'p.price_minor, p.id',
-    after: (key, id) => `(p.price_minor, p.id) > (${key}::int, ${id}::uuid)`,
-    keyOf: (row) => row.priceMinor,
+    orderBy: 'p.price_min_minor, p.id',
+    after: (key, id) => `(p.price_min_minor, p.id) > (${key}::int, ${id}::uuid)`,
+    keyOf: (row) => row.priceMinMinor,
   },
   price_desc: {
-    orderBy: 'p.price_minor DESC, p.id DESC',
-    after: (key, id) => `(p.price_minor, p.id) < (${key}::int, ${id}::uuid)`,
-    keyOf: (row) => row.priceMinor,
+    orderBy: 'p.price_min_minor DESC, p.id DESC',
+    after: (key, id) => `(p.price_min_minor, p.id) < (${key}::int, ${id}::uuid)`,
+    keyOf: (row) => row.priceMinMinor,
   },
   title: {
     orderBy: 'p.title, p.id',
@@ -67,13 +109,26 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 export function productListSql(query: ProductListQuery): { page: pg.QueryConfig; count: pg.QueryConfig } {
   const values: unknown[] = [];
   const param = (value: unknown) => `$${values.push(value)}`;
-  const where = ['p.active'];
+  const where = [FOR_SALE];
   if (query.category !== undefined) where.push(`p.category_id = (SELECT id FROM categories WHERE slug = ${param(query.category)})`);
   // exactly the expression of products_search_trgm_idx, so the trigram index serves it
-  if (query.q !== undefined) where.push(`lower(p.title || ' ' || p.sku || ' ' || p.description) LIKE '%' || lower(${param(escapeLike(query.q))}) || '%'`);
-  if (query.minPrice !== undefined) where.push(`p.price_minor >= ${param(query.minPrice)}`);
-  if (query.maxPrice !== undefined) where.push(`p.price_minor <= ${param(query.maxPrice)}`);
-  if (query.inStock) where.push('p.stock > 0');
+  if (query.q !== undefined)
+    where.push(`lower(p.title || ' ' || p.variant_skus || ' ' || p.description) LIKE '%' || lower(${param(escapeLike(query.q))}) || '%'`);
+
+  // A product matches the variant filters when ONE of its active variants matches them all.
+  const variant: string[] = [];
+  if (query.minPrice !== undefined) {
+    where.push(`p.price_max_minor >= ${param(query.minPrice)}`); // on the product's own row: narrows before the variant check
+    variant.push(`v.price_minor >= ${param(query.minPrice)}`);
+  }
+  if (query.maxPrice !== undefined) {
+    where.push(`p.price_min_minor <= ${param(query.maxPrice)}`);
+    variant.push(`v.price_minor <= ${param(query.maxPrice)}`);
+  }
+  if (query.inStock) variant.push('v.stock > 0');
+  for (const [name, accepted] of Object.entries(query.option ?? {})) variant.push(`v.option_values ->> ${param(name)} = ANY(${param(accepted)}::text[])`);
+  if (variant.length) where.push(`EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.active AND ${variant.join(' AND ')})`);
+
   const count = {
     text: `SELECT count(*)::int AS total FROM (SELECT 1 FROM products p WHERE ${where.join(' AND ')} LIMIT ${COUNT_LIMIT + 1}) matching`,
     values: [...values],
@@ -84,34 +139,34 @@ export function productListSql(query: ProductListQuery): { page: pg.QueryConfig;
     where.push(order.after(param(position.key), param(position.id)));
   }
   const page = {
-    text: `SELECT ${PRODUCT_COLUMNS} FROM ${PRODUCTS_WITH_CATEGORY} WHERE ${where.join(' AND ')} ORDER BY ${order.orderBy} LIMIT ${param(query.limit + 1)}`,
+    text: `SELECT ${productColumns(SUMMARY_FIELDS)} FROM ${PRODUCTS_WITH_CATEGORY} WHERE ${where.join(' AND ')} ORDER BY ${order.orderBy} LIMIT ${param(query.limit + 1)}`,
     values,
   };
   return { page, count };
 }
 
 // Spelled out, not rest/spread: this runs for every listed product and a literal is far cheaper.
-function toProduct(row: ProductRow): Product {
+function toProduct<V extends VariantSummary>(row: ProductRow<V>): ProductFields<V> {
   return {
     id: row.id,
-    sku: row.sku,
     slug: row.slug,
     title: row.title,
     description: row.description,
     imageUrl: row.imageUrl,
-    priceMinor: row.priceMinor,
     currency: row.currency,
-    stock: row.stock,
-    inStock: row.stock > 0,
+    priceRange: { minMinor: row.priceMinMinor, maxMinor: row.priceMaxMinor },
+    inStock: row.variants.some((v) => v.inStock),
+    options: row.options,
+    variants: row.variants,
     category: row.categoryId ? { id: row.categoryId, slug: row.categorySlug!, name: row.categoryName! } : null,
     createdAt: row.createdAt,
   };
 }
 
-/** One page of active products: the page and its count run side by side (two queries). */
+/** One page of products for sale: the page and its count run side by side (two queries). */
 export async function listProducts(db: Queryable, query: ProductListQuery): Promise<ProductPage> {
   const sql = productListSql(query);
-  const [page, count] = await Promise.all([db.query<ProductRow>(sql.page), db.query<{ total: number }>(sql.count)]);
+  const [page, count] = await Promise.all([db.query<ProductRow<VariantSummary>>(sql.page), db.query<{ total: number }>(sql.count)]);
   const rows = page.rows.length > query.limit ? page.rows.slice(0, query.limit) : page.rows;
   const last = rows.at(-1);
   const { total } = count.rows[0];
@@ -125,10 +180,13 @@ export async function listProducts(db: Queryable, query: ProductListQuery): Prom
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** An active product by id or slug; anything else is not found. */
+/** A product for sale by id or slug, with its options and every active variant; anything else is not found. */
 export async function findProduct(db: Queryable, idOrSlug: string): Promise<Product> {
   const column = UUID.test(idOrSlug) ? 'p.id' : 'p.slug';
-  const { rows } = await db.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM ${PRODUCTS_WITH_CATEGORY} WHERE p.active AND ${column} = $1`, [idOrSlug]);
+  const { rows } = await db.query<ProductRow<ProductVariant>>(
+    `SELECT ${productColumns(DETAIL_FIELDS)} FROM ${PRODUCTS_WITH_CATEGORY} WHERE ${FOR_SALE} AND ${column} = $1`,
+    [idOrSlug],
+  );
   if (!rows[0]) throw new NotFound('Product');
   return toProduct(rows[0]);
 }

@@ -1,8 +1,8 @@
 import type { Queryable } from '../shared/db.js';
 import { Conflict } from '../shared/errors.js';
 
-export type StockLine = { productId: string; quantity: number };
-export type ShortLine = { productId: string; requested: number; available: number };
+export type StockLine = { variantId: string; quantity: number };
+export type ShortLine = { variantId: string; productId: string | null; requested: number; available: number };
 
 export class InsufficientStock extends Conflict {
   constructor(readonly lines: ShortLine[]) {
@@ -10,50 +10,57 @@ export class InsufficientStock extends Conflict {
   }
 }
 
-/** Sums quantities per product, ordered by product id: every caller locks rows in that order. */
-function byProduct(lines: StockLine[]): StockLine[] {
+/** Sums quantities per variant, ordered by variant id: every caller locks rows in that order. */
+function byVariant(lines: StockLine[]): StockLine[] {
   const totals = new Map<string, number>();
-  for (const { productId, quantity } of lines) totals.set(productId, (totals.get(productId) ?? 0) + quantity);
-  return [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([productId, quantity]) => ({ productId, quantity }));
+  for (const { variantId, quantity } of lines) totals.set(variantId, (totals.get(variantId) ?? 0) + quantity);
+  return [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([variantId, quantity]) => ({ variantId, quantity }));
 }
 
-// Stock writers lock product rows FOR NO KEY UPDATE (what an UPDATE of the stock column takes
-// anyway), not FOR UPDATE: they still exclude each other, but do not block the key-share locks
-// that inserting a cart line or an order line referencing the product takes.
+// Stock lives on the variant. Stock writers lock variant rows FOR NO KEY UPDATE (what an UPDATE
+// of the stock column takes anyway), not FOR UPDATE: they still exclude each other, but do not
+// block the key-share locks that inserting a cart line or an order line referencing it takes.
+// The product row is never locked: a stock-only UPDATE does not fire the summary triggers.
 
 /**
- * Takes stock for every line or for none: locks the products in id order (two carts can
- * never deadlock), and throws InsufficientStock listing each short line with what is left.
- * Inactive products count as having nothing available. Call inside a transaction.
+ * Takes stock for every line or for none: locks the variants in id order (two carts can never
+ * deadlock), and throws InsufficientStock listing each short line with what is left. An
+ * inactive variant, or a variant of an inactive product, has nothing available. Call inside a
+ * transaction.
  */
 export async function takeStock(tx: Queryable, lines: StockLine[]): Promise<void> {
-  const wanted = byProduct(lines);
-  const ids = wanted.map((l) => l.productId);
-  const { rows } = await tx.query<{ id: string; stock: number; active: boolean }>(
-    `SELECT id, stock, active FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
+  const wanted = byVariant(lines);
+  const ids = wanted.map((l) => l.variantId);
+  const { rows } = await tx.query<{ id: string; productId: string; stock: number; sellable: boolean }>(
+    `SELECT v.id, v.product_id AS "productId", v.stock, v.active AND p.active AS sellable
+       FROM product_variants v JOIN products p ON p.id = v.product_id
+      WHERE v.id = ANY($1::uuid[]) ORDER BY v.id FOR NO KEY UPDATE OF v`,
     [ids],
   );
-  const available = new Map(rows.map((r) => [r.id, r.active ? r.stock : 0]));
+  const found = new Map(rows.map((r) => [r.id, r]));
   const short = wanted
-    .map((l) => ({ productId: l.productId, requested: l.quantity, available: available.get(l.productId) ?? 0 }))
+    .map((l) => {
+      const row = found.get(l.variantId);
+      return { variantId: l.variantId, productId: row?.productId ?? null, requested: l.quantity, available: row?.sellable ? row.stock : 0 };
+    })
     .filter((l) => l.available < l.requested);
   if (short.length) throw new InsufficientStock(short);
   await tx.query(
-    `UPDATE products p SET stock = p.stock - w.quantity, updated_at = now()
-       FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity) WHERE p.id = w.id`,
+    `UPDATE product_variants v SET stock = v.stock - w.quantity, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity) WHERE v.id = w.id`,
     [ids, wanted.map((l) => l.quantity)],
   );
 }
 
 /** Puts stock back (cancel, expiry, refund before shipping), locking in the same id order. */
 export async function restoreStock(tx: Queryable, lines: StockLine[]): Promise<void> {
-  const wanted = byProduct(lines);
+  const wanted = byVariant(lines);
   if (!wanted.length) return;
-  const ids = wanted.map((l) => l.productId);
-  await tx.query(`SELECT id FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [ids]);
+  const ids = wanted.map((l) => l.variantId);
+  await tx.query(`SELECT id FROM product_variants WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [ids]);
   await tx.query(
-    `UPDATE products p SET stock = p.stock + w.quantity, updated_at = now()
-       FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity) WHERE p.id = w.id`,
+    `UPDATE product_variants v SET stock = v.stock + w.quantity, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity) WHERE v.id = w.id`,
     [ids, wanted.map((l) => l.quantity)],
   );
 }

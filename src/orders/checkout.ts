@@ -45,20 +45,24 @@ export async function checkout(tx: Tx, request: CheckoutRequest): Promise<Order>
 
 type Snapshot = { currency: string; subtotalMinor: number; totalMinor: number; itemCount: number; items: OrderItem[] };
 
-/** The lines as sold: later price or title changes in the catalog do not touch the order. */
+/** The lines as sold (variant, SKU, titles, option values, price): later catalog edits do not touch the order. */
 function snapshot(cart: Cart): Snapshot {
   return {
     currency: cart.currency,
     subtotalMinor: cart.subtotalMinor,
     totalMinor: cart.subtotalMinor, // no shipping or tax charged yet
     itemCount: cart.itemCount,
-    items: cart.lines.map(({ productId, sku, title, unitPriceMinor, quantity, lineTotalMinor }) => ({
-      productId,
-      sku,
-      title,
-      unitPriceMinor,
-      quantity,
-      lineTotalMinor,
+    items: cart.lines.map((line) => ({
+      productId: line.productId,
+      variantId: line.variantId,
+      sku: line.sku,
+      title: line.title,
+      productTitle: line.productTitle,
+      variantTitle: line.variantTitle,
+      optionValues: line.optionValues,
+      unitPriceMinor: line.unitPriceMinor,
+      quantity: line.quantity,
+      lineTotalMinor: line.lineTotalMinor,
     })),
   };
 }
@@ -72,11 +76,12 @@ async function createOrder(tx: Tx, request: CheckoutRequest, order: Snapshot): P
        VALUES ($1, 'AWAITING_PAYMENT', $2, $3, $4, $5, now() + make_interval(mins => $6))
        RETURNING id
      ), lines AS (
-       INSERT INTO order_items (order_id, product_id, sku, title, unit_price_minor, quantity, line_total_minor)
-       SELECT created.id, line.* FROM created, unnest($7::uuid[], $8::text[], $9::text[], $10::int[], $11::int[], $12::int[]) AS line
+       INSERT INTO order_items (order_id, product_id, variant_id, sku, title, variant_title, option_values, unit_price_minor, quantity, line_total_minor)
+       SELECT created.id, line.* FROM created,
+              unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::int[], $14::int[], $15::int[]) AS line
      ), first_status AS (
        INSERT INTO order_status_changes (order_id, from_status, to_status, actor)
-       SELECT id, NULL, 'AWAITING_PAYMENT', $13 FROM created
+       SELECT id, NULL, 'AWAITING_PAYMENT', $16 FROM created
      )
      SELECT id FROM created`,
     [
@@ -87,8 +92,11 @@ async function createOrder(tx: Tx, request: CheckoutRequest, order: Snapshot): P
       order.itemCount,
       request.ttlMinutes,
       column('productId'),
+      column('variantId'),
       column('sku'),
-      column('title'),
+      column('productTitle'),
+      column('variantTitle'),
+      column('optionValues').map((values) => JSON.stringify(values)),
       column('unitPriceMinor'),
       column('quantity'),
       column('lineTotalMinor'),

@@ -20,10 +20,10 @@ export async function expireOverdueOrders(pool: pg.Pool, { batchSize = 100 }: { 
         [batchSize],
       );
       const ids = rows.map((r) => r.id);
-      // The whole batch's products, locked at once in id order like every other stock writer:
+      // The whole batch's variants, locked at once in id order like every other stock writer:
       // restoring order by order would lock them out of order and could deadlock with a checkout.
       await tx.query(
-        `SELECT id FROM products WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ANY($1::uuid[])) ORDER BY id FOR NO KEY UPDATE`,
+        `SELECT id FROM product_variants WHERE id IN (SELECT variant_id FROM order_items WHERE order_id = ANY($1::uuid[])) ORDER BY id FOR NO KEY UPDATE`,
         [ids],
       );
       for (const id of ids) {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
+import { fullTitle } from '../catalog/variant-title.js';
 import { page, type Cursor } from './cursor.js';
 import type { OrderStatus, PaymentStatus } from './statuses.js';
 
@@ -9,7 +10,19 @@ import type { OrderStatus, PaymentStatus } from './statuses.js';
 /** Customers see who acted on their order by kind; staff see which user it was. */
 export type Audience = 'customer' | 'staff';
 
-export type OrderItem = { productId: string | null; sku: string; title: string; unitPriceMinor: number; quantity: number; lineTotalMinor: number };
+export type OrderItem = {
+  productId: string | null;
+  variantId: string | null;
+  sku: string;
+  /** as sold: "T-shirt — M / Red", or the product's title without options */
+  title: string;
+  productTitle: string;
+  variantTitle: string | null;
+  optionValues: Record<string, string>;
+  unitPriceMinor: number;
+  quantity: number;
+  lineTotalMinor: number;
+};
 export type OrderStatusChange = {
   from: OrderStatus | null;
   to: OrderStatus;
@@ -62,7 +75,7 @@ type OrderRow = Omit<Order, 'items' | 'history' | 'payments' | 'shipping' | 'exp
   Timestamps<'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt' | 'shippedAt' | 'deliveredAt'> & {
     carrier: string | null;
     trackingNumber: string | null;
-    items: OrderItem[];
+    items: Omit<OrderItem, 'title'>[];
     history: OrderStatusChange[];
     payments: OrderPaymentSummary[];
   };
@@ -73,8 +86,9 @@ const ORDER_DETAIL = `
          o.item_count AS "itemCount", o.carrier, o.tracking_number AS "trackingNumber", o.shipped_at AS "shippedAt",
          o.delivered_at AS "deliveredAt", o.expires_at AS "expiresAt", o.paid_at AS "paidAt", o.cancelled_at AS "cancelledAt",
          o.created_at AS "createdAt", o.updated_at AS "updatedAt",
-         COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'sku', i.sku, 'title', i.title,
-                     'unitPriceMinor', i.unit_price_minor, 'quantity', i.quantity, 'lineTotalMinor', i.line_total_minor)
+         COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'variantId', i.variant_id, 'sku', i.sku,
+                     'productTitle', i.title, 'variantTitle', i.variant_title,
+                     'optionValues', i.option_values, 'unitPriceMinor', i.unit_price_minor, 'quantity', i.quantity, 'lineTotalMinor', i.line_total_minor)
                      ORDER BY i.title, i.sku)
                      FROM order_items i WHERE i.order_id = o.id), '[]') AS items,
          COALESCE((SELECT json_agg(json_build_object('from', h.from_status, 'to', h.to_status, 'actor', h.actor,
@@ -103,7 +117,7 @@ function toOrder(row: OrderRow, audience: Audience): Order {
     subtotalMinor: row.subtotalMinor,
     totalMinor: row.totalMinor,
     itemCount: row.itemCount,
-    items: row.items,
+    items: row.items.map((item) => ({ ...item, title: fullTitle(item.productTitle, item.variantTitle) })),
     history: row.history.map(({ actorEmail, ...h }) =>
       audience === 'customer' ? { ...h, actor: publicActor(h.actor), at: iso(h.at)! } : { ...h, at: iso(h.at)!, actorEmail },
     ),

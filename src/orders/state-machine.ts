@@ -69,8 +69,8 @@ export async function transition(tx: Tx, orderId: string, to: OrderStatus, optio
   const releases = HOLDS_STOCK.has(from) && RELEASED_STOCK.has(to);
   const reclaims = RELEASED_STOCK.has(from) && HOLDS_STOCK.has(to);
   if (releases || reclaims) {
-    const items = await tx.query<{ productId: string; quantity: number }>(
-      `SELECT product_id AS "productId", quantity FROM order_items WHERE order_id = $1 AND product_id IS NOT NULL`,
+    const items = await tx.query<{ variantId: string; quantity: number }>(
+      `SELECT variant_id AS "variantId", quantity FROM order_items WHERE order_id = $1 AND variant_id IS NOT NULL`,
       [orderId],
     );
     if (releases) await restoreStock(tx, items.rows);

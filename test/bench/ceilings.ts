@@ -32,7 +32,7 @@ export function ceilingApp(pool: pg.Pool, currency: string, providers: Providers
   });
   app.post('/ceiling/cart/items', express.json(), async (req, res) => {
     const { id } = await user(req);
-    await addToCart(pool, { userId: id, productId: req.body.productId, quantity: req.body.quantity });
+    await addToCart(pool, { userId: id, variantId: req.body.variantId, quantity: req.body.quantity });
     res.json(await readCart(pool, id, currency));
   });
   // The webhook's own work over HTTP: the same signature check and pipeline transaction, without

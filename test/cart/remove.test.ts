@@ -4,53 +4,53 @@ import { createProduct, createUser, type UserFixture } from '../helpers/fixtures
 
 const shop = useTestShop();
 
-/** A customer whose cart holds one unit of each of `count` new products. */
-async function customerWithLines(count: number): Promise<{ customer: UserFixture; productIds: string[] }> {
+/** A customer whose cart holds one unit of each of `count` new products (their one variant). */
+async function customerWithLines(count: number): Promise<{ customer: UserFixture; variantIds: string[] }> {
   const customer = await createUser(shop.db.pool);
-  const productIds: string[] = [];
+  const variantIds: string[] = [];
   for (let i = 0; i < count; i++) {
-    const { id } = await createProduct(shop.db.pool);
-    await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId: id, quantity: 1 }).expect(200);
-    productIds.push(id);
+    const { variantId } = await createProduct(shop.db.pool);
+    await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ variantId, quantity: 1 }).expect(200);
+    variantIds.push(variantId);
   }
-  return { customer, productIds };
+  return { customer, variantIds };
 }
 
-describe('DELETE /api/cart/items/{productId}', () => {
+describe('DELETE /api/cart/items/{variantId}', () => {
   test('when a line is removed, then 204 and only that line is gone; removing it again is still 204', async () => {
     const {
       customer,
-      productIds: [mug, tea],
+      variantIds: [mug, tea],
     } = await customerWithLines(2);
 
     const res = await shop.request.delete(`/api/cart/items/${mug}`).set('Authorization', customer.auth).expect(204);
     await shop.request.delete(`/api/cart/items/${mug}`).set('Authorization', customer.auth).expect(204);
 
     expect(res.text).toBe('');
-    expect(await storedLines(shop.db, customer)).toEqual([{ productId: tea, quantity: 1 }]);
+    expect(await storedLines(shop.db, customer)).toEqual([{ variantId: tea, quantity: 1 }]);
   });
 
-  test('when the product id is not a UUID, then 400 and the cart is unchanged', async () => {
+  test('when the variant id is not a UUID, then 400 and the cart is unchanged', async () => {
     const {
       customer,
-      productIds: [mug],
+      variantIds: [mug],
     } = await customerWithLines(1);
 
     const res = await shop.request.delete('/api/cart/items/mug').set('Authorization', customer.auth).expect(400);
 
-    expect(res.body.errors[0].path).toBe('productId');
-    expect(await storedLines(shop.db, customer)).toEqual([{ productId: mug, quantity: 1 }]);
+    expect(res.body.errors[0].path).toBe('variantId');
+    expect(await storedLines(shop.db, customer)).toEqual([{ variantId: mug, quantity: 1 }]);
   });
 
   test('when there is no session token, then 401 and the cart is unchanged', async () => {
     const {
       customer,
-      productIds: [mug],
+      variantIds: [mug],
     } = await customerWithLines(1);
 
     await shop.request.delete(`/api/cart/items/${mug}`).expect(401);
 
-    expect(await storedLines(shop.db, customer)).toEqual([{ productId: mug, quantity: 1 }]);
+    expect(await storedLines(shop.db, customer)).toEqual([{ variantId: mug, quantity: 1 }]);
   });
 });
 
@@ -62,7 +62,7 @@ describe('DELETE /api/cart', () => {
     await shop.request.delete('/api/cart').set('Authorization', customer.auth).expect(204);
 
     expect(await storedLines(shop.db, customer)).toEqual([]);
-    expect(await storedLines(shop.db, other.customer)).toEqual([{ productId: other.productIds[0], quantity: 1 }]);
+    expect(await storedLines(shop.db, other.customer)).toEqual([{ variantId: other.variantIds[0], quantity: 1 }]);
     const cart = await shop.request.get('/api/cart').set('Authorization', customer.auth).expect(200);
     expect(cart.body.lines).toEqual([]);
   });

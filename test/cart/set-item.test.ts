@@ -8,33 +8,33 @@ const shop = useTestShop();
 /** A customer whose cart holds `quantity` of a new product. */
 async function customerWithLine(quantity: number, product: ProductInput = {}) {
   const customer = await createUser(shop.db.pool);
-  const { id: productId } = await createProduct(shop.db.pool, { stock: 20, ...product });
-  await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ productId, quantity }).expect(200);
-  return { customer, productId };
+  const { id: productId, variantId } = await createProduct(shop.db.pool, { stock: 20, ...product });
+  await shop.request.post('/api/cart/items').set('Authorization', customer.auth).send({ variantId, quantity }).expect(200);
+  return { customer, productId, variantId };
 }
 
-const setQuantity = (customer: UserFixture, productId: string, body: unknown) =>
+const setQuantity = (customer: UserFixture, variantId: string, body: unknown) =>
   shop.request
-    .patch(`/api/cart/items/${productId}`)
+    .patch(`/api/cart/items/${variantId}`)
     .set('Authorization', customer.auth)
     .send(body as object);
 
-describe('PATCH /api/cart/items/{productId}', () => {
+describe('PATCH /api/cart/items/{variantId}', () => {
   test('when a quantity is set, then the line holds exactly that many', async () => {
-    const { customer, productId } = await customerWithLine(3);
+    const { customer, variantId } = await customerWithLine(3);
 
-    const res = await setQuantity(customer, productId, { quantity: 7 }).expect(200);
+    const res = await setQuantity(customer, variantId, { quantity: 7 }).expect(200);
 
-    expect(res.body.lines).toMatchObject([{ productId, quantity: 7 }]);
+    expect(res.body.lines).toMatchObject([{ variantId, quantity: 7 }]);
     expect(res.body.itemCount).toBe(7);
-    expect(await storedLines(shop.db, customer)).toEqual([{ productId, quantity: 7 }]);
+    expect(await storedLines(shop.db, customer)).toEqual([{ variantId, quantity: 7 }]);
   });
 
   test('when the quantity is 0, then the line is removed; again on a removed line, nothing happens', async () => {
-    const { customer, productId } = await customerWithLine(3);
+    const { customer, variantId } = await customerWithLine(3);
 
-    const removed = await setQuantity(customer, productId, { quantity: 0 }).expect(200);
-    const again = await setQuantity(customer, productId, { quantity: 0 }).expect(200);
+    const removed = await setQuantity(customer, variantId, { quantity: 0 }).expect(200);
+    const again = await setQuantity(customer, variantId, { quantity: 0 }).expect(200);
 
     expect(removed.body).toEqual({ lines: [], subtotalMinor: 0, itemCount: 0, currency: 'USD' });
     expect(again.body.lines).toEqual([]);
@@ -45,7 +45,7 @@ describe('PATCH /api/cart/items/{productId}', () => {
     const customer = await createUser(shop.db.pool);
     const product = await createProduct(shop.db.pool);
 
-    const res = await setQuantity(customer, product.id, { quantity: 2 }).expect(404);
+    const res = await setQuantity(customer, product.variantId, { quantity: 2 }).expect(404);
     await setQuantity(customer, randomUUID(), { quantity: 2 }).expect(404);
 
     expect(res.body.code).toBe('NOT_FOUND');
@@ -53,51 +53,51 @@ describe('PATCH /api/cart/items/{productId}', () => {
   });
 
   test('when the quantity exceeds the stock, then 409 INSUFFICIENT_STOCK with what is available, and the line is unchanged', async () => {
-    const { customer, productId } = await customerWithLine(2, { stock: 4 });
+    const { customer, variantId } = await customerWithLine(2, { stock: 4 });
 
-    const res = await setQuantity(customer, productId, { quantity: 5 }).expect(409);
+    const res = await setQuantity(customer, variantId, { quantity: 5 }).expect(409);
 
-    expect(res.body).toMatchObject({ code: 'INSUFFICIENT_STOCK', lines: [{ productId, requested: 5, available: 4 }] });
-    expect(await storedLines(shop.db, customer)).toEqual([{ productId, quantity: 2 }]);
+    expect(res.body).toMatchObject({ code: 'INSUFFICIENT_STOCK', lines: [{ variantId, requested: 5, available: 4 }] });
+    expect(await storedLines(shop.db, customer)).toEqual([{ variantId, quantity: 2 }]);
   });
 
   test('when the quantity is above 99, then 422 LINE_LIMIT_EXCEEDED and the line is unchanged', async () => {
-    const { customer, productId } = await customerWithLine(2, { stock: 500 });
+    const { customer, variantId } = await customerWithLine(2, { stock: 500 });
 
-    const res = await setQuantity(customer, productId, { quantity: 100 }).expect(422);
+    const res = await setQuantity(customer, variantId, { quantity: 100 }).expect(422);
 
     expect(res.body).toMatchObject({ code: 'LINE_LIMIT_EXCEEDED', requested: 100, max: 99 });
-    expect(await storedLines(shop.db, customer)).toEqual([{ productId, quantity: 2 }]);
+    expect(await storedLines(shop.db, customer)).toEqual([{ variantId, quantity: 2 }]);
   });
 
   test('when the product stopped being sold, then 409 PRODUCT_INACTIVE, and 0 still removes the line', async () => {
-    const { customer, productId } = await customerWithLine(2);
+    const { customer, productId, variantId } = await customerWithLine(2);
     await shop.db.pool.query(`UPDATE products SET active = false WHERE id = $1`, [productId]);
 
-    const res = await setQuantity(customer, productId, { quantity: 1 }).expect(409);
+    const res = await setQuantity(customer, variantId, { quantity: 1 }).expect(409);
     expect(res.body).toMatchObject({ code: 'PRODUCT_INACTIVE', productId });
-    expect(await storedLines(shop.db, customer)).toEqual([{ productId, quantity: 2 }]);
+    expect(await storedLines(shop.db, customer)).toEqual([{ variantId, quantity: 2 }]);
 
-    await setQuantity(customer, productId, { quantity: 0 }).expect(200);
+    await setQuantity(customer, variantId, { quantity: 0 }).expect(200);
     expect(await storedLines(shop.db, customer)).toEqual([]);
   });
 
   test('when the stock fell below the line, then lowering it to the stock clears the warning', async () => {
-    const { customer, productId } = await customerWithLine(5);
-    await shop.db.pool.query(`UPDATE products SET stock = 2 WHERE id = $1`, [productId]);
+    const { customer, variantId } = await customerWithLine(5);
+    await shop.db.pool.query(`UPDATE product_variants SET stock = 2 WHERE id = $1`, [variantId]);
 
-    await setQuantity(customer, productId, { quantity: 3 }).expect(409);
-    const res = await setQuantity(customer, productId, { quantity: 2 }).expect(200);
+    await setQuantity(customer, variantId, { quantity: 3 }).expect(409);
+    const res = await setQuantity(customer, variantId, { quantity: 2 }).expect(200);
 
-    expect(res.body.lines).toMatchObject([{ productId, quantity: 2, warnings: [] }]);
+    expect(res.body.lines).toMatchObject([{ variantId, quantity: 2, warnings: [] }]);
   });
 
   test('when there is no session token, then 401 and the line is unchanged', async () => {
-    const { customer, productId } = await customerWithLine(2);
+    const { customer, variantId } = await customerWithLine(2);
 
-    await shop.request.patch(`/api/cart/items/${productId}`).send({ quantity: 1 }).expect(401);
+    await shop.request.patch(`/api/cart/items/${variantId}`).send({ quantity: 1 }).expect(401);
 
-    expect(await storedLines(shop.db, customer)).toEqual([{ productId, quantity: 2 }]);
+    expect(await storedLines(shop.db, customer)).toEqual([{ variantId, quantity: 2 }]);
   });
 
   describe('bad input', () => {
@@ -109,22 +109,22 @@ describe('PATCH /api/cart/items/{productId}', () => {
       ['no quantity', {}, 'quantity'],
       ['an unknown field', { quantity: 1, productId: randomUUID() }, ''],
     ])('when the body has %s, then 400 naming the field and the line is unchanged', async (_case, body, field) => {
-      const { customer, productId } = await customerWithLine(2);
+      const { customer, variantId } = await customerWithLine(2);
 
-      const res = await setQuantity(customer, productId, body).expect(400);
+      const res = await setQuantity(customer, variantId, body).expect(400);
 
       expect(res.body.code).toBe('VALIDATION_FAILED');
       expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(field);
-      expect(await storedLines(shop.db, customer)).toEqual([{ productId, quantity: 2 }]);
+      expect(await storedLines(shop.db, customer)).toEqual([{ variantId, quantity: 2 }]);
     });
 
-    test('when the product id in the path is not a UUID, then 400 and the line is unchanged', async () => {
-      const { customer, productId } = await customerWithLine(2);
+    test('when the variant id in the path is not a UUID, then 400 and the line is unchanged', async () => {
+      const { customer, variantId } = await customerWithLine(2);
 
       const res = await setQuantity(customer, 'mug', { quantity: 1 }).expect(400);
 
-      expect(res.body.errors[0].path).toBe('productId');
-      expect(await storedLines(shop.db, customer)).toEqual([{ productId, quantity: 2 }]);
+      expect(res.body.errors[0].path).toBe('variantId');
+      expect(await storedLines(shop.db, customer)).toEqual([{ variantId, quantity: 2 }]);
     });
   });
 });

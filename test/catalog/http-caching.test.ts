@@ -22,8 +22,8 @@ const catalogReads: [string, () => string, () => string][] = [
     () => `/api/categories/${category.slug}`,
     () => `UPDATE categories SET description = description || '!' WHERE id = '${category.id}'`,
   ],
-  ['GET /api/products', () => `/api/products?category=${category.slug}`, () => `UPDATE products SET price_minor = price_minor + 1 WHERE id = '${product.id}'`],
-  ['GET /api/products/{idOrSlug}', () => `/api/products/${product.slug}`, () => `UPDATE products SET stock = stock + 1 WHERE id = '${product.id}'`],
+  ['GET /api/products', () => `/api/products?category=${category.slug}`, () => `UPDATE product_variants SET price_minor = price_minor + 1 WHERE id = '${product.variantId}'`],
+  ['GET /api/products/{idOrSlug}', () => `/api/products/${product.slug}`, () => `UPDATE product_variants SET stock = stock + 1 WHERE id = '${product.variantId}'`],
 ];
 
 type Answer = { status: number; etag: string | undefined; text: string };

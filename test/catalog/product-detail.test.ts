@@ -12,8 +12,8 @@ describe('GET /api/products/{idOrSlug}', () => {
     const byId = await shop.request.get(`/api/products/${product.id}`).expect(200);
     const bySlug = await shop.request.get(`/api/products/${product.slug}`).expect(200);
 
-    expect(byId.body).toEqual(productJson(product, category));
-    expect(byId.body).toMatchObject({ priceMinor: 2490, stock: 3, inStock: true });
+    expect(byId.body).toEqual(productJson(product, category, 'page'));
+    expect(byId.body).toMatchObject({ priceRange: { minMinor: 2490, maxMinor: 2490 }, inStock: true, variants: [{ priceMinor: 2490, stock: 3 }] });
     expect(bySlug.body).toEqual(byId.body);
   });
 

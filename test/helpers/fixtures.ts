@@ -150,9 +150,11 @@ export async function createProductWithVariants(
   return { ...product, variantId: first.id, sku: first.sku, priceMinor: first.priceMinor, stock: first.stock, options: input.options, variants };
 }
 
-/** The API's JSON for a product made with createProduct (default image) in `category`. */
-export function productJson(product: ProductFixture, category: CategoryFixture | null) {
-  const variant = { id: product.variantId, sku: product.sku, optionValues: {}, priceMinor: product.priceMinor, compareAtPriceMinor: null };
+/** The API's JSON for a product made with createProduct (default image) in `category`: as listed, or on its own page. */
+export function productJson(product: ProductFixture, category: CategoryFixture | null, view: 'listed' | 'page' = 'listed') {
+  const inStock = product.stock > 0;
+  const listed = { id: product.variantId, sku: product.sku, optionValues: {}, priceMinor: product.priceMinor, compareAtPriceMinor: null, inStock };
+  const variant = view === 'listed' ? listed : { ...listed, title: null, stock: product.stock, imageUrl: null };
   return {
     id: product.id,
     slug: product.slug,
@@ -161,9 +163,9 @@ export function productJson(product: ProductFixture, category: CategoryFixture |
     imageUrl: 'https://img.example/p.jpg',
     currency: product.currency,
     priceRange: { minMinor: product.priceMinor, maxMinor: product.priceMinor },
-    inStock: product.stock > 0,
+    inStock,
     options: [],
-    variants: [{ ...variant, inStock: product.stock > 0 }],
+    variants: [variant],
     category: category && { id: category.id, slug: category.slug, name: category.name },
     createdAt: product.createdAt.toISOString(),
   };

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type supertest from 'supertest';
 import type { UserFixture } from './fixtures.js';
 
-export type Line = { productId: string; quantity: number };
+export type Line = { variantId: string; quantity: number };
 
 /** Puts exactly these lines in the user's cart (in this order), replacing what was there. */
 export async function fillCart(pool: pg.Pool, userId: string, lines: Line[]): Promise<void> {
@@ -14,24 +14,24 @@ export async function fillCart(pool: pg.Pool, userId: string, lines: Line[]): Pr
   );
   await pool.query(`DELETE FROM cart_items WHERE cart_id = $1`, [rows[0].id]);
   await pool.query(
-    `INSERT INTO cart_items (cart_id, product_id, quantity, added_at)
-     SELECT $1, line.product_id, line.quantity, now() + line.n * interval '1 millisecond'
-       FROM unnest($2::uuid[], $3::int[]) WITH ORDINALITY AS line(product_id, quantity, n)`,
-    [rows[0].id, lines.map((l) => l.productId), lines.map((l) => l.quantity)],
+    `INSERT INTO cart_items (cart_id, variant_id, quantity, added_at)
+     SELECT $1, line.variant_id, line.quantity, now() + line.n * interval '1 millisecond'
+       FROM unnest($2::uuid[], $3::int[]) WITH ORDINALITY AS line(variant_id, quantity, n)`,
+    [rows[0].id, lines.map((l) => l.variantId), lines.map((l) => l.quantity)],
   );
 }
 
 /** Everything a refused request must leave untouched, in a comparable form. */
-export async function snapshot(pool: pg.Pool, ids: { userIds?: string[]; productIds?: string[] }) {
+export async function snapshot(pool: pg.Pool, ids: { userIds?: string[]; variantIds?: string[] }) {
   const { rows } = await pool.query(
     `SELECT
-       (SELECT json_agg(p ORDER BY p.id) FROM (SELECT id, stock, updated_at FROM products WHERE id = ANY($2::uuid[])) p) AS products,
+       (SELECT json_agg(v ORDER BY v.id) FROM (SELECT id, stock, updated_at FROM product_variants WHERE id = ANY($2::uuid[])) v) AS variants,
        (SELECT json_agg(o ORDER BY o.id) FROM (SELECT id, status, updated_at, carrier, tracking_number FROM orders WHERE user_id = ANY($1::uuid[])) o) AS orders,
        (SELECT count(*) FROM order_status_changes h JOIN orders o ON o.id = h.order_id WHERE o.user_id = ANY($1::uuid[])) AS history,
-       (SELECT json_agg(ci ORDER BY ci.product_id) FROM (SELECT ci.product_id, ci.quantity FROM cart_items ci JOIN carts c ON c.id = ci.cart_id
+       (SELECT json_agg(ci ORDER BY ci.variant_id) FROM (SELECT ci.variant_id, ci.quantity FROM cart_items ci JOIN carts c ON c.id = ci.cart_id
           WHERE c.user_id = ANY($1::uuid[])) ci) AS cart_items,
        (SELECT count(*) FROM idempotency_keys WHERE user_id = ANY($1::uuid[])) AS idempotency_keys`,
-    [ids.userIds ?? [], ids.productIds ?? []],
+    [ids.userIds ?? [], ids.variantIds ?? []],
   );
   return rows[0];
 }

@@ -21,6 +21,7 @@ export type PayableOrder = {
   /** the buyer's session token */
   token: string;
   productId: string;
+  variantId: string;
   totalMinor: number;
   currency: string;
 };
@@ -34,7 +35,16 @@ export async function createPayableOrder(
   const buyer = await createUser(pool, { name: 'Test Buyer' });
   const product = await createProduct(pool, { priceMinor: unitPriceMinor, currency, stock: stockLeft + quantity });
   const order = await createOrder(pool, { userId: buyer.id, lines: [{ product, quantity }], currency, expiresInMinutes });
-  return { orderId: order.id, orderNumber: order.number, userId: buyer.id, token: buyer.token, productId: product.id, totalMinor: order.totalMinor, currency };
+  return {
+    orderId: order.id,
+    orderNumber: order.number,
+    userId: buyer.id,
+    token: buyer.token,
+    productId: product.id,
+    variantId: product.variantId,
+    totalMinor: order.totalMinor,
+    currency,
+  };
 }
 
 /** What the expiry job (or a cancel) does: through the state machine, so the stock goes back. */
@@ -42,17 +52,17 @@ export function moveOrder(pool: pg.Pool, orderId: string, to: OrderStatus, actor
   return inTransaction(pool, (tx) => transition(tx, orderId, to, { actor }));
 }
 
-export async function setStock(pool: pg.Pool, productId: string, stock: number) {
-  await pool.query(`UPDATE products SET stock = $2 WHERE id = $1`, [productId, stock]);
+export async function setStock(pool: pg.Pool, variantId: string, stock: number) {
+  await pool.query(`UPDATE product_variants SET stock = $2 WHERE id = $1`, [variantId, stock]);
 }
 
-/** The order, its product's stock and its history, to assert on after each act. */
+/** The order, its variant's stock and its history, to assert on after each act. */
 export async function orderState(pool: pg.Pool, order: PayableOrder) {
   const { rows } = await pool.query(
-    `SELECT o.status, (SELECT stock FROM products WHERE id = $2) AS stock,
+    `SELECT o.status, (SELECT stock FROM product_variants WHERE id = $2) AS stock,
             (SELECT coalesce(json_agg(json_build_array(c.from_status, c.to_status) ORDER BY c.created_at), '[]') FROM order_status_changes c WHERE c.order_id = o.id) AS history
        FROM orders o WHERE o.id = $1`,
-    [order.orderId, order.productId],
+    [order.orderId, order.variantId],
   );
   return rows[0] as { status: OrderStatus; stock: number; history: [string | null, string][] };
 }

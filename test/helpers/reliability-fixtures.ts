@@ -40,14 +40,14 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs: numbe
   }
 }
 
-/** Per product: ordered quantities (orders of any status) and remaining stock, to check nothing leaked. */
-export async function stockLedger(pool: pg.Pool, productIds: string[]) {
+/** Per variant: ordered quantities (orders of any status) and remaining stock, to check nothing leaked. */
+export async function stockLedger(pool: pg.Pool, variantIds: string[]) {
   const { rows } = await pool.query(
-    `SELECT p.id, p.stock,
+    `SELECT v.id, v.stock,
             coalesce((SELECT sum(i.quantity) FROM order_items i JOIN orders o ON o.id = i.order_id
-                       WHERE i.product_id = p.id AND o.status NOT IN ('CANCELLED', 'EXPIRED')), 0)::int AS held
-       FROM products p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id`,
-    [productIds],
+                       WHERE i.variant_id = v.id AND o.status NOT IN ('CANCELLED', 'EXPIRED')), 0)::int AS held
+       FROM product_variants v WHERE v.id = ANY($1::uuid[]) ORDER BY v.id`,
+    [variantIds],
   );
   return rows as { id: string; stock: number; held: number }[];
 }

@@ -37,7 +37,7 @@ describe('staff routes without the staff role', () => {
     const item = await createProduct(shop.db.pool, { stock: 5 });
     const orderId = await paidOrder(customer, item.id);
     const path = template.replace('{id}', orderId);
-    const ids = { userIds: [customer.id], productIds: [item.id] };
+    const ids = { userIds: [customer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
     const verb = method === 'GET' ? 'get' : 'post';
 
@@ -58,8 +58,8 @@ describe('GET /api/admin/orders', () => {
     ann = await createUser(shop.db.pool);
     bob = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 50 });
-    annOrders = [await paidOrder(ann, item.id), (await placeOrder(shop.request, shop.db.pool, ann, [{ productId: item.id, quantity: 2 }])).id];
-    bobOrder = (await placeOrder(shop.request, shop.db.pool, bob, [{ productId: item.id, quantity: 1 }])).id;
+    annOrders = [await paidOrder(ann, item.id), (await placeOrder(shop.request, shop.db.pool, ann, [{ variantId: item.variantId, quantity: 2 }])).id];
+    bobOrder = (await placeOrder(shop.request, shop.db.pool, bob, [{ variantId: item.variantId, quantity: 1 }])).id;
   });
 
   const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((o) => o.id);
@@ -129,7 +129,7 @@ describe('POST /api/admin/orders/{id}/ship and /deliver', () => {
     expect(delivered.body.shipping.deliveredAt).not.toBeNull();
     const { rows } = await shop.db.pool.query(`SELECT status, carrier, tracking_number FROM orders WHERE id = $1`, [orderId]);
     expect(rows).toEqual([{ status: 'DELIVERED', carrier: 'DHL', tracking_number: 'JD014600006281' }]);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(2); // shipped stock stays gone
+    expect(await stockOf(shop.db.pool, item)).toBe(2); // shipped stock stays gone
     const customerView = await shop.request.get(`/api/orders/${orderId}`).set('Authorization', `Bearer ${buyer.token}`).expect(200);
     expect(customerView.body.history.at(-1).actor).toBe('staff');
     // staff-only details stay in the staff view
@@ -146,7 +146,7 @@ describe('POST /api/admin/orders/{id}/ship and /deliver', () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 3 });
     const orderId = await paidOrder(buyer, item.id);
-    const ids = { userIds: [buyer.id], productIds: [item.id] };
+    const ids = { userIds: [buyer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 
     const res = await asStaff('post', `/api/admin/orders/${orderId}/ship`).send(body).expect(400);
@@ -168,13 +168,13 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 4 });
     const orderId = await paidOrder(buyer, item.id, 3);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(1);
+    expect(await stockOf(shop.db.pool, item)).toBe(1);
 
     const res = await asStaff('post', `/api/admin/orders/${orderId}/cancel`).send({ reason: 'suspected fraud' }).expect(200);
 
     expect(res.body.status).toBe('CANCELLED');
     expect(res.body.history.at(-1)).toMatchObject({ from: 'PAID', to: 'CANCELLED', actor: `staff:${staff.id}`, reason: 'suspected fraud' });
-    expect(await stockOf(shop.db.pool, item.id)).toBe(4);
+    expect(await stockOf(shop.db.pool, item)).toBe(4);
   });
 
   test('when staff cancel an order whose payment was captured, then the money goes back too: REFUNDED, stock back, one refund', async () => {
@@ -193,7 +193,7 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
 
     expect(res.body.status).toBe('REFUNDED');
     expect(res.body.history.slice(-2).map((h: { from: string; to: string }) => `${h.from}>${h.to}`)).toEqual(['PAID>CANCELLED', 'CANCELLED>REFUNDED']);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(5);
+    expect(await stockOf(shop.db.pool, item)).toBe(5);
     const refunded = await shop.db.pool.query(`SELECT status, refund_ref AS "refundRef" FROM payments WHERE id = $1`, [payment.id]);
     expect(refunded.rows[0]).toEqual({ status: 'REFUNDED', refundRef: `mock_refund_${payment.id}` });
   });
@@ -214,7 +214,7 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 2 });
     const orderId = await paidOrder(buyer, item.id);
-    const ids = { userIds: [buyer.id], productIds: [item.id] };
+    const ids = { userIds: [buyer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 
     await asStaff('post', `/api/admin/orders/${orderId}/cancel`).send({ reason: '' }).expect(400);

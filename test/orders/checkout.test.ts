@@ -20,8 +20,8 @@ describe('POST /api/checkout', () => {
     const mug = await createProduct(shop.db.pool, { stock: 5, priceMinor: 1250, title: 'Mug' });
     const tea = await createProduct(shop.db.pool, { stock: 3, priceMinor: 499, title: 'Tea' });
     await fillCart(shop.db.pool, buyer.id, [
-      { productId: mug.id, quantity: 2 },
-      { productId: tea.id, quantity: 3 },
+      { variantId: mug.variantId, quantity: 2 },
+      { variantId: tea.variantId, quantity: 3 },
     ]);
 
     const res = await checkoutAs(shop.request, buyer).expect(201);
@@ -50,15 +50,15 @@ describe('POST /api/checkout', () => {
     expect(orders).toEqual([{ status: 'AWAITING_PAYMENT', user_id: buyer.id, total_minor: 3997, ttl_applied: true }]);
     const { rows: history } = await shop.db.pool.query(`SELECT from_status, to_status, actor FROM order_status_changes WHERE order_id = $1`, [res.body.id]);
     expect(history).toEqual([{ from_status: null, to_status: 'AWAITING_PAYMENT', actor: `customer:${buyer.id}` }]);
-    expect(await stockOf(shop.db.pool, mug.id)).toBe(3);
-    expect(await stockOf(shop.db.pool, tea.id)).toBe(0);
+    expect(await stockOf(shop.db.pool, mug)).toBe(3);
+    expect(await stockOf(shop.db.pool, tea)).toBe(0);
     expect((await snapshot(shop.db.pool, { userIds: [buyer.id] })).cart_items).toBeNull();
   });
 
   test('when the catalog changes after checkout, then the order keeps the price and title it was sold at', async () => {
     const buyer = await createUser(shop.db.pool);
     const lamp = await createProduct(shop.db.pool, { stock: 1, priceMinor: 3000, title: 'Lamp' });
-    await fillCart(shop.db.pool, buyer.id, [{ productId: lamp.id, quantity: 1 }]);
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: lamp.variantId, quantity: 1 }]);
     const placed = await checkoutAs(shop.request, buyer).expect(201);
 
     await shop.db.pool.query(`UPDATE products SET price_minor = 9999, title = 'Renamed' WHERE id = $1`, [lamp.id]);
@@ -89,11 +89,11 @@ describe('POST /api/checkout', () => {
     const scarce = await createProduct(shop.db.pool, { stock: 2 });
     const retired = await createProduct(shop.db.pool, { stock: 50, active: false });
     await fillCart(shop.db.pool, buyer.id, [
-      { productId: plenty.id, quantity: 1 },
-      { productId: scarce.id, quantity: 3 },
-      { productId: retired.id, quantity: 1 },
+      { variantId: plenty.variantId, quantity: 1 },
+      { variantId: scarce.variantId, quantity: 3 },
+      { variantId: retired.variantId, quantity: 1 },
     ]);
-    const ids = { userIds: [buyer.id], productIds: [plenty.id, scarce.id, retired.id] };
+    const ids = { userIds: [buyer.id], variantIds: [plenty.variantId, scarce.variantId, retired.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 
     const res = await checkoutAs(shop.request, buyer).expect(409);
@@ -113,8 +113,8 @@ describe('POST /api/checkout', () => {
   test('when expectedTotalMinor no longer matches the cart, then 409 CART_CHANGED and nothing changes; when it matches, then 201', async () => {
     const buyer = await createUser(shop.db.pool);
     const book = await createProduct(shop.db.pool, { stock: 4, priceMinor: 1500 });
-    await fillCart(shop.db.pool, buyer.id, [{ productId: book.id, quantity: 2 }]);
-    const ids = { userIds: [buyer.id], productIds: [book.id] };
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: book.variantId, quantity: 2 }]);
+    const ids = { userIds: [buyer.id], variantIds: [book.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 
     const stale = await checkoutAs(shop.request, buyer, { body: { expectedTotalMinor: 2000 } }).expect(409);
@@ -122,7 +122,7 @@ describe('POST /api/checkout', () => {
     expect(stale.body).toMatchObject({ code: 'CART_CHANGED', expectedTotalMinor: 2000, totalMinor: 3000 });
     expect(await snapshot(shop.db.pool, ids)).toEqual(before);
     await checkoutAs(shop.request, buyer, { body: { expectedTotalMinor: 3000 } }).expect(201);
-    expect(await stockOf(shop.db.pool, book.id)).toBe(2);
+    expect(await stockOf(shop.db.pool, book)).toBe(2);
   });
 
   test('when nobody is signed in, then 401 and nothing changes', async () => {
@@ -141,8 +141,8 @@ describe('POST /api/checkout', () => {
   ])('when the request has %s, then 400 problem+json and nothing changes', async (_what, request) => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 1 });
-    await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 1 }]);
-    const ids = { userIds: [buyer.id], productIds: [item.id] };
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: item.variantId, quantity: 1 }]);
+    const ids = { userIds: [buyer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 
     const res = await checkoutAs(shop.request, buyer, request).expect(400);
@@ -155,13 +155,13 @@ describe('POST /api/checkout', () => {
   test('when the same cart is checked out twice at once without a key, then one order and one 422 CART_EMPTY', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 10 });
-    await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 2 }]);
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: item.variantId, quantity: 2 }]);
 
     const answers = await Promise.all([checkoutAs(http, buyer), checkoutAs(http, buyer)]);
 
     expect(answers.map((r) => r.status).sort()).toEqual([201, 422]);
     expect(await orderCount(buyer.id)).toBe(1);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(8);
+    expect(await stockOf(shop.db.pool, item)).toBe(8);
   });
 });
 
@@ -172,16 +172,16 @@ describe('stock locks', () => {
     const { rows } = await shop.db.pool.query(`INSERT INTO carts (user_id) VALUES ($1) RETURNING id`, [other.id]);
 
     await inTransaction(shop.db.pool, async (tx) => {
-      await takeStock(tx, [{ productId: hot.id, quantity: 1 }]);
+      await takeStock(tx, [{ variantId: hot.variantId, quantity: 1 }]);
       // lock_timeout turns "blocked behind the checkout" into an error instead of a hang
       await inTransaction(shop.db.pool, async (cartTx) => {
         await cartTx.query(`SET LOCAL lock_timeout = '5s'`);
-        await cartTx.query(`INSERT INTO cart_items (cart_id, product_id, quantity) VALUES ($1, $2, 1)`, [rows[0].id, hot.id]);
+        await cartTx.query(`INSERT INTO cart_items (cart_id, variant_id, quantity) VALUES ($1, $2, 1)`, [rows[0].id, hot.variantId]);
       });
     });
 
-    expect((await snapshot(shop.db.pool, { userIds: [other.id] })).cart_items).toEqual([{ product_id: hot.id, quantity: 1 }]);
-    expect(await stockOf(shop.db.pool, hot.id)).toBe(9);
+    expect((await snapshot(shop.db.pool, { userIds: [other.id] })).cart_items).toEqual([{ variant_id: hot.variantId, quantity: 1 }]);
+    expect(await stockOf(shop.db.pool, hot)).toBe(9);
   });
 });
 
@@ -189,9 +189,9 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
   test('when the same key and body come again, then the first answer is replayed and no second order is made, even with a new cart', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 10 });
-    await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 1 }]);
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: item.variantId, quantity: 1 }]);
     const first = await checkoutAs(shop.request, buyer, { key: 'order-attempt-1' }).expect(201);
-    await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 4 }]);
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: item.variantId, quantity: 4 }]);
 
     const again = await checkoutAs(shop.request, buyer, { key: 'order-attempt-1' }).expect(201);
 
@@ -199,14 +199,14 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
     expect(again.headers.location).toBe(first.headers.location);
     expect(again.body).toEqual(first.body);
     expect(await orderCount(buyer.id)).toBe(1);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(9);
+    expect(await stockOf(shop.db.pool, item)).toBe(9);
     expect((await snapshot(shop.db.pool, { userIds: [buyer.id] })).cart_items).toEqual([{ product_id: item.id, quantity: 4 }]);
   });
 
   test('when 20 identical checkouts with one key arrive at once, then one order is made and all 20 answers are the same', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 100 });
-    await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 3 }]);
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: item.variantId, quantity: 3 }]);
 
     const answers = await Promise.all(Array.from({ length: 20 }, () => checkoutAs(http, buyer, { key: 'burst', body: { expectedTotalMinor: 3000 } })));
 
@@ -214,14 +214,14 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
     for (const answer of answers) expect(answer.body).toEqual(answers[0].body);
     expect(answers.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(19);
     expect(await orderCount(buyer.id)).toBe(1);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(97);
+    expect(await stockOf(shop.db.pool, item)).toBe(97);
   });
 
   test('when 20 identical checkouts with one key arrive at once and the cart cannot be served, then 20 identical 409s and nothing is kept', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 1 });
-    await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 2 }]);
-    const ids = { userIds: [buyer.id], productIds: [item.id] };
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: item.variantId, quantity: 2 }]);
+    const ids = { userIds: [buyer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 
     const answers = await Promise.all(Array.from({ length: 20 }, () => checkoutAs(http, buyer, { key: 'doomed' })));
@@ -234,10 +234,10 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
   test('when the same key comes with a different body, then 422 IDEMPOTENCY_KEY_REUSED and nothing changes', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 10 });
-    await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 1 }]);
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: item.variantId, quantity: 1 }]);
     await checkoutAs(shop.request, buyer, { key: 'k-1', body: { expectedTotalMinor: 1000 } }).expect(201);
-    await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 2 }]);
-    const ids = { userIds: [buyer.id], productIds: [item.id] };
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: item.variantId, quantity: 2 }]);
+    const ids = { userIds: [buyer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 
     const res = await checkoutAs(shop.request, buyer, { key: 'k-1', body: { expectedTotalMinor: 2000 } }).expect(422);
@@ -250,11 +250,11 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
   test('when a checkout with a key was refused, then the key is not used up: the retry after fixing the cart makes the order', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 1 });
-    await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 2 }]);
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: item.variantId, quantity: 2 }]);
     await checkoutAs(shop.request, buyer, { key: 'retry-me' }).expect(409);
     expect((await snapshot(shop.db.pool, { userIds: [buyer.id] })).idempotency_keys).toBe(0);
 
-    await fillCart(shop.db.pool, buyer.id, [{ productId: item.id, quantity: 1 }]);
+    await fillCart(shop.db.pool, buyer.id, [{ variantId: item.variantId, quantity: 1 }]);
     const res = await checkoutAs(shop.request, buyer, { key: 'retry-me' }).expect(201);
 
     expect(res.headers['idempotent-replayed']).toBeUndefined();
@@ -266,14 +266,14 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
   test('when two users use the same key, then each gets their own order', async () => {
     const [ann, bob] = [await createUser(shop.db.pool), await createUser(shop.db.pool)];
     const item = await createProduct(shop.db.pool, { stock: 10 });
-    await fillCart(shop.db.pool, ann.id, [{ productId: item.id, quantity: 1 }]);
-    await fillCart(shop.db.pool, bob.id, [{ productId: item.id, quantity: 1 }]);
+    await fillCart(shop.db.pool, ann.id, [{ variantId: item.variantId, quantity: 1 }]);
+    await fillCart(shop.db.pool, bob.id, [{ variantId: item.variantId, quantity: 1 }]);
 
     const forAnn = await checkoutAs(shop.request, ann, { key: 'same-key' }).expect(201);
     const forBob = await checkoutAs(shop.request, bob, { key: 'same-key' }).expect(201);
 
     expect(forBob.body.id).not.toBe(forAnn.body.id);
     expect(forBob.headers['idempotent-replayed']).toBeUndefined();
-    expect(await stockOf(shop.db.pool, item.id)).toBe(8);
+    expect(await stockOf(shop.db.pool, item)).toBe(8);
   });
 });

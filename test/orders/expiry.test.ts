@@ -15,7 +15,7 @@ async function overdueOrders(product: ProductFixture, count: number): Promise<{ 
   const placed = [];
   for (let i = 0; i < count; i++) {
     const buyer = await createUser(shop.db.pool);
-    const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: product.id, quantity: 1 }]);
+    const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ variantId: product.variantId, quantity: 1 }]);
     placed.push({ orderId: order.id, token: buyer.token });
   }
   await shop.db.pool.query(`UPDATE orders SET expires_at = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`, [placed.map((p) => p.orderId)]);
@@ -35,15 +35,15 @@ describe('expireOverdueOrders', () => {
     const product = await createProduct(shop.db.pool, { stock: 7 });
     const overdue = await overdueOrders(product, 5);
     const buyer = await createUser(shop.db.pool);
-    const notYetDue = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: product.id, quantity: 1 }]);
+    const notYetDue = await placeOrder(shop.request, shop.db.pool, buyer, [{ variantId: product.variantId, quantity: 1 }]);
     const paidLongAgo = await createOrder(shop.db.pool, { userId: buyer.id, status: 'PAID', lines: [{ product: product, quantity: 1 }] }).then((o) => o.id);
     await shop.db.pool.query(`UPDATE orders SET expires_at = now() - interval '1 day' WHERE id = $1`, [paidLongAgo]);
-    expect(await stockOf(shop.db.pool, product.id)).toBe(0);
+    expect(await stockOf(shop.db.pool, product)).toBe(0);
 
     const expired = await expireOverdueOrders(shop.db.pool, { batchSize: 2 });
 
     expect(expired).toBe(5);
-    expect(await stockOf(shop.db.pool, product.id)).toBe(5);
+    expect(await stockOf(shop.db.pool, product)).toBe(5);
     const ids = overdue.map((o) => o.orderId);
     expect((await historyOf(ids)).map((h) => [h.from_status, h.to_status, h.actor])).toEqual(Array(5).fill(['AWAITING_PAYMENT', 'EXPIRED', 'system:expiry']));
     expect(await orderStatus(shop.db.pool, notYetDue.id)).toBe('AWAITING_PAYMENT');
@@ -62,7 +62,7 @@ describe('expireOverdueOrders', () => {
       const history = await historyOf(overdue.map((o) => o.orderId));
       expect(history).toHaveLength(30);
       expect(new Set(history.map((h) => h.order_id)).size).toBe(30);
-      expect(await stockOf(shop.db.pool, product.id)).toBe(30);
+      expect(await stockOf(shop.db.pool, product)).toBe(30);
     } finally {
       await other.close();
     }
@@ -84,7 +84,7 @@ describe('expireOverdueOrders', () => {
       const history = await historyOf(ids);
       expect(history).toHaveLength(20);
       expect(new Set(history.map((h) => h.order_id)).size).toBe(20);
-      expect(await stockOf(shop.db.pool, product.id)).toBe(20);
+      expect(await stockOf(shop.db.pool, product)).toBe(20);
       for (const [i, res] of cancels.entries()) {
         const status = await orderStatus(shop.db.pool, ids[i]);
         if (res.status === 200) expect(status).toBe('CANCELLED');
@@ -139,7 +139,7 @@ describe('startExpiryJob', () => {
     }
 
     expect(await orderStatus(shop.db.pool, overdue.orderId)).toBe('EXPIRED');
-    expect(await stockOf(shop.db.pool, product.id)).toBe(1);
+    expect(await stockOf(shop.db.pool, product)).toBe(1);
   });
 });
 
@@ -155,6 +155,6 @@ describe('npm run orders:expire', () => {
 
     expect(stdout).toMatch(/^Expired 2 order\(s\); forgot 0 idempotency key\(s\)\./);
     for (const o of overdue) expect(await orderStatus(shop.db.pool, o.orderId)).toBe('EXPIRED');
-    expect(await stockOf(shop.db.pool, product.id)).toBe(2);
+    expect(await stockOf(shop.db.pool, product)).toBe(2);
   });
 });

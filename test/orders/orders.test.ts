@@ -32,8 +32,8 @@ describe('GET /api/orders', () => {
     const other = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 20 });
     const placed: string[] = [];
-    for (let i = 1; i <= 5; i++) placed.push((await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: item.id, quantity: i }])).id);
-    await placeOrder(shop.request, shop.db.pool, other, [{ productId: item.id, quantity: 1 }]);
+    for (let i = 1; i <= 5; i++) placed.push((await placeOrder(shop.request, shop.db.pool, buyer, [{ variantId: item.variantId, quantity: i }])).id);
+    await placeOrder(shop.request, shop.db.pool, other, [{ variantId: item.variantId, quantity: 1 }]);
 
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -61,7 +61,7 @@ describe('GET /api/orders', () => {
   test('when a page is listed, then it takes one query besides the sign-in lookup', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 5 });
-    for (let i = 0; i < 3; i++) await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: item.id, quantity: 1 }]);
+    for (let i = 0; i < 3; i++) await placeOrder(shop.request, shop.db.pool, buyer, [{ variantId: item.variantId, quantity: 1 }]);
 
     expect(await queriesDuring(() => get('/api/orders', buyer).expect(200))).toBe(2);
   });
@@ -93,7 +93,7 @@ describe('GET /api/orders/{id}', () => {
   test('when the buyer reads their order, then items, totals, history, payments and shipping come back in one query', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 5, priceMinor: 700, title: 'Candle' });
-    const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: item.id, quantity: 2 }]);
+    const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ variantId: item.variantId, quantity: 2 }]);
     const { rows } = await shop.db.pool.query(
       `INSERT INTO payments (order_id, provider, status, amount_minor, currency) VALUES ($1, 'MOCK', 'FAILED', 1400, 'USD'), ($1, 'STRIPE', 'PENDING', 1400, 'USD')
        RETURNING id, provider`,
@@ -125,7 +125,7 @@ describe('GET /api/orders/{id}', () => {
     const owner = await createUser(shop.db.pool);
     const stranger = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 1 });
-    const order = await placeOrder(shop.request, shop.db.pool, owner, [{ productId: item.id, quantity: 1 }]);
+    const order = await placeOrder(shop.request, shop.db.pool, owner, [{ variantId: item.variantId, quantity: 1 }]);
 
     const res = await get(`/api/orders/${order.id}`, stranger).expect(404);
 
@@ -148,8 +148,8 @@ describe('POST /api/orders/{id}/cancel', () => {
   test('when the buyer cancels an unpaid order, then it is CANCELLED, the stock comes back once and the change is recorded', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 5 });
-    const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId: item.id, quantity: 3 }]);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(2);
+    const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ variantId: item.variantId, quantity: 3 }]);
+    expect(await stockOf(shop.db.pool, item)).toBe(2);
 
     const res = await cancel(order.id, buyer).expect(200);
 
@@ -159,19 +159,19 @@ describe('POST /api/orders/{id}/cancel', () => {
       [null, 'AWAITING_PAYMENT', 'customer'],
       ['AWAITING_PAYMENT', 'CANCELLED', 'customer'],
     ]);
-    expect(await stockOf(shop.db.pool, item.id)).toBe(5);
+    expect(await stockOf(shop.db.pool, item)).toBe(5);
 
     const again = await cancel(order.id, buyer).expect(409);
     expect(again.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', currentStatus: 'CANCELLED' });
-    expect(await stockOf(shop.db.pool, item.id)).toBe(5);
+    expect(await stockOf(shop.db.pool, item)).toBe(5);
   });
 
   test('when another customer tries to cancel the order, then 404 and nothing changes', async () => {
     const owner = await createUser(shop.db.pool);
     const stranger = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 2 });
-    const order = await placeOrder(shop.request, shop.db.pool, owner, [{ productId: item.id, quantity: 1 }]);
-    const ids = { userIds: [owner.id, stranger.id], productIds: [item.id] };
+    const order = await placeOrder(shop.request, shop.db.pool, owner, [{ variantId: item.variantId, quantity: 1 }]);
+    const ids = { userIds: [owner.id, stranger.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 
     await cancel(order.id, stranger).expect(404);

@@ -25,7 +25,7 @@ describe('POST /api/checkout under contention', () => {
   test('when 100 buyers check out the last 10 units at the same moment, then exactly 10 orders, 90 clean 409s and stock 0', async () => {
     const lastTen = await createProduct(pool(), { stock: 10 });
     const buyers = await Promise.all(Array.from({ length: 100 }, () => createUser(pool())));
-    for (const buyer of buyers) await fillCart(pool(), buyer.id, [{ productId: lastTen.id, quantity: 1 }]);
+    for (const buyer of buyers) await fillCart(pool(), buyer.id, [{ variantId: lastTen.variantId, quantity: 1 }]);
 
     const answers = await checkoutAllAtOnce(buyers);
 
@@ -35,7 +35,7 @@ describe('POST /api/checkout under contention', () => {
     for (const refused of answers.filter((r) => r.status === 409)) {
       expect(refused.body).toMatchObject({ code: 'INSUFFICIENT_STOCK', lines: [{ productId: lastTen.id, requested: 1, available: 0 }] });
     }
-    expect(await stockOf(pool(), lastTen.id)).toBe(0);
+    expect(await stockOf(pool(), lastTen)).toBe(0);
     expect(await soldOf(lastTen.id)).toBe(10);
     const { rows } = await pool().query(
       `SELECT count(*) FILTER (WHERE ci.product_id IS NOT NULL) AS carts_still_full FROM users u
@@ -52,7 +52,7 @@ describe('POST /api/checkout under contention', () => {
     // that overlaps meets the shared rows in a different order unless locks are ordered.
     const cartOf = (i: number): Line[] => {
       const picked = [0, 1, 2].map((k) => products[(i + k) % products.length]);
-      return (i % 2 ? picked.reverse() : picked).map((p, k) => ({ productId: p.id, quantity: 1 + ((i + k) % 2) }));
+      return (i % 2 ? picked.reverse() : picked).map((p, k) => ({ variantId: p.variantId, quantity: 1 + ((i + k) % 2) }));
     };
     for (const [i, buyer] of buyers.entries()) await fillCart(pool(), buyer.id, cartOf(i));
 
@@ -63,7 +63,7 @@ describe('POST /api/checkout under contention', () => {
     expect(answers.some((r) => r.status === 409)).toBe(true);
     for (const refused of answers.filter((r) => r.status === 409)) expect(refused.body.code).toBe('INSUFFICIENT_STOCK');
     for (const product of products) {
-      const stock = await stockOf(pool(), product.id);
+      const stock = await stockOf(pool(), product);
       expect(stock).toBeGreaterThanOrEqual(0);
       expect(stock + (await soldOf(product.id))).toBe(12);
     }

@@ -21,7 +21,7 @@ const STATUSES = Object.keys(TRANSITIONS) as OrderStatus[];
 const illegalPairs = STATUSES.flatMap((from) => STATUSES.filter((to) => !TRANSITIONS[from].includes(to)).map((to) => [from, to] as const));
 
 /** The order and everything around it that a refused transition must leave alone. */
-const stateAround = () => snapshot(shop.db.pool, { userIds: [customer.id], productIds: [product.id] });
+const stateAround = () => snapshot(shop.db.pool, { userIds: [customer.id], variantIds: [product.variantId] });
 
 describe('transition() over the TRANSITIONS table', () => {
   test('the table walk covers every state pair that is not allowed', () => {

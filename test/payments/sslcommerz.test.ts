@@ -174,7 +174,7 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
     const order = await bdtOrder();
     const paymentId = (await startSslcommerzPayment(order).expect(201)).body.id;
     await moveOrder(shop.db.pool, order.orderId, 'EXPIRED');
-    await setStock(shop.db.pool, order.productId, 0);
+    await setStock(shop.db.pool, order.variantId, 0);
     const ipn = shop.sslcommerz.paid(paymentId);
 
     const res = await notify(ipn).expect(200);

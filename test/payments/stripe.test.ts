@@ -269,7 +269,7 @@ describe('POST /api/payments/stripe/webhook', () => {
     const order = await createPayableOrder(shop.db.pool, { quantity: 2, stockLeft: 3 });
     const started = await startStripePayment(order).expect(201);
     await moveOrder(shop.db.pool, order.orderId, 'EXPIRED');
-    await setStock(shop.db.pool, order.productId, 1);
+    await setStock(shop.db.pool, order.variantId, 1);
     const event = shop.stripe.completed(started.body.id);
 
     const res = await deliver(event).expect(200);
@@ -301,7 +301,7 @@ describe('POST /api/payments/stripe/webhook', () => {
     const order = await createPayableOrder(shop.db.pool);
     const started = await startStripePayment(order).expect(201);
     await moveOrder(shop.db.pool, order.orderId, 'EXPIRED');
-    await setStock(shop.db.pool, order.productId, 0);
+    await setStock(shop.db.pool, order.variantId, 0);
     const event = shop.stripe.completed(started.body.id);
     shop.stripe.setTrouble('http500');
 

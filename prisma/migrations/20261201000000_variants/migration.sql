@@ -64,7 +64,7 @@ CREATE FUNCTION "refresh_product_variant_summary"(product_ids UUID[]) RETURNS vo
              min(v."price_minor") FILTER (WHERE v."active") AS lowest,
              max(v."price_minor") FILTER (WHERE v."active") AS highest,
              coalesce(string_agg(v."sku", ' ' ORDER BY v."position", v."sku") FILTER (WHERE v."active"), '') AS skus
-        FROM unnest(product_ids) AS ids(id)
+        FROM (SELECT DISTINCT id FROM unnest(product_ids) AS given(id)) ids -- OLD and NEW name the same product on most updates
         LEFT JOIN "product_variants" v ON v."product_id" = ids.id
        GROUP BY ids.id
     ) s
@@ -74,7 +74,7 @@ $$;
 
 CREATE FUNCTION "product_variants_inserted_or_deleted"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM "refresh_product_variant_summary"(ARRAY(SELECT DISTINCT "product_id" FROM changed));
+  PERFORM "refresh_product_variant_summary"(ARRAY(SELECT "product_id" FROM changed));
   RETURN NULL;
 END $$;
 
