@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { variantTitleSql } from '../src/catalog/variant-title.js';
 import { AWAITING_SHIPMENT, ORDER_STATUSES, REVENUE_STATUSES, type OrderStatus } from '../src/orders/statuses.js';
 
 // Revenue counts orders whose money the shop keeps (REVENUE_STATUSES), by the UTC day they were
@@ -26,9 +27,7 @@ export const LOW_STOCK = 5;
 // What is for sale: active variants of active products, each with its full title (the option
 // values in the options' position order, after an em dash; the product's title alone without options).
 const FOR_SALE = `
-  SELECT v.id, v.product_id AS "productId", v.sku, v.stock,
-         p.title || coalesce(' — ' || (SELECT string_agg(v.option_values ->> o.name, ' / ' ORDER BY o.position, o.name)
-                                          FROM product_options o WHERE o.product_id = p.id), '') AS title
+  SELECT v.id, v.product_id AS "productId", v.sku, v.stock, p.title || coalesce(' — ' || ${variantTitleSql('v')}, '') AS title
     FROM product_variants v JOIN products p ON p.id = v.product_id
    WHERE v.active AND p.active`;
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../src/shared/db.js';
+import { variantTitleSql } from '../src/catalog/variant-title.js';
 import { HOLDS_STOCK, PATH_TO, type OrderStatus } from '../src/orders/statuses.js';
 
 // Demo orders for the zero-setup default, so the staff panel's dashboard has something to show
@@ -38,7 +39,7 @@ export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
         currency: string;
       }>(
         `SELECT p.id, v.id AS "variantId", v.sku, p.title, v.option_values AS "optionValues", v.price_minor AS "priceMinor", p.currency,
-                (SELECT string_agg(v.option_values ->> o.name, ' / ' ORDER BY o.position, o.name) FROM product_options o WHERE o.product_id = p.id) AS "variantTitle"
+                ${variantTitleSql('v')} AS "variantTitle"
            FROM product_variants v JOIN products p ON p.id = v.product_id
           WHERE p.active AND v.active AND v.stock >= 5 ORDER BY v.sku`,
       )

@@ -51,7 +51,7 @@ const OrderDetails: React.FC<BasePropertyProps> = ({ record }) => {
         empty="No items"
         headers={['SKU', 'Title', 'Unit price', 'Quantity', 'Line total']}
         rows={details.items.map((i) => [
-          i.sku,
+          i.variantId ? <Link href={recordUrl('ProductVariant', i.variantId)}>{i.sku}</Link> : i.sku,
           i.productId ? <Link href={recordUrl('Product', i.productId)}>{i.title}</Link> : i.title,
           formatMoney(i.unitPriceMinor, currency),
           i.quantity,

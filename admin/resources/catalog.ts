@@ -269,7 +269,7 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
       {
         writes: {
           async create(data, params) {
-            const first = flat.get(params, 'firstVariant') as { sku: string; priceMinor: number; stock: number } | undefined;
+            const first = flat.get(params as Parameters<typeof flat.get>[0], 'firstVariant') as { sku: string; priceMinor: number; stock: number } | undefined;
             const product = { ...ownFields(data), ...(first ? { variants: { create: first } } : {}) } as Prisma.ProductUncheckedCreateInput;
             return kit.prisma.product.create({ data: product });
           },

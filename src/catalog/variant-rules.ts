@@ -3,6 +3,7 @@
 // the application can check (a variant's option values against its product's options).
 // Inputs may come from a form (strings) or JSON (numbers, booleans): both are accepted.
 import { z } from 'zod';
+import { fullTitle } from './variant-title.js';
 
 /** What the rules need to know of a product's options: in position order, each with its values in order. */
 export type OptionSpec = { name: string; values: string[] };
@@ -118,7 +119,7 @@ export function removedValuesInUse(before: string[], after: string[], used: Iter
   return before.filter((v) => !after.includes(v) && inUse.has(v));
 }
 
-/** "M / Red": the option values in the options' position order; null for a product without options. */
+/** "M / Red": the option values in the options' position order; null for a product without options (as variantTitleSql). */
 export function variantTitle(options: OptionSpec[], optionValues: Record<string, string>): string | null {
   const parts = options.map((o) => optionValues[o.name]).filter((v): v is string => typeof v === 'string' && v !== '');
   return parts.length ? parts.join(' / ') : null;
@@ -126,6 +127,5 @@ export function variantTitle(options: OptionSpec[], optionValues: Record<string,
 
 /** "T-shirt — M / Red", or just the product's title without options. */
 export function fullVariantTitle(productTitle: string, options: OptionSpec[], optionValues: Record<string, string>): string {
-  const title = variantTitle(options, optionValues);
-  return title ? `${productTitle} — ${title}` : productTitle;
+  return fullTitle(productTitle, variantTitle(options, optionValues));
 }
