@@ -15,6 +15,7 @@ const selectStyle: React.CSSProperties = { width: '100%', padding: '8px', fontSi
 const OptionValuesInput: React.FC<EditPropertyProps> = ({ property, record, onChange }) => {
   const productId = typeof record.params.product === 'string' ? record.params.product : undefined;
   const [options, setOptions] = useState<Options>();
+  const [productTitle, setProductTitle] = useState<string>();
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     setOptions(undefined);
@@ -22,7 +23,11 @@ const OptionValuesInput: React.FC<EditPropertyProps> = ({ property, record, onCh
     if (!productId) return;
     api
       .recordAction({ resourceId: 'Product', recordId: productId, actionName: 'show' })
-      .then((response) => setOptions((response.data.record as { catalog?: ProductCatalog }).catalog?.options ?? []))
+      .then((response) => {
+        const catalog = (response.data.record as { catalog?: ProductCatalog }).catalog;
+        setOptions(catalog?.options ?? []);
+        setProductTitle(catalog?.title);
+      })
       .catch(() => setFailed(true));
   }, [productId]);
   const current = (flat.get(record.params, property.path) as Record<string, string> | undefined) ?? {};
@@ -62,6 +67,12 @@ const OptionValuesInput: React.FC<EditPropertyProps> = ({ property, record, onCh
     );
   return (
     <FormGroup error={Boolean(error)} data-testid="option-values-input">
+      {record.id && productTitle ? (
+        <Text mb="lg">
+          {'Variant of '}
+          <a href={`/admin/resources/Product/records/${productId}/show`}>{productTitle}</a>
+        </Text>
+      ) : null}
       <Label>Option values</Label>
       {body}
       <FormMessage>{error?.message}</FormMessage>

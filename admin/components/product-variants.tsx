@@ -6,7 +6,8 @@ import { formatMoney } from './money.ts';
 
 const api = new ApiClient();
 const recordUrl = (resource: string, id: string, action = 'show') => `/admin/resources/${resource}/records/${id}/${action}`;
-const newUrl = (resource: string, productId: string) => `/admin/resources/${resource}/actions/new?product=${encodeURIComponent(productId)}`;
+/** The new form of an option or variant, with the product chosen and the next position (a variant active). */
+const newUrl = (resource: string, fields: Record<string, string>) => `/admin/resources/${resource}/actions/new?${new URLSearchParams(fields).toString()}`;
 
 function Arrows({ onMove, first, last, label }: { onMove: (direction: 'up' | 'down') => void; first: boolean; last: boolean; label: string }) {
   return (
@@ -51,7 +52,13 @@ const ProductVariants: React.FC<BasePropertyProps> = ({ record }) => {
       <Box mb="xl">
         <Box flex alignItems="center" justifyContent="space-between">
           <H5>{`Options (${options.length})`}</H5>
-          <Button as="a" href={newUrl('ProductOption', productId)} size="sm" variant="outlined" data-testid="add-option">
+          <Button
+            as="a"
+            href={newUrl('ProductOption', { product: productId, position: String(options.length) })}
+            size="sm"
+            variant="outlined"
+            data-testid="add-option"
+          >
             Add option
           </Button>
         </Box>
@@ -89,7 +96,13 @@ const ProductVariants: React.FC<BasePropertyProps> = ({ record }) => {
       <Box>
         <Box flex alignItems="center" justifyContent="space-between">
           <H5>{`Variants (${variants.length})`}</H5>
-          <Button as="a" href={newUrl('ProductVariant', productId)} size="sm" variant="contained" data-testid="add-variant">
+          <Button
+            as="a"
+            href={newUrl('ProductVariant', { product: productId, active: 'true', position: String(variants.length) })}
+            size="sm"
+            variant="contained"
+            data-testid="add-variant"
+          >
             Add variant
           </Button>
         </Box>

@@ -46,7 +46,7 @@ export const variantFieldsRules = z
     compareAtPriceMinor: optional(wholeNumber('the compare-at price in minor units (cents)')),
     stock: stockRule,
     active: flag.default(true),
-    position: positionRule.default(0),
+    position: z.preprocess((v) => (v === '' || v === null ? undefined : v), positionRule.default(0)),
     imageUrl: imageUrlRule.default(null),
   })
   .superRefine((v, ctx) => {
@@ -108,7 +108,7 @@ const optionValuesList = z
 export const optionRules = z.object({
   name: text(50).refine((n) => !n.includes('.'), 'no dots in an option name'),
   values: optionValuesList,
-  position: positionRule.default(0),
+  position: z.preprocess((v) => (v === '' || v === null ? undefined : v), positionRule.default(0)),
 });
 
 export type OptionFields = z.output<typeof optionRules>;

@@ -4,8 +4,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { uniqueId, useTestShop } from '../helpers/test-app.js';
-import { createStaff, orderRow } from '../helpers/admin-fixtures.js';
-import { createOrder, createProduct, createUser } from '../helpers/fixtures.js';
+import { catalogOf, createStaff, orderRow } from '../helpers/admin-fixtures.js';
+import { createOrder, createProduct, createProductWithVariants, createUser } from '../helpers/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = [
@@ -66,25 +66,34 @@ test('when staff sign in, then they can create a product the storefront lists an
   await page.getByTestId('revenue-today-USD').getByText('$33.00').waitFor();
   await shot('dashboard');
 
-  // Create a product, typing its price as money
+  // Create a product with its first variant, typing its price as money; the panel then opens the product
   const sku = uniqueId('E2E').toUpperCase();
   const title = `Browser-made mug ${sku}`;
   await page.goto(`${base}/admin/resources/Product/actions/new`);
-  await page.fill('input[name=sku]', sku);
   await page.fill('input[name=slug]', sku.toLowerCase().replace(/_/g, '-'));
   await page.fill('input[name=title]', title);
-  await page.fill('input[name=priceMinor]', '24.50');
   await page.fill('input[name=currency]', 'USD');
+  await page.fill('input[name=sku]', sku);
+  await page.fill('input[name=priceMinor]', '24.50');
   await page.fill('input[name=stock]', '5');
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.waitForURL(`${base}/admin/resources/Product`);
+  await page.waitForURL(/\/admin\/resources\/Product\/records\/[^/]+\/show/);
+  await page.getByTestId(`variant-${sku}`).getByText('$24.50').waitFor();
+  await page.goto(`${base}/admin/resources/Product`);
   await page.getByText(title).waitFor();
   await page.getByText('$24.50').first().waitFor();
   await shot('product-list');
 
   // The storefront API lists it, in integer minor units
   const storefront = await fetch(`${base}/api/products?q=${encodeURIComponent(sku)}`).then((r) => r.json());
-  expect(storefront.items).toEqual(expect.arrayContaining([expect.objectContaining({ sku, title, priceMinor: 2450, currency: 'USD', stock: 5 })]));
+  expect(storefront.items).toEqual([
+    expect.objectContaining({
+      title,
+      currency: 'USD',
+      priceRange: { minMinor: 2450, maxMinor: 2450 },
+      variants: [expect.objectContaining({ sku, priceMinor: 2450 })],
+    }),
+  ]);
 
   // Ship the paid order from its page
   await page.goto(`${base}/admin/resources/Order/records/${order.id}/show`);
@@ -103,6 +112,77 @@ test('when staff sign in, then they can create a product the storefront lists an
   expect(pageErrors).toEqual([]); // no script failed on any page (CSP, bundle)
   expect(refusedByCsp).toEqual([]); // the panel's inline scripts run by nonce, with no 'unsafe-inline'
   expect(dialogs).toEqual([]); // the staff member's name never ran as script
+});
+
+test('when staff open a product with variants, then they see them, edit a variant’s price and stock, and add a variant', async () => {
+  // Arrange: a T-shirt in S/M/L × Red/Blue, three combinations made; staff signed in (the first test signed in this page)
+  const stamp = uniqueId('tee').toUpperCase();
+  const tee = await createProductWithVariants(shop.db.pool, {
+    title: 'Coffee Crew T-shirt',
+    sku: stamp,
+    priceMinor: 1990,
+    stock: 4,
+    options: [
+      { name: 'Size', values: ['S', 'M', 'L'] },
+      { name: 'Colour', values: ['Red', 'Blue'] },
+    ],
+    variants: [
+      { optionValues: { Size: 'S', Colour: 'Red' } },
+      { optionValues: { Size: 'M', Colour: 'Red' }, compareAtPriceMinor: 2490 },
+      { optionValues: { Size: 'M', Colour: 'Blue' } },
+    ],
+  });
+  const [, medium] = tee.variants;
+  const productPage = `${base}/admin/resources/Product/records/${tee.id}/show`;
+
+  // The product page lists its options and its variants, titled in option order
+  await page.goto(productPage);
+  const variants = page.getByTestId('product-variants');
+  await variants.getByTestId('option-Size').getByText('S, M, L').waitFor();
+  await variants.getByTestId(`variant-${medium.sku}`).getByText('M / Red').waitFor();
+  await variants.getByTestId(`variant-${medium.sku}`).getByText('$24.90').waitFor();
+  expect(await variants.locator('[data-testid^="variant-"]').count()).toBe(3);
+  await shot('product-variants');
+
+  // Edit the M / Red variant's price and stock
+  await variants.getByTestId(`edit-variant-${medium.sku}`).click();
+  await page.waitForURL(`${base}/admin/resources/ProductVariant/records/${medium.id}/edit`);
+  await page.locator('select[name="optionValues.Size"]').waitFor();
+  expect(await page.locator('select[name="optionValues.Size"]').inputValue()).toBe('M');
+  await page.fill('input[name=priceMinor]', '21.50');
+  await page.fill('input[name=stock]', '8');
+  await shot('variant-form');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(new RegExp(`/admin/resources/Product/records/${tee.id}/show`));
+  await page.getByTestId(`variant-${medium.sku}`).getByText('$21.50').waitFor();
+
+  // Add the L / Blue variant from the product page (the form comes with the product chosen)
+  const newSku = `${stamp}-L-BLUE`;
+  await page.getByTestId('add-variant').click();
+  await page.waitForURL(new RegExp(`/admin/resources/ProductVariant/actions/new\\?product=${tee.id}&active=true&position=3`));
+  expect(await page.locator('input[name=position]').inputValue()).toBe('3');
+  await page.locator('select[name="optionValues.Size"]').selectOption('L');
+  await page.locator('select[name="optionValues.Colour"]').selectOption('Blue');
+  await page.fill('input[name=sku]', newSku);
+  await page.fill('input[name=priceMinor]', '22.00');
+  await page.fill('input[name=stock]', '3');
+  await shot('variant-new');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(new RegExp(`/admin/resources/Product/records/${tee.id}/show`));
+  await page.getByTestId(`variant-${newSku}`).getByText('L / Blue').waitFor();
+  await shot('product-variants-after');
+
+  const after = await catalogOf(shop.db.pool, tee.id);
+  expect(after.variants.find((v) => v.id === medium.id)).toMatchObject({
+    priceMinor: 2150,
+    stock: 8,
+    compareAtPriceMinor: 2490,
+    optionValues: { Size: 'M', Colour: 'Red' },
+  });
+  expect(after.variants.find((v) => v.sku === newSku)).toMatchObject({ priceMinor: 2200, stock: 3, optionValues: { Size: 'L', Colour: 'Blue' }, active: true });
+  expect(after).toMatchObject({ priceMinMinor: 1990, priceMaxMinor: 2200 });
+  expect(pageErrors).toEqual([]);
+  expect(refusedByCsp).toEqual([]);
 });
 
 test('when /docs is opened, then swagger-ui renders the contract under the strict CSP', async () => {
