@@ -210,6 +210,15 @@ describe('Products: create, edit, delete with the API rules', () => {
     expect(await productBySlug(product.slug)).toMatchObject({ priceMinMinor: 1000, priceMaxMinor: 1000 });
   });
 
+  test('when staff filter products by a variant’s SKU, then the product with that variant comes back', async () => {
+    const tee = await createProductWithVariants(panel.shop.db.pool, { options: [{ name: 'Size', values: ['S', 'M'] }] });
+    await createProduct(panel.shop.db.pool);
+
+    const res = await panel.staff.get(adminApi.list('Product', `filters.variantSkus=${encodeURIComponent(tee.variants[1].sku)}`)).expect(200);
+
+    expect(res.body.records.map((r: { id: string }) => r.id)).toEqual([tee.id]);
+  });
+
   test('when staff delete a product, then it is gone with its options and variants', async () => {
     const product = await createProductWithVariants(panel.shop.db.pool, { options: [{ name: 'Size', values: ['S', 'M'] }] });
 
