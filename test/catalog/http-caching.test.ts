@@ -22,8 +22,16 @@ const catalogReads: [string, () => string, () => string][] = [
     () => `/api/categories/${category.slug}`,
     () => `UPDATE categories SET description = description || '!' WHERE id = '${category.id}'`,
   ],
-  ['GET /api/products', () => `/api/products?category=${category.slug}`, () => `UPDATE product_variants SET price_minor = price_minor + 1 WHERE id = '${product.variantId}'`],
-  ['GET /api/products/{idOrSlug}', () => `/api/products/${product.slug}`, () => `UPDATE product_variants SET stock = stock + 1 WHERE id = '${product.variantId}'`],
+  [
+    'GET /api/products',
+    () => `/api/products?category=${category.slug}`,
+    () => `UPDATE product_variants SET price_minor = price_minor + 1 WHERE id = '${product.variantId}'`,
+  ],
+  [
+    'GET /api/products/{idOrSlug}',
+    () => `/api/products/${product.slug}`,
+    () => `UPDATE product_variants SET stock = stock + 1 WHERE id = '${product.variantId}'`,
+  ],
 ];
 
 type Answer = { status: number; etag: string | undefined; text: string };

@@ -78,7 +78,9 @@ describe('GET /api/products', () => {
 
     expect(listed).toEqual(productJson(product, category));
     expect(listed).toMatchObject({ priceRange: { minMinor: 1299, maxMinor: 1299 }, currency: 'USD', inStock: true, options: [] });
-    expect(listed.variants).toEqual([{ id: product.variantId, sku: product.sku, optionValues: {}, priceMinor: 1299, compareAtPriceMinor: null, inStock: true }]);
+    expect(listed.variants).toEqual([
+      { id: product.variantId, sku: product.sku, optionValues: {}, priceMinor: 1299, compareAtPriceMinor: null, inStock: true },
+    ]);
     expect(uncategorised).toMatchObject({ id: loose.id, imageUrl: null, inStock: false, category: null, variants: [{ inStock: false }] });
   });
 

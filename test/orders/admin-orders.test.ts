@@ -18,8 +18,8 @@ const asStaff = (method: 'get' | 'post', path: string, person: UserFixture | nul
 };
 
 /** A real order (stock taken at checkout), moved to PAID the way a payment would move it. */
-async function paidOrder(buyer: UserFixture, productId: string, quantity = 1): Promise<string> {
-  const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ productId, quantity }]);
+async function paidOrder(buyer: UserFixture, variantId: string, quantity = 1): Promise<string> {
+  const order = await placeOrder(shop.request, shop.db.pool, buyer, [{ variantId, quantity }]);
   await inTransaction(shop.db.pool, (tx) => transition(tx, order.id, 'PAID', { actor: 'provider:mock' }));
   return order.id;
 }
@@ -35,7 +35,7 @@ describe('staff routes without the staff role', () => {
   test.each(ROUTES)('when a customer calls %s %s, then 403; when nobody is signed in, then 401; nothing changes', async (method, template) => {
     const customer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 5 });
-    const orderId = await paidOrder(customer, item.id);
+    const orderId = await paidOrder(customer, item.variantId);
     const path = template.replace('{id}', orderId);
     const ids = { userIds: [customer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
@@ -58,7 +58,7 @@ describe('GET /api/admin/orders', () => {
     ann = await createUser(shop.db.pool);
     bob = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 50 });
-    annOrders = [await paidOrder(ann, item.id), (await placeOrder(shop.request, shop.db.pool, ann, [{ variantId: item.variantId, quantity: 2 }])).id];
+    annOrders = [await paidOrder(ann, item.variantId), (await placeOrder(shop.request, shop.db.pool, ann, [{ variantId: item.variantId, quantity: 2 }])).id];
     bobOrder = (await placeOrder(shop.request, shop.db.pool, bob, [{ variantId: item.variantId, quantity: 1 }])).id;
   });
 
@@ -114,7 +114,7 @@ describe('POST /api/admin/orders/{id}/ship and /deliver', () => {
   test('when staff ship a paid order and then deliver it, then the order shows carrier, tracking and both times, and history names the staff', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 3 });
-    const orderId = await paidOrder(buyer, item.id);
+    const orderId = await paidOrder(buyer, item.variantId);
 
     const shipped = await asStaff('post', `/api/admin/orders/${orderId}/ship`).send({ carrier: ' DHL ', trackingNumber: 'JD014600006281' }).expect(200);
 
@@ -145,7 +145,7 @@ describe('POST /api/admin/orders/{id}/ship and /deliver', () => {
   ])('when the ship body has %s, then 400 problem+json and nothing changes', async (_what, body) => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 3 });
-    const orderId = await paidOrder(buyer, item.id);
+    const orderId = await paidOrder(buyer, item.variantId);
     const ids = { userIds: [buyer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 
@@ -167,7 +167,7 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
   test('when staff cancel a paid order with a reason, then it is CANCELLED, the stock comes back and the reason is recorded', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 4 });
-    const orderId = await paidOrder(buyer, item.id, 3);
+    const orderId = await paidOrder(buyer, item.variantId, 3);
     expect(await stockOf(shop.db.pool, item)).toBe(1);
 
     const res = await asStaff('post', `/api/admin/orders/${orderId}/cancel`).send({ reason: 'suspected fraud' }).expect(200);
@@ -180,7 +180,7 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
   test('when staff cancel an order whose payment was captured, then the money goes back too: REFUNDED, stock back, one refund', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 5 });
-    const orderId = await paidOrder(buyer, item.id, 2);
+    const orderId = await paidOrder(buyer, item.variantId, 2);
     const {
       rows: [payment],
     } = await shop.db.pool.query(
@@ -213,7 +213,7 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
   test('when the reason is empty or not text, then 400 and nothing changes', async () => {
     const buyer = await createUser(shop.db.pool);
     const item = await createProduct(shop.db.pool, { stock: 2 });
-    const orderId = await paidOrder(buyer, item.id);
+    const orderId = await paidOrder(buyer, item.variantId);
     const ids = { userIds: [buyer.id], variantIds: [item.variantId] };
     const before = await snapshot(shop.db.pool, ids);
 

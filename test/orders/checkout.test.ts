@@ -3,11 +3,22 @@ import { useTestShop } from '../helpers/test-app.js';
 import { checkoutAs, fillCart, snapshot } from '../helpers/orders-fixtures.js';
 import { inTransaction } from '../../src/shared/db.js';
 import { takeStock } from '../../src/catalog/stock.js';
-import { createProduct, createUser, stockOf } from '../helpers/fixtures.js';
+import { createProduct, createProductWithVariants, createUser, stockOf, type ProductFixture } from '../helpers/fixtures.js';
 
 let http: ReturnType<typeof supertest>; // over a real socket, for many requests at once
 
 const shop = useTestShop();
+
+/** An order line's identity as sold, for a product made with createProduct (no options). */
+const soldLine = (product: ProductFixture, title: string) => ({
+  productId: product.id,
+  variantId: product.variantId,
+  sku: product.sku,
+  title,
+  productTitle: title,
+  variantTitle: null,
+  optionValues: {},
+});
 beforeAll(async () => {
   http = supertest(await shop.listen());
 });
@@ -39,8 +50,8 @@ describe('POST /api/checkout', () => {
       history: [{ from: null, to: 'AWAITING_PAYMENT', actor: 'customer', reason: null }],
     });
     expect(res.body.items).toEqual([
-      { productId: mug.id, sku: mug.sku, title: 'Mug', unitPriceMinor: 1250, quantity: 2, lineTotalMinor: 2500 },
-      { productId: tea.id, sku: tea.sku, title: 'Tea', unitPriceMinor: 499, quantity: 3, lineTotalMinor: 1497 },
+      { ...soldLine(mug, 'Mug'), unitPriceMinor: 1250, quantity: 2, lineTotalMinor: 2500 },
+      { ...soldLine(tea, 'Tea'), unitPriceMinor: 499, quantity: 3, lineTotalMinor: 1497 },
     ]);
 
     const { rows: orders } = await shop.db.pool.query(
@@ -61,10 +72,11 @@ describe('POST /api/checkout', () => {
     await fillCart(shop.db.pool, buyer.id, [{ variantId: lamp.variantId, quantity: 1 }]);
     const placed = await checkoutAs(shop.request, buyer).expect(201);
 
-    await shop.db.pool.query(`UPDATE products SET price_minor = 9999, title = 'Renamed' WHERE id = $1`, [lamp.id]);
+    await shop.db.pool.query(`UPDATE products SET title = 'Renamed' WHERE id = $1`, [lamp.id]);
+    await shop.db.pool.query(`UPDATE product_variants SET price_minor = 9999, sku = 'RENAMED-SKU' WHERE id = $1`, [lamp.variantId]);
 
     const res = await shop.request.get(`/api/orders/${placed.body.id}`).set('Authorization', `Bearer ${buyer.token}`).expect(200);
-    expect(res.body.items).toEqual([{ productId: lamp.id, sku: lamp.sku, title: 'Lamp', unitPriceMinor: 3000, quantity: 1, lineTotalMinor: 3000 }]);
+    expect(res.body.items).toEqual([{ ...soldLine(lamp, 'Lamp'), unitPriceMinor: 3000, quantity: 1, lineTotalMinor: 3000 }]);
     expect(res.body.totalMinor).toBe(3000);
   });
 
@@ -102,8 +114,8 @@ describe('POST /api/checkout', () => {
     expect(res.body.code).toBe('INSUFFICIENT_STOCK');
     expect(res.body.lines).toEqual(
       expect.arrayContaining([
-        { productId: scarce.id, requested: 3, available: 2 },
-        { productId: retired.id, requested: 1, available: 0 },
+        { variantId: scarce.variantId, productId: scarce.id, requested: 3, available: 2 },
+        { variantId: retired.variantId, productId: retired.id, requested: 1, available: 0 },
       ]),
     );
     expect(res.body.lines).toHaveLength(2);
@@ -165,6 +177,83 @@ describe('POST /api/checkout', () => {
   });
 });
 
+describe('POST /api/checkout with variants', () => {
+  test('when the cart holds two variants of one product, then each line snapshots its variant, SKU, titles and option values, and later catalog edits leave the order alone', async () => {
+    const buyer = await createUser(shop.db.pool);
+    const shirt = await createProductWithVariants(shop.db.pool, {
+      title: 'T-shirt',
+      options: [
+        { name: 'Size', values: ['M', 'L'] },
+        { name: 'Colour', values: ['Red'] },
+      ],
+      variants: [
+        { optionValues: { Size: 'M', Colour: 'Red' }, priceMinor: 1500, stock: 4 },
+        { optionValues: { Colour: 'Red', Size: 'L' }, priceMinor: 1700, stock: 4 },
+      ],
+    });
+    const [medium, large] = shirt.variants;
+    await fillCart(shop.db.pool, buyer.id, [
+      { variantId: medium.id, quantity: 1 },
+      { variantId: large.id, quantity: 2 },
+    ]);
+
+    const res = await checkoutAs(shop.request, buyer).expect(201);
+    await shop.db.pool.query(`UPDATE product_options SET name = 'Fit' WHERE product_id = $1 AND name = 'Size'`, [shirt.id]);
+    await shop.db.pool.query(`UPDATE product_variants SET price_minor = 1, sku = sku || '-OLD' WHERE product_id = $1`, [shirt.id]);
+    const later = await shop.request.get(`/api/orders/${res.body.id}`).set('Authorization', buyer.auth).expect(200);
+
+    const sold = [
+      {
+        productId: shirt.id,
+        variantId: large.id,
+        sku: large.sku,
+        title: 'T-shirt — L / Red',
+        productTitle: 'T-shirt',
+        variantTitle: 'L / Red',
+        optionValues: { Size: 'L', Colour: 'Red' },
+        unitPriceMinor: 1700,
+        quantity: 2,
+        lineTotalMinor: 3400,
+      },
+      {
+        productId: shirt.id,
+        variantId: medium.id,
+        sku: medium.sku,
+        title: 'T-shirt — M / Red',
+        productTitle: 'T-shirt',
+        variantTitle: 'M / Red',
+        optionValues: { Size: 'M', Colour: 'Red' },
+        unitPriceMinor: 1500,
+        quantity: 1,
+        lineTotalMinor: 1500,
+      },
+    ].sort((a, b) => (a.sku < b.sku ? -1 : 1)); // order lines read by title, then SKU
+    expect(res.body).toMatchObject({ subtotalMinor: 4900, totalMinor: 4900, itemCount: 3 });
+    expect(res.body.items).toEqual(sold);
+    expect(later.body.items).toEqual(sold);
+    expect([await stockOf(shop.db.pool, medium), await stockOf(shop.db.pool, large)]).toEqual([3, 2]);
+  });
+
+  test("when a line's variant was deactivated after it was added, then 409 INSUFFICIENT_STOCK lists that line (nothing available) and nothing changes", async () => {
+    const buyer = await createUser(shop.db.pool);
+    const shirt = await createProductWithVariants(shop.db.pool, { options: [{ name: 'Size', values: ['M', 'L'] }], stock: 10 });
+    const [medium, large] = shirt.variants;
+    await fillCart(shop.db.pool, buyer.id, [
+      { variantId: medium.id, quantity: 1 },
+      { variantId: large.id, quantity: 1 },
+    ]);
+    await shop.db.pool.query(`UPDATE product_variants SET active = false WHERE id = $1`, [large.id]);
+    const ids = { userIds: [buyer.id], variantIds: [medium.id, large.id] };
+    const before = await snapshot(shop.db.pool, ids);
+
+    const res = await checkoutAs(shop.request, buyer).expect(409);
+
+    expect(res.body).toMatchObject({ code: 'INSUFFICIENT_STOCK', lines: [{ variantId: large.id, productId: shirt.id, requested: 1, available: 0 }] });
+    expect(res.body.lines).toHaveLength(1);
+    expect(await snapshot(shop.db.pool, ids)).toEqual(before);
+  });
+});
+
 describe('stock locks', () => {
   test("when a checkout holds a product's row, then another buyer can still put that product in their cart without waiting", async () => {
     const hot = await createProduct(shop.db.pool, { stock: 10 });
@@ -200,7 +289,7 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
     expect(again.body).toEqual(first.body);
     expect(await orderCount(buyer.id)).toBe(1);
     expect(await stockOf(shop.db.pool, item)).toBe(9);
-    expect((await snapshot(shop.db.pool, { userIds: [buyer.id] })).cart_items).toEqual([{ product_id: item.id, quantity: 4 }]);
+    expect((await snapshot(shop.db.pool, { userIds: [buyer.id] })).cart_items).toEqual([{ variant_id: item.variantId, quantity: 4 }]);
   });
 
   test('when 20 identical checkouts with one key arrive at once, then one order is made and all 20 answers are the same', async () => {
@@ -227,7 +316,7 @@ describe('POST /api/checkout with an Idempotency-Key', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => checkoutAs(http, buyer, { key: 'doomed' })));
 
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(409));
-    for (const answer of answers) expect(answer.body.lines).toEqual([{ productId: item.id, requested: 2, available: 1 }]);
+    for (const answer of answers) expect(answer.body.lines).toEqual([{ variantId: item.variantId, productId: item.id, requested: 2, available: 1 }]);
     expect(await snapshot(shop.db.pool, ids)).toEqual(before);
   });
 
