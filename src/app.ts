@@ -18,6 +18,7 @@ import type { RouteContext } from './shared/route-context.js';
 import { healthRoutes } from './health/routes.js';
 import { meRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
+import { addressRoutes } from './addresses/routes.js';
 import { cartRoutes } from './cart/routes.js';
 import { orderRoutes } from './orders/routes.js';
 import { staffOrderRoutes } from './orders/staff-routes.js';
@@ -46,6 +47,7 @@ export type AppDeps = {
 const sessionlessRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [catalogRoutes, (ctx, { providers }) => paymentGatewayRoutes(ctx, providers)];
 const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
+  addressRoutes,
   cartRoutes,
   orderRoutes,
   (ctx, { db, logger, providers }) => staffOrderRoutes(ctx, staffRefunder({ pool: db.pool, providers, logger })),

@@ -45,9 +45,11 @@ async function catalog(url: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const products = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM products');
+    const products = await client.query<{ n: number; forSale: number }>(
+      'SELECT count(*)::int AS n, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id))::int AS "forSale" FROM products p',
+    );
     const migrations = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL');
-    return { products: products.rows[0].n, migrations: migrations.rows[0].n };
+    return { products: products.rows[0].n, withVariant: products.rows[0].forSale, migrations: migrations.rows[0].n };
   } finally {
     await client.end();
   }
@@ -74,6 +76,7 @@ describe('docker compose up: the database steps', () => {
 
     const after = await catalog(database.url);
     expect(after.products).toBe(30);
+    expect(after.withVariant).toBe(30); // each with its variant: a product without one cannot be sold
     expect(after.migrations).toBeGreaterThanOrEqual(2);
   });
 
@@ -81,7 +84,7 @@ describe('docker compose up: the database steps', () => {
     for (const step of steps) await runStep(step, database.url);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    await client.query(`DELETE FROM products WHERE sku <> 'DEMO-001'`);
+    await client.query(`DELETE FROM products p WHERE NOT EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.sku = 'DEMO-001')`);
     await client.end();
 
     const outputs = [];

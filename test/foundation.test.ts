@@ -4,6 +4,7 @@ import pg from 'pg';
 import supertest from 'supertest';
 import { startTestApp, useTestShop } from './helpers/test-app.js';
 import { startTcpProxy } from './helpers/tcp-proxy.js';
+import { createProduct, stockOf } from './helpers/fixtures.js';
 import { loadConfig, ConfigError } from '../src/config.js';
 import { problemHandler } from '../src/shared/errors.js';
 import { createLogger } from '../src/shared/logger.js';
@@ -50,7 +51,7 @@ describe('error answers', () => {
   });
 
   test('when the JSON body is malformed, then 400 problem+json', async () => {
-    const res = await shop.request.post('/api/cart/items').set('Content-Type', 'application/json').send('{"productId": ');
+    const res = await shop.request.post('/api/cart/items').set('Content-Type', 'application/json').send('{"variantId": ');
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('MALFORMED_BODY');
@@ -119,16 +120,25 @@ describe('demo catalog seed', () => {
     expect(first).toBe(30);
     expect(second).toBe(0);
     const { rows } = await shop.db.pool.query(
-      `SELECT count(*) AS total, count(*) FILTER (WHERE NOT active) AS inactive, count(*) FILTER (WHERE stock = 0) AS sold_out,
-              count(DISTINCT category_id) AS categories FROM products`,
+      `SELECT count(*) AS total, count(*) FILTER (WHERE NOT active) AS inactive, count(DISTINCT category_id) AS categories,
+              count(*) FILTER (WHERE (SELECT sum(v.stock) FROM product_variants v WHERE v.product_id = p.id) = 0) AS sold_out,
+              count(*) FILTER (WHERE price_min_minor IS NULL) AS not_for_sale,
+              (SELECT count(*) FROM product_variants WHERE sku LIKE 'DEMO-%') AS variants
+         FROM products p`,
     );
-    expect(rows[0]).toEqual({ total: 30, inactive: 3, sold_out: 3, categories: 4 });
+    expect(rows[0]).toEqual({ total: 30, inactive: 3, sold_out: 3, categories: 4, not_for_sale: 0, variants: 30 });
   });
 });
 
 describe('database rules', () => {
-  test('when code tries to take stock below zero, then the database refuses it', async () => {
-    await expect(shop.db.pool.query(`UPDATE products SET stock = -1 WHERE sku = 'DEMO-001'`)).rejects.toThrow(/products_stock_nonnegative/);
+  test("when code tries to take a variant's stock below zero, then the database refuses it", async () => {
+    const product = await createProduct(shop.db.pool, { stock: 2 });
+
+    await expect(shop.db.pool.query(`UPDATE product_variants SET stock = stock - 3 WHERE id = $1`, [product.variantId])).rejects.toThrow(
+      /product_variants_stock_nonnegative/,
+    );
+
+    expect(await stockOf(shop.db.pool, product)).toBe(2);
   });
 });
 

@@ -45,7 +45,7 @@ describe('slow clients', () => {
   });
 
   test('when a client stalls its body, then the request is cut off', async () => {
-    const body = '{"productId":"x","quantity":1}';
+    const body = '{"variantId":"x","quantity":1}';
     const parts = [
       'POST /api/cart/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' + `Content-Length: ${body.length}\r\n\r\n`,
       ...body.split(''),

@@ -68,7 +68,7 @@ export async function buyersWithCarts(pool: pg.Pool, count: number, cartOf: (i: 
   return buyers;
 }
 
-const byProduct = (lines: Line[]) => [...lines].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+const byVariant = (lines: Line[]) => [...lines].sort((a, b) => (a.variantId < b.variantId ? -1 : 1));
 
 /**
  * What a checkout left for a buyer who had `cart`: 'placed' (one order holding the cart, the cart
@@ -76,15 +76,15 @@ const byProduct = (lines: Line[]) => [...lines].sort((a, b) => (a.productId < b.
  */
 export async function checkoutOutcome(pool: pg.Pool, buyer: UserFixture, cart: Line[]): Promise<'placed' | 'untouched' | 'partial'> {
   const { rows } = await pool.query<{ carted: Line[] | null; ordered: Line[] | null; orders: number }>(
-    `SELECT (SELECT json_agg(json_build_object('productId', ci.product_id, 'quantity', ci.quantity) ORDER BY ci.product_id)
+    `SELECT (SELECT json_agg(json_build_object('variantId', ci.variant_id, 'quantity', ci.quantity) ORDER BY ci.variant_id)
                FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = $1) AS carted,
-            (SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity) ORDER BY i.product_id)
+            (SELECT json_agg(json_build_object('variantId', i.variant_id, 'quantity', i.quantity) ORDER BY i.variant_id)
                FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.user_id = $1) AS ordered,
             (SELECT count(*)::int FROM orders WHERE user_id = $1) AS orders`,
     [buyer.id],
   );
   const { carted, ordered, orders } = rows[0];
-  const same = (lines: Line[] | null) => JSON.stringify(lines ?? []) === JSON.stringify(byProduct(cart));
+  const same = (lines: Line[] | null) => JSON.stringify(lines ?? []) === JSON.stringify(byVariant(cart));
   if (orders === 1 && !carted && same(ordered)) return 'placed';
   if (orders === 0 && same(carted)) return 'untouched';
   return 'partial';

@@ -16,7 +16,7 @@ import {
   type ShopProcess,
 } from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
-import { createProduct, createUser, type UserFixture } from '../helpers/fixtures.js';
+import { createProduct, createProductWithVariants, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 // The test's own connections are spared by the connection killer.
 const SPARED = 'reliability-test';
@@ -88,9 +88,12 @@ describe('connections killed during a checkout load', () => {
 
   test('when the app’s connections are terminated again and again, then no partial order, only 201/409/503, and the app recovers by itself', async () => {
     const STOCK = 60;
-    const products = await Promise.all(Array.from({ length: 5 }, () => createProduct(db.pool, { stock: STOCK })));
+    // Three products without options and one in two sizes: five variants, two of them of one product.
+    const plain = await Promise.all(Array.from({ length: 3 }, () => createProduct(db.pool, { stock: STOCK })));
+    const sized = await createProductWithVariants(db.pool, { options: [{ name: 'Size', values: ['S', 'M'] }], stock: STOCK });
+    const variantIds = [...plain.map((p) => p.variantId), ...sized.variants.map((v) => v.id)];
     const cartOf = (i: number): Line[] =>
-      Array.from({ length: 1 + (i % 3) }, (_, k) => ({ productId: products[(i + k) % products.length].id, quantity: 1 + ((i + k) % 2) }));
+      Array.from({ length: 1 + (i % 3) }, (_, k) => ({ variantId: variantIds[(i + k) % variantIds.length], quantity: 1 + ((i + k) % 2) }));
     const buyers = await buyersWithCarts(db.pool, 240, cartOf);
 
     const stopKiller = startConnectionKiller(100);
@@ -104,10 +107,7 @@ describe('connections killed during a checkout load', () => {
       expect(unavailable.headers['retry-after']).toBeDefined();
     }
     expect(await partialOrders(db.pool)).toEqual([]);
-    for (const { stock, held } of await stockLedger(
-      db.pool,
-      products.map((p) => p.id),
-    )) {
+    for (const { stock, held } of await stockLedger(db.pool, variantIds)) {
       expect(stock).toBeGreaterThanOrEqual(0);
       expect(stock + held).toBe(STOCK);
     }
@@ -128,11 +128,7 @@ describe('connections killed during a checkout load', () => {
     const retries = await inWaves(unplaced, 10, (buyer) => checkoutAs(shop.request, buyer));
     counts.requestsSent += retries.length + 1;
     expect(retries.map((r) => r.status).filter((s) => s !== 201 && s !== 409)).toEqual([]);
-    for (const { stock, held } of await stockLedger(
-      db.pool,
-      products.map((p) => p.id),
-    ))
-      expect(stock + held).toBe(STOCK);
+    for (const { stock, held } of await stockLedger(db.pool, variantIds)) expect(stock + held).toBe(STOCK);
     expect(await partialOrders(db.pool)).toEqual([]);
   });
 });
@@ -152,7 +148,7 @@ describe('the database goes away', () => {
         shop.request.get('/api/products'),
         shop.request.get(`/api/products/${product.id}`),
         shop.request.get('/api/cart').set('Authorization', auth),
-        shop.request.post('/api/cart/items').set('Authorization', auth).send({ productId: product.id, quantity: 1 }),
+        shop.request.post('/api/cart/items').set('Authorization', auth).send({ variantId: product.variantId, quantity: 1 }),
         shop.request.get('/api/orders').set('Authorization', auth),
         shop.request.get('/readyz'),
       ];

@@ -6,6 +6,7 @@ import { tokenFor, uniqueId, useTestShop } from '../helpers/test-app.js';
 import { openapi } from '../helpers/contract.js';
 import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
 import { reportCounts } from './report.js';
+import { createProductWithVariants } from '../helpers/fixtures.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 // Not fuzzed for "unchanged": these routes exist to change state when the input is right,
@@ -19,12 +20,20 @@ const routes = Object.entries(openapi.paths).flatMap(([path, item]) =>
 let api: ReturnType<typeof supertest>;
 let callers: (string | undefined)[];
 let productIds: string[];
+let variantIds: string[];
 
 const shop = useTestShop({ env: { RATE_LIMIT_WRITES_PER_WINDOW: '1000000' } });
 beforeAll(async () => {
   api = supertest(await shop.listen()); // the real HTTP server, so parser-level refusals are covered too
   await seedDemoCatalog(shop.db.prisma);
-  productIds = (await shop.db.pool.query('SELECT id FROM products')).rows.map((r) => r.id);
+  await createProductWithVariants(shop.db.pool, {
+    options: [
+      { name: 'Size', values: ['S', 'M'] },
+      { name: 'Colour', values: ['Red', 'Blue'] },
+    ],
+  });
+  productIds = (await shop.db.pool.query('SELECT id FROM products ORDER BY id')).rows.map((r) => r.id);
+  variantIds = (await shop.db.pool.query('SELECT id FROM product_variants ORDER BY id')).rows.map((r) => r.id);
   callers = [undefined, await tokenFor(uniqueId('fuzz')), await tokenFor(uniqueId('fuzz')), await tokenFor(uniqueId('staff'), { role: 'admin' })];
 });
 
@@ -34,7 +43,9 @@ async function fingerprint() {
     SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM order_items) AS order_items,
            (SELECT count(*) FROM cart_items) AS cart_items, (SELECT count(*) FROM payments) AS payments,
            (SELECT count(*) FROM payment_events) AS events, (SELECT count(*) FROM idempotency_keys) AS keys,
-           (SELECT md5(string_agg(id || ':' || stock || ':' || price_minor || ':' || active, ',' ORDER BY id)) FROM products) AS products,
+           (SELECT md5(string_agg(concat_ws(':', id, active, price_min_minor, price_max_minor, variant_skus, updated_at), ',' ORDER BY id)) FROM products) AS products,
+           (SELECT md5(string_agg(concat_ws(':', id, sku, option_values, stock, price_minor, active, updated_at), ',' ORDER BY id)) FROM product_variants) AS variants,
+           (SELECT md5(string_agg(concat_ws(':', id, name, position, values), ',' ORDER BY id)) FROM product_options) AS options,
            (SELECT md5(coalesce(string_agg(id || ':' || status, ',' ORDER BY id), '')) FROM orders) AS statuses`);
   return rows[0];
 }
@@ -70,10 +81,11 @@ const hostileValue = fc.oneof(
 const hostileBody = fc.oneof(
   fc.jsonValue(),
   fc.dictionary(
-    fc.constantFrom('productId', 'quantity', 'provider', 'carrier', 'trackingNumber', 'reason', 'email', 'password', '__proto__', 'constructor'),
+    fc.constantFrom('variantId', 'productId', 'quantity', 'provider', 'carrier', 'trackingNumber', 'reason', 'email', 'password', '__proto__', 'constructor'),
     hostileValue,
   ),
   fc.record({ productId: fc.oneof(hostileString, fc.constant('PRODUCT')), quantity: hostileValue }),
+  fc.record({ variantId: fc.oneof(hostileString, fc.constant('VARIANT')), quantity: hostileValue }),
 );
 // A cursor is base64url JSON that the server wrote: forged ones (any date JavaScript can hold,
 // numbers, text, ids) must be refused before they reach SQL.
@@ -102,7 +114,8 @@ const contentType = fc.constantFrom(
 );
 const request = fc.record({
   route: fc.constantFrom(...routes),
-  param: fc.oneof(hostileString, fc.constant('PRODUCT')),
+  // REAL: a real id of what the path names (a variant for {variantId}, else a product)
+  param: fc.oneof(hostileString, fc.constant('REAL')),
   query: fc.oneof(
     fc.dictionary(
       fc.constantFrom('limit', 'cursor', 'q', 'category', 'sort', 'minPrice', 'maxPrice', 'inStock', 'status', 'from', 'to', 'customer'),
@@ -128,16 +141,22 @@ describe('hostile input at every route', () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const product = productIds[tried % productIds.length];
-        const url = r.route.path.replace(/\{[^}]+\}/g, () => encodeURIComponent(r.param === 'PRODUCT' ? product : r.param));
+        const variant = variantIds[tried % variantIds.length];
+        const url = r.route.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+          encodeURIComponent(r.param !== 'REAL' ? r.param : name === 'variantId' ? variant : product),
+        );
         let req = (api as unknown as Record<string, (u: string) => import('supertest').Test>)[r.route.method](url).query(r.query);
         const token = callers[r.caller];
         if (token) req = req.set('Authorization', `Bearer ${token}`);
         req = req.set(r.header.name, r.header.value);
         if (r.route.method !== 'get') {
           if (r.contentType) req = req.set('Content-Type', r.contentType);
-          const body =
-            r.body && typeof r.body === 'object' && 'productId' in r.body && r.body.productId === 'PRODUCT' ? { ...r.body, productId: product } : r.body;
-          req = req.send(r.rawBody ?? JSON.stringify(body));
+          const real = r.body && typeof r.body === 'object' && !Array.isArray(r.body) ? { ...r.body } : r.body;
+          if (real && typeof real === 'object' && !Array.isArray(real)) {
+            if ('productId' in real && real.productId === 'PRODUCT') real.productId = product;
+            if ('variantId' in real && real.variantId === 'VARIANT') real.variantId = variant;
+          }
+          req = req.send(r.rawBody ?? JSON.stringify(real));
         }
         const res = await req.ok(() => true);
         tried++;
@@ -147,7 +166,7 @@ describe('hostile input at every route', () => {
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 1500), endOnFailure: true, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
     );
-    // Writes that random input could make valid (a cart add of a real product) are undone first.
+    // Writes that random input could make valid (a cart add of a real variant or product) are undone first.
     await shop.db.pool.query('DELETE FROM cart_items');
     expect(await fingerprint()).toEqual(before);
     reportCounts('hostile input', { inputsTried: tried, routes: routes.length, statuses: JSON.stringify(statuses) });

@@ -5,7 +5,7 @@ import { createTestDatabase } from '../helpers/test-app.js';
 import { createDb, type Db } from '../../src/shared/db.js';
 import { rssOf, startShopProcess, type ShopProcess } from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
-import { createProduct, createUser, type UserFixture } from '../helpers/fixtures.js';
+import { createProduct, createProductWithVariants, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const WARM_UP_SECONDS = Math.min(30, Math.ceil(SOAK_SECONDS / 5));
@@ -59,7 +59,21 @@ describe('soak', () => {
   test(
     `when mixed traffic runs for ${SOAK_SECONDS} s, then no 5xx and the process memory stays flat after the warm-up`,
     async () => {
-      const products = await Promise.all(Array.from({ length: 20 }, () => createProduct(db.pool, { stock: 1_000_000_000 })));
+      // Half the catalog without options, half in two sizes and two colours: 50 variants to add.
+      const stock = 1_000_000_000;
+      const products = await Promise.all([
+        ...Array.from({ length: 10 }, () => createProduct(db.pool, { stock })),
+        ...Array.from({ length: 10 }, () =>
+          createProductWithVariants(db.pool, {
+            options: [
+              { name: 'Size', values: ['S', 'M'] },
+              { name: 'Colour', values: ['Red', 'Blue'] },
+            ],
+            stock,
+          }),
+        ),
+      ]);
+      const variantIds = products.flatMap((p) => ('variants' in p ? p.variants.map((v) => v.id) : [p.variantId]));
       const buyers: UserFixture[] = await Promise.all(Array.from({ length: 40 }, () => createUser(db.pool)));
       const placed: { id: string; token: string }[] = [];
       const statuses: Record<number, number> = {};
@@ -67,10 +81,12 @@ describe('soak', () => {
       // Reads dominate, as in a shop. Each round of 10 requests belongs to one buyer, who adds
       // two lines, checks out and reads orders.
       const buyerOf = (n: number) => buyers[Math.floor(n / 10) % buyers.length];
+      // two neighbouring variants a round, seven further on each round: every variant in turn
+      const variantOf = (n: number) => variantIds[(Math.floor(n / 10) * 7 + (n % 10)) % variantIds.length];
       const actions = [
         ...Array(4).fill(() => call('GET', '/api/products?limit=20')),
         ...Array(2).fill((n: number) => call('GET', `/api/products/${products[n % products.length].id}`)),
-        ...Array(2).fill((n: number) => call('POST', '/api/cart/items', buyerOf(n).token, { productId: products[(n * 7) % products.length].id, quantity: 1 })),
+        ...Array(2).fill((n: number) => call('POST', '/api/cart/items', buyerOf(n).token, { variantId: variantOf(n), quantity: 1 })),
         (n: number) => call('POST', '/api/checkout', buyerOf(n).token),
         (n: number) => {
           const order = placed[n % Math.max(1, placed.length)];

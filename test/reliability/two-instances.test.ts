@@ -15,7 +15,7 @@ import {
   type ShopProcess,
 } from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
-import { createProduct, type UserFixture } from '../helpers/fixtures.js';
+import { createProduct, createProductWithVariants, type UserFixture } from '../helpers/fixtures.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Db;
@@ -48,7 +48,7 @@ async function checkoutAllAtOnce(buyers: UserFixture[]) {
 describe('checkout across two processes', () => {
   test('when 200 buyers race for the last 25 units through both processes, then exactly 25 orders, 175 clean 409s, stock 0', async () => {
     const scarce = await createProduct(db.pool, { stock: 25 });
-    const oneUnit = [{ productId: scarce.id, quantity: 1 }];
+    const oneUnit = [{ variantId: scarce.variantId, quantity: 1 }];
     const buyers = await buyersWithCarts(db.pool, 200, () => oneUnit);
 
     const answers = await checkoutAllAtOnce(buyers);
@@ -57,7 +57,7 @@ describe('checkout across two processes', () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(25);
     expect(statuses.filter((s) => s === 409)).toHaveLength(175);
     for (const refused of answers.filter((r) => r.status === 409)) expect(refused.body.code).toBe('INSUFFICIENT_STOCK');
-    expect(await stockLedger(db.pool, [scarce.id])).toEqual([{ id: scarce.id, stock: 0, held: 25 }]);
+    expect(await stockLedger(db.pool, [scarce.variantId])).toEqual([{ id: scarce.variantId, stock: 0, held: 25 }]);
     for (const [i, buyer] of buyers.entries()) {
       expect(await checkoutOutcome(db.pool, buyer, oneUnit)).toBe(answers[i].status === 201 ? 'placed' : 'untouched');
     }
@@ -65,12 +65,16 @@ describe('checkout across two processes', () => {
     counts.ordersChecked += buyers.length;
   });
 
-  test('when buyers with overlapping multi-product carts check out through both processes, then stock adds up and every order holds its cart', async () => {
-    const products = await Promise.all(Array.from({ length: 6 }, () => createProduct(db.pool, { stock: 20 })));
-    // Neighbouring products, forwards or backwards: overlapping carts meet shared rows in different orders.
+  test('when buyers with overlapping carts of several variants of several products check out through both processes, then stock adds up and every order holds its cart', async () => {
+    // Three products in two sizes: six variants, neighbours often of the same product.
+    const products = await Promise.all(
+      Array.from({ length: 3 }, () => createProductWithVariants(db.pool, { options: [{ name: 'Size', values: ['S', 'M'] }], stock: 20 })),
+    );
+    const variants = products.flatMap((p) => p.variants);
+    // Neighbouring variants, forwards or backwards: overlapping carts meet shared rows in different orders.
     const cartOf = (i: number): Line[] => {
-      const picked = [0, 1, 2].map((k) => products[(i + k) % products.length]);
-      return (i % 2 ? picked.reverse() : picked).map((p, k) => ({ productId: p.id, quantity: 1 + ((i + k) % 2) }));
+      const picked = [0, 1, 2].map((k) => variants[(i + k) % variants.length]);
+      return (i % 2 ? picked.reverse() : picked).map((v, k) => ({ variantId: v.id, quantity: 1 + ((i + k) % 2) }));
     };
     const buyers = await buyersWithCarts(db.pool, 120, cartOf);
 
@@ -81,7 +85,7 @@ describe('checkout across two processes', () => {
     expect(answers.filter((r) => r.status === 409).length).toBeGreaterThan(0);
     for (const { stock, held } of await stockLedger(
       db.pool,
-      products.map((p) => p.id),
+      variants.map((v) => v.id),
     )) {
       expect(stock).toBeGreaterThanOrEqual(0);
       expect(stock + held).toBe(20);
@@ -143,11 +147,11 @@ describe('Stripe webhook across two processes', () => {
 describe('expiry job on both processes', () => {
   test('when 60 orders become overdue while both jobs run every second, then each expires exactly once and its stock comes back once', async () => {
     const product = await createProduct(db.pool, { stock: 60 });
-    const buyers = await buyersWithCarts(db.pool, 60, () => [{ productId: product.id, quantity: 1 }]);
+    const buyers = await buyersWithCarts(db.pool, 60, () => [{ variantId: product.variantId, quantity: 1 }]);
     const placed = await checkoutAllAtOnce(buyers);
     expect(placed.map((r) => r.status)).toEqual(Array(60).fill(201));
     const orderIds = placed.map((r) => r.body.id as string);
-    expect((await stockLedger(db.pool, [product.id]))[0].stock).toBe(0);
+    expect((await stockLedger(db.pool, [product.variantId]))[0].stock).toBe(0);
 
     await db.pool.query(`UPDATE orders SET expires_at = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`, [orderIds]);
     const allExpired = () =>
@@ -164,7 +168,7 @@ describe('expiry job on both processes', () => {
     );
     expect(history).toHaveLength(60);
     expect(history.every((h) => h.n === 1)).toBe(true);
-    expect(await stockLedger(db.pool, [product.id])).toEqual([{ id: product.id, stock: 60, held: 0 }]);
+    expect(await stockLedger(db.pool, [product.variantId])).toEqual([{ id: product.variantId, stock: 60, held: 0 }]);
     counts.ordersChecked += orderIds.length;
   });
 });

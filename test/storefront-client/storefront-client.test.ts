@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { Server } from 'node:http';
 import { pressMockGatewayButton } from '../../src/payments/mock-gateway-buyer.js';
 import { startHttpServer } from '../../src/shared/http-server.js';
-import { createProduct } from '../helpers/fixtures.js';
+import { createProduct, createProductWithVariants, stockOf } from '../helpers/fixtures.js';
 import { contractViolation } from '../helpers/contract.js';
 import { inboxOf } from '../helpers/payments-fixtures.js';
 import { freePort } from '../helpers/ports.js';
@@ -15,12 +15,14 @@ import { STORY_DIR, generateClientTypes } from './generate-client-types.js';
 // the project's own `tsc --noEmit` runs before any test (the first test below compiles it).
 const STORY_MODULE = './story/storefront-story.js';
 type Story = {
-  buyOneProduct(
+  buyVariant(
     baseUrl: string,
     buyer: { token: string; payAtGateway(redirectUrl: string): Promise<string> },
     options: { observe: { onResponse(call: { request: Request; response: Response }): Promise<void> } },
   ): Promise<{
     product: { id: string };
+    variant: { id: string };
+    plainProduct: { id: string };
     order: { id: string; status: string };
     payment: { id: string };
     idempotencyKey: string;
@@ -72,12 +74,27 @@ describe('a storefront built on a client generated from the contract (openapi-ty
     expect(run).toEqual({ code: 0, output: '' });
   });
 
-  test('when a buyer browses, fills the cart, checks out and pays with the mock gateway, then the order is PAID and the database agrees', async () => {
-    const product = await createProduct(shop.db.pool, { priceMinor: 1234, stock: 5 });
+  test('when a buyer picks a variant, adds it by its id, an old client adds a one-variant product by its product id, checks out and pays, then the order is PAID and the database agrees', async () => {
+    // Sizes S and M in Red and Blue; S in Red is sold out and S in Blue has one left, so the buyer's pick for 2 is M / Red.
+    const shirt = await createProductWithVariants(shop.db.pool, {
+      title: 'Story T-shirt',
+      options: [
+        { name: 'Size', values: ['S', 'M'] },
+        { name: 'Colour', values: ['Red', 'Blue'] },
+      ],
+      variants: [
+        { optionValues: { Size: 'S', Colour: 'Red' }, priceMinor: 1234, stock: 0 },
+        { optionValues: { Size: 'S', Colour: 'Blue' }, priceMinor: 1234, stock: 1 },
+        { optionValues: { Size: 'M', Colour: 'Red' }, priceMinor: 1234, stock: 5 },
+        { optionValues: { Size: 'M', Colour: 'Blue' }, priceMinor: 1300, stock: 5 },
+      ],
+    });
+    const [sRed, sBlue, mRed, mBlue] = shirt.variants;
+    const mug = await createProduct(shop.db.pool, { title: 'Story mug', priceMinor: 990, stock: 4 });
     const clerkUserId = uniqueId('storefront');
-    const { buyOneProduct } = (await import(STORY_MODULE)) as Story;
+    const { buyVariant } = (await import(STORY_MODULE)) as Story;
 
-    const story = await buyOneProduct(
+    const story = await buyVariant(
       baseUrl,
       {
         token: await tokenFor(clerkUserId, { email: `${clerkUserId}@buyers.test` }),
@@ -88,21 +105,67 @@ describe('a storefront built on a client generated from the contract (openapi-ty
     );
 
     expect(violations).toEqual([]);
-    expect(calls).toBeGreaterThanOrEqual(10); // every step of the story went through the client
-    expect(story.product).toMatchObject({ id: product.id, priceMinor: 1234 });
-    expect(story.order).toMatchObject({ status: 'PAID', totalMinor: 1234 * 2, items: [{ productId: product.id, quantity: 2 }] });
-    expect(story.payment).toMatchObject({ orderId: story.order.id, status: 'SUCCEEDED', provider: 'mock', amountMinor: 1234 * 2 });
+    expect(calls).toBeGreaterThanOrEqual(12); // every step of the story went through the client
+    expect(story.product).toMatchObject({ id: shirt.id, priceRange: { minMinor: 1234, maxMinor: 1300 } });
+    expect(story.variant).toMatchObject({ id: mRed.id, sku: mRed.sku, title: 'M / Red', priceMinor: 1234 });
+    expect(story.plainProduct).toMatchObject({ id: mug.id, options: [], variants: [{ id: mug.variantId }] });
+    const total = 1234 * 2 + 990;
+    expect(story.order).toMatchObject({
+      status: 'PAID',
+      totalMinor: total,
+      items: expect.arrayContaining([
+        {
+          productId: shirt.id,
+          variantId: mRed.id,
+          sku: mRed.sku,
+          title: 'Story T-shirt — M / Red',
+          productTitle: 'Story T-shirt',
+          variantTitle: 'M / Red',
+          optionValues: { Size: 'M', Colour: 'Red' },
+          unitPriceMinor: 1234,
+          quantity: 2,
+          lineTotalMinor: 2468,
+        },
+        {
+          productId: mug.id,
+          variantId: mug.variantId,
+          sku: mug.sku,
+          title: 'Story mug',
+          productTitle: 'Story mug',
+          variantTitle: null,
+          optionValues: {},
+          unitPriceMinor: 990,
+          quantity: 1,
+          lineTotalMinor: 990,
+        },
+      ]),
+    });
+    expect(story.order).toMatchObject({ items: { length: 2 } });
+    expect(story.payment).toMatchObject({ orderId: story.order.id, status: 'SUCCEEDED', provider: 'mock', amountMinor: total });
     expect(new URL(story.returnUrl).searchParams.get('paymentId')).toBe(story.payment.id);
     const db = shop.db.pool;
     const { rows: orders } = await db.query(
       `SELECT o.status, o.total_minor AS "totalMinor", u.clerk_user_id AS "clerkUserId" FROM orders o JOIN users u ON u.id = o.user_id WHERE u.clerk_user_id = $1`,
       [clerkUserId],
     );
-    expect(orders).toEqual([{ status: 'PAID', totalMinor: 2468, clerkUserId }]); // the retried checkout made no second order
+    expect(orders).toEqual([{ status: 'PAID', totalMinor: total, clerkUserId }]); // the retried checkout made no second order
     expect((await db.query(`SELECT status, provider FROM payments WHERE order_id = $1`, [story.order.id])).rows).toEqual([
       { status: 'SUCCEEDED', provider: 'MOCK' },
     ]);
-    expect((await db.query(`SELECT stock FROM products WHERE id = $1`, [product.id])).rows).toEqual([{ stock: 3 }]);
+    // stock left the variants sold, and only them
+    expect({
+      sRed: await stockOf(db, sRed),
+      sBlue: await stockOf(db, sBlue),
+      mRed: await stockOf(db, mRed),
+      mBlue: await stockOf(db, mBlue),
+      mug: await stockOf(db, mug),
+    }).toEqual({
+      sRed: 0,
+      sBlue: 1,
+      mRed: 3,
+      mBlue: 5,
+      mug: 3,
+    });
     expect(
       (
         await db.query(

@@ -7,8 +7,12 @@ import type { components, paths } from './generated/shop-api.js';
 
 type Schemas = components['schemas'];
 export type StoryResult = {
+  /** the product with options the buyer chose a variant of, as its page showed it */
   product: Schemas['Product'];
+  variant: Schemas['ProductVariant'];
   quantity: number;
+  /** the product without options that an old storefront (before variants) added by its id */
+  plainProduct: Schemas['ProductSummary'];
   idempotencyKey: string;
   order: Schemas['Order'];
   payment: Schemas['Payment'];
@@ -38,7 +42,7 @@ export type Buyer = {
 };
 
 /** `observe` sees every call of both clients (the test checks each answer against the contract). */
-export async function buyOneProduct(
+export async function buyVariant(
   baseUrl: string,
   { token, payAtGateway }: Buyer,
   { quantity = 2, observe }: { quantity?: number; observe?: Middleware } = {},
@@ -48,10 +52,10 @@ export async function buyOneProduct(
   account.use(bearer(token));
   if (observe) for (const client of [catalog, account]) client.use(observe);
 
-  // Browse: the cheapest products, then one product's page.
+  // Browse: the cheapest products; one with options, then its page, where the buyer picks a variant.
   const page = must('list products', await catalog.GET('/api/products', { params: { query: { limit: 5, sort: 'price_asc' } } }));
-  const listed = page.items.find((p) => p.inStock && p.stock >= quantity);
-  if (!listed) throw new Error('list products: nothing in stock');
+  const listed = page.items.find((p) => p.options.length > 0 && p.variants.some((v) => v.inStock));
+  if (!listed) throw new Error('list products: no product with options in stock');
   const detail = await catalog.GET('/api/products/{idOrSlug}', { params: { path: { idOrSlug: listed.slug } } });
   const product = must('product detail', detail);
   if (product.id !== listed.id) throw new Error('product detail: another product');
@@ -59,12 +63,38 @@ export async function buyOneProduct(
   const etag = detail.response.headers.get('ETag') ?? '';
   const again = await catalog.GET('/api/products/{idOrSlug}', { params: { path: { idOrSlug: listed.slug }, header: { 'If-None-Match': etag } } });
   if (again.response.status !== 304) throw new Error(`product detail revalidated: ${again.response.status}, not 304`);
+  // The buyer picks option values; the storefront offers only combinations with enough stock, and they take the first.
+  const variant = product.variants.find((v) => v.stock >= quantity);
+  if (!variant) throw new Error(`product detail: no variant with ${quantity} in stock`);
+  if (!listed.variants.some((v) => v.id === variant.id && v.inStock)) throw new Error('list products: the variant is not listed in stock');
 
-  // Cart: add, then read it back as the cart page would.
-  must('add to cart', await account.POST('/api/cart/items', { body: { productId: product.id, quantity } }));
+  // Cart: add the variant by its id, one at first, then change the line to the quantity wanted.
+  must('add to cart', await account.POST('/api/cart/items', { body: { variantId: variant.id, quantity: 1 } }));
+  must('change quantity', await account.PATCH('/api/cart/items/{variantId}', { params: { path: { variantId: variant.id } }, body: { quantity } }));
+
+  // An old storefront, built before variants, adds a product without options by the product's id.
+  const plainProduct = page.items.find((p) => p.options.length === 0 && p.variants.length === 1 && p.inStock);
+  if (!plainProduct) throw new Error('list products: no product without options in stock');
+  must('add to cart by product id', await account.POST('/api/cart/items', { body: { productId: plainProduct.id, quantity: 1 } }));
+
+  // Read it back as the cart page would: a line per variant, titled with its option values.
   const cart = must('read cart', await account.GET('/api/cart'));
-  const line = cart.lines.find((l) => l.productId === product.id);
-  if (line?.quantity !== quantity) throw new Error(`read cart: ${JSON.stringify(cart.lines)}`);
+  const line = cart.lines.find((l) => l.variantId === variant.id);
+  if (
+    line?.quantity !== quantity ||
+    line.productId !== product.id ||
+    line.variantTitle !== variant.title ||
+    line.title !== `${product.title} — ${variant.title}`
+  )
+    throw new Error(`read cart: ${JSON.stringify(cart.lines)}`);
+  const plainLine = cart.lines.find((l) => l.productId === plainProduct.id);
+  if (
+    plainLine?.quantity !== 1 ||
+    plainLine.variantId !== plainProduct.variants[0].id ||
+    plainLine.variantTitle !== null ||
+    plainLine.title !== plainProduct.title
+  )
+    throw new Error(`read cart: ${JSON.stringify(cart.lines)}`);
 
   // Checkout, with the total the buyer was shown; a retried request with the same key is the same order.
   const idempotencyKey = crypto.randomUUID();
@@ -91,9 +121,11 @@ export async function buyOneProduct(
   // @ts-expect-error providers are spelled in lowercase
   void (() => account.POST('/api/orders/{id}/payments', { params: { path: { id: order.id } }, body: { provider: 'MOCK' } }));
   // @ts-expect-error a quantity is a number
-  void (() => account.POST('/api/cart/items', { body: { productId: product.id, quantity: '2' } }));
+  void (() => account.POST('/api/cart/items', { body: { variantId: variant.id, quantity: '2' } }));
+  // @ts-expect-error a line is named by its variant id, and a cart add by one id
+  void (() => account.POST('/api/cart/items', { body: { quantity: 2 } }));
   // @ts-expect-error an order's status is one of its enum
   void ((status: Schemas['Order']['status']) => status === 'PAYED');
 
-  return { product, quantity, idempotencyKey, order: paid, payment, returnUrl: location };
+  return { product, variant, quantity, plainProduct, idempotencyKey, order: paid, payment, returnUrl: location };
 }

@@ -1,0 +1,82 @@
+import type { Queryable } from '../shared/db.js';
+import { Unprocessable } from '../shared/errors.js';
+import type { Cart } from '../cart/read-cart.js';
+import type { AddressFields } from '../addresses/schemas.js';
+import { METHOD_COLUMNS, METHODS_FOR_COUNTRY, shippingPriceFor, subtotalAllows, type ShippingMethodRow } from '../shipping/shipping-methods.js';
+import { taxContextSql, type TaxContext } from '../tax/tax-context.js';
+import { taxOn } from '../tax/tax-math.js';
+
+// What an order costs: the goods, shipping by the chosen method to the address, and tax by the
+// address's rate, in integer minor units. The quote route and checkout both price through here,
+// so the quote is exactly what checkout charges.
+//
+//   total = subtotal + shipping + tax          (prices exclude tax)
+//   total = subtotal + shipping                (prices include tax: the tax is inside them)
+//
+// Tax is per line, then shipping (when the store taxes shipping), each rounded half to even
+// (src/tax/tax-math.ts); the order's tax is their sum.
+
+export class ShippingMethodUnavailable extends Unprocessable {
+  constructor(methodId: string, country: string) {
+    super('SHIPPING_METHOD_UNAVAILABLE', `The shipping method does not deliver to ${country} for this cart; GET /api/shipping-options?country=${country} lists the ones that do`, {
+      shippingMethodId: methodId,
+      country,
+    });
+  }
+}
+
+export type PricedLine = { variantId: string; lineTotalMinor: number; taxMinor: number };
+
+export type Pricing = {
+  currency: string;
+  subtotalMinor: number;
+  shippingMinor: number;
+  taxMinor: number;
+  /** the part of taxMinor that is on shipping */
+  shippingTaxMinor: number;
+  taxIncluded: boolean;
+  totalMinor: number;
+  itemCount: number;
+  shippingMethod: { id: string; name: string; priceMinor: number };
+  lines: PricedLine[];
+};
+
+type MethodAndTax = TaxContext & { method: (ShippingMethodRow & { active: boolean; shipsThere: boolean }) | null };
+
+/** The method (and whether it ships to the country) and the tax context there, in one query. */
+async function methodAndTax(db: Queryable, methodId: string, address: Pick<AddressFields, 'country' | 'region'>): Promise<MethodAndTax> {
+  const { rows } = await db.query<MethodAndTax>(
+    `SELECT tax.*, (SELECT row_to_json(method) FROM (SELECT ${METHOD_COLUMNS}, m.active, $2 = ANY(z.countries) AS "shipsThere"
+                                                       FROM ${METHODS_FOR_COUNTRY} WHERE m.id = $1) method) AS method
+       FROM (${taxContextSql('$2', '$3')}) tax`,
+    [methodId, address.country, address.region ?? ''],
+  );
+  return rows[0];
+}
+
+/** Prices the cart for delivery to `address` by `methodId`; a method that does not serve it is a 422. */
+export async function priceOrder(db: Queryable, cart: Cart, delivery: { address: Pick<AddressFields, 'country' | 'region'>; methodId: string }): Promise<Pricing> {
+  const { method, ...tax } = await methodAndTax(db, delivery.methodId, delivery.address);
+  if (!method?.active || !method.shipsThere || !subtotalAllows(method, cart.subtotalMinor)) throw new ShippingMethodUnavailable(delivery.methodId, delivery.address.country);
+
+  const shippingMinor = shippingPriceFor(method, cart.subtotalMinor);
+  const lines = cart.lines.map((line) => ({
+    variantId: line.variantId,
+    lineTotalMinor: line.lineTotalMinor,
+    taxMinor: taxOn(line.lineTotalMinor, tax.ratePpm, tax.pricesIncludeTax),
+  }));
+  const shippingTaxMinor = tax.taxShipping ? taxOn(shippingMinor, tax.ratePpm, tax.pricesIncludeTax) : 0;
+  const taxMinor = lines.reduce((sum, l) => sum + l.taxMinor, shippingTaxMinor);
+  return {
+    currency: cart.currency,
+    subtotalMinor: cart.subtotalMinor,
+    shippingMinor,
+    taxMinor,
+    shippingTaxMinor,
+    taxIncluded: tax.pricesIncludeTax,
+    totalMinor: cart.subtotalMinor + shippingMinor + (tax.pricesIncludeTax ? 0 : taxMinor),
+    itemCount: cart.itemCount,
+    shippingMethod: { id: method.id, name: method.name, priceMinor: shippingMinor },
+    lines,
+  };
+}
