@@ -125,53 +125,60 @@ export function orderResources(kit: ResourceKit, pool: pg.Pool, refundOrder: Ref
   const money = moneyShown(components);
   const actions = Object.fromEntries(transitions(pool, refundOrder).map((t) => [t.name, transitionAction(t, components)]));
   return [
-    prismaResource(kit, 'Order', {
-      navigation: NAVIGATION.sales,
-      properties: {
-        id: { isVisible: onlyOnShow },
-        number: { isTitle: true },
-        subtotalMinor: money,
-        totalMinor: money,
-        details: { type: 'string', isVisible: onlyOnShow, components: { show: components.OrderDetails } },
-      },
-      listProperties: ['number', 'status', 'user', 'totalMinor', 'itemCount', 'createdAt'],
-      filterProperties: ['status', 'createdAt', 'user', 'number', 'paidAt'],
-      showProperties: [
-        'number',
-        'status',
-        'user',
-        'subtotalMinor',
-        'totalMinor',
-        'itemCount',
-        'carrier',
-        'trackingNumber',
-        'details',
-        'createdAt',
-        'paidAt',
-        'shippedAt',
-        'deliveredAt',
-        'cancelledAt',
-        'expiresAt',
-      ],
-      sort: { sortBy: 'createdAt', direction: 'desc' },
-      actions: {
-        // status, totals and lines change only through the actions below
-        ...READ_ONLY_ACTIONS,
-        show: {
-          after: async (response: RecordActionResponse) => {
-            const order = response.record as RecordJSON & { orderDetails?: unknown };
-            if (order?.id) order.orderDetails = await readOrder(pool, String(order.id), { audience: 'staff' });
-            return response;
-          },
+    prismaResource(
+      kit,
+      'Order',
+      {
+        navigation: NAVIGATION.sales,
+        properties: {
+          id: { isVisible: onlyOnShow },
+          number: { isTitle: true },
+          subtotalMinor: money,
+          totalMinor: money,
+          details: { type: 'string', isVisible: onlyOnShow, components: { show: components.OrderDetails } },
         },
-        ...actions,
+        listProperties: ['number', 'status', 'user', 'totalMinor', 'itemCount', 'createdAt'],
+        filterProperties: ['status', 'createdAt', 'user', 'number', 'paidAt'],
+        showProperties: [
+          'number',
+          'status',
+          'user',
+          'subtotalMinor',
+          'totalMinor',
+          'itemCount',
+          'carrier',
+          'trackingNumber',
+          'details',
+          'createdAt',
+          'paidAt',
+          'shippedAt',
+          'deliveredAt',
+          'cancelledAt',
+          'expiresAt',
+        ],
+        sort: { sortBy: 'createdAt', direction: 'desc' },
+        actions: {
+          // status, totals and lines change only through the actions below
+          ...READ_ONLY_ACTIONS,
+          show: {
+            after: async (response: RecordActionResponse) => {
+              const order = response.record as RecordJSON & { orderDetails?: unknown };
+              if (order?.id) order.orderDetails = await readOrder(pool, String(order.id), { audience: 'staff' });
+              return response;
+            },
+          },
+          ...actions,
+        },
       },
-    }),
+      // The shipping method is no panel resource (yet): AdminJS cannot populate a reference to
+      // a resource it does not know, and the order keeps the method's name as placed anyway.
+      { hide: ['shippingMethod'] },
+    ),
     prismaResource(kit, 'OrderItem', {
       navigation: NAVIGATION.sales,
       properties: { unitPriceMinor: money, lineTotalMinor: money },
-      listProperties: ['order', 'sku', 'title', 'quantity', 'unitPriceMinor', 'lineTotalMinor'],
-      filterProperties: ['order', 'product', 'sku', 'title'],
+      listProperties: ['order', 'sku', 'title', 'variantTitle', 'quantity', 'unitPriceMinor', 'lineTotalMinor'],
+      filterProperties: ['order', 'product', 'variant', 'sku', 'title'],
       actions: READ_ONLY_ACTIONS,
     }),
   ];
