@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark scenario in one run, each beside its ceiling measured in the
 // same run on the same machine. The load generator runs here; the app runs in separate server
 // processes (test/bench/server.ts, production settings, loopback only), which also serve the
-// bare-Express ceilings on a second port. Prints a markdown table and writes
-// test/bench/results/latest.json.
+// bare-Express ceilings on a second port. Prints a markdown table, the Vendure-shape listing
+// beside Vendure's figure as the issue quotes it (not measured here), and the SQL statements a
+// listing request costs by how many variants its page holds; writes test/bench/results/latest.json.
 //
 //   BENCH_DATABASE_URL=postgresql://...  a database to migrate and fill, or one filled by an earlier run
 //                                         (default: a fresh embedded PostgreSQL)
