@@ -2,8 +2,9 @@
 // no middleware but a body parser, that runs the app's own statements through the app's pool
 // and sends the rows as JSON. The caller names its user in a header (x-bench-user, its Clerk
 // id): no session is verified, but the user row is looked up as the app's guard does.
+// GET /ceiling/statements answers how many SQL statements this process has sent (countStatements).
 import express from 'express';
-import type pg from 'pg';
+import pg from 'pg';
 import { productListSql, findProduct } from '../../src/catalog/products.js';
 import { productListQuery } from '../../src/catalog/schemas.js';
 import { addToCart } from '../../src/cart/cart-lines.js';
@@ -13,8 +14,28 @@ import { processGatewayEvent } from '../../src/payments/pipeline.js';
 import type { Providers } from '../../src/payments/providers/registry.js';
 import type { Logger } from 'pino';
 
+let statements = 0;
+
+/**
+ * Counts every statement any pg client in this process sends (the app's pool, the ORM's adapter,
+ * the ceilings), so the benchmark can tell how many a request costs: it reads the count, sends
+ * requests one at a time, and reads it again. One increment per query; nothing else changes.
+ */
+export function countStatements(): void {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  if ((query as { counted?: boolean }).counted) return;
+  const counted = function (this: pg.Client, ...args: unknown[]) {
+    statements++;
+    return query.apply(this, args);
+  };
+  pg.Client.prototype.query = Object.assign(counted, { counted: true }) as unknown as typeof pg.Client.prototype.query;
+}
+
 export function ceilingApp(pool: pg.Pool, currency: string, providers: Providers, logger: Logger): express.Express {
   const app = express();
+  app.get('/ceiling/statements', (_req, res) => {
+    res.json({ statements });
+  });
   const listings = new Map<string, ReturnType<typeof productListSql>>(); // the SQL per query string, built once
   app.get('/ceiling/products', async (req, res) => {
     let sql = listings.get(req.url);

@@ -1,13 +1,14 @@
 // `npm run bench`: every benchmark scenario in one run, each beside its ceiling measured in the
 // same run on the same machine. The load generator runs here; the app runs in separate server
 // processes (test/bench/server.ts, production settings, loopback only), which also serve the
-// bare-Express ceilings on a second port. Prints a markdown table and writes
-// test/bench/results/latest.json.
+// bare-Express ceilings on a second port. Prints a markdown table, the Vendure-shape listing
+// beside Vendure's figure as the issue quotes it (not measured here), and the SQL statements a
+// listing request costs by how many variants its page holds; writes test/bench/results/latest.json.
 //
 //   BENCH_DATABASE_URL=postgresql://...  a database to migrate and fill, or one filled by an earlier run
 //                                         (default: a fresh embedded PostgreSQL)
 //   BENCH_SECONDS (6), BENCH_CONNECTIONS (50)   per measured side
-//   BENCH_ONLY=catalog,detail,cart,checkout,webhooks,two   a subset of the scenarios
+//   BENCH_ONLY=catalog,filters,vendure,statements,detail,cart,checkout,webhooks,two   a subset of the scenarios
 //   BENCH_CPU_PROF=<dir>   write a V8 CPU profile of each server process there (on exit)
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,9 +17,19 @@ import { generateRsaKeyPair, LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-ke
 import { createDb } from '../../src/shared/db.js';
 import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
 import { benchDatabase, printTable, startServerProcess, tableJson, type Row } from './kit.js';
-import { seedLarge, DEFAULT_SIZE } from './seed-large.js';
+import { seedLarge, DEFAULT_SIZE, SEEDED_SKU } from './seed-large.js';
 import type { BenchContext } from './scenarios/context.js';
-import { catalogListScenarios, productDetailScenario } from './scenarios/catalog.js';
+import {
+  catalogFilterScenarios,
+  catalogListScenarios,
+  printStatementCounts,
+  productDetailScenario,
+  statementCounts,
+  VENDURE,
+  vendureComparison,
+  vendureShapeScenario,
+  type StatementCount,
+} from './scenarios/catalog.js';
 import { cartScenarios } from './scenarios/cart.js';
 import { checkoutScenario } from './scenarios/checkout.js';
 import { WEBHOOK_SECRET, webhookScenario } from './scenarios/webhooks.js';
@@ -37,7 +48,7 @@ const db = createDb(database.url, POOL_SIZE);
 const keys = generateRsaKeyPair();
 const servers: Awaited<ReturnType<typeof startServerProcess>>[] = [];
 try {
-  const { rows: seeded } = await db.pool.query(`SELECT 1 FROM products WHERE sku = 'BENCH-1'`);
+  const { rows: seeded } = await db.pool.query(`SELECT 1 FROM product_variants WHERE sku = $1`, [SEEDED_SKU]);
   if (seeded.length) step('the database is seeded already');
   else {
     step(`seeding ${JSON.stringify(DEFAULT_SIZE)} and the demo catalog`);
@@ -79,8 +90,29 @@ try {
   };
   const one = servers.slice(0, 1);
   const rows: Row[] = [];
+  let vendure: string[] | undefined;
+  let statements: StatementCount[] | undefined;
   const scenarios: [string, string, () => Promise<Row | Row[]>][] = [
     ['catalog', 'catalog listings', () => catalogListScenarios(ctx, one)],
+    ['filters', 'catalog listings with variant filters', () => catalogFilterScenarios(ctx, one)],
+    [
+      'vendure',
+      'the Vendure-shape listing',
+      async () => {
+        const row = await vendureShapeScenario(ctx, one);
+        vendure = vendureComparison(row);
+        return row;
+      },
+    ],
+    [
+      'statements',
+      'SQL statements per listing request',
+      async () => {
+        statements = await statementCounts(ctx, one[0]);
+        printStatementCounts(statements);
+        return [];
+      },
+    ],
     ['detail', 'product detail', () => productDetailScenario(ctx, one)],
     ['cart', 'cart add and read', () => cartScenarios(ctx, one)],
     ['checkout', 'checkout under contention', () => checkoutScenario(ctx, one)],
@@ -92,19 +124,33 @@ try {
     if (!wanted(name)) continue;
     step(title);
     const done = [await scenario()].flat();
-    printTable(done);
+    if (done.length) printTable(done);
     rows.push(...done);
   }
   step('done');
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;
   console.log(`\n${CONNECTIONS} connections (HTTP load) or 32 in flight (checkout, webhooks), ${SECONDS} s per side after a 1 s warm-up; ${machine}\n`);
   printTable(rows);
+  if (vendure) console.log(`\n${vendure.join('\n')}`);
+  if (statements) {
+    console.log('');
+    printStatementCounts(statements);
+  }
   const results = new URL('./results/', import.meta.url);
   mkdirSync(results, { recursive: true });
   writeFileSync(
     new URL('latest.json', results),
     JSON.stringify(
-      { at: new Date().toISOString(), machine, secondsPerSide: SECONDS, connections: CONNECTIONS, seed: DEFAULT_SIZE, rows: tableJson(rows) },
+      {
+        at: new Date().toISOString(),
+        machine,
+        secondsPerSide: SECONDS,
+        connections: CONNECTIONS,
+        seed: DEFAULT_SIZE,
+        rows: tableJson(rows),
+        statements,
+        vendureQuoted: vendure ? VENDURE : undefined,
+      },
       null,
       2,
     ) + '\n',

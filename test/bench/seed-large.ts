@@ -1,38 +1,102 @@
-// Seeds a large shop for benchmarks: 100k products, 10k users, 100k orders with items, all in
-// set-based SQL (a few seconds, not minutes). Usage: DATABASE_URL=... npx tsx test/bench/seed-large.ts
+// Seeds a large shop for benchmarks: 100k products with 1 to 4 variants each (about 225k
+// variants), 10k users, 100k orders with items, all in set-based SQL (seconds, not minutes);
+// and, apart from them, the "Vendure-shape" set: 1,000 products with exactly two variants each
+// in a category of their own (VENDURE_SHAPE_CATEGORY), which the listing can filter to.
+// Usage: DATABASE_URL=... npx tsx test/bench/seed-large.ts
+//
+// Product n (its variants keep SKU 'BENCH-<n>' for the first, 'BENCH-<n>-<i>' for the others)
+// takes its layout from n % 8:
+//   0, 1, 2  no options, one variant (option_values {})
+//   3        Size S, M                      2 variants
+//   4        Size S, M, L                   3 variants
+//   5        Size S, M, L, XL               4 variants
+//   6        Size S, M  ×  Colour Red, Blue 4 variants
+//   7        Colour Black, White, Red       3 variants
+// Every 20th product is inactive; in every 13th product with several variants the last one is
+// inactive; every 9th product is out of stock in all its variants, and one variant in 7 besides
+// (about a quarter of the variants are out of stock); every 6th product's variants have a compare-at price above their price; larger sizes
+// cost more.
 import pg from 'pg';
+import { variantTitleSql } from '../../src/catalog/variant-title.js';
 
-export type LargeSeed = { products: number; users: number; orders: number };
-export const DEFAULT_SIZE: LargeSeed = { products: 100_000, users: 10_000, orders: 100_000 };
+export type LargeSeed = { products: number; users: number; orders: number; vendureShapeProducts: number };
+export const DEFAULT_SIZE: LargeSeed = { products: 100_000, users: 10_000, orders: 100_000, vendureShapeProducts: 1_000 };
+export const VENDURE_SHAPE_CATEGORY = 'vendure-shape';
+/** A SKU the seed writes: its presence means the database is seeded already. */
+export const SEEDED_SKU = 'BENCH-1';
 
 const WORDS = ['Coffee', 'Tea', 'Mug', 'Kettle', 'Grinder', 'Filter', 'Blend', 'Roast', 'Cup', 'Jar', 'Scale', 'Press', 'Bowl', 'Spoon', 'Tin'];
+
+// layout (n % 8) → its options, and its variants (position i from 1, option values)
+const OPTIONS = `(VALUES
+  (3, 'Size', 0, ARRAY['S','M']), (4, 'Size', 0, ARRAY['S','M','L']), (5, 'Size', 0, ARRAY['S','M','L','XL']),
+  (6, 'Size', 0, ARRAY['S','M']), (6, 'Colour', 1, ARRAY['Red','Blue']), (7, 'Colour', 0, ARRAY['Black','White','Red'])
+) AS layout(k, name, position, "values")`;
+const VARIANTS = `(VALUES
+  (0, 1, '{}'::jsonb), (1, 1, '{}'), (2, 1, '{}'),
+  (3, 1, '{"Size":"S"}'), (3, 2, '{"Size":"M"}'),
+  (4, 1, '{"Size":"S"}'), (4, 2, '{"Size":"M"}'), (4, 3, '{"Size":"L"}'),
+  (5, 1, '{"Size":"S"}'), (5, 2, '{"Size":"M"}'), (5, 3, '{"Size":"L"}'), (5, 4, '{"Size":"XL"}'),
+  (6, 1, '{"Size":"S","Colour":"Red"}'), (6, 2, '{"Size":"S","Colour":"Blue"}'), (6, 3, '{"Size":"M","Colour":"Red"}'), (6, 4, '{"Size":"M","Colour":"Blue"}'),
+  (7, 1, '{"Colour":"Black"}'), (7, 2, '{"Colour":"White"}'), (7, 3, '{"Colour":"Red"}')
+) AS layout(k, i, option_values)`;
+const VARIANT_COUNT = `(ARRAY[1, 1, 1, 2, 3, 4, 4, 3])[1 + p.n % 8]`; // by layout
 
 export async function seedLarge(pool: pg.Pool, size: LargeSeed = DEFAULT_SIZE): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(`INSERT INTO categories (name, slug) SELECT 'Bench ' || g, 'bench-' || g FROM generate_series(1, 50) g ON CONFLICT DO NOTHING`);
     await client.query(
-      `INSERT INTO products (sku, slug, title, description, price_minor, currency, stock, active, category_id, created_at)
-       SELECT 'BENCH-' || g, 'bench-product-' || g,
+      `INSERT INTO categories (name, slug) SELECT 'Bench ' || g, 'bench-' || g FROM generate_series(1, 50) g
+       UNION ALL SELECT 'Vendure shape', $1
+       ON CONFLICT DO NOTHING`,
+      [VENDURE_SHAPE_CATEGORY],
+    );
+    await client.query(
+      `INSERT INTO products (slug, title, description, currency, active, category_id, created_at)
+       SELECT 'bench-product-' || g,
               ($2::text[])[1 + g % 15] || ' ' || ($2::text[])[1 + (g / 15) % 15] || ' No. ' || g,
               'A benchmark product, number ' || g || ', made of ' || lower(($2::text[])[1 + (g / 7) % 15]),
-              100 + (g * 7919) % 20000, 'USD', (g * 31) % 200, g % 20 <> 0,
+              'USD', g % 20 <> 0,
               (SELECT id FROM categories WHERE slug = 'bench-' || (1 + g % 50)),
               timestamptz '2025-01-01' + g * interval '1 minute'
          FROM generate_series(1, $1::int) g
        ON CONFLICT DO NOTHING`,
       [size.products, WORDS],
     );
+    // n: the product's number, from its slug
+    const numbered = `(SELECT id, substr(slug, 15)::int AS n FROM products WHERE slug LIKE 'bench-product-%') p`;
+    await client.query(
+      `INSERT INTO product_options (product_id, name, position, "values")
+       SELECT p.id, layout.name, layout.position, layout."values" FROM ${numbered} JOIN ${OPTIONS} ON layout.k = p.n % 8
+       ON CONFLICT DO NOTHING`,
+    );
+    // one statement, so the summary trigger refreshes each product once
+    await client.query(
+      `INSERT INTO product_variants (product_id, sku, option_values, price_minor, compare_at_price_minor, stock, active, position)
+       SELECT p.id, CASE WHEN layout.i = 1 THEN 'BENCH-' || p.n ELSE 'BENCH-' || p.n || '-' || layout.i END, layout.option_values,
+              100 + (p.n * 7919) % 20000 + (layout.i - 1) * 250,
+              CASE WHEN p.n % 6 = 0 THEN 100 + (p.n * 7919) % 20000 + (layout.i - 1) * 250 + 500 END,
+              CASE WHEN p.n % 9 = 0 OR (p.n + layout.i) % 7 = 0 THEN 0 ELSE 1 + (p.n * 31 + layout.i * 7) % 200 END,
+              NOT (p.n % 13 = 0 AND layout.i > 1 AND layout.i = ${VARIANT_COUNT}),
+              layout.i - 1
+         FROM ${numbered} JOIN ${VARIANTS} ON layout.k = p.n % 8
+       ON CONFLICT DO NOTHING`,
+    );
+    await seedVendureShape(client, size.vendureShapeProducts);
     await client.query(
       `INSERT INTO users (clerk_user_id, email, name) SELECT 'bench_user_' || g, 'bench' || g || '@shop.test', 'Bench User ' || g
          FROM generate_series(1, $1::int) g ON CONFLICT DO NOTHING`,
       [size.users],
     );
-    // Orders spread over the last 60 days and across statuses, each with 1-3 items.
+    // Orders spread over the last 60 days and across statuses, each with 1-3 items, each item a
+    // variant of the large set as sold (SKU, product title, variant title, option values, price).
     await client.query(
       `WITH u AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM users WHERE clerk_user_id LIKE 'bench_user_%'),
-            p AS (SELECT id, sku, title, price_minor, row_number() OVER (ORDER BY id) AS n FROM products WHERE sku LIKE 'BENCH-%'),
+            sold AS (SELECT v.id, v.product_id, v.sku, pr.title, ${variantTitleSql('v')} AS variant_title, v.option_values, v.price_minor,
+                         row_number() OVER (ORDER BY v.id) AS n
+                    FROM product_variants v JOIN products pr ON pr.id = v.product_id WHERE v.sku LIKE 'BENCH-%'),
+            nv AS (SELECT count(*)::int AS total FROM sold),
             o AS (
               INSERT INTO orders (user_id, status, currency, subtotal_minor, total_minor, item_count, created_at, paid_at)
               SELECT u.id,
@@ -40,11 +104,11 @@ export async function seedLarge(pool: pg.Pool, size: LargeSeed = DEFAULT_SIZE): 
                      'USD', 0, 0, 1 + g % 3, now() - (g % 86400) * interval '1 minute', now() - (g % 86400) * interval '1 minute'
                 FROM generate_series(1, $1::int) g JOIN u ON u.n = 1 + g % $2::int
               RETURNING id, item_count, created_at)
-       INSERT INTO order_items (order_id, product_id, sku, title, unit_price_minor, quantity, line_total_minor)
-       SELECT o.id, p.id, p.sku, p.title, p.price_minor, 1, p.price_minor
-         FROM o CROSS JOIN LATERAL generate_series(1, o.item_count) i
-         JOIN p ON p.n = 1 + (abs(hashtext(o.id::text)) + i) % $3::int`,
-      [size.orders, size.users, size.products],
+       INSERT INTO order_items (order_id, product_id, variant_id, sku, title, variant_title, option_values, unit_price_minor, quantity, line_total_minor)
+       SELECT o.id, sold.product_id, sold.id, sold.sku, sold.title, sold.variant_title, sold.option_values, sold.price_minor, 1, sold.price_minor
+         FROM o CROSS JOIN nv CROSS JOIN LATERAL generate_series(1, o.item_count) i
+         JOIN sold ON sold.n = 1 + (abs(hashtext(o.id::text)) + i) % nv.total`,
+      [size.orders, size.users],
     );
     await client.query(
       `UPDATE orders o SET subtotal_minor = s.total, total_minor = s.total, item_count = s.items
@@ -52,13 +116,43 @@ export async function seedLarge(pool: pg.Pool, size: LargeSeed = DEFAULT_SIZE): 
         WHERE s.order_id = o.id AND o.total_minor = 0`,
     );
     await client.query('COMMIT');
-    await client.query('ANALYZE');
+    // the summary trigger rewrote every product row: the dead versions go, as autovacuum would
+    await client.query('VACUUM ANALYZE');
   } catch (err) {
     await client.query('ROLLBACK');
     throw err;
   } finally {
     client.release();
   }
+}
+
+/**
+ * The Vendure-shape set: `count` products, each with one option (Size S, M) and exactly two
+ * active variants in stock, priced 10.00-30.99, in the category VENDURE_SHAPE_CATEGORY. They are
+ * newer than the large set (only the demo catalog and the scenarios' own products are newer), so
+ * the newest-first listing filtered to their category reads them as it would in a database of
+ * their own; its count reads the same 1,000 rows as there.
+ */
+async function seedVendureShape(client: pg.PoolClient, count: number) {
+  await client.query(
+    `INSERT INTO products (slug, title, description, currency, category_id, created_at)
+     SELECT 'vendure-shape-' || g, 'Vendure-shape product ' || g, 'Two variants, as in the Vendure comparison', 'USD',
+            (SELECT id FROM categories WHERE slug = $2), timestamptz '2025-06-01' + g * interval '1 minute'
+       FROM generate_series(1, $1::int) g
+     ON CONFLICT DO NOTHING`,
+    [count, VENDURE_SHAPE_CATEGORY],
+  );
+  const numbered = `(SELECT id, substr(slug, 15)::int AS n FROM products WHERE slug LIKE 'vendure-shape-%') p`;
+  await client.query(
+    `INSERT INTO product_options (product_id, name, position, "values") SELECT p.id, 'Size', 0, ARRAY['S','M'] FROM ${numbered}
+     ON CONFLICT DO NOTHING`,
+  );
+  await client.query(
+    `INSERT INTO product_variants (product_id, sku, option_values, price_minor, stock, position)
+     SELECT p.id, 'VS-' || p.n || '-' || s.size, jsonb_build_object('Size', s.size), 1000 + (p.n * 37) % 2000 + s.i * 100, 10 + p.n % 90, s.i
+       FROM ${numbered} CROSS JOIN (VALUES (0, 'S'), (1, 'M')) AS s(i, size)
+     ON CONFLICT DO NOTHING`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

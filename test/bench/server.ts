@@ -2,7 +2,8 @@
 // (as main.ts builds it, without the staff panel) on PORT against DATABASE_URL, with the local
 // development identity keys of DATA_DIR. Prints "listening <port>" when ready; SIGTERM drains and exits.
 // BENCH_CEILINGS=1 also serves the benchmark's ceilings (ceilings.ts) on a second loopback port,
-// through the same pool: "listening <port> ceiling <port>".
+// through the same pool: "listening <port> ceiling <port>", and counts the SQL statements the
+// process sends (GET /ceiling/statements).
 import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/app.js';
 import { createDb } from '../../src/shared/db.js';
@@ -11,7 +12,9 @@ import { startHttpServer } from '../../src/shared/http-server.js';
 import { resolveClerkOptions } from '../../src/auth/clerk-options.js';
 import { configuredProviders } from '../../src/payments/providers/registry.js';
 import { startExpiryJob } from '../../src/orders/expiry-job.js';
-import { ceilingApp } from './ceilings.js';
+import { ceilingApp, countStatements } from './ceilings.js';
+
+if (process.env.BENCH_CEILINGS === '1') countStatements();
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);

@@ -19,7 +19,7 @@ import { createDb } from '../../src/shared/db.js';
 import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
 import { benchDatabase, rssBytes, runLoad } from './kit.js';
 import { freePort } from '../helpers/ports.js';
-import { seedLarge } from './seed-large.js';
+import { seedLarge, SEEDED_SKU } from './seed-large.js';
 import { removeEmbeddedData } from '../../src/shared/embedded-postgres.js';
 
 const RUNS = Number(process.env.BENCH_START_RUNS ?? 3);
@@ -70,7 +70,7 @@ if (!existsSync('dist/src/main.js')) {
 
 const database = await benchDatabase();
 const db = createDb(database.url, 4);
-const { rows: seeded } = await db.pool.query(`SELECT 1 FROM products WHERE sku = 'BENCH-1'`);
+const { rows: seeded } = await db.pool.query(`SELECT 1 FROM product_variants WHERE sku = $1`, [SEEDED_SKU]);
 if (!seeded.length) {
   await seedLarge(db.pool);
   await seedDemoCatalog(db.prisma, 'USD');

@@ -29,11 +29,15 @@ const asCustomer = (customer: Customer) => ({
 
 export async function cartScenarios(ctx: BenchContext, servers: ServerProcess[]): Promise<Row[]> {
   const customers = await makeCustomers(ctx, `bench_cart_${ctx.runId}_`, 200);
-  // enough stock that an add is never refused for it (adds do not take stock)
+  // Variants of products with and without options, with enough stock that an add is never
+  // refused for it (adds do not take stock).
   const { rows } = await ctx.pool.query<{ id: string }>(
-    `UPDATE products SET stock = 1000000 WHERE id IN (SELECT id FROM products WHERE active ORDER BY id LIMIT 50) RETURNING id`,
+    `UPDATE product_variants SET stock = 1000000 WHERE id IN (
+       SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+        WHERE v.active AND p.active AND v.sku LIKE 'BENCH-%' ORDER BY v.id LIMIT 50)
+     RETURNING id`,
   );
-  const productIds = rows.map((r) => r.id);
+  const variantIds = rows.map((r) => r.id);
   const userIds = customers.map((c) => c.userId);
   // Each run starts from empty carts, so lines stay far below the quantity limit.
   const emptyCarts = () => ctx.pool.query(`DELETE FROM cart_items WHERE cart_id IN (SELECT id FROM carts WHERE user_id = ANY($1::uuid[]))`, [userIds]);
@@ -41,7 +45,7 @@ export async function cartScenarios(ctx: BenchContext, servers: ServerProcess[])
     {
       method: 'POST',
       path,
-      setupRequest: (req: object) => ({ ...req, headers: asCustomer(pick(customers)), body: JSON.stringify({ productId: pick(productIds), quantity: 1 }) }),
+      setupRequest: (req: object) => ({ ...req, headers: asCustomer(pick(customers)), body: JSON.stringify({ variantId: pick(variantIds), quantity: 1 }) }),
     },
   ];
   const cartAdd = await compareHttp(
@@ -56,10 +60,10 @@ export async function cartScenarios(ctx: BenchContext, servers: ServerProcess[])
   await emptyCarts();
   await ctx.pool.query(`INSERT INTO carts (user_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`, [userIds]);
   await ctx.pool.query(
-    `INSERT INTO cart_items (cart_id, product_id, quantity)
-     SELECT c.id, p.id, 1 FROM carts c CROSS JOIN LATERAL (SELECT unnest($2::uuid[]) AS id) p WHERE c.user_id = ANY($1::uuid[])
+    `INSERT INTO cart_items (cart_id, variant_id, quantity)
+     SELECT c.id, v.id, 1 FROM carts c CROSS JOIN LATERAL (SELECT unnest($2::uuid[]) AS id) v WHERE c.user_id = ANY($1::uuid[])
      ON CONFLICT DO NOTHING`, // adds still in flight from the last run may have made a line already
-    [userIds, productIds.slice(0, 3)],
+    [userIds, variantIds.slice(0, 3)],
   );
   const read = (path: string) => [{ method: 'GET', path, setupRequest: (req: object) => ({ ...req, headers: asCustomer(pick(customers)) }) }];
   const cartRead = await compareHttp(ctx, servers, label('cart read GET /api/cart', servers), { app: read('/api/cart'), ceiling: read('/ceiling/cart') });

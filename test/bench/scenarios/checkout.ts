@@ -1,5 +1,6 @@
-// Checkout under contention: many buyers at once, every cart holding one hot product (plenty of
-// stock, so every checkout locks the same row) plus two of many cold products. Each buyer checks
+// Checkout under contention: many buyers at once, every cart holding one hot variant (plenty of
+// stock, so every checkout locks the same row) plus two of many cold variants (of products with
+// a Size option, two variants each, so the order lines carry variant titles). Each buyer checks
 // out once from a cart filled at set-up, so the timed operation is the checkout alone; a bounded
 // pool of requests (autocannon cannot refill a cart between requests) keeps `concurrency` in flight.
 //   app      POST /api/checkout over HTTP with an Idempotency-Key, through the whole app
@@ -13,7 +14,7 @@ import { label, type BenchContext, type Customer } from './context.js';
 import { makeCustomers } from './cart.js';
 
 const CONCURRENCY = 32;
-const COLD_PRODUCTS = 200;
+const COLD_PRODUCTS = 100; // two variants each
 const TTL_MINUTES = 30;
 // Upper bounds: a run stops at ctx.seconds or when its buyers run out, whichever comes first.
 const APP_BUYERS = 4000;
@@ -22,19 +23,26 @@ const WARMUP_BUYERS = 150;
 
 let hotAndCold: { hot: string; cold: string[] } | undefined;
 
+/** The hot variant (a product without options) and the cold ones (two per product), by id. */
 async function products(ctx: BenchContext) {
   if (hotAndCold) return hotAndCold;
-  const { rows } = await ctx.pool.query<{ id: string }>(
-    `INSERT INTO products (sku, slug, title, price_minor, stock)
-     SELECT $2 || g, lower($2) || g, 'Checkout product ' || g, 100 + g, CASE WHEN g = 0 THEN 100000000 ELSE 1000000 END
-       FROM generate_series(0, $1::int) g ORDER BY g RETURNING id`,
-    [COLD_PRODUCTS, `CHECKOUT-${ctx.runId}-`],
+  const prefix = `CHECKOUT-${ctx.runId}-`;
+  const { rows } = await ctx.pool.query<{ id: string; hot: boolean }>(
+    `WITH p AS (
+       INSERT INTO products (slug, title) SELECT lower($2) || g, 'Checkout product ' || g FROM generate_series(0, $1::int) g
+       RETURNING id, substr(slug, length($2) + 1)::int AS n),
+     o AS (INSERT INTO product_options (product_id, name, "values") SELECT id, 'Size', ARRAY['S','M'] FROM p WHERE n > 0)
+     INSERT INTO product_variants (product_id, sku, option_values, price_minor, stock, position)
+     SELECT p.id, $2 || p.n || coalesce('-' || s.size, ''), CASE WHEN s.size IS NULL THEN '{}' ELSE jsonb_build_object('Size', s.size) END,
+            100 + p.n + coalesce(s.i, 0) * 50, CASE WHEN p.n = 0 THEN 100000000 ELSE 1000000 END, coalesce(s.i, 0)
+       FROM p LEFT JOIN (VALUES (0, 'S'), (1, 'M')) AS s(i, size) ON p.n > 0
+     RETURNING id, option_values = '{}' AS hot`,
+    [COLD_PRODUCTS, prefix],
   );
-  const [hot, ...cold] = rows.map((p) => p.id);
-  return (hotAndCold = { hot, cold });
+  return (hotAndCold = { hot: rows.find((r) => r.hot)!.id, cold: rows.filter((r) => !r.hot).map((r) => r.id) });
 }
 
-/** Buyers whose carts hold the hot product and two cold ones; tokens only when they go over HTTP. */
+/** Buyers whose carts hold the hot variant and two cold ones; tokens only when they go over HTTP. */
 async function buyersWithCarts(ctx: BenchContext, prefix: string, count: number, withTokens: boolean): Promise<Customer[]> {
   const { hot, cold } = await products(ctx);
   const buyers = withTokens
@@ -49,11 +57,11 @@ async function buyersWithCarts(ctx: BenchContext, prefix: string, count: number,
   await ctx.pool.query(
     `WITH c AS (INSERT INTO carts (user_id) SELECT unnest($1::uuid[]) RETURNING id, user_id),
           n AS (SELECT c.id, u.n FROM c JOIN unnest($1::uuid[]) WITH ORDINALITY AS u(user_id, n) USING (user_id))
-     INSERT INTO cart_items (cart_id, product_id, quantity)
-     SELECT n.id, line.product_id, line.quantity FROM n CROSS JOIN LATERAL (VALUES
+     INSERT INTO cart_items (cart_id, variant_id, quantity)
+     SELECT n.id, line.variant_id, line.quantity FROM n CROSS JOIN LATERAL (VALUES
        ($2::uuid, 1),
        (($3::uuid[])[1 + (n.n * 7) % $4], 2),
-       (($3::uuid[])[1 + (n.n * 13 + 1) % $4], 1)) AS line(product_id, quantity)
+       (($3::uuid[])[1 + (n.n * 13 + 1) % $4], 1)) AS line(variant_id, quantity)
      ON CONFLICT DO NOTHING`,
     [buyers.map((b) => b.userId), hot, cold, cold.length],
   );
@@ -94,7 +102,7 @@ export async function checkoutScenario(ctx: BenchContext, servers: ServerProcess
   try {
     const ceilingBuyers = await buyersWithCarts(ctx, `${tag}pg_`, WARMUP_BUYERS + CEILING_BUYERS, false);
     const ceiling = await run(ceilingBuyers, direct(ceilingPool));
-    return { scenario: label('checkout, 1 hot + 2 cold products, 32 in flight', servers), app, ceiling, ceilingName: 'same transaction via pg' };
+    return { scenario: label('checkout, 1 hot + 2 cold variants, 32 in flight', servers), app, ceiling, ceilingName: 'same transaction via pg' };
   } finally {
     await ceilingPool.end();
   }

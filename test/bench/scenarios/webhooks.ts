@@ -24,11 +24,12 @@ const WARMUP_DELIVERIES = 150;
 async function pendingPayments(ctx: BenchContext, batch: string, n: number) {
   const { rows } = await ctx.pool.query<{ id: string; amount: number }>(
     `WITH u AS (INSERT INTO users (clerk_user_id, email) VALUES ('bench_webhooks_' || $2, 'bench-webhooks@shop.test') RETURNING id),
-          p AS (INSERT INTO products (sku, slug, title, price_minor, stock) VALUES ('BENCH-WH-' || $2, 'bench-wh-' || $2, 'Bench', 1000, 0) RETURNING id),
+          p AS (INSERT INTO products (slug, title) VALUES ('bench-wh-' || $2, 'Bench') RETURNING id),
+          v AS (INSERT INTO product_variants (product_id, sku, price_minor, stock) SELECT id, 'BENCH-WH-' || $2, 1000, 0 FROM p RETURNING id, product_id),
           o AS (INSERT INTO orders (user_id, currency, subtotal_minor, total_minor, item_count, expires_at)
                 SELECT u.id, 'USD', 1000 + g, 1000 + g, 1, now() + interval '1 hour' FROM u, generate_series(1, $1::int) g RETURNING id, total_minor),
-          i AS (INSERT INTO order_items (order_id, product_id, sku, title, unit_price_minor, quantity, line_total_minor)
-                SELECT o.id, p.id, 'BENCH', 'Bench', o.total_minor, 1, o.total_minor FROM o, p)
+          i AS (INSERT INTO order_items (order_id, product_id, variant_id, sku, title, unit_price_minor, quantity, line_total_minor)
+                SELECT o.id, v.product_id, v.id, 'BENCH-WH-' || $2, 'Bench', o.total_minor, 1, o.total_minor FROM o, v)
      INSERT INTO payments (order_id, provider, amount_minor, currency, provider_ref)
      SELECT o.id, 'STRIPE', o.total_minor, 'USD', 'cs_bench_' || o.id FROM o
      RETURNING id, amount_minor AS amount`,
