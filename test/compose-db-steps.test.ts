@@ -75,8 +75,8 @@ describe('docker compose up: the database steps', () => {
     for (const step of steps) await runStep(step, database.url);
 
     const after = await catalog(database.url);
-    expect(after.products).toBe(30);
-    expect(after.withVariant).toBe(30); // each with its variant: a product without one cannot be sold
+    expect(after.products).toBe(33);
+    expect(after.withVariant).toBe(33); // each with its variant: a product without one cannot be sold
     expect(after.migrations).toBeGreaterThanOrEqual(2);
   });
 

@@ -114,10 +114,10 @@ describe('configuration', () => {
 });
 
 describe('demo catalog seed', () => {
-  test('when seeded twice, then ~30 products exist once, some inactive and some out of stock', async () => {
+  test('when seeded twice, then the 33 demo products (30 without options, 3 in sizes or colours) exist once, some inactive and some out of stock', async () => {
     const first = await seedDemoCatalog(shop.db.prisma);
     const second = await seedDemoCatalog(shop.db.prisma);
-    expect(first).toBe(30);
+    expect(first).toBe(33);
     expect(second).toBe(0);
     const { rows } = await shop.db.pool.query(
       `SELECT count(*) AS total, count(*) FILTER (WHERE NOT active) AS inactive, count(DISTINCT category_id) AS categories,
@@ -126,7 +126,7 @@ describe('demo catalog seed', () => {
               (SELECT count(*) FROM product_variants WHERE sku LIKE 'DEMO-%') AS variants
          FROM products p`,
     );
-    expect(rows[0]).toEqual({ total: 30, inactive: 3, sold_out: 3, categories: 4, not_for_sale: 0, variants: 30 });
+    expect(rows[0]).toEqual({ total: 33, inactive: 3, sold_out: 3, categories: 5, not_for_sale: 0, variants: 42 });
   });
 });
 

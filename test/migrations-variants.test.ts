@@ -11,6 +11,10 @@ import { migrate } from '../src/shared/migrate.js';
 import { createTestDatabase } from './helpers/test-app.js';
 
 const VARIANTS = '20261201000000_variants';
+const later = readdirSync('prisma/migrations', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name > VARIANTS)
+  .map((d) => d.name)
+  .sort();
 const earlier = readdirSync('prisma/migrations', { withFileTypes: true })
   .filter((d) => d.isDirectory() && d.name < VARIANTS)
   .map((d) => d.name)
@@ -170,6 +174,10 @@ async function rowsOf(client: pg.Client, table: string, orderBy = 'id'): Promise
   return rows.map((r) => r.row);
 }
 
+/** A row cut down to these columns: later migrations may add columns that this one does not know. */
+const only = (keys: string[]) => (row: Record<string, unknown>) => Object.fromEntries(keys.map((k) => [k, row[k]]));
+const columnsOf = (rows: Record<string, unknown>[]) => Object.keys(rows[0] ?? {});
+
 const untouchedTables = ['categories', 'users', 'carts', 'orders', 'order_status_changes', 'payments', 'payment_events', 'idempotency_keys'];
 const orderOf = (table: string) => (table === 'idempotency_keys' ? 'user_id, key' : 'id');
 const before: Record<string, Record<string, unknown>[]> = {};
@@ -200,13 +208,13 @@ afterAll(async () => {
 const SURVIVORS = [tee, hoodie, sticker, mug];
 
 describe('when the variants migration runs on a shop with products, carts and orders', () => {
-  test('then migrate applies only the variants migration, records it, and `prisma migrate status` agrees', async () => {
+  test('then migrate applies the variants migration (and those after it), records them, and `prisma migrate status` agrees', async () => {
     expect(earlier.length).toBeGreaterThan(0);
-    expect(applied).toEqual([VARIANTS]);
+    expect(applied).toEqual([VARIANTS, ...later]); // and the migrations made after it
     const { rows } = await client.query<{ migration_name: string; steps: number; finished: boolean; logs: string | null }>(
       `SELECT migration_name, applied_steps_count AS steps, finished_at IS NOT NULL AS finished, logs FROM _prisma_migrations ORDER BY migration_name`,
     );
-    expect(rows).toEqual([...earlier, VARIANTS].map((migration_name) => ({ migration_name, steps: 1, finished: true, logs: null })));
+    expect(rows).toEqual([...earlier, VARIANTS, ...later].map((migration_name) => ({ migration_name, steps: 1, finished: true, logs: null })));
     const status = await prisma(database.url, 'migrate', 'status');
     expect(status.stdout).toMatch(/Database schema is up to date/);
     await expect(migrate(database.url)).resolves.toEqual([]);
@@ -260,7 +268,7 @@ describe('when the variants migration runs on a shop with products, carts and or
   });
 
   test("then order lines keep everything, point at their product's variant, and the deleted product's line keeps no variant", async () => {
-    const after = await rowsOf(client, 'order_items');
+    const after = (await rowsOf(client, 'order_items')).map(only([...columnsOf(before.order_items), 'variant_id', 'variant_title', 'option_values']));
 
     expect(after).toEqual(before.order_items.map((line) => ({ ...line, variant_id: line.product_id, variant_title: null, option_values: {} })));
     expect(after.filter((line) => line.product_id === null)).toEqual([
@@ -269,7 +277,10 @@ describe('when the variants migration runs on a shop with products, carts and or
   });
 
   test('then orders, payments, users, carts and categories are exactly as they were', async () => {
-    for (const table of untouchedTables) expect({ table, rows: await rowsOf(client, table, orderOf(table)) }).toEqual({ table, rows: before[table] });
+    for (const table of untouchedTables) {
+      const rows = (await rowsOf(client, table, orderOf(table))).map(only(columnsOf(before[table])));
+      expect({ table, rows }).toEqual({ table, rows: before[table] });
+    }
     expect(before.orders.map((o) => o.status).sort()).toEqual(['AWAITING_PAYMENT', 'CANCELLED', 'PAID', 'SHIPPED']);
     expect(before.payments).toHaveLength(4);
   });

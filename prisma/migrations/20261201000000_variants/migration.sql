@@ -17,7 +17,7 @@ ALTER TABLE "product_options" ADD CONSTRAINT "product_options_product_id_fkey" F
 ALTER TABLE "product_options" ADD CONSTRAINT "product_options_name_present" CHECK (length(btrim("name")) > 0);
 ALTER TABLE "product_options" ADD CONSTRAINT "product_options_has_values" CHECK (cardinality("values") > 0);
 
--- option_values maps each option's name to this variant's value ({"Size": "M"}; {} without options).
+-- option_values maps each option's name to this variant's value ({"Size": "M"}, or {} without options).
 CREATE TABLE "product_variants" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "product_id" UUID NOT NULL,
@@ -47,7 +47,7 @@ ALTER TABLE "product_variants" ADD CONSTRAINT "product_variants_option_values_ob
 
 -- Every existing product becomes a product with one variant. The variant takes the product's
 -- id as its own, so a client that still sends a product id for a cart line (or holds one from
--- an old cart) names the same thing; carts and order lines keep pointing where they did.
+-- an old cart) names the same thing, and carts and order lines keep pointing where they did.
 INSERT INTO "product_variants" ("id", "product_id", "sku", "price_minor", "stock", "created_at", "updated_at")
 SELECT "id", "id", "sku", "price_minor", "stock", "created_at", "updated_at" FROM "products";
 
@@ -72,17 +72,15 @@ CREATE FUNCTION "refresh_product_variant_summary"(product_ids UUID[]) RETURNS vo
      AND (p."price_min_minor", p."price_max_minor", p."variant_skus") IS DISTINCT FROM (s.lowest, s.highest, s.skus)
 $$;
 
-CREATE FUNCTION "product_variants_inserted_or_deleted"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM "refresh_product_variant_summary"(ARRAY(SELECT "product_id" FROM changed));
-  RETURN NULL;
-END $$;
+-- The trigger functions' bodies spell each semicolon as \073 (an escape in the E'' string): Prisma's
+-- driver adapter runs a migration split at every semicolon, and `prisma migrate deploy` must
+-- apply this file as `npm start` does. No other line of a migration may hold a semicolon
+-- inside a statement (test/migrations.test.ts runs both).
+CREATE FUNCTION "product_variants_inserted_or_deleted"() RETURNS trigger LANGUAGE plpgsql
+  AS E'BEGIN PERFORM "refresh_product_variant_summary"(ARRAY(SELECT "product_id" FROM changed))\073 RETURN NULL\073 END';
 
-CREATE FUNCTION "product_variants_updated"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM "refresh_product_variant_summary"(ARRAY[OLD."product_id", NEW."product_id"]);
-  RETURN NULL;
-END $$;
+CREATE FUNCTION "product_variants_updated"() RETURNS trigger LANGUAGE plpgsql
+  AS E'BEGIN PERFORM "refresh_product_variant_summary"(ARRAY[OLD."product_id", NEW."product_id"])\073 RETURN NULL\073 END';
 
 -- Statement-level for inserts and deletes (a bulk import refreshes each product once). Updates
 -- fire only when a summarised column really changed: checkout's stock updates never touch the
@@ -121,7 +119,7 @@ ALTER TABLE "cart_items" ADD CONSTRAINT "cart_items_pkey" PRIMARY KEY ("cart_id"
 CREATE INDEX "cart_items_variant_id_idx" ON "cart_items"("variant_id");
 ALTER TABLE "cart_items" ADD CONSTRAINT "cart_items_variant_id_fkey" FOREIGN KEY ("variant_id") REFERENCES "product_variants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Order lines snapshot the variant as sold; title stays the product's title.
+-- Order lines snapshot the variant as sold, and title stays the product's title.
 ALTER TABLE "order_items" ADD COLUMN "variant_id" UUID, ADD COLUMN "variant_title" TEXT, ADD COLUMN "option_values" JSONB NOT NULL DEFAULT '{}';
 UPDATE "order_items" SET "variant_id" = "product_id" WHERE "product_id" IS NOT NULL;
 CREATE INDEX "order_items_variant_id_idx" ON "order_items"("variant_id");

@@ -1,4 +1,4 @@
--- A customer's address book. Phones are stored normalised to E.164; countries are ISO 3166-1 alpha-2.
+-- A customer's address book. Phones are stored normalised to E.164, countries are ISO 3166-1 alpha-2.
 CREATE TABLE "addresses" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "user_id" UUID NOT NULL,

@@ -104,7 +104,7 @@ ALTER TABLE "orders" ADD CONSTRAINT "orders_shipping_method_id_fkey" FOREIGN KEY
 CREATE INDEX "orders_shipping_method_id_idx" ON "orders"("shipping_method_id");
 ALTER TABLE "orders" ADD CONSTRAINT "orders_delivery_amounts_nonnegative"
   CHECK ("shipping_minor" >= 0 AND "cod_fee_minor" >= 0 AND "tax_minor" >= 0 AND "shipping_tax_minor" BETWEEN 0 AND "tax_minor");
--- The total is the sum of its parts; tax already inside the prices is not added again.
+-- The total is the sum of its parts, and tax already inside the prices is not added again.
 ALTER TABLE "orders" ADD CONSTRAINT "orders_total_is_sum_of_parts"
   CHECK ("total_minor" = "subtotal_minor" + "shipping_minor" + "cod_fee_minor" + CASE WHEN "tax_included" THEN 0 ELSE "tax_minor" END);
 
