@@ -18,10 +18,14 @@ import { taxOn } from '../tax/tax-math.js';
 
 export class ShippingMethodUnavailable extends Unprocessable {
   constructor(methodId: string, country: string) {
-    super('SHIPPING_METHOD_UNAVAILABLE', `The shipping method does not deliver to ${country} for this cart; GET /api/shipping-options?country=${country} lists the ones that do`, {
-      shippingMethodId: methodId,
-      country,
-    });
+    super(
+      'SHIPPING_METHOD_UNAVAILABLE',
+      `The shipping method does not deliver to ${country} for this cart; GET /api/shipping-options?country=${country} lists the ones that do`,
+      {
+        shippingMethodId: methodId,
+        country,
+      },
+    );
   }
 }
 
@@ -55,9 +59,14 @@ async function methodAndTax(db: Queryable, methodId: string, address: Pick<Addre
 }
 
 /** Prices the cart for delivery to `address` by `methodId`; a method that does not serve it is a 422. */
-export async function priceOrder(db: Queryable, cart: Cart, delivery: { address: Pick<AddressFields, 'country' | 'region'>; methodId: string }): Promise<Pricing> {
+export async function priceOrder(
+  db: Queryable,
+  cart: Cart,
+  delivery: { address: Pick<AddressFields, 'country' | 'region'>; methodId: string },
+): Promise<Pricing> {
   const { method, ...tax } = await methodAndTax(db, delivery.methodId, delivery.address);
-  if (!method?.active || !method.shipsThere || !subtotalAllows(method, cart.subtotalMinor)) throw new ShippingMethodUnavailable(delivery.methodId, delivery.address.country);
+  if (!method?.active || !method.shipsThere || !subtotalAllows(method, cart.subtotalMinor))
+    throw new ShippingMethodUnavailable(delivery.methodId, delivery.address.country);
 
   const shippingMinor = shippingPriceFor(method, cart.subtotalMinor);
   const lines = cart.lines.map((line) => ({

@@ -28,7 +28,8 @@ export const shippingPriceFor = (method: Pick<ShippingMethodRow, 'basePriceMinor
 
 /** The subtotal is inside the method's bounds (both inclusive). */
 export const subtotalAllows = (method: Pick<ShippingMethodRow, 'minSubtotalMinor' | 'maxSubtotalMinor'>, subtotalMinor: number) =>
-  (method.minSubtotalMinor === null || subtotalMinor >= method.minSubtotalMinor) && (method.maxSubtotalMinor === null || subtotalMinor <= method.maxSubtotalMinor);
+  (method.minSubtotalMinor === null || subtotalMinor >= method.minSubtotalMinor) &&
+  (method.maxSubtotalMinor === null || subtotalMinor <= method.maxSubtotalMinor);
 
 export const METHOD_COLUMNS = `m.id, m.name, z.name AS zone, c.name AS carrier, m.price_minor AS "basePriceMinor", m.free_over_minor AS "freeOverMinor",
   m.min_subtotal_minor AS "minSubtotalMinor", m.max_subtotal_minor AS "maxSubtotalMinor",
