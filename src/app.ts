@@ -19,6 +19,7 @@ import { healthRoutes } from './health/routes.js';
 import { meRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { addressRoutes } from './addresses/routes.js';
+import { shippingRoutes } from './shipping/routes.js';
 import { cartRoutes } from './cart/routes.js';
 import { orderRoutes } from './orders/routes.js';
 import { staffOrderRoutes } from './orders/staff-routes.js';
@@ -48,6 +49,7 @@ const sessionlessRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [cat
 const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   addressRoutes,
+  shippingRoutes,
   cartRoutes,
   orderRoutes,
   (ctx, { db, logger, providers }) => staffOrderRoutes(ctx, staffRefunder({ pool: db.pool, providers, logger })),

@@ -51,14 +51,20 @@ export type AddressFields = {
   country: string;
 };
 
+/** The phone in E.164, read in `country` unless it starts with +; null when it is not a valid number there. */
+export function normalizePhone(raw: string, country: string): string | null {
+  const phone = parsePhoneNumberFromString(raw, country as CountryCode, phoneMetadata);
+  return phone?.isValid() ? phone.number : null;
+}
+
 /** Checks what depends on the country (phone, postal code) and normalises the phone to E.164. */
 function checkAgainstCountry<T extends { phone?: string; postalCode?: string | null; country?: string }>(address: T, ctx: z.RefinementCtx): T {
   if (!address.country || !countries.isValid(address.country)) return address;
   const result = { ...address };
   if (address.phone !== undefined) {
-    const phone = parsePhoneNumberFromString(address.phone, address.country as CountryCode, phoneMetadata);
-    if (!phone?.isValid()) ctx.addIssue({ code: 'custom', path: ['phone'], message: `is not a valid phone number for ${address.country}` });
-    else result.phone = phone.number;
+    const phone = normalizePhone(address.phone, address.country);
+    if (!phone) ctx.addIssue({ code: 'custom', path: ['phone'], message: `is not a valid phone number for ${address.country}` });
+    else result.phone = phone;
   }
   if (address.postalCode !== undefined && postcodeValidatorExistsForCountry(address.country)) {
     if (!address.postalCode) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: `is required in ${address.country}` });

@@ -89,10 +89,10 @@ function identityFromClaims(auth: ReturnType<typeof getAuth>): Identity | undefi
   };
 }
 
-function signedInUser(pool: pg.Pool): RequestHandler {
+function signedInUser(pool: pg.Pool, { required }: { required: boolean }): RequestHandler {
   return async (req, _res, next) => {
     const identity = identityOf(req);
-    if (!identity) return next(new Unauthenticated());
+    if (!identity) return next(required ? new Unauthenticated() : undefined);
     req.user = await userForIdentity(pool, identity);
     next();
   };
@@ -100,7 +100,7 @@ function signedInUser(pool: pg.Pool): RequestHandler {
 
 /** Guards: a signed-out caller gets 401, a customer on a staff route 403. */
 export function guards(pool: pg.Pool): Guards {
-  const requireUser = signedInUser(pool);
+  const requireUser = signedInUser(pool, { required: true });
   const staffOnly: RequestHandler = (req, _res, next) => next(req.user?.role === 'ADMIN' ? undefined : new Forbidden());
-  return { requireUser, requireStaff: [requireUser, staffOnly] };
+  return { requireUser, requireStaff: [requireUser, staffOnly], optionalUser: signedInUser(pool, { required: false }) };
 }

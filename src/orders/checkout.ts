@@ -1,8 +1,10 @@
-import type { Tx } from '../shared/db.js';
+import type { Queryable, Tx } from '../shared/db.js';
 import { Conflict, Unprocessable } from '../shared/errors.js';
 import { readCart, type Cart } from '../cart/read-cart.js';
 import { takeStock } from '../catalog/stock.js';
-import { readOrder, type Order, type OrderItem } from './order-views.js';
+import type { Delivery } from './delivery.js';
+import { readOrder, type Order } from './order-views.js';
+import { priceOrder, type Pricing } from './pricing.js';
 
 export class CartEmpty extends Unprocessable {
   constructor() {
@@ -12,7 +14,7 @@ export class CartEmpty extends Unprocessable {
 
 export class CartChanged extends Conflict {
   constructor(expectedTotalMinor: number, totalMinor: number) {
-    super('CART_CHANGED', `The cart now totals ${totalMinor}, not the expected ${expectedTotalMinor}; review it and check out again`, {
+    super('CART_CHANGED', `The order now totals ${totalMinor}, not the expected ${expectedTotalMinor}; review it and check out again`, {
       expectedTotalMinor,
       totalMinor,
     });
@@ -24,72 +26,67 @@ export type CheckoutRequest = {
   currency: string;
   /** how long the order holds its stock while awaiting payment */
   ttlMinutes: number;
+  delivery: Delivery;
   expectedTotalMinor?: number;
 };
 
+/** The caller's cart priced for this delivery, as checkout would charge it; changes nothing. */
+export async function quote(
+  db: Queryable,
+  request: Omit<CheckoutRequest, 'ttlMinutes'>,
+  options: { forUpdate?: boolean } = {},
+): Promise<{ cart: Cart; pricing: Pricing }> {
+  const cart = await readCart(db, request.userId, request.currency, options);
+  if (!cart.lines.length) throw new CartEmpty();
+  const pricing = await priceOrder(db, cart, { address: request.delivery.address, methodId: request.delivery.methodId });
+  return { cart, pricing };
+}
+
 /**
  * Turns the buyer's cart into an order awaiting payment, all or nothing: run it inside one
- * transaction. Stock is taken before anything is written, so a short line changes nothing.
+ * transaction. The order is priced (shipping, tax) in the same transaction that takes the
+ * stock, and a total other than the one the buyer saw changes nothing.
  */
 export async function checkout(tx: Tx, request: CheckoutRequest): Promise<Order> {
-  const cart = await readCart(tx, request.userId, request.currency, { forUpdate: true });
-  if (!cart.lines.length) throw new CartEmpty();
-  if (request.expectedTotalMinor !== undefined && request.expectedTotalMinor !== cart.subtotalMinor) {
-    throw new CartChanged(request.expectedTotalMinor, cart.subtotalMinor);
+  const { cart, pricing } = await quote(tx, request, { forUpdate: true });
+  if (request.expectedTotalMinor !== undefined && request.expectedTotalMinor !== pricing.totalMinor) {
+    throw new CartChanged(request.expectedTotalMinor, pricing.totalMinor);
   }
   await takeStock(tx, cart.lines);
-  const orderId = await createOrder(tx, request, snapshot(cart));
+  const orderId = await createOrder(tx, request, cart, pricing);
   await emptyCart(tx, request.userId);
   return readOrder(tx, orderId, { audience: 'customer', userId: request.userId });
 }
 
-type Snapshot = { currency: string; subtotalMinor: number; totalMinor: number; itemCount: number; items: OrderItem[] };
-
-/** The lines as sold (variant, SKU, titles, option values, price): later catalog edits do not touch the order. */
-function snapshot(cart: Cart): Snapshot {
-  return {
-    currency: cart.currency,
-    subtotalMinor: cart.subtotalMinor,
-    totalMinor: cart.subtotalMinor, // no shipping or tax charged yet
-    itemCount: cart.itemCount,
-    items: cart.lines.map((line) => ({
-      productId: line.productId,
-      variantId: line.variantId,
-      sku: line.sku,
-      title: line.title,
-      productTitle: line.productTitle,
-      variantTitle: line.variantTitle,
-      optionValues: line.optionValues,
-      unitPriceMinor: line.unitPriceMinor,
-      quantity: line.quantity,
-      lineTotalMinor: line.lineTotalMinor,
-    })),
-  };
-}
-
-/** Order, its lines and its first history entry, in one statement. */
-async function createOrder(tx: Tx, request: CheckoutRequest, order: Snapshot): Promise<string> {
-  const column = <K extends keyof OrderItem>(key: K) => order.items.map((item) => item[key]);
+/**
+ * Order, its lines (as sold: variant, SKU, titles, option values, price, tax) and its first
+ * history entry, in one statement. Later catalog, shipping or tax edits do not touch it.
+ */
+async function createOrder(tx: Tx, request: CheckoutRequest, cart: Cart, pricing: Pricing): Promise<string> {
+  const column = <K extends keyof Cart['lines'][number]>(key: K) => cart.lines.map((line) => line[key]);
+  const { delivery } = request;
   const { rows } = await tx.query<{ id: string }>(
     `WITH created AS (
-       INSERT INTO orders (user_id, status, currency, subtotal_minor, total_minor, item_count, expires_at)
-       VALUES ($1, 'AWAITING_PAYMENT', $2, $3, $4, $5, now() + make_interval(mins => $6))
+       INSERT INTO orders (user_id, status, currency, subtotal_minor, total_minor, item_count, expires_at,
+                           shipping_address, contact_email, contact_phone, shipping_method_id, shipping_method_name,
+                           shipping_minor, tax_minor, shipping_tax_minor, tax_included)
+       VALUES ($1, 'AWAITING_PAYMENT', $2, $3, $4, $5, now() + make_interval(mins => $6), $18, $19, $20, $21, $22, $23, $24, $25, $26)
        RETURNING id
      ), lines AS (
-       INSERT INTO order_items (order_id, product_id, variant_id, sku, title, variant_title, option_values, unit_price_minor, quantity, line_total_minor)
+       INSERT INTO order_items (order_id, product_id, variant_id, sku, title, variant_title, option_values, unit_price_minor, quantity, line_total_minor, tax_minor)
        SELECT created.id, line.* FROM created,
-              unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::int[], $14::int[], $15::int[]) AS line
+              unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::int[], $14::int[], $15::int[], $16::int[]) AS line
      ), first_status AS (
        INSERT INTO order_status_changes (order_id, from_status, to_status, actor)
-       SELECT id, NULL, 'AWAITING_PAYMENT', $16 FROM created
+       SELECT id, NULL, 'AWAITING_PAYMENT', $17 FROM created
      )
      SELECT id FROM created`,
     [
       request.userId,
-      order.currency,
-      order.subtotalMinor,
-      order.totalMinor,
-      order.itemCount,
+      pricing.currency,
+      pricing.subtotalMinor,
+      pricing.totalMinor,
+      pricing.itemCount,
       request.ttlMinutes,
       column('productId'),
       column('variantId'),
@@ -100,7 +97,17 @@ async function createOrder(tx: Tx, request: CheckoutRequest, order: Snapshot): P
       column('unitPriceMinor'),
       column('quantity'),
       column('lineTotalMinor'),
+      pricing.lines.map((line) => line.taxMinor),
       `customer:${request.userId}`,
+      JSON.stringify(delivery.address),
+      delivery.email,
+      delivery.phone,
+      pricing.shippingMethod.id,
+      pricing.shippingMethod.name,
+      pricing.shippingMinor,
+      pricing.taxMinor,
+      pricing.shippingTaxMinor,
+      pricing.taxIncluded,
     ],
   );
   return rows[0].id;

@@ -1,6 +1,7 @@
 import type { Queryable } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
 import { fullTitle } from '../catalog/variant-title.js';
+import type { AddressFields as PostalAddress } from '../addresses/schemas.js';
 import { page, type Cursor } from './cursor.js';
 import type { OrderStatus, PaymentStatus } from './statuses.js';
 
@@ -22,6 +23,8 @@ export type OrderItem = {
   unitPriceMinor: number;
   quantity: number;
   lineTotalMinor: number;
+  /** inside lineTotalMinor when the order's tax is included, on top of it otherwise */
+  taxMinor: number;
 };
 export type OrderStatusChange = {
   from: OrderStatus | null;
@@ -51,8 +54,16 @@ export type Order = {
   status: OrderStatus;
   currency: string;
   subtotalMinor: number;
+  shippingMinor: number;
+  taxMinor: number;
+  /** catalog prices included the tax: taxMinor is inside subtotal and shipping, not added to them */
+  taxIncluded: boolean;
   totalMinor: number;
   itemCount: number;
+  shippingAddress: PostalAddress | null;
+  contact: { email: string | null; phone: string | null };
+  /** as chosen at checkout (null on orders placed before delivery existed) */
+  shippingMethod: { id: string | null; name: string; priceMinor: number } | null;
   items: OrderItem[];
   history: OrderStatusChange[];
   payments: OrderPaymentSummary[];
@@ -71,10 +82,17 @@ export type OrderPage<T> = { items: T[]; nextCursor: string | null };
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 type Timestamps<K extends string> = Record<K, Date | null>;
-type OrderRow = Omit<Order, 'items' | 'history' | 'payments' | 'shipping' | 'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt'> &
+type OrderRow = Omit<
+  Order,
+  'items' | 'history' | 'payments' | 'shipping' | 'contact' | 'shippingMethod' | 'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt'
+> &
   Timestamps<'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt' | 'shippedAt' | 'deliveredAt'> & {
     carrier: string | null;
     trackingNumber: string | null;
+    contactEmail: string | null;
+    contactPhone: string | null;
+    shippingMethodId: string | null;
+    shippingMethodName: string | null;
     items: Omit<OrderItem, 'title'>[];
     history: OrderStatusChange[];
     payments: OrderPaymentSummary[];
@@ -82,13 +100,16 @@ type OrderRow = Omit<Order, 'items' | 'history' | 'payments' | 'shipping' | 'exp
 
 // Items, history and payments come back as JSON arrays from correlated subqueries: one round trip.
 const ORDER_DETAIL = `
-  SELECT o.id, o.number, o.status, o.currency, o.subtotal_minor AS "subtotalMinor", o.total_minor AS "totalMinor",
-         o.item_count AS "itemCount", o.carrier, o.tracking_number AS "trackingNumber", o.shipped_at AS "shippedAt",
+  SELECT o.id, o.number, o.status, o.currency, o.subtotal_minor AS "subtotalMinor", o.shipping_minor AS "shippingMinor",
+         o.tax_minor AS "taxMinor", o.tax_included AS "taxIncluded", o.total_minor AS "totalMinor", o.item_count AS "itemCount",
+         o.shipping_address AS "shippingAddress", o.contact_email AS "contactEmail", o.contact_phone AS "contactPhone",
+         o.shipping_method_id AS "shippingMethodId", o.shipping_method_name AS "shippingMethodName", o.carrier, o.tracking_number AS "trackingNumber", o.shipped_at AS "shippedAt",
          o.delivered_at AS "deliveredAt", o.expires_at AS "expiresAt", o.paid_at AS "paidAt", o.cancelled_at AS "cancelledAt",
          o.created_at AS "createdAt", o.updated_at AS "updatedAt",
          COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'variantId', i.variant_id, 'sku', i.sku,
                      'productTitle', i.title, 'variantTitle', i.variant_title,
-                     'optionValues', i.option_values, 'unitPriceMinor', i.unit_price_minor, 'quantity', i.quantity, 'lineTotalMinor', i.line_total_minor)
+                     'optionValues', i.option_values, 'unitPriceMinor', i.unit_price_minor, 'quantity', i.quantity, 'lineTotalMinor', i.line_total_minor,
+                     'taxMinor', i.tax_minor)
                      ORDER BY i.title, i.sku)
                      FROM order_items i WHERE i.order_id = o.id), '[]') AS items,
          COALESCE((SELECT json_agg(json_build_object('from', h.from_status, 'to', h.to_status, 'actor', h.actor,
@@ -115,8 +136,14 @@ function toOrder(row: OrderRow, audience: Audience): Order {
     status: row.status,
     currency: row.currency,
     subtotalMinor: row.subtotalMinor,
+    shippingMinor: row.shippingMinor,
+    taxMinor: row.taxMinor,
+    taxIncluded: row.taxIncluded,
     totalMinor: row.totalMinor,
     itemCount: row.itemCount,
+    shippingAddress: row.shippingAddress,
+    contact: { email: row.contactEmail, phone: row.contactPhone },
+    shippingMethod: row.shippingMethodName === null ? null : { id: row.shippingMethodId, name: row.shippingMethodName, priceMinor: row.shippingMinor },
     items: row.items.map((item) => ({ ...item, title: fullTitle(item.productTitle, item.variantTitle) })),
     history: row.history.map(({ actorEmail, ...h }) =>
       audience === 'customer' ? { ...h, actor: publicActor(h.actor), at: iso(h.at)! } : { ...h, at: iso(h.at)!, actorEmail },

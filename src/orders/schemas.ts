@@ -1,12 +1,27 @@
 import { z } from 'zod';
+import { addressFields } from '../addresses/schemas.js';
 import { ORDER_STATUSES } from './statuses.js';
 
+/** What checkout and its quote take: where the order goes, how, who to contact, and the total the buyer saw. */
 export const checkoutBody = z
-  .object({
-    /** the total the buyer was shown; if the cart now costs something else, nothing is ordered */
+  .strictObject({
+    /** inline, or addressId: one of the caller's saved addresses */
+    shippingAddress: addressFields.optional(),
+    addressId: z.guid().optional(),
+    shippingMethodId: z.guid().optional(),
+    /** defaults to the email of the signed-in identity */
+    email: z.email().max(254).optional(),
+    /** defaults to the address's phone */
+    phone: z.string().trim().min(1).max(30).optional(),
+    /** the total the buyer was shown; if the order would now cost something else, nothing is ordered */
     expectedTotalMinor: z.number().int().min(0).optional(),
   })
-  .strict();
+  .refine((body) => body.shippingAddress === undefined || body.addressId === undefined, {
+    path: ['addressId'],
+    message: 'send either shippingAddress or addressId, not both',
+  });
+
+export type CheckoutBody = z.infer<typeof checkoutBody>;
 
 // Visible ASCII, like the keys clients generate (UUIDs, ULIDs, random tokens).
 export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, '1 to 255 visible ASCII characters');

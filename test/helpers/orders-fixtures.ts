@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import type supertest from 'supertest';
 import type { UserFixture } from './fixtures.js';
+import { DELIVERY } from './delivery-fixtures.js';
 
 export type Line = { variantId: string; quantity: number };
 
@@ -38,11 +39,14 @@ export async function snapshot(pool: pg.Pool, ids: { userIds?: string[]; variant
 
 type Agent = ReturnType<typeof supertest>;
 
-/** POST /api/checkout as this person, optionally with an Idempotency-Key and a body. */
-export function checkoutAs(request: Agent, person: UserFixture, options: { key?: string; body?: object } = {}) {
+/**
+ * POST /api/checkout as this person, optionally with an Idempotency-Key; the body is `delivery`
+ * (by default the free test delivery, delivery-fixtures.ts) with `body` over it.
+ */
+export function checkoutAs(request: Agent, person: UserFixture, options: { key?: string; body?: object; delivery?: object } = {}) {
   const req = request.post('/api/checkout').set('Authorization', `Bearer ${person.token}`);
   if (options.key !== undefined) req.set('Idempotency-Key', options.key);
-  return options.body ? req.send(options.body) : req;
+  return req.send({ ...(options.delivery ?? DELIVERY), ...options.body });
 }
 
 /** A real order through checkout: the cart is filled with `lines` and checked out. */

@@ -18,6 +18,7 @@ const soldLine = (product: ProductFixture, title: string) => ({
   productTitle: title,
   variantTitle: null,
   optionValues: {},
+  taxMinor: 0,
 });
 beforeAll(async () => {
   http = supertest(await shop.listen());
@@ -214,6 +215,7 @@ describe('POST /api/checkout with variants', () => {
         unitPriceMinor: 1700,
         quantity: 2,
         lineTotalMinor: 3400,
+        taxMinor: 0,
       },
       {
         productId: shirt.id,
@@ -226,6 +228,7 @@ describe('POST /api/checkout with variants', () => {
         unitPriceMinor: 1500,
         quantity: 1,
         lineTotalMinor: 1500,
+        taxMinor: 0,
       },
     ].sort((a, b) => (a.sku < b.sku ? -1 : 1)); // order lines read by title, then SKU
     expect(res.body).toMatchObject({ subtotalMinor: 4900, totalMinor: 4900, itemCount: 3 });

@@ -40,6 +40,11 @@ export default async function globalSetup(_globalConfig, projectConfig) {
   // Migrated as `npm start` migrates (test/migrations.test.ts checks Prisma's CLI agrees).
   const { migrate } = await load('../../src/shared/migrate.ts');
   await migrate(templateUrl.toString());
+  const { addTestDelivery } = await load('../helpers/delivery-fixtures.ts');
+  const templateDb = new pg.Client({ connectionString: templateUrl.toString() });
+  await templateDb.connect();
+  await addTestDelivery(templateDb);
+  await templateDb.end();
   const { publicKey, privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
