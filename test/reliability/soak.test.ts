@@ -1,5 +1,6 @@
 // A soak: mixed shop traffic against one app process for SOAK_SECONDS (default 5 minutes); its
 // memory must stay flat after the warm-up and no request may fail with a 5xx.
+import { DELIVERY } from '../helpers/delivery-fixtures.js';
 import http from 'node:http';
 import { createTestDatabase } from '../helpers/test-app.js';
 import { createDb, type Db } from '../../src/shared/db.js';
@@ -87,7 +88,7 @@ describe('soak', () => {
         ...Array(4).fill(() => call('GET', '/api/products?limit=20')),
         ...Array(2).fill((n: number) => call('GET', `/api/products/${products[n % products.length].id}`)),
         ...Array(2).fill((n: number) => call('POST', '/api/cart/items', buyerOf(n).token, { variantId: variantOf(n), quantity: 1 })),
-        (n: number) => call('POST', '/api/checkout', buyerOf(n).token),
+        (n: number) => call('POST', '/api/checkout', buyerOf(n).token, DELIVERY),
         (n: number) => {
           const order = placed[n % Math.max(1, placed.length)];
           return order && n % 2 ? call('GET', `/api/orders/${order.id}`, order.token) : call('GET', '/api/orders?limit=10', buyerOf(n).token);

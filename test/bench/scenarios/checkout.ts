@@ -8,7 +8,11 @@
 //            at the same concurrency with as many connections as the server processes have
 import pg from 'pg';
 import { checkout } from '../../../src/orders/checkout.js';
+import { resolveDelivery } from '../../../src/orders/delivery.js';
 import { fingerprint, runIdempotently } from '../../../src/orders/idempotency.js';
+import { checkoutBody } from '../../../src/orders/schemas.js';
+import { parse } from '../../../src/shared/validation.js';
+import { TEST_ADDRESS } from '../../helpers/delivery-fixtures.js';
 import { runPool, type Row, type ServerProcess } from '../kit.js';
 import { label, type BenchContext, type Customer } from './context.js';
 import { makeCustomers } from './cart.js';
@@ -68,22 +72,41 @@ async function buyersWithCarts(ctx: BenchContext, prefix: string, count: number,
   return buyers;
 }
 
+/**
+ * Every order ships to a New York address by a paid method, with New York's 8.875% sales tax on
+ * each line: the checkout prices shipping and tax in its transaction, as a real one does.
+ */
+async function deliveryBody(ctx: BenchContext): Promise<object> {
+  const { rows } = await ctx.pool.query<{ id: string }>(
+    `WITH zone AS (INSERT INTO shipping_zones (name, countries) VALUES ('Bench ' || $1, '{US}') RETURNING id)
+     INSERT INTO shipping_methods (zone_id, name, price_minor, free_over_minor) SELECT id, 'Bench ground', 499, 1000000 FROM zone RETURNING id`,
+    [ctx.runId],
+  );
+  await ctx.pool.query(`INSERT INTO tax_rates (name, country, region, rate_ppm) VALUES ('NY sales tax', 'US', 'NY', 88750) ON CONFLICT DO NOTHING`);
+  return { shippingAddress: TEST_ADDRESS, shippingMethodId: rows[0].id };
+}
+
 export async function checkoutScenario(ctx: BenchContext, servers: ServerProcess[]): Promise<Row> {
   const tag = `bench_checkout_${ctx.runId}_${servers.length}_`;
   const pids = servers.map((s) => s.pid);
+  const body = await deliveryBody(ctx);
+  const bodyText = JSON.stringify(body);
   const viaHttp = async (buyer: Customer, i: number) => {
     const res = await fetch(`${servers[i % servers.length].url}/api/checkout`, {
       method: 'POST',
       headers: { authorization: `Bearer ${buyer.token}`, 'idempotency-key': `bench-${buyer.userId}`, 'content-type': 'application/json' },
-      body: '{}',
+      body: bodyText,
     });
     await res.arrayBuffer();
     return res.status === 201;
   };
+  // what the route does per request: parse the body, resolve the delivery, then the transaction
   const direct = (pool: pg.Pool) => async (buyer: Customer) => {
-    const keyed = { userId: buyer.userId, key: `bench-${buyer.userId}`, fingerprint: fingerprint('POST /api/checkout', {}) };
+    const parsed = parse(checkoutBody, JSON.parse(bodyText));
+    const keyed = { userId: buyer.userId, key: `bench-${buyer.userId}`, fingerprint: fingerprint('POST /api/checkout', parsed) };
+    const delivery = await resolveDelivery(pool, { userId: buyer.userId, email: null }, parsed);
     const answer = await runIdempotently(pool, keyed, async (tx) => {
-      const order = await checkout(tx, { userId: buyer.userId, currency: ctx.currency, ttlMinutes: TTL_MINUTES });
+      const order = await checkout(tx, { userId: buyer.userId, currency: ctx.currency, ttlMinutes: TTL_MINUTES, delivery });
       return { status: 201, body: order, orderId: order.id };
     });
     return answer.status === 201;

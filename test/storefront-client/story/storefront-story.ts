@@ -96,10 +96,28 @@ export async function buyVariant(
   )
     throw new Error(`read cart: ${JSON.stringify(cart.lines)}`);
 
+  // Delivery: the methods for the address's country, priced for this cart, and the quote.
+  const shippingAddress = {
+    recipientName: 'Story Buyer',
+    phone: '+1 212 555 0188',
+    line1: '5 Story Lane',
+    city: 'New York',
+    region: 'NY',
+    postalCode: '10001',
+    country: 'US',
+  };
+  const options = must('shipping options', await account.GET('/api/shipping-options', { params: { query: { country: shippingAddress.country } } }));
+  const method = options.items[0];
+  if (!method || options.subtotalMinor !== cart.subtotalMinor) throw new Error(`shipping options: ${JSON.stringify(options)}`);
+  const delivery = { shippingAddress, shippingMethodId: method.id };
+  const quoted = must('quote', await account.POST('/api/checkout/quote', { body: delivery }));
+  if (quoted.totalMinor !== cart.subtotalMinor + quoted.shippingMinor + (quoted.taxIncluded ? 0 : quoted.taxMinor))
+    throw new Error(`quote: ${JSON.stringify(quoted)}`);
+
   // Checkout, with the total the buyer was shown; a retried request with the same key is the same order.
   const idempotencyKey = crypto.randomUUID();
   const placeOrder = () =>
-    account.POST('/api/checkout', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body: { expectedTotalMinor: cart.subtotalMinor } });
+    account.POST('/api/checkout', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body: { ...delivery, expectedTotalMinor: quoted.totalMinor } });
   const order = must('checkout', await placeOrder());
   const retried = await placeOrder();
   if (must('checkout retried', retried).id !== order.id || retried.response.headers.get('Idempotent-Replayed') !== 'true')
