@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { pressMockGatewayButton } from '../../src/payments/mock-gateway-buyer.js';
 import { startHttpServer } from '../../src/shared/http-server.js';
 import { createProduct, createProductWithVariants, stockOf } from '../helpers/fixtures.js';
+import { createShippingMethod, createTaxRate } from '../helpers/delivery-fixtures.js';
 import { contractViolation } from '../helpers/contract.js';
 import { inboxOf } from '../helpers/payments-fixtures.js';
 import { freePort } from '../helpers/ports.js';
@@ -91,6 +92,9 @@ describe('a storefront built on a client generated from the contract (openapi-ty
     });
     const [sRed, sBlue, mRed, mBlue] = shirt.variants;
     const mug = await createProduct(shop.db.pool, { title: 'Story mug', priceMinor: 990, stock: 4 });
+    // the first option the story is offered for a US address, and New York's sales tax
+    const ground = await createShippingMethod(shop.db.pool, { countries: ['US'], priceMinor: 450, position: -1, name: 'Story ground' });
+    await createTaxRate(shop.db.pool, 'US', 88_750, 'NY');
     const clerkUserId = uniqueId('storefront');
     const { buyVariant } = (await import(STORY_MODULE)) as Story;
 
@@ -109,10 +113,16 @@ describe('a storefront built on a client generated from the contract (openapi-ty
     expect(story.product).toMatchObject({ id: shirt.id, priceRange: { minMinor: 1234, maxMinor: 1300 } });
     expect(story.variant).toMatchObject({ id: mRed.id, sku: mRed.sku, title: 'M / Red', priceMinor: 1234 });
     expect(story.plainProduct).toMatchObject({ id: mug.id, options: [], variants: [{ id: mug.variantId }] });
-    const total = 1234 * 2 + 990;
+    // 8.875% per line, half to even: 2468 -> 219.04 -> 219, 990 -> 87.86 -> 88; shipping untaxed
+    const total = 1234 * 2 + 990 + 450 + 219 + 88;
     expect(story.order).toMatchObject({
       status: 'PAID',
+      subtotalMinor: 1234 * 2 + 990,
+      shippingMinor: 450,
+      taxMinor: 219 + 88,
       totalMinor: total,
+      shippingMethod: { id: ground.id, name: 'Story ground', priceMinor: 450 },
+      shippingAddress: { city: 'New York', country: 'US', phone: '+12125550188' },
       items: expect.arrayContaining([
         {
           productId: shirt.id,
@@ -125,6 +135,7 @@ describe('a storefront built on a client generated from the contract (openapi-ty
           unitPriceMinor: 1234,
           quantity: 2,
           lineTotalMinor: 2468,
+          taxMinor: 219,
         },
         {
           productId: mug.id,
@@ -137,6 +148,7 @@ describe('a storefront built on a client generated from the contract (openapi-ty
           unitPriceMinor: 990,
           quantity: 1,
           lineTotalMinor: 990,
+          taxMinor: 88,
         },
       ]),
     });
