@@ -15,6 +15,9 @@ export class AddressBookFull extends Unprocessable {
   }
 }
 
+/** The address's fields in the order of the columns recipient_name .. country. */
+const fieldValues = (a: AddressFields) => [a.recipientName, a.phone, a.line1, a.line2, a.city, a.region, a.postalCode, a.country];
+
 const COLUMNS = `id, recipient_name AS "recipientName", phone, line1, line2, city, region, postal_code AS "postalCode", country,
   is_default AS "isDefault", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
@@ -52,18 +55,7 @@ export async function addAddress(pool: pg.Pool, userId: string, address: Address
     const created = await tx.query<Address>(
       `INSERT INTO addresses (user_id, recipient_name, phone, line1, line2, city, region, postal_code, country, is_default)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
-      [
-        userId,
-        address.recipientName,
-        address.phone,
-        address.line1,
-        address.line2,
-        address.city,
-        address.region,
-        address.postalCode,
-        address.country,
-        isDefault,
-      ],
+      [userId, ...fieldValues(address), isDefault],
     );
     return created.rows[0];
   });
@@ -81,20 +73,8 @@ export async function changeAddress(pool: pg.Pool, userId: string, id: string, c
       `UPDATE addresses SET recipient_name = $3, phone = $4, line1 = $5, line2 = $6, city = $7, region = $8, postal_code = $9, country = $10,
               is_default = $11, updated_at = now()
         WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
-      [
-        id,
-        userId,
-        address.recipientName,
-        address.phone,
-        address.line1,
-        address.line2,
-        address.city,
-        address.region,
-        address.postalCode,
-        address.country,
-        // the default stays the default until another one takes over (or it is deleted)
-        isDefault === true || wasDefault,
-      ],
+      // the default stays the default until another one takes over (or it is deleted)
+      [id, userId, ...fieldValues(address), isDefault === true || wasDefault],
     );
     return updated.rows[0];
   });
