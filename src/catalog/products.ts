@@ -116,6 +116,11 @@ export function productListSql(query: ProductListQuery): { page: pg.QueryConfig;
     where.push(`lower(p.title || ' ' || p.variant_skus || ' ' || p.description) LIKE '%' || lower(${param(escapeLike(query.q))}) || '%'`);
 
   // A product matches the variant filters when ONE of its active variants matches them all.
+  const options = Object.entries(query.option ?? {});
+  for (const [name, accepted] of options) {
+    // the product's own list of its active variants' values ("Size=M"), GIN-indexed: exact when it is the only variant filter
+    where.push(`p.option_pairs && ${param(accepted.map((value) => `${name}=${value}`))}::text[]`);
+  }
   const variant: string[] = [];
   if (query.minPrice !== undefined) {
     where.push(`p.price_max_minor >= ${param(query.minPrice)}`); // on the product's own row: narrows before the variant check
@@ -126,8 +131,14 @@ export function productListSql(query: ProductListQuery): { page: pg.QueryConfig;
     variant.push(`v.price_minor <= ${param(query.maxPrice)}`);
   }
   if (query.inStock) variant.push('v.stock > 0');
-  for (const [name, accepted] of Object.entries(query.option ?? {})) variant.push(`v.option_values ->> ${param(name)} = ANY(${param(accepted)}::text[])`);
-  if (variant.length) where.push(`EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.active AND ${variant.join(' AND ')})`);
+  // exact per variant when price or stock is asked, or values of several options (one variant must have them all)
+  if (variant.length > 0 || options.length > 1) {
+    for (const [name, accepted] of options) variant.push(`v.option_values ->> ${param(name)} = ANY(${param(accepted)}::text[])`);
+    // A correlated probe, not a join: the planner cannot turn it into a hash join over every
+    // variant (it misjudged how many match, and did so for the capped count). The conditions
+    // on the product's own row above narrow what is probed.
+    where.push(`(SELECT true FROM product_variants v WHERE v.product_id = p.id AND v.active AND ${variant.join(' AND ')} LIMIT 1)`);
+  }
 
   const count = {
     text: `SELECT count(*)::int AS total FROM (SELECT 1 FROM products p WHERE ${where.join(' AND ')} LIMIT ${COUNT_LIMIT + 1}) matching`,

@@ -142,6 +142,22 @@ describe('GET /api/products with variants', () => {
     await shop.db.pool.query(`DELETE FROM products WHERE id = $1`, [gone.id]);
   });
 
+  test("when a variant's option values change or it is deactivated, then the option filter follows at once", async () => {
+    const cap = await createProductWithVariants(shop.db.pool, {
+      categoryId: category.id,
+      options: [{ name: 'Size', values: ['S', 'XS'] }],
+      variants: [{ optionValues: { Size: 'S' } }],
+    });
+    const xs = async () => idsOf(await list({ category: category.slug, 'option.Size': 'XS' }));
+
+    expect(await xs()).not.toContain(cap.id);
+    await shop.db.pool.query(`UPDATE product_variants SET option_values = '{"Size": "XS"}' WHERE id = $1`, [cap.variantId]);
+    expect(await xs()).toEqual([cap.id]);
+    await shop.db.pool.query(`UPDATE product_variants SET active = false WHERE id = $1`, [cap.variantId]);
+    expect(await xs()).toEqual([]);
+    await shop.db.pool.query(`DELETE FROM products WHERE id = $1`, [cap.id]);
+  });
+
   describe('bad option filters', () => {
     test.each([
       ['an empty option name', { 'option.': 'M' }, 'option.'],
