@@ -33,3 +33,7 @@ CREATE TRIGGER "product_variants_summary_update" AFTER UPDATE OF "price_minor", 
 
 SELECT "refresh_product_variant_summary"(ARRAY(SELECT "id" FROM "products"));
 CREATE INDEX "products_option_pairs_idx" ON "products" USING GIN ("option_pairs");
+
+-- A category's newest-first page walks its own rows, not the whole catalog's (a small category of
+-- old products made the newest-first scan skip 95,000 rows: 242 ms, 0.9 ms with this).
+CREATE INDEX "products_category_id_active_created_at_id_idx" ON "products"("category_id", "active", "created_at" DESC, "id");
