@@ -38,14 +38,16 @@ export async function quote(
 ): Promise<{ cart: Cart; pricing: Pricing }> {
   const cart = await readCart(db, request.userId, request.currency, options);
   if (!cart.lines.length) throw new CartEmpty();
-  const pricing = await priceOrder(db, cart, { address: request.delivery.address, methodId: request.delivery.methodId });
+  const { address, methodId, cashOnDelivery } = request.delivery;
+  const pricing = await priceOrder(db, cart, { address, methodId, cashOnDelivery });
   return { cart, pricing };
 }
 
 /**
- * Turns the buyer's cart into an order awaiting payment, all or nothing: run it inside one
- * transaction. The order is priced (shipping, tax) in the same transaction that takes the
- * stock, and a total other than the one the buyer saw changes nothing.
+ * Turns the buyer's cart into an order, all or nothing: run it inside one transaction. The
+ * order is priced (shipping, tax) in the same transaction that takes the stock, and a total
+ * other than the one the buyer saw changes nothing. It awaits payment, holding its stock until
+ * it expires; with cash on delivery it is CONFIRMED at once and never expires.
  */
 export async function checkout(tx: Tx, request: CheckoutRequest): Promise<Order> {
   const { cart, pricing } = await quote(tx, request, { forUpdate: true });
@@ -69,16 +71,17 @@ async function createOrder(tx: Tx, request: CheckoutRequest, cart: Cart, pricing
     `WITH created AS (
        INSERT INTO orders (user_id, status, currency, subtotal_minor, total_minor, item_count, expires_at,
                            shipping_address, contact_email, contact_phone, shipping_method_id, shipping_method_name,
-                           shipping_minor, tax_minor, shipping_tax_minor, tax_included)
-       VALUES ($1, 'AWAITING_PAYMENT', $2, $3, $4, $5, now() + make_interval(mins => $6), $18, $19, $20, $21, $22, $23, $24, $25, $26)
-       RETURNING id
+                           shipping_minor, tax_minor, shipping_tax_minor, tax_included, payment_method, cod_fee_minor)
+       VALUES ($1, $27::"OrderStatus", $2, $3, $4, $5, CASE WHEN $28::text IS NULL THEN now() + make_interval(mins => $6) END,
+               $18, $19, $20, $21, $22, $23, $24, $25, $26, $28, $29)
+       RETURNING id, status
      ), lines AS (
        INSERT INTO order_items (order_id, product_id, variant_id, sku, title, variant_title, option_values, unit_price_minor, quantity, line_total_minor, tax_minor)
        SELECT created.id, line.* FROM created,
               unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::int[], $14::int[], $15::int[], $16::int[]) AS line
      ), first_status AS (
        INSERT INTO order_status_changes (order_id, from_status, to_status, actor)
-       SELECT id, NULL, 'AWAITING_PAYMENT', $17 FROM created
+       SELECT id, NULL, status, $17 FROM created
      )
      SELECT id FROM created`,
     [
@@ -108,6 +111,9 @@ async function createOrder(tx: Tx, request: CheckoutRequest, cart: Cart, pricing
       pricing.taxMinor,
       pricing.shippingTaxMinor,
       pricing.taxIncluded,
+      pricing.paymentMethod === 'cod' ? 'CONFIRMED' : 'AWAITING_PAYMENT',
+      pricing.paymentMethod,
+      pricing.codFeeMinor,
     ],
   );
   return rows[0].id;

@@ -5,7 +5,7 @@ import { normalizePhone, type AddressFields } from '../addresses/schemas.js';
 import type { CheckoutBody } from './schemas.js';
 
 /** Where an order goes, how, and who to call: what checkout snapshots on the order. */
-export type Delivery = { address: AddressFields; methodId: string; email: string | null; phone: string };
+export type Delivery = { address: AddressFields; methodId: string; email: string | null; phone: string; cashOnDelivery: boolean };
 
 export class ShippingAddressRequired extends Unprocessable {
   constructor() {
@@ -32,5 +32,6 @@ export async function resolveDelivery(db: Queryable, caller: { userId: string; e
     methodId: body.shippingMethodId,
     email: body.email ?? caller.email,
     phone,
+    cashOnDelivery: body.paymentMethod === 'cod',
   };
 }

@@ -55,11 +55,16 @@ export type Order = {
   currency: string;
   subtotalMinor: number;
   shippingMinor: number;
+  /** cash on delivery: the method's fee for it (in totalMinor) */
+  codFeeMinor: number;
   taxMinor: number;
   /** catalog prices included the tax: taxMinor is inside subtotal and shipping, not added to them */
   taxIncluded: boolean;
   totalMinor: number;
   itemCount: number;
+  /** 'cod': cash on delivery (paid at the door, cashCollectedMinor once delivered); null: paid online */
+  paymentMethod: 'cod' | null;
+  cashCollectedMinor: number | null;
   shippingAddress: PostalAddress | null;
   contact: { email: string | null; phone: string | null };
   /** as chosen at checkout (null on orders placed before delivery existed) */
@@ -103,7 +108,8 @@ type OrderRow = Omit<
 // Items, history and payments come back as JSON arrays from correlated subqueries: one round trip.
 const ORDER_DETAIL = `
   SELECT o.id, o.number, o.status, o.currency, o.subtotal_minor AS "subtotalMinor", o.shipping_minor AS "shippingMinor",
-         o.tax_minor AS "taxMinor", o.tax_included AS "taxIncluded", o.total_minor AS "totalMinor", o.item_count AS "itemCount",
+         o.tax_minor AS "taxMinor", o.tax_included AS "taxIncluded", o.cod_fee_minor AS "codFeeMinor",
+         o.payment_method AS "paymentMethod", o.cash_collected_minor AS "cashCollectedMinor", o.total_minor AS "totalMinor", o.item_count AS "itemCount",
          o.shipping_address AS "shippingAddress", o.contact_email AS "contactEmail", o.contact_phone AS "contactPhone",
          o.shipping_method_id AS "shippingMethodId", o.shipping_method_name AS "shippingMethodName",
          (SELECT c.tracking_url_template FROM carriers c WHERE lower(c.name) = lower(o.carrier)) AS "trackingUrlTemplate", o.carrier, o.tracking_number AS "trackingNumber", o.shipped_at AS "shippedAt",
@@ -145,10 +151,13 @@ function toOrder(row: OrderRow, audience: Audience): Order {
     currency: row.currency,
     subtotalMinor: row.subtotalMinor,
     shippingMinor: row.shippingMinor,
+    codFeeMinor: row.codFeeMinor,
     taxMinor: row.taxMinor,
     taxIncluded: row.taxIncluded,
     totalMinor: row.totalMinor,
     itemCount: row.itemCount,
+    paymentMethod: row.paymentMethod,
+    cashCollectedMinor: row.cashCollectedMinor,
     shippingAddress: row.shippingAddress,
     contact: { email: row.contactEmail, phone: row.contactPhone },
     shippingMethod: row.shippingMethodName === null ? null : { id: row.shippingMethodId, name: row.shippingMethodName, priceMinor: row.shippingMinor },

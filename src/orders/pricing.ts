@@ -10,8 +10,10 @@ import { taxOn } from '../tax/tax-math.js';
 // address's rate, in integer minor units. The quote route and checkout both price through here,
 // so the quote is exactly what checkout charges.
 //
-//   total = subtotal + shipping + tax          (prices exclude tax)
-//   total = subtotal + shipping                (prices include tax: the tax is inside them)
+//   total = subtotal + shipping + COD fee + tax    (prices exclude tax)
+//   total = subtotal + shipping + COD fee          (prices include tax: the tax is inside them)
+//
+// The COD fee is the method's charge for cash on delivery; it is not taxed.
 //
 // Tax is per line, then shipping (when the store taxes shipping), each rounded half to even
 // (src/tax/tax-math.ts); the order's tax is their sum.
@@ -29,18 +31,29 @@ export class ShippingMethodUnavailable extends Unprocessable {
   }
 }
 
+export class CashOnDeliveryUnavailable extends Unprocessable {
+  constructor(methodId: string) {
+    super('COD_NOT_AVAILABLE', 'Cash on delivery is not offered with this shipping method; pick one whose codAvailable is true, or pay online', {
+      shippingMethodId: methodId,
+    });
+  }
+}
+
 export type PricedLine = { variantId: string; lineTotalMinor: number; taxMinor: number };
 
 export type Pricing = {
   currency: string;
   subtotalMinor: number;
   shippingMinor: number;
+  /** the method's fee for cash on delivery (not taxed); 0 when paid online */
+  codFeeMinor: number;
   taxMinor: number;
   /** the part of taxMinor that is on shipping */
   shippingTaxMinor: number;
   taxIncluded: boolean;
   totalMinor: number;
   itemCount: number;
+  paymentMethod: 'cod' | null;
   shippingMethod: { id: string; name: string; priceMinor: number };
   lines: PricedLine[];
 };
@@ -62,13 +75,15 @@ async function methodAndTax(db: Queryable, methodId: string, address: Pick<Addre
 export async function priceOrder(
   db: Queryable,
   cart: Cart,
-  delivery: { address: Pick<AddressFields, 'country' | 'region'>; methodId: string },
+  delivery: { address: Pick<AddressFields, 'country' | 'region'>; methodId: string; cashOnDelivery: boolean },
 ): Promise<Pricing> {
   const { method, ...tax } = await methodAndTax(db, delivery.methodId, delivery.address);
   if (!method?.active || !method.shipsThere || !subtotalAllows(method, cart.subtotalMinor))
     throw new ShippingMethodUnavailable(delivery.methodId, delivery.address.country);
 
+  if (delivery.cashOnDelivery && !method.codAvailable) throw new CashOnDeliveryUnavailable(method.id);
   const shippingMinor = shippingPriceFor(method, cart.subtotalMinor);
+  const codFeeMinor = delivery.cashOnDelivery ? method.codFeeMinor : 0;
   const lines = cart.lines.map((line) => ({
     variantId: line.variantId,
     lineTotalMinor: line.lineTotalMinor,
@@ -80,11 +95,13 @@ export async function priceOrder(
     currency: cart.currency,
     subtotalMinor: cart.subtotalMinor,
     shippingMinor,
+    codFeeMinor,
     taxMinor,
     shippingTaxMinor,
     taxIncluded: tax.pricesIncludeTax,
-    totalMinor: cart.subtotalMinor + shippingMinor + (tax.pricesIncludeTax ? 0 : taxMinor),
+    totalMinor: cart.subtotalMinor + shippingMinor + codFeeMinor + (tax.pricesIncludeTax ? 0 : taxMinor),
     itemCount: cart.itemCount,
+    paymentMethod: delivery.cashOnDelivery ? 'cod' : null,
     shippingMethod: { id: method.id, name: method.name, priceMinor: shippingMinor },
     lines,
   };

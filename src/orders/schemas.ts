@@ -13,6 +13,8 @@ export const checkoutBody = z
     email: z.email().max(254).optional(),
     /** defaults to the address's phone */
     phone: z.string().trim().min(1).max(30).optional(),
+    /** cash on delivery (where the shipping method offers it): the order is confirmed at once and paid at the door */
+    paymentMethod: z.enum(['cod']).optional(),
     /** the total the buyer was shown; if the order would now cost something else, nothing is ordered */
     expectedTotalMinor: z.number().int().min(0).optional(),
   })
@@ -56,3 +58,7 @@ const label = z.string().trim().min(1).max(100);
 export const shipBody = z.object({ carrier: label, trackingNumber: label }).strict();
 
 export const staffCancelBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+
+/** For a cash-on-delivery order, what the courier collected; ignored for an order paid online. */
+export const deliverBody = z.strictObject({ cashCollectedMinor: z.number().int().min(0).max(2_147_483_647).optional() });
+export const returnBody = staffCancelBody;

@@ -20,8 +20,14 @@ export function shipOrder(pool: pg.Pool, orderId: string, staffId: string, shipp
   });
 }
 
-export function deliverOrder(pool: pg.Pool, orderId: string, staffId: string): Promise<TransitionResult> {
-  return inTransaction(pool, (tx) => transition(tx, orderId, 'DELIVERED', { actor: `staff:${staffId}` }));
+/** Staff mark an order delivered; for cash on delivery with the cash the courier collected (the order is then paid). */
+export function deliverOrder(pool: pg.Pool, orderId: string, staffId: string, cashCollectedMinor?: number): Promise<TransitionResult> {
+  return inTransaction(pool, (tx) => transition(tx, orderId, 'DELIVERED', { actor: `staff:${staffId}`, cashCollectedMinor }));
+}
+
+/** A cash-on-delivery parcel the buyer refused at the door came back: its stock goes back on the shelf. */
+export function returnOrder(pool: pg.Pool, orderId: string, staffId: string, reason?: string): Promise<TransitionResult> {
+  return inTransaction(pool, (tx) => transition(tx, orderId, 'RETURNED', { actor: `staff:${staffId}`, reason: reason ?? 'refused at the door' }));
 }
 
 /**

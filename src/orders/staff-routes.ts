@@ -3,8 +3,8 @@ import type { RouteContext } from '../shared/route-context.js';
 import { parse } from '../shared/validation.js';
 import { decodeCursor } from './cursor.js';
 import { listOrdersForStaff, readOrder } from './order-views.js';
-import { orderIdParams, shipBody, staffCancelBody, staffOrderListQuery } from './schemas.js';
-import { cancelOrderByStaff, deliverOrder, shipOrder, type RefundOrder } from './staff-actions.js';
+import { deliverBody, orderIdParams, returnBody, shipBody, staffCancelBody, staffOrderListQuery } from './schemas.js';
+import { cancelOrderByStaff, deliverOrder, returnOrder, shipOrder, type RefundOrder } from './staff-actions.js';
 
 // Staff order routes: the same actions the admin panel calls (staff-actions.ts).
 /** `refundOrder`: the payments module's staff refund, which a cancel of a paid order calls. */
@@ -27,7 +27,15 @@ export function staffOrderRoutes({ db, guards }: RouteContext, refundOrder: Refu
 
   router.post('/api/admin/orders/:id/deliver', ...requireStaff, async (req, res) => {
     const { id } = parse(orderIdParams, req.params);
-    await deliverOrder(db.pool, id, req.user!.id);
+    const { cashCollectedMinor } = parse(deliverBody, req.body ?? {});
+    await deliverOrder(db.pool, id, req.user!.id, cashCollectedMinor);
+    res.json(await staffView(id));
+  });
+
+  router.post('/api/admin/orders/:id/return', ...requireStaff, async (req, res) => {
+    const { id } = parse(orderIdParams, req.params);
+    const { reason } = parse(returnBody, req.body ?? {});
+    await returnOrder(db.pool, id, req.user!.id, reason);
     res.json(await staffView(id));
   });
 

@@ -1,7 +1,7 @@
 import type { Tx } from '../shared/db.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import { restoreStock, takeStock } from '../catalog/stock.js';
-import { canTransition, HOLDS_STOCK, RELEASED_STOCK, type OrderStatus } from './statuses.js';
+import { BACK_FROM_THE_DOOR, canTransition, CASH_COLLECTED_AT, CASH_ON_DELIVERY_ONLY, HOLDS_STOCK, RELEASED_STOCK, type OrderStatus } from './statuses.js';
 
 // The one place that changes an order's status. What the statuses mean (the transitions
 // table, which of them hold stock, the refund path) is in statuses.ts.
@@ -29,6 +29,8 @@ export type TransitionOptions = {
   onlyFrom?: readonly OrderStatus[];
   /** shipping details, with SHIPPED */
   shipping?: { carrier: string; trackingNumber: string };
+  /** with DELIVERED, for a cash-on-delivery order: what the courier collected (minor units) */
+  cashCollectedMinor?: number;
   /**
    * The status the caller read when it locked the order row (SELECT ... FOR UPDATE) earlier in
    * this transaction: the row is not locked and read again (a round trip on every payment).
@@ -48,6 +50,10 @@ export type TransitionResult = { orderId: string; from: OrderStatus; to: OrderSt
 export async function transition(tx: Tx, orderId: string, to: OrderStatus, options: TransitionOptions): Promise<TransitionResult> {
   const from = options.lockedStatus ?? (await lockOrder(tx, orderId, options.userId));
   if (!canTransition(from, to) || (options.onlyFrom && !options.onlyFrom.includes(from))) throw new IllegalTransition(from, to);
+  const cod = CASH_ON_DELIVERY_ONLY.has(to) || to === CASH_COLLECTED_AT ? await cashOnDelivery(tx, orderId) : undefined;
+  if (cod?.isCod === false && CASH_ON_DELIVERY_ONLY.has(to)) throw new IllegalTransition(from, to, 'only a cash-on-delivery order can');
+  if (cod?.isCod && to === CASH_COLLECTED_AT && options.cashCollectedMinor === undefined)
+    throw new IllegalTransition(from, to, 'record the cash the courier collected (cashCollectedMinor)');
 
   const updated = await tx.query(
     `UPDATE orders SET status = $3::"OrderStatus", updated_at = now(),
@@ -70,7 +76,7 @@ export async function transition(tx: Tx, orderId: string, to: OrderStatus, optio
     options.reason ?? null,
   ]);
 
-  const releases = HOLDS_STOCK.has(from) && RELEASED_STOCK.has(to);
+  const releases = (HOLDS_STOCK.has(from) && RELEASED_STOCK.has(to)) || to === BACK_FROM_THE_DOOR;
   const reclaims = RELEASED_STOCK.has(from) && HOLDS_STOCK.has(to);
   if (releases || reclaims) {
     const items = await tx.query<{ variantId: string; quantity: number }>(
@@ -80,7 +86,24 @@ export async function transition(tx: Tx, orderId: string, to: OrderStatus, optio
     if (releases) await restoreStock(tx, items.rows);
     else await takeStock(tx, items.rows);
   }
+  if (cod?.isCod && to === CASH_COLLECTED_AT) await recordCashCollected(tx, orderId, options.cashCollectedMinor!);
   return { orderId, from, to };
+}
+
+async function cashOnDelivery(tx: Tx, orderId: string): Promise<{ isCod: boolean }> {
+  const { rows } = await tx.query<{ isCod: boolean }>(`SELECT payment_method = 'cod' IS TRUE AS "isCod" FROM orders WHERE id = $1`, [orderId]);
+  return rows[0];
+}
+
+/** A delivered cash-on-delivery order is paid: the cash collected, as a captured COD payment (once per order). */
+async function recordCashCollected(tx: Tx, orderId: string, cashMinor: number): Promise<void> {
+  await tx.query(`UPDATE orders SET cash_collected_minor = $2, paid_at = now() WHERE id = $1`, [orderId, cashMinor]);
+  await tx.query(
+    `INSERT INTO payments (order_id, provider, status, amount_minor, currency, provider_ref)
+     SELECT id, 'COD', 'SUCCEEDED', $2, currency, 'cod-' || id FROM orders WHERE id = $1
+     ON CONFLICT (provider, provider_ref) DO NOTHING`,
+    [orderId, cashMinor],
+  );
 }
 
 async function lockOrder(tx: Tx, orderId: string, userId?: string): Promise<OrderStatus> {

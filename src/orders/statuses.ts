@@ -3,19 +3,32 @@
 // demo data, the zod schemas and the contract all read these. test/orders/statuses.test.ts checks
 // that the database's enums, the zod enums and the contract's enums list exactly these values.
 
-export const ORDER_STATUSES = ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'EXPIRED', 'REFUNDED'] as const;
+export const ORDER_STATUSES = [
+  'AWAITING_PAYMENT',
+  'CONFIRMED',
+  'ON_HOLD',
+  'PAID',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+  'EXPIRED',
+  'REFUNDED',
+  'RETURNED',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Every order state and the states it may move to. The one source of truth. */
 export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   AWAITING_PAYMENT: ['PAID', 'ON_HOLD', 'CANCELLED', 'EXPIRED'],
+  CONFIRMED: ['SHIPPED', 'CANCELLED'], // cash on delivery: staff ship it, or cancel it (stock back)
   ON_HOLD: ['PAID', 'CANCELLED'], // a risky payment: staff release or cancel (and refund) it
   PAID: ['SHIPPED', 'CANCELLED'],
-  SHIPPED: ['DELIVERED', 'REFUNDED'],
+  SHIPPED: ['DELIVERED', 'REFUNDED', 'RETURNED'], // RETURNED: cash on delivery refused at the door
   DELIVERED: ['REFUNDED'],
   CANCELLED: ['REFUNDED', 'PAID'], // PAID: a late payment for an unpaid cancelled order, if stock is still there
   EXPIRED: ['PAID'], // a late payment, if stock is still there
   REFUNDED: [],
+  RETURNED: [],
 };
 
 export const canTransition = (from: OrderStatus, to: OrderStatus) => TRANSITIONS[from].includes(to);
@@ -26,6 +39,7 @@ export const canTransition = (from: OrderStatus, to: OrderStatus) => TRANSITIONS
  */
 export const PATH_TO: Record<OrderStatus, OrderStatus[]> = {
   AWAITING_PAYMENT: ['AWAITING_PAYMENT'],
+  CONFIRMED: ['CONFIRMED'], // cash on delivery starts here
   ON_HOLD: ['AWAITING_PAYMENT', 'ON_HOLD'], // the gateway flagged the payment as risky
   PAID: ['AWAITING_PAYMENT', 'PAID'],
   SHIPPED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED'],
@@ -33,12 +47,23 @@ export const PATH_TO: Record<OrderStatus, OrderStatus[]> = {
   CANCELLED: ['AWAITING_PAYMENT', 'CANCELLED'],
   EXPIRED: ['AWAITING_PAYMENT', 'EXPIRED'],
   REFUNDED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'REFUNDED'],
+  RETURNED: ['CONFIRMED', 'SHIPPED', 'RETURNED'],
 };
+
+/**
+ * Cash on delivery (orders.payment_method = 'cod'): these statuses are for such orders only, and
+ * such an order is paid when it is DELIVERED, with the cash the courier collected (a COD payment
+ * row). The state machine enforces both.
+ */
+export const CASH_ON_DELIVERY_ONLY: ReadonlySet<OrderStatus> = new Set(['CONFIRMED', 'RETURNED']);
+export const CASH_COLLECTED_AT: OrderStatus = 'DELIVERED';
 
 // Where the order's stock is: held for it (taken at checkout, back on the shelf if it lets go),
 // given back to the shelf, or gone with the parcel (SHIPPED, DELIVERED: neither set).
-export const HOLDS_STOCK: ReadonlySet<OrderStatus> = new Set(['AWAITING_PAYMENT', 'ON_HOLD', 'PAID']);
-export const RELEASED_STOCK: ReadonlySet<OrderStatus> = new Set(['CANCELLED', 'EXPIRED', 'REFUNDED']);
+export const HOLDS_STOCK: ReadonlySet<OrderStatus> = new Set(['AWAITING_PAYMENT', 'CONFIRMED', 'ON_HOLD', 'PAID']);
+export const RELEASED_STOCK: ReadonlySet<OrderStatus> = new Set(['CANCELLED', 'EXPIRED', 'REFUNDED', 'RETURNED']);
+/** The parcel came back (refused at the door): its goods go back on the shelf, though they had left with it. */
+export const BACK_FROM_THE_DOOR: OrderStatus = 'RETURNED';
 
 /**
  * How an order follows its refunded payment, by the status it is in: unshipped goods go back on

@@ -80,11 +80,13 @@ export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: s
     if (!REFUND_PATH[status]) throw new NotRefundable(`The order is ${status}; only an order that is ${Object.keys(REFUND_PATH).join(', ')} can be refunded`);
     const { rows } = await tx.query<PaymentRow>(
       `UPDATE payments p SET status = 'REFUND_PENDING', updated_at = now()
-        WHERE id = (SELECT id FROM payments WHERE order_id = $1 AND status = $2::"PaymentStatus" ORDER BY updated_at DESC LIMIT 1)
+        WHERE id = (SELECT id FROM payments WHERE order_id = $1 AND status = $2::"PaymentStatus" AND provider <> 'COD' ORDER BY updated_at DESC LIMIT 1)
           AND status = $2::"PaymentStatus" RETURNING ${PAYMENT_COLUMNS}`,
       [orderId, CAPTURED],
     );
-    if (!rows.length) throw new NotRefundable('The order has no captured payment to refund: it was refunded already or a refund is under way');
+    // cash collected at the door goes back by hand, not through a gateway
+    if (!rows.length)
+      throw new NotRefundable('The order has no captured online payment to refund: it was refunded already, a refund is under way, or it was paid in cash');
     return rows[0];
   });
   const payment = await refundClaimedPayment(deps, claimed, `staff:${staffId}`, true);

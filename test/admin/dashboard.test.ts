@@ -38,6 +38,8 @@ describe('GET /admin/api/dashboard', () => {
     expect(usd.days.reduce((sum: number, d: { orders: number }) => sum + d.orders, 0)).toBe(4);
     expect(Object.fromEntries(data.ordersByStatus.map((s: { status: string; count: number }) => [s.status, s.count]))).toEqual({
       AWAITING_PAYMENT: 1,
+      CONFIRMED: 0,
+      RETURNED: 0,
       ON_HOLD: 0,
       PAID: 2,
       SHIPPED: 1,

@@ -218,11 +218,13 @@ export async function createOrder(pool: pg.Pool, input: OrderInput): Promise<Ord
   const itemCount = input.lines.reduce((sum, l) => sum + l.quantity, 0);
   const path = PATH_TO[status];
   const paid = path.includes('PAID');
+  const cashOnDelivery = path[0] === 'CONFIRMED'; // confirmed at checkout, never expires, paid at the door
   const { rows } = await pool.query<{ id: string; number: number }>(
-    `INSERT INTO orders (user_id, status, currency, subtotal_minor, total_minor, item_count, created_at, paid_at, expires_at)
-     VALUES ($1, $2, $3, $4, $4, $5, now() - make_interval(days => $6), CASE WHEN $7 THEN now() - make_interval(days => $6) END, now() + make_interval(mins => $8))
+    `INSERT INTO orders (user_id, status, currency, subtotal_minor, total_minor, item_count, created_at, paid_at, expires_at, payment_method)
+     VALUES ($1, $2, $3, $4, $4, $5, now() - make_interval(days => $6), CASE WHEN $7 THEN now() - make_interval(days => $6) END,
+             CASE WHEN NOT $9 THEN now() + make_interval(mins => $8) END, CASE WHEN $9 THEN 'cod' END)
      RETURNING id, number`,
-    [input.userId, status, currency, total, itemCount, input.createdDaysAgo ?? 0, paid, input.expiresInMinutes ?? 30],
+    [input.userId, status, currency, total, itemCount, input.createdDaysAgo ?? 0, paid, input.expiresInMinutes ?? 30, cashOnDelivery],
   );
   const order = rows[0];
   for (const line of input.lines) {

@@ -46,14 +46,20 @@ describe('transition() over the TRANSITIONS table', () => {
 // Each route and the one state it may start from (staff cancel: several).
 const ROUTES: { name: string; path: (id: string) => string; as: () => UserFixture; body?: object; from: OrderStatus[] }[] = [
   { name: 'customer cancel', path: (id) => `/api/orders/${id}/cancel`, as: () => customer, from: ['AWAITING_PAYMENT'] },
-  { name: 'staff ship', path: (id) => `/api/admin/orders/${id}/ship`, as: () => staff, body: { carrier: 'DHL', trackingNumber: 'JD0001' }, from: ['PAID'] },
+  {
+    name: 'staff ship',
+    path: (id) => `/api/admin/orders/${id}/ship`,
+    as: () => staff,
+    body: { carrier: 'DHL', trackingNumber: 'JD0001' },
+    from: ['PAID', 'CONFIRMED'],
+  },
   { name: 'staff deliver', path: (id) => `/api/admin/orders/${id}/deliver`, as: () => staff, from: ['SHIPPED'] },
   {
     name: 'staff cancel',
     path: (id) => `/api/admin/orders/${id}/cancel`,
     as: () => staff,
     body: { reason: 'fraud' },
-    from: ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID'],
+    from: ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID', 'CONFIRMED'],
   },
 ];
 const refusedByRoute = ROUTES.flatMap((route) => STATUSES.filter((s) => !route.from.includes(s)).map((status) => [route.name, status, route] as const));

@@ -1,11 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { BadGateway } from '../../shared/errors.js';
 
-/** How the API spells providers, in every request and response (openapi: PaymentProvider). */
-export const PROVIDER_IDS = ['mock', 'stripe', 'sslcommerz'] as const;
+/**
+ * How the API spells providers, in every request and response (openapi: PaymentProvider). `cod`
+ * is the cash a courier collected for a cash-on-delivery order: no gateway serves it (starting a
+ * payment with it is 422 PROVIDER_NOT_ENABLED), the state machine records it at delivery.
+ */
+export const PROVIDER_IDS = ['mock', 'stripe', 'sslcommerz', 'cod'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 /** The database's PaymentProvider enum: storage only, never sent. */
-export type ProviderCode = 'MOCK' | 'STRIPE' | 'SSLCOMMERZ';
+export type ProviderCode = 'MOCK' | 'STRIPE' | 'SSLCOMMERZ' | 'COD';
 export const providerCode = (id: ProviderId) => id.toUpperCase() as ProviderCode;
 export const providerId = (code: ProviderCode) => code.toLowerCase() as ProviderId;
 
