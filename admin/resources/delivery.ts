@@ -56,6 +56,8 @@ export function deliveryResources(kit: ResourceKit, storeCurrency: string) {
     components: { list: components.MoneyValue, show: components.MoneyValue, edit: components.MoneyInput },
   });
   const optionalMoney = (description: string) => ({ ...money(description), isRequired: false });
+  // checkboxes that start as the column's default on a new row, and send it
+  const flag = (value: boolean) => ({ custom: { default: value }, components: { edit: components.FlagInput } });
   const days = (description: string) => ({ type: 'number' as const, isRequired: false, description });
   const zoneChecks = checkedWith(zoneRules);
   const methodChecks = checkedWith(methodRules);
@@ -119,9 +121,9 @@ export function deliveryResources(kit: ResourceKit, storeCurrency: string) {
           maxSubtotalMinor: optionalMoney('Optional: offered only up to this subtotal (not below the minimum)'),
           minDeliveryDays: days('Optional: the fewest days to arrive'),
           maxDeliveryDays: days('Optional: the most days to arrive (not fewer than the fewest)'),
-          codEnabled: { description: 'Cash on delivery can be chosen with this method' },
+          codEnabled: { description: 'Cash on delivery can be chosen with this method', ...flag(false) },
           codFeeMinor: { ...money('Added to the order when paid on delivery (0 for none; needs cash on delivery)'), isRequired: false },
-          active: { description: 'Only active methods are offered at checkout' },
+          active: { description: 'Only active methods are offered at checkout', ...flag(true) },
           position: { isRequired: false, description: 'Order among the zone’s methods at checkout (0 first; empty: 0)' },
         },
         listProperties: ['name', 'zone', 'carrier', 'priceMinor', 'freeOverMinor', 'codEnabled', 'active', 'position'],

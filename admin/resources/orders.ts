@@ -155,7 +155,6 @@ export function orderResources(kit: ResourceKit, pool: pg.Pool, refundOrder: Ref
           'user',
           'totalMinor',
           'itemCount',
-          'shippingMethod',
           'carrier',
           'trackingNumber',
           'details',
