@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
+import { seedDemoDelivery } from './demo-delivery.js';
 
 const CATEGORIES = [
   { name: 'Coffee', slug: 'coffee', description: 'Beans and ground coffee from small roasters' },
@@ -116,7 +117,7 @@ const slugify = (title: string) =>
 
 /**
  * Loads the demo catalog: the products without options (one variant each) and the apparel and
- * mug with sizes and colours. Rows that already exist (same slug, SKU, option or combination)
+ * mug with sizes and colours, and the demo delivery (prisma/demo-delivery.ts). Rows that already exist (same slug, SKU, option or combination)
  * are left as they are. Answers how many products it created.
  */
 export async function seedDemoCatalog(prisma: PrismaClient, currency = 'USD'): Promise<number> {
@@ -169,6 +170,7 @@ export async function seedDemoCatalog(prisma: PrismaClient, currency = 'USD'): P
         })),
       ),
     });
+    await seedDemoDelivery(tx);
     return created.count;
   });
 }

@@ -127,6 +127,17 @@ describe('demo catalog seed', () => {
          FROM products p`,
     );
     expect(rows[0]).toEqual({ total: 33, inactive: 3, sold_out: 3, categories: 5, not_for_sale: 0, variants: 42 });
+    // and the delivery a buyer needs to check out: once, however often it is seeded
+    const delivery = await shop.db.pool.query(
+      `SELECT (SELECT count(*) FROM shipping_zones WHERE name IN ('Bangladesh', 'North America', 'Europe')) AS zones,
+              (SELECT count(*) FROM shipping_methods m JOIN shipping_zones z ON z.id = m.zone_id WHERE z.name IN ('Bangladesh', 'North America', 'Europe')) AS methods,
+              (SELECT count(*) FROM shipping_methods WHERE cod_enabled) AS cod_methods,
+              (SELECT count(*) FROM carriers WHERE tracking_url_template LIKE '%{tracking}%') AS carriers,
+              (SELECT count(*) FROM tax_rates) AS tax_rates`,
+    );
+    expect(delivery.rows[0]).toEqual({ zones: 3, methods: 5, cod_methods: 1, carriers: 2, tax_rates: 3 });
+    const options = await shop.request.get('/api/shipping-options').query({ country: 'BD' }).expect(200);
+    expect(options.body.items.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining(['Standard (Bangladesh)', 'Express (Bangladesh)']));
   });
 });
 

@@ -67,7 +67,8 @@ export type Order = {
   items: OrderItem[];
   history: OrderStatusChange[];
   payments: OrderPaymentSummary[];
-  shipping: { carrier: string | null; trackingNumber: string | null; shippedAt: string | null; deliveredAt: string | null };
+  /** trackingUrl: the carrier's tracking page for this parcel, when staff set a template for the carrier */
+  shipping: { carrier: string | null; trackingNumber: string | null; trackingUrl: string | null; shippedAt: string | null; deliveredAt: string | null };
   expiresAt: string | null;
   paidAt: string | null;
   cancelledAt: string | null;
@@ -89,6 +90,7 @@ type OrderRow = Omit<
   Timestamps<'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt' | 'shippedAt' | 'deliveredAt'> & {
     carrier: string | null;
     trackingNumber: string | null;
+    trackingUrlTemplate: string | null;
     contactEmail: string | null;
     contactPhone: string | null;
     shippingMethodId: string | null;
@@ -103,7 +105,8 @@ const ORDER_DETAIL = `
   SELECT o.id, o.number, o.status, o.currency, o.subtotal_minor AS "subtotalMinor", o.shipping_minor AS "shippingMinor",
          o.tax_minor AS "taxMinor", o.tax_included AS "taxIncluded", o.total_minor AS "totalMinor", o.item_count AS "itemCount",
          o.shipping_address AS "shippingAddress", o.contact_email AS "contactEmail", o.contact_phone AS "contactPhone",
-         o.shipping_method_id AS "shippingMethodId", o.shipping_method_name AS "shippingMethodName", o.carrier, o.tracking_number AS "trackingNumber", o.shipped_at AS "shippedAt",
+         o.shipping_method_id AS "shippingMethodId", o.shipping_method_name AS "shippingMethodName",
+         (SELECT c.tracking_url_template FROM carriers c WHERE lower(c.name) = lower(o.carrier)) AS "trackingUrlTemplate", o.carrier, o.tracking_number AS "trackingNumber", o.shipped_at AS "shippedAt",
          o.delivered_at AS "deliveredAt", o.expires_at AS "expiresAt", o.paid_at AS "paidAt", o.cancelled_at AS "cancelledAt",
          o.created_at AS "createdAt", o.updated_at AS "updatedAt",
          COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'variantId', i.variant_id, 'sku', i.sku,
@@ -126,6 +129,11 @@ const ORDER_DETAIL = `
                      FROM payments p WHERE p.order_id = o.id), '[]') AS payments
     FROM orders o
    WHERE o.id = $1 AND ($2::uuid IS NULL OR o.user_id = $2)`;
+
+/** The carrier's template (https://...{tracking}...) with the tracking number in it, URL-encoded. */
+const trackingUrl = (template: string | null, trackingNumber: string | null) =>
+  // a replacer function, so a "$&" in a tracking number stays text
+  template && trackingNumber ? template.replaceAll('{tracking}', () => encodeURIComponent(trackingNumber)) : null;
 
 const publicActor = (actor: string) => actor.replace(/^(customer|staff):.*$/, '$1');
 
@@ -151,7 +159,13 @@ function toOrder(row: OrderRow, audience: Audience): Order {
     payments: row.payments.map(({ providerRef, failureReason, ...p }) =>
       audience === 'customer' ? { ...p, createdAt: iso(p.createdAt)! } : { ...p, createdAt: iso(p.createdAt)!, providerRef, failureReason },
     ),
-    shipping: { carrier: row.carrier, trackingNumber: row.trackingNumber, shippedAt: iso(row.shippedAt), deliveredAt: iso(row.deliveredAt) },
+    shipping: {
+      carrier: row.carrier,
+      trackingNumber: row.trackingNumber,
+      trackingUrl: trackingUrl(row.trackingUrlTemplate, row.trackingNumber),
+      shippedAt: iso(row.shippedAt),
+      deliveredAt: iso(row.deliveredAt),
+    },
     expiresAt: iso(row.expiresAt),
     paidAt: iso(row.paidAt),
     cancelledAt: iso(row.cancelledAt),

@@ -1,19 +1,36 @@
 import type pg from 'pg';
 import { inTransaction } from '../shared/db.js';
-import { transition, type TransitionResult } from './state-machine.js';
+import { IllegalTransition, transition, type TransitionResult } from './state-machine.js';
 import { canTransition, CAPTURED, type OrderStatus } from './statuses.js';
 
 // What staff do to an order, shared by the staff REST routes and the admin panel's actions.
 
+/**
+ * Staff ship a paid order. Not while its refund is under way (a staff cancel of a paid order
+ * claims the payment, then calls the gateway): the parcel would leave with the money on its way back.
+ */
 export function shipOrder(pool: pg.Pool, orderId: string, staffId: string, shipping: { carrier: string; trackingNumber: string }): Promise<TransitionResult> {
-  return inTransaction(pool, (tx) => transition(tx, orderId, 'SHIPPED', { actor: `staff:${staffId}`, shipping }));
+  return inTransaction(pool, async (tx) => {
+    const { rows } = await tx.query<{ status: OrderStatus; refunding: boolean }>(
+      `SELECT status, EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'REFUND_PENDING') AS refunding FROM orders o WHERE id = $1 FOR UPDATE`,
+      [orderId],
+    );
+    if (rows[0]?.refunding) throw new IllegalTransition(rows[0].status, 'SHIPPED', 'its payment is being refunded');
+    return transition(tx, orderId, 'SHIPPED', { actor: `staff:${staffId}`, shipping, lockedStatus: rows[0]?.status });
+  });
 }
 
 export function deliverOrder(pool: pg.Pool, orderId: string, staffId: string): Promise<TransitionResult> {
   return inTransaction(pool, (tx) => transition(tx, orderId, 'DELIVERED', { actor: `staff:${staffId}` }));
 }
 
-export type RefundOrder = (orderId: string, staffId: string) => Promise<unknown>;
+/**
+ * `asStep`: the refund is one step of a move to `to` that staff decided on a status they read
+ * (a cancel): it happens only while the order can still make that move, checked under the
+ * order's lock with the claim; otherwise IllegalTransition, as the move itself would answer.
+ */
+export type RefundOptions = { asStep?: { to: OrderStatus } };
+export type RefundOrder = (orderId: string, staffId: string, options?: RefundOptions) => Promise<unknown>;
 
 /**
  * Staff cancel. When the order's payment was captured, cancelling also gives the money back:
@@ -26,7 +43,7 @@ export async function cancelOrderByStaff(pool: pg.Pool, refundOrder: RefundOrder
     [orderId, CAPTURED],
   );
   if (rows[0]?.captured && canTransition(rows[0].status, 'CANCELLED')) {
-    await refundOrder(orderId, staffId);
+    await refundOrder(orderId, staffId, { asStep: { to: 'CANCELLED' } });
     return;
   }
   await inTransaction(pool, (tx) => transition(tx, orderId, 'CANCELLED', { actor: `staff:${staffId}`, reason }));

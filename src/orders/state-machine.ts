@@ -10,8 +10,12 @@ export class IllegalTransition extends Conflict {
   constructor(
     readonly currentStatus: OrderStatus,
     requestedStatus: OrderStatus,
+    because?: string,
   ) {
-    super('ILLEGAL_TRANSITION', `The order is ${currentStatus} and cannot become ${requestedStatus}`, { currentStatus, requestedStatus });
+    super('ILLEGAL_TRANSITION', `The order is ${currentStatus} and cannot become ${requestedStatus}${because ? `: ${because}` : ''}`, {
+      currentStatus,
+      requestedStatus,
+    });
   }
 }
 

@@ -2,13 +2,13 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { inTransaction, type Tx } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
-import { transition } from '../orders/state-machine.js';
-import { CAPTURED, REFUND_PATH, type OrderStatus } from '../orders/statuses.js';
+import { IllegalTransition, transition } from '../orders/state-machine.js';
+import { canTransition, CAPTURED, REFUND_PATH, type OrderStatus } from '../orders/statuses.js';
 import { NotRefundable } from './errors.js';
 import { PAYMENT_COLUMNS, type PaymentRow } from './payment-row.js';
 import { providerId } from './providers/provider.js';
 import type { Providers } from './providers/registry.js';
-import type { RefundOrder } from '../orders/staff-actions.js';
+import type { RefundOptions, RefundOrder } from '../orders/staff-actions.js';
 
 export type PaymentDeps = { pool: pg.Pool; providers: Providers; logger: Logger };
 
@@ -71,10 +71,12 @@ export type OrderRefund = { orderId: string; orderStatus: OrderStatus; payment: 
  * the order's lock) happens before the provider is called, so two refund requests at once
  * make one provider refund and one 409.
  */
-export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: string): Promise<OrderRefund> {
+export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: string, options: RefundOptions = {}): Promise<OrderRefund> {
   const claimed = await inTransaction(deps.pool, async (tx) => {
     const status = await lockOrderStatus(tx, orderId);
     if (!status) throw new NotFound('Order');
+    // a cancel's refund, decided on the status staff read: the order may have moved on (shipped)
+    if (options.asStep && !canTransition(status, options.asStep.to)) throw new IllegalTransition(status, options.asStep.to);
     if (!REFUND_PATH[status]) throw new NotRefundable(`The order is ${status}; only an order that is ${Object.keys(REFUND_PATH).join(', ')} can be refunded`);
     const { rows } = await tx.query<PaymentRow>(
       `UPDATE payments p SET status = 'REFUND_PENDING', updated_at = now()
@@ -92,5 +94,5 @@ export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: s
 
 /** The staff refund as the order actions call it (REST, staff panel), over the app's providers. */
 export function staffRefunder(deps: PaymentDeps): RefundOrder {
-  return (orderId, staffId) => refundOrder(deps, orderId, staffId);
+  return (orderId, staffId, options) => refundOrder(deps, orderId, staffId, options);
 }

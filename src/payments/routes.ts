@@ -3,7 +3,7 @@ import type { RouteContext } from '../shared/route-context.js';
 import { AppError, NotFound } from '../shared/errors.js';
 import { parse } from '../shared/validation.js';
 import { ProviderNotEnabled } from './errors.js';
-import { mockGatewayPage, mockGatewayPolicy } from './mock-gateway-page.js';
+import { MOCK_PAGE_ORDER, mockGatewayPage, mockGatewayPolicy, type MockPageOrder } from './mock-gateway-page.js';
 import { PAYMENT_COLUMNS, UUID, type PaymentRow } from './payment-row.js';
 import { processGatewayEvent } from './pipeline.js';
 import type { GatewayEvent, PaymentProvider } from './providers/provider.js';
@@ -91,8 +91,8 @@ export function paymentGatewayRoutes(ctx: RouteContext, providers: Providers): R
     if (!mock) throw new ProviderNotEnabled('mock');
     const paymentId = req.params.paymentId;
     const { rows } = UUID.test(paymentId)
-      ? await db.pool.query<PaymentRow & { orderNumber: number }>(
-          `SELECT ${PAYMENT_COLUMNS}, o.number AS "orderNumber" FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.id = $1 AND p.provider = 'MOCK'`,
+      ? await db.pool.query<PaymentRow & { order: MockPageOrder }>(
+          `SELECT ${PAYMENT_COLUMNS}, ${MOCK_PAGE_ORDER} AS "order" FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.id = $1 AND p.provider = 'MOCK'`,
           [paymentId],
         )
       : { rows: [] };

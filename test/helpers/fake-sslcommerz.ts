@@ -12,6 +12,17 @@ export const STORE_PASSWORD = 'shoptest01@ssl';
 type Transaction = { tranId: string; amount: string; currency: string; sessionkey: string; ipnUrl: string; valueA: string };
 export type SslcommerzTrouble = 'http500' | 'malformed' | 'slow' | 'failed';
 
+// SSLCommerz's v4 session fields and their lengths: string (50), the phone string (20), product_name string (255).
+const FIELD_LENGTHS: Record<string, number> = {
+  ...Object.fromEntries(
+    ['cus_name', 'cus_email', 'cus_add1', 'cus_add2', 'cus_city', 'cus_state', 'cus_postcode', 'cus_country', 'shipping_method', 'product_category']
+      .concat(['ship_name', 'ship_add1', 'ship_add2', 'ship_city', 'ship_state', 'ship_postcode', 'ship_country'])
+      .map((name) => [name, 50]),
+  ),
+  cus_phone: 20,
+  product_name: 255,
+};
+
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const id = (prefix: string) => `${prefix}${randomBytes(8).toString('hex')}`;
 
@@ -28,6 +39,7 @@ export function signIpn(fields: Record<string, string>, password = STORE_PASSWOR
 
 export async function startFakeSslcommerz() {
   const transactions = new Map<string, Transaction>();
+  const sessionFields = new Map<string, Record<string, string>>(); // tran_id -> the non-empty fields the session was made with (but the password)
   const validations = new Map<string, Record<string, string>>(); // val_id -> the validation API's answer
   const refunds: { bankTranId: string; refeId: string; amount: string }[] = [];
   const requests: string[] = [];
@@ -69,8 +81,13 @@ export async function startFakeSslcommerz() {
       'product_category',
       'product_profile',
     ];
+    // the shipment's address is required unless nothing is shipped
+    if (field('shipping_method') && field('shipping_method') !== 'NO') required.push('ship_name', 'ship_add1', 'ship_city', 'ship_postcode', 'ship_country');
     const missing = required.find((name) => !field(name));
     if (missing) return void res.json({ status: 'FAILED', failedreason: `Invalid Information! '${missing}' is missing.` });
+    const tooLong = Object.entries(FIELD_LENGTHS).find(([name, max]) => field(name).length > max);
+    if (tooLong) return void res.json({ status: 'FAILED', failedreason: `Invalid Information! '${tooLong[0]}' is longer than ${tooLong[1]} characters.` });
+    if (!/^\d+$/.test(field('num_of_item'))) return void res.json({ status: 'FAILED', failedreason: "Invalid Information! 'num_of_item' is not a number." });
     const tx: Transaction = {
       tranId: field('tran_id'),
       amount: field('total_amount'),
@@ -80,6 +97,12 @@ export async function startFakeSslcommerz() {
       valueA: field('value_a'),
     };
     transactions.set(tx.tranId, tx);
+    const fields: Record<string, string> = {};
+    // the SDK posts every field it knows, empty when not given: an empty one counts as absent
+    form.forEach((value, name) => {
+      if (name !== 'store_passwd' && String(value) !== '') fields[name] = String(value);
+    });
+    sessionFields.set(tx.tranId, fields);
     res.json({
       status: 'SUCCESS',
       failedreason: '',
@@ -116,6 +139,7 @@ export async function startFakeSslcommerz() {
     url,
     env: { SSLCOMMERZ_STORE_ID: STORE_ID, SSLCOMMERZ_STORE_PASSWORD: STORE_PASSWORD, SSLCOMMERZ_API_BASE_URL: url },
     transactions,
+    sessionFields,
     validations,
     refunds,
     requests,

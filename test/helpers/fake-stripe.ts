@@ -23,8 +23,98 @@ const id = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 const stripeError = (res: express.Response, status: number, message: string) =>
   res.status(status).json({ error: { type: status >= 500 ? 'api_error' : 'invalid_request_error', message } });
 
+type LineItem = {
+  id: string;
+  object: 'item';
+  description: string;
+  quantity: number;
+  currency: string;
+  amount_subtotal: number;
+  amount_total: number;
+  price: { unit_amount: number; currency: string; product_data: { name: string; description?: string } };
+};
+type Priced = {
+  currency: string;
+  lineItems: LineItem[];
+  amounts: {
+    amount_subtotal: number;
+    amount_total: number;
+    shipping_cost: { amount_subtotal: number; amount_tax: number; amount_total: number; shipping_rate: string } | null;
+    shipping_options: { shipping_amount: number; shipping_rate: string }[];
+    total_details: { amount_discount: number; amount_shipping: number; amount_tax: number };
+  };
+};
+
+// Form values arrive as strings; qs turns more than 20 indexed entries into an object, so read both.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const entries = (value: any): any[] => (value === undefined ? [] : Array.isArray(value) ? value : typeof value === 'object' ? Object.values(value) : [value]);
+const wholeNumber = (value: unknown, min: number) => (/^\d{1,12}$/.test(String(value)) && Number(value) >= min ? Number(value) : null);
+
+/**
+ * A session's amounts as Stripe computes them without discounts or Stripe Tax: each line item
+ * is unit_amount x quantity (amount_subtotal is their sum), the first shipping option is the
+ * preselected one, and amount_total = amount_subtotal + its fixed amount. Stripe's own checks
+ * on what it is given: one currency, 1 to 100 line items, at most 5 fixed-amount shipping rates.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function priceSession(body: Record<string, any>): Priced | { error: string } {
+  const lines = entries(body.line_items);
+  if (lines.length < 1) return { error: 'Missing required param: line_items.' };
+  if (lines.length > 100) return { error: 'You may only specify up to 100 line items in payment mode.' };
+  const currency = String(lines[0]?.price_data?.currency ?? '');
+  if (!/^[a-z]{3}$/.test(currency)) return { error: 'Invalid currency: line_items[0][price_data][currency].' };
+  const lineItems: LineItem[] = [];
+  for (const [at, line] of lines.entries()) {
+    const price = line?.price_data;
+    const unitAmount = wholeNumber(price?.unit_amount, 0);
+    const quantity = wholeNumber(line?.quantity, 1);
+    const name = String(price?.product_data?.name ?? '');
+    if (!price || unitAmount === null || quantity === null || !name)
+      return { error: `Invalid line_items[${at}]: price_data, unit_amount, quantity and product_data[name] are required.` };
+    if (price.currency !== currency) return { error: 'All line items must have the same currency.' };
+    lineItems.push({
+      id: id('li'),
+      object: 'item',
+      description: name,
+      quantity,
+      currency,
+      amount_subtotal: unitAmount * quantity,
+      amount_total: unitAmount * quantity,
+      price: { unit_amount: unitAmount, currency, product_data: price.product_data },
+    });
+  }
+  const options = entries(body.shipping_options);
+  if (options.length > 5) return { error: 'You may only specify up to 5 shipping options.' };
+  const rates: { shipping_amount: number; shipping_rate: string }[] = [];
+  for (const [at, option] of options.entries()) {
+    const rate = option?.shipping_rate_data;
+    const amount = wholeNumber(rate?.fixed_amount?.amount, 0);
+    const name = String(rate?.display_name ?? '');
+    if (rate?.type !== 'fixed_amount' || amount === null || !name || name.length > 100)
+      return { error: `Invalid shipping_options[${at}][shipping_rate_data]: type fixed_amount, fixed_amount[amount] and a display_name up to 100 characters.` };
+    if (rate.fixed_amount.currency !== currency) return { error: 'The shipping rate currency must match the line items currency.' };
+    rates.push({ shipping_amount: amount, shipping_rate: id('shr') });
+  }
+  const subtotal = lineItems.reduce((sum, l) => sum + l.amount_total, 0);
+  const shipping = rates[0];
+  return {
+    currency,
+    lineItems,
+    amounts: {
+      amount_subtotal: subtotal,
+      amount_total: subtotal + (shipping?.shipping_amount ?? 0),
+      shipping_cost: shipping
+        ? { amount_subtotal: shipping.shipping_amount, amount_tax: 0, amount_total: shipping.shipping_amount, shipping_rate: shipping.shipping_rate }
+        : null,
+      shipping_options: rates,
+      total_details: { amount_discount: 0, amount_shipping: shipping?.shipping_amount ?? 0, amount_tax: 0 },
+    },
+  };
+}
+
 export async function startFakeStripe() {
   const sessions = new Map<string, Session>();
+  const lineItems = new Map<string, LineItem[]>(); // session id -> its line items, as GET .../line_items lists them
   const refunds: Refund[] = [];
   const sessionRequests: { idempotencyKey: string | undefined; body: Record<string, unknown> }[] = [];
   const requests: string[] = []; // "POST /v1/refunds", every call that reached the fake
@@ -60,25 +150,28 @@ export async function startFakeStripe() {
     const expiresAt = Number(body.expires_at ?? now + 86400);
     if (expiresAt < now + 30 * 60 || expiresAt > now + 24 * 3600)
       return stripeError(res, 400, 'The `expires_at` timestamp must be between 30 minutes and 24 hours from now.');
-    const line = body.line_items?.[0];
-    if (body.mode !== 'payment' || !line?.price_data || !body.success_url) return stripeError(res, 400, 'Missing required param');
+    if (body.mode !== 'payment' || !body.success_url) return stripeError(res, 400, 'Missing required param');
+    const priced = priceSession(body);
+    if ('error' in priced) return stripeError(res, 400, priced.error);
     const session: Session = {
       id: id('cs_test'),
       object: 'checkout.session',
       mode: 'payment',
       status: 'open',
       payment_status: 'unpaid',
-      amount_total: Number(line.price_data.unit_amount) * Number(line.quantity),
-      currency: line.price_data.currency,
+      ...priced.amounts,
+      currency: priced.currency,
       client_reference_id: body.client_reference_id ?? null,
       metadata: body.metadata ?? {},
       customer_email: body.customer_email ?? null,
+      custom_text: body.custom_text ?? null,
       success_url: body.success_url,
       cancel_url: body.cancel_url,
       expires_at: expiresAt,
       payment_intent: null,
       url: '',
     };
+    lineItems.set(session.id, priced.lineItems);
     session.url = `https://checkout.stripe.test/c/pay/${session.id}`;
     sessions.set(session.id, session);
     res.json(session);
@@ -88,6 +181,12 @@ export async function startFakeStripe() {
     const session = sessions.get(req.params.id);
     if (!session) return stripeError(res, 404, `No such checkout.session: '${req.params.id}'`);
     res.json(session);
+  });
+
+  app.get('/v1/checkout/sessions/:id/line_items', (req, res) => {
+    const items = lineItems.get(req.params.id);
+    if (!items) return stripeError(res, 404, `No such checkout.session: '${req.params.id}'`);
+    res.json({ object: 'list', data: items, has_more: false, url: `/v1/checkout/sessions/${req.params.id}/line_items` });
   });
 
   app.post('/v1/refunds', (req, res) => {
@@ -136,6 +235,7 @@ export async function startFakeStripe() {
     url,
     env: { STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE_URL: url },
     sessions,
+    lineItems,
     sessionRequests,
     refunds,
     requests,

@@ -4,8 +4,9 @@ import type pg from 'pg';
 import { inTransaction } from '../../src/shared/db.js';
 import { transition } from '../../src/orders/state-machine.js';
 import type { OrderStatus } from '../../src/orders/statuses.js';
+import { taxOn } from '../../src/tax/tax-math.js';
 import { createOrder, createProduct, createUser } from './fixtures.js';
-import type { TestApp } from './test-app.js';
+import { uniqueId, type TestApp } from './test-app.js';
 
 /** Storefront pages the gateways send the buyer back to (settings for useTestShop's env). */
 export const STOREFRONT = {
@@ -44,6 +45,98 @@ export async function createPayableOrder(
     variantId: product.variantId,
     totalMinor: order.totalMinor,
     currency,
+  };
+}
+
+/** An address in Bangladesh, as checkout stores it (phone in E.164). */
+export const SHIP_TO = {
+  recipientName: 'Rahim Uddin',
+  phone: '+8801712345678',
+  line1: 'House 12, Road 5',
+  line2: 'Flat 3B',
+  city: 'Dhaka',
+  region: 'Dhaka',
+  postalCode: '1205',
+  country: 'BD',
+};
+
+export type DeliveredOrderOptions = {
+  currency?: string;
+  /** each line a product of its own; `variantTitle` as checkout stores it ("M / Red") */
+  lines?: { title?: string; variantTitle?: string | null; unitPriceMinor: number; quantity: number }[];
+  address?: Record<string, string | null>;
+  methodName?: string;
+  shippingMinor?: number;
+  /** the tax rate (15% = 150_000), per line and on shipping when taxShipping */
+  ratePpm?: number;
+  taxIncluded?: boolean;
+  taxShipping?: boolean;
+  contactEmail?: string | null;
+  contactPhone?: string | null;
+};
+
+export type DeliveredOrder = PayableOrder & { subtotalMinor: number; shippingMinor: number; taxMinor: number; shippingTaxMinor: number; lineTaxes: number[] };
+
+/**
+ * An order as checkout with delivery leaves it: lines, shipping by a method, tax per line (and
+ * on shipping), an address and a contact, priced the way src/orders/pricing.ts prices
+ * (total = subtotal + shipping + (included ? 0 : tax), which the orders table checks).
+ */
+export async function createDeliveredOrder(pool: pg.Pool, options: DeliveredOrderOptions = {}): Promise<DeliveredOrder> {
+  const {
+    currency = 'BDT',
+    lines = [
+      { title: 'T-shirt', variantTitle: 'M / Red', unitPriceMinor: 50_000, quantity: 2 },
+      { title: 'Mug', variantTitle: null, unitPriceMinor: 35_050, quantity: 1 },
+    ],
+    address = SHIP_TO,
+    methodName = 'Dhaka courier',
+    shippingMinor = 6_000,
+    ratePpm = 150_000,
+    taxIncluded = false,
+    taxShipping = true,
+    contactEmail = 'rahim@example.test',
+    contactPhone = '+8801812345678',
+  } = options;
+  const buyer = await createUser(pool, { name: 'Test Buyer' });
+  const products = [];
+  for (const line of lines)
+    products.push(await createProduct(pool, { title: line.title ?? uniqueId('Product'), priceMinor: line.unitPriceMinor, currency, stock: line.quantity + 3 }));
+  const order = await createOrder(pool, {
+    userId: buyer.id,
+    lines: products.map((product, i) => ({ product, quantity: lines[i].quantity })),
+    currency,
+    expiresInMinutes: 60,
+  });
+
+  const lineTaxes = lines.map((line) => taxOn(line.unitPriceMinor * line.quantity, ratePpm, taxIncluded));
+  const shippingTaxMinor = taxShipping ? taxOn(shippingMinor, ratePpm, taxIncluded) : 0;
+  const taxMinor = lineTaxes.reduce((sum, t) => sum + t, shippingTaxMinor);
+  await pool.query(
+    `UPDATE order_items i SET variant_title = line.variant_title, tax_minor = line.tax_minor
+       FROM unnest($2::uuid[], $3::text[], $4::int[]) AS line(variant_id, variant_title, tax_minor)
+      WHERE i.order_id = $1 AND i.variant_id = line.variant_id`,
+    [order.id, products.map((p) => p.variantId), lines.map((l) => l.variantTitle ?? null), lineTaxes],
+  );
+  const { rows } = await pool.query<{ subtotalMinor: number; totalMinor: number }>(
+    `UPDATE orders SET shipping_address = $2, contact_email = $3, contact_phone = $4, shipping_method_name = $5, shipping_minor = $6,
+                       tax_minor = $7, shipping_tax_minor = $8, tax_included = $9, total_minor = subtotal_minor + $6 + CASE WHEN $9 THEN 0 ELSE $7 END
+      WHERE id = $1 RETURNING subtotal_minor AS "subtotalMinor", total_minor AS "totalMinor"`,
+    [order.id, JSON.stringify(address), contactEmail, contactPhone, methodName, shippingMinor, taxMinor, shippingTaxMinor, taxIncluded],
+  );
+  return {
+    orderId: order.id,
+    orderNumber: order.number,
+    userId: buyer.id,
+    token: buyer.token,
+    productId: products[0].id,
+    variantId: products[0].variantId,
+    currency,
+    ...rows[0],
+    shippingMinor,
+    taxMinor,
+    shippingTaxMinor,
+    lineTaxes,
   };
 }
 

@@ -3,7 +3,7 @@ import { useTestShop } from '../helpers/test-app.js';
 import { placeOrder, snapshot } from '../helpers/orders-fixtures.js';
 import { inTransaction } from '../../src/shared/db.js';
 import { transition } from '../../src/orders/state-machine.js';
-import { createOrder, createProduct, createUser, stockOf, type UserFixture } from '../helpers/fixtures.js';
+import { createOrder, createProduct, createUser, orderStatus, stockOf, type UserFixture } from '../helpers/fixtures.js';
 
 let staff: UserFixture;
 
@@ -221,5 +221,46 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
     await asStaff('post', `/api/admin/orders/${orderId}/cancel`).send({ reason: 42 }).expect(400);
 
     expect(await snapshot(shop.db.pool, ids)).toEqual(before);
+  });
+});
+
+describe('tracking links', () => {
+  test("when the carrier has a tracking URL template, then the customer's order links to the parcel's page, the number URL-encoded", async () => {
+    const buyer = await createUser(shop.db.pool);
+    const item = await createProduct(shop.db.pool, { stock: 3 });
+    await shop.db.pool.query(`INSERT INTO carriers (name, tracking_url_template) VALUES ('Pathao', 'https://track.pathao.test/parcel/{tracking}?src=shop')`);
+    const linked = await paidOrder(buyer, item.variantId);
+    const unlinked = await paidOrder(buyer, item.variantId);
+
+    await asStaff('post', `/api/admin/orders/${linked}/ship`).send({ carrier: 'pathao', trackingNumber: 'PT 12/$&' }).expect(200);
+    await asStaff('post', `/api/admin/orders/${unlinked}/ship`).send({ carrier: 'Some courier', trackingNumber: 'X1' }).expect(200);
+    const [withLink, without] = await Promise.all(
+      [linked, unlinked].map(async (id) => (await shop.request.get(`/api/orders/${id}`).set('Authorization', buyer.auth).expect(200)).body.shipping),
+    );
+
+    expect(withLink).toMatchObject({
+      carrier: 'pathao',
+      trackingNumber: 'PT 12/$&',
+      trackingUrl: 'https://track.pathao.test/parcel/PT%2012%2F%24%26?src=shop',
+    });
+    expect(without).toMatchObject({ carrier: 'Some courier', trackingUrl: null });
+  });
+});
+
+describe('shipping while a refund is under way', () => {
+  test("when the order's payment is being refunded (a staff cancel called the gateway), then shipping it is 409 ILLEGAL_TRANSITION and nothing changes", async () => {
+    const buyer = await createUser(shop.db.pool);
+    const item = await createProduct(shop.db.pool, { stock: 3 });
+    const orderId = await paidOrder(buyer, item.variantId);
+    await shop.db.pool.query(
+      `INSERT INTO payments (order_id, provider, status, amount_minor, currency, provider_ref) SELECT id, 'MOCK', 'REFUND_PENDING', total_minor, currency, 'mock_refunding' FROM orders WHERE id = $1`,
+      [orderId],
+    );
+
+    const res = await asStaff('post', `/api/admin/orders/${orderId}/ship`).send({ carrier: 'DHL', trackingNumber: 'T9' }).expect(409);
+
+    expect(res.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', currentStatus: 'PAID', requestedStatus: 'SHIPPED' });
+    expect(res.body.detail).toMatch(/being refunded/);
+    expect(await orderStatus(shop.db.pool, orderId)).toBe('PAID');
   });
 });

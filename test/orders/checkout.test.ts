@@ -47,7 +47,7 @@ describe('POST /api/checkout', () => {
       totalMinor: 2 * 1250 + 3 * 499,
       itemCount: 5,
       payments: [],
-      shipping: { carrier: null, trackingNumber: null, shippedAt: null, deliveredAt: null },
+      shipping: { carrier: null, trackingNumber: null, trackingUrl: null, shippedAt: null, deliveredAt: null },
       history: [{ from: null, to: 'AWAITING_PAYMENT', actor: 'customer', reason: null }],
     });
     expect(res.body.items).toEqual([

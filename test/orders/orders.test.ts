@@ -114,7 +114,7 @@ describe('GET /api/orders/{id}', () => {
       itemCount: 2,
       items: [{ productId: item.id, sku: item.sku, title: 'Candle', unitPriceMinor: 700, quantity: 2, lineTotalMinor: 1400 }],
       history: [{ from: null, to: 'AWAITING_PAYMENT', actor: 'customer' }],
-      shipping: { carrier: null, trackingNumber: null, shippedAt: null, deliveredAt: null },
+      shipping: { carrier: null, trackingNumber: null, trackingUrl: null, shippedAt: null, deliveredAt: null },
     });
     expect(res.body.payments.map((p: { id: string; provider: string }) => p.id).sort()).toEqual(rows.map((r) => r.id).sort());
     expect(res.body.payments[0]).toMatchObject({ amountMinor: 1400, currency: 'USD' });

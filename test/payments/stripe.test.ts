@@ -40,13 +40,14 @@ describe('POST /api/orders/{id}/payments with Stripe', () => {
     const res = await startStripePayment(order).expect(201);
 
     const session = shop.stripe.sessionFor(res.body.id);
+    expect(session.amount_total).toBe(5000);
     expect(res.body).toMatchObject({ status: 'PENDING', provider: 'stripe', amountMinor: 5000, currency: 'USD', redirectUrl: session.url });
     const request = shop.stripe.sessionRequests.find((r) => r.idempotencyKey === `checkout-session-${res.body.id}`)!;
     expect(request.body).toMatchObject({
       mode: 'payment',
       client_reference_id: res.body.id,
       metadata: { orderId: order.orderId, paymentId: res.body.id },
-      line_items: [{ quantity: '1', price_data: { currency: 'usd', unit_amount: '5000' } }],
+      line_items: [{ quantity: '2', price_data: { currency: 'usd', unit_amount: '2500' } }],
       success_url: `https://store.test/paid?paymentId=${res.body.id}`,
       cancel_url: `https://store.test/cancelled?paymentId=${res.body.id}`,
     });

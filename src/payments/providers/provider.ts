@@ -19,14 +19,63 @@ export type GatewayPayment = {
   providerRef: string | null;
 };
 
+/** One order line as sold: what a gateway lists. */
+export type GatewayLine = {
+  /** the product title */
+  title: string;
+  /** "M / Red", or null for a product without options */
+  variantTitle: string | null;
+  unitPriceMinor: number;
+  quantity: number;
+  lineTotalMinor: number;
+  /** the line's tax: inside lineTotalMinor when the order's tax is included, on top of it otherwise */
+  taxMinor: number;
+};
+
+/** The order's postal address as placed (orders.shipping_address). */
+export type GatewayAddress = {
+  recipientName: string;
+  /** E.164 */
+  phone: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string | null;
+  /** ISO 3166-1 alpha-2 */
+  country: string;
+};
+
+/**
+ * What a gateway needs to know about the order, in integer minor units of `currency`:
+ *   totalMinor = subtotalMinor + shippingMinor + codFeeMinor + (taxIncluded ? 0 : taxMinor)
+ * (the orders table checks it). Orders placed before delivery have no shipping (null), and
+ * their shipping, COD fee and tax are 0.
+ */
 export type GatewayOrder = {
   id: string;
   number: number;
   expiresAt: Date | null;
   itemCount: number;
+  /** "T-shirt — M / Red x2, Mug x1": a one-line summary of the lines */
   description: string;
-  customer: { name: string | null; email: string | null };
+  currency: string;
+  subtotalMinor: number;
+  shippingMinor: number;
+  codFeeMinor: number;
+  /** all tax, the shipping's (shippingTaxMinor) included */
+  taxMinor: number;
+  shippingTaxMinor: number;
+  taxIncluded: boolean;
+  totalMinor: number;
+  lines: GatewayLine[];
+  shipping: { methodName: string; address: GatewayAddress } | null;
+  /** the buyer: the order's contact details, else the account's */
+  customer: { name: string | null; email: string | null; phone: string | null };
 };
+
+/** "T-shirt — M / Red" (em dash), or the product title alone. */
+export const lineName = (line: Pick<GatewayLine, 'title' | 'variantTitle'>) => (line.variantTitle ? `${line.title} — ${line.variantTitle}` : line.title);
 
 export type GatewaySession = { providerRef: string; redirectUrl: string };
 

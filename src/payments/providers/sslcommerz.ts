@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import countries from 'i18n-iso-countries';
 import SSLCommerzPayment from 'sslcommerz-lts';
 import { z } from 'zod';
 import { InvalidSignature, PaymentNotVerified } from '../errors.js';
@@ -44,6 +45,58 @@ type IpnForm = z.infer<typeof ipnForm>;
 /** Card details (masked as they are) and signatures are not kept in the event record. */
 const forTheRecord = (fields: Answer) => Object.fromEntries(Object.entries(fields).filter(([k]) => !/^(card_|verify_|store_)/.test(k)));
 
+// SSLCommerz's text fields (string (50) in its v4 API), its phone field (string (20)).
+const field = (text: string | null | undefined, max = 50) => (text ?? '').trim().slice(0, max);
+const countryName = (code: string) => countries.getName(code, 'en') ?? code;
+
+type InitFields = Record<string, string | number>;
+
+/**
+ * The customer (cus_*) and shipment fields of a session. With an address: the buyer's real
+ * name, email and phone, the address as the customer's and as the shipment's (ship_*), the
+ * shipping method's name, physical goods. An order placed before delivery has no address: the
+ * customer fields SSLCommerz requires get neutral placeholders and shipping_method is NO (no
+ * ship_* fields then).
+ */
+export function customerAndShipment(order: GatewayOrder): InitFields {
+  const email = field(order.customer.email) || `order-${order.number}@customers.invalid`;
+  const address = order.shipping?.address;
+  if (!order.shipping || !address)
+    return {
+      num_of_item: order.itemCount,
+      shipping_method: 'NO',
+      product_profile: 'general',
+      cus_name: field(order.customer.name) || 'Customer',
+      cus_email: email,
+      cus_add1: 'N/A',
+      cus_city: 'N/A',
+      cus_postcode: '0000',
+      cus_country: 'Bangladesh',
+      cus_phone: field(order.customer.phone, 20) || 'N/A',
+    };
+  const place = {
+    add1: field(address.line1),
+    ...(address.line2 && { add2: field(address.line2) }),
+    city: field(address.city),
+    ...(address.region && { state: field(address.region) }),
+    // required by SSLCommerz; some countries have no postal codes
+    postcode: field(address.postalCode) || '0000',
+    country: field(countryName(address.country)),
+  };
+  const prefixed = (prefix: string) => Object.fromEntries(Object.entries(place).map(([k, v]) => [`${prefix}${k}`, v]));
+  return {
+    num_of_item: order.itemCount,
+    shipping_method: field(order.shipping.methodName) || 'YES',
+    product_profile: 'physical-goods',
+    cus_name: field(order.customer.name) || field(address.recipientName),
+    cus_email: email,
+    cus_phone: field(order.customer.phone ?? address.phone, 20),
+    ...prefixed('cus_'),
+    ship_name: field(address.recipientName),
+    ...prefixed('ship_'),
+  };
+}
+
 export class SslcommerzProvider implements PaymentProvider {
   readonly id = 'sslcommerz';
   readonly label = 'SSLCommerz (cards, mobile banking)';
@@ -85,17 +138,7 @@ export class SslcommerzProvider implements PaymentProvider {
           value_a: order.id,
           product_name: order.description.slice(0, 255) || `Order #${order.number}`,
           product_category: 'general',
-          product_profile: 'general',
-          num_of_item: order.itemCount,
-          shipping_method: 'NO',
-          // Required by SSLCommerz; orders carry no postal address, so neutral placeholders.
-          cus_name: order.customer.name || 'Customer',
-          cus_email: order.customer.email || `order-${order.number}@customers.invalid`,
-          cus_add1: 'N/A',
-          cus_city: 'N/A',
-          cus_postcode: '0000',
-          cus_country: 'Bangladesh',
-          cus_phone: 'N/A',
+          ...customerAndShipment(order),
         }),
       (a) =>
         isAnswer(a) &&

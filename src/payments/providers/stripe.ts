@@ -1,7 +1,9 @@
 import Stripe from 'stripe';
 import { InvalidSignature } from '../errors.js';
+import { toDecimal } from '../money.js';
 import {
   callGateway,
+  lineName,
   type GatewayEvent,
   type GatewayEventKind,
   type GatewayMessage,
@@ -33,6 +35,100 @@ const MAX_SESSION_SECONDS = 24 * 60 * 60 - 60;
 function sessionExpiry(orderExpiresAt: Date | null, nowSeconds = Math.floor(Date.now() / 1000)): number {
   const wanted = orderExpiresAt ? Math.floor(orderExpiresAt.getTime() / 1000) : nowSeconds + MAX_SESSION_SECONDS;
   return Math.min(Math.max(wanted, nowSeconds + MIN_SESSION_SECONDS), nowSeconds + MAX_SESSION_SECONDS);
+}
+
+// Stripe takes at most 100 line items in payment mode; a shipping rate's name at most 100 characters.
+const MAX_LINE_ITEMS = 100;
+const MAX_SHIPPING_NAME = 100;
+
+type Charges = Pick<Stripe.Checkout.SessionCreateParams, 'line_items' | 'shipping_options' | 'custom_text'>;
+
+const money = (amountMinor: number, currency: string) => `${toDecimal(amountMinor, currency)} ${currency}`;
+
+/**
+ * What the buyer sees on Stripe's page: the order's lines, the shipping as a shipping rate
+ * and the tax, in integer minor units, so that Stripe's amount_total (the line items' amounts
+ * plus the shipping rate) is the order total exactly:
+ *   prices exclude tax: lines (subtotal) + "Tax" line (the order's tax, shipping's included) + shipping
+ *   prices include tax: lines + shipping, which hold the tax already (said in a note)
+ * Stripe computes no tax of its own (no automatic_tax, no tax_rates): ours is the one charged.
+ * Lines that do not add up to the subtotal, or too many of them, become one line for the goods.
+ */
+export function checkoutCharges(payment: GatewayPayment, order: GatewayOrder): Charges {
+  const currency = payment.currency.toLowerCase();
+  const item = (name: string, unitAmount: number, quantity = 1, description?: string): Stripe.Checkout.SessionCreateParams.LineItem => ({
+    quantity,
+    price_data: {
+      currency,
+      unit_amount: unitAmount,
+      product_data: { name: name.slice(0, 250), ...(description && { description: description.slice(0, 500) }) },
+    },
+  });
+  const includedTax = (taxMinor: number) => (order.taxIncluded && taxMinor > 0 ? `Includes ${money(taxMinor, payment.currency)} tax` : undefined);
+
+  const extras: Stripe.Checkout.SessionCreateParams.LineItem[] = [];
+  if (order.codFeeMinor > 0) extras.push(item('Cash on delivery fee', order.codFeeMinor));
+  if (!order.taxIncluded && order.taxMinor > 0) extras.push(item('Tax', order.taxMinor));
+
+  const itemised = order.lines.every(
+    (l) => Number.isSafeInteger(l.unitPriceMinor) && l.unitPriceMinor >= 0 && l.quantity >= 1 && l.unitPriceMinor * l.quantity === l.lineTotalMinor,
+  );
+  const goods =
+    order.lines.length > 0 &&
+    itemised &&
+    order.lines.length + extras.length <= MAX_LINE_ITEMS &&
+    order.lines.reduce((sum, l) => sum + l.lineTotalMinor, 0) === order.subtotalMinor
+      ? order.lines.map((l) => item(lineName(l), l.unitPriceMinor, l.quantity, includedTax(l.taxMinor)))
+      : [
+          item(
+            `Order #${order.number}`,
+            order.subtotalMinor,
+            1,
+            [order.description, includedTax(order.taxMinor - order.shippingTaxMinor)].filter(Boolean).join('. '),
+          ),
+        ];
+
+  const charges: Charges = {
+    line_items: [...goods, ...extras],
+    ...(order.shipping && {
+      shipping_options: [
+        {
+          shipping_rate_data: {
+            type: 'fixed_amount',
+            display_name: order.shipping.methodName.slice(0, MAX_SHIPPING_NAME),
+            fixed_amount: { amount: order.shippingMinor, currency },
+          },
+        },
+      ],
+    }),
+    ...(order.taxIncluded && order.taxMinor > 0 && { custom_text: { submit: { message: `Prices include ${money(order.taxMinor, payment.currency)} tax.` } } }),
+  };
+  // The breakdown must charge what the payment says; should it not, one line for the whole amount.
+  if (stripeTotal(charges) !== payment.amountMinor)
+    return { line_items: [item(`Order #${order.number}`, payment.amountMinor, 1, order.description || undefined)] };
+  return charges;
+}
+
+/** amount_total as Stripe computes it without discounts or Stripe Tax: the line items plus the (first, preselected) shipping rate. */
+function stripeTotal(charges: Charges): number {
+  const lines = (charges.line_items ?? []).reduce((sum, l) => sum + (l.price_data?.unit_amount ?? NaN) * (l.quantity ?? 1), 0);
+  return lines + (charges.shipping_options?.[0]?.shipping_rate_data?.fixed_amount?.amount ?? 0);
+}
+
+/** The address we already have, on the PaymentIntent (Stripe shows it and uses it for fraud checks). */
+function intentShipping({ address }: NonNullable<GatewayOrder['shipping']>): Stripe.Checkout.SessionCreateParams.PaymentIntentData.Shipping {
+  return {
+    name: address.recipientName,
+    phone: address.phone,
+    address: {
+      line1: address.line1,
+      ...(address.line2 && { line2: address.line2 }),
+      city: address.city,
+      ...(address.region && { state: address.region }),
+      ...(address.postalCode && { postal_code: address.postalCode }),
+      country: address.country,
+    },
+  };
 }
 
 const SESSION_EVENTS: Record<string, GatewayEventKind> = {
@@ -71,18 +167,11 @@ export class StripeProvider implements PaymentProvider {
             mode: 'payment',
             client_reference_id: payment.id,
             metadata: { orderId: order.id, paymentId: payment.id },
-            payment_intent_data: { metadata: { orderId: order.id, paymentId: payment.id } },
-            line_items: [
-              {
-                quantity: 1,
-                price_data: {
-                  currency: payment.currency.toLowerCase(),
-                  unit_amount: payment.amountMinor,
-                  // Stripe refuses an empty description
-                  product_data: { name: `Order #${order.number}`, ...(order.description && { description: order.description.slice(0, 500) }) },
-                },
-              },
-            ],
+            payment_intent_data: {
+              metadata: { orderId: order.id, paymentId: payment.id },
+              ...(order.shipping && { shipping: intentShipping(order.shipping) }),
+            },
+            ...checkoutCharges(payment, order),
             ...(order.customer.email && { customer_email: order.customer.email }),
             success_url: this.settings.successUrl(payment.id),
             cancel_url: this.settings.cancelUrl(payment.id),
