@@ -41,7 +41,7 @@ export const isUuid = (value: unknown) => typeof value === 'string' && UUID.test
 /** A `where` no row matches (by an `id` column): for a filter value that cannot match anything, like a malformed uuid. */
 export const MATCHES_NOTHING = { id: { in: [] } };
 
-type Column = { name: string; type: string; nativeType?: [string, string[]] | null };
+type Column = { name: string; type: string; isList?: boolean; nativeType?: [string, string[]] | null };
 const isUuidColumn = (column: Column | undefined) => column?.nativeType?.[0] === 'Uuid';
 
 /**
@@ -80,12 +80,20 @@ export class ShopPrismaResource extends PrismaResource {
     return extra.length ? { AND: [where, ...extra] } : where;
   }
 
-  /** Whether a filter value could be in the column behind `path` (a uuid column holds only uuids). */
+  /** Whether a filter value could be in the column behind `path`: a uuid column holds only uuids, a flag only true or false... */
   private holdsValue(path: string, value: unknown): boolean {
     const property = this.property(path);
     const columnName = property?.foreignColumnName() ?? path;
     const column = (this.model.fields as readonly Column[]).find((f) => f.name === columnName);
-    return !isUuidColumn(column) || isUuid(value);
+    if (isUuidColumn(column)) return isUuid(value);
+    if (column?.isList) return true; // the adapter's own handling
+    if (column?.type === 'Boolean') return value === 'true' || value === 'false';
+    if (column?.type === 'Int') return typeof value === 'string' && /^-?\d{1,10}$/.test(value) && Math.abs(Number(value)) <= 2 ** 31 - 1;
+    if (column?.type === 'DateTime') {
+      const ends = typeof value === 'object' && value !== null ? Object.values(value as Record<string, unknown>) : [value];
+      return ends.every((end) => typeof end === 'string' && !Number.isNaN(new Date(end).getTime()));
+    }
+    return true;
   }
 
   async count(filter: Filter) {

@@ -80,6 +80,19 @@ function Delivery({ details }: { details: Order }) {
             <Text>None (placed before delivery existed)</Text>
           )}
         </Field>
+        {details.shipping.trackingNumber ? (
+          <Field label="Tracking" testId="tracking">
+            <Text>{details.shipping.carrier}</Text>
+            {/* the carrier's template is http(s) only (a CHECK on carriers) */}
+            {details.shipping.trackingUrl ? (
+              <Link href={details.shipping.trackingUrl} target="_blank" rel="noopener noreferrer">
+                {details.shipping.trackingNumber}
+              </Link>
+            ) : (
+              <Text>{details.shipping.trackingNumber}</Text>
+            )}
+          </Field>
+        ) : null}
       </Box>
       {/* a page of its own, printed from the browser: not part of the panel's app */}
       <Link href={`/admin/orders/${details.id}/packing-slip`} target="_blank" rel="noopener" data-testid="packing-slip-link">

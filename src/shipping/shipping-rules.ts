@@ -93,8 +93,9 @@ export const trackingUrlTemplate = z
   .string()
   .trim()
   .max(2000, 'at most 2000 characters')
+  // a lower-case scheme, as the database's CHECK (~ '^https?://') has it
   .refine(
-    (t) => /^https?:\/\//i.test(t) && URL.canParse(t.replaceAll(TRACKING_PLACEHOLDER, 'X')),
+    (t) => /^https?:\/\//.test(t) && URL.canParse(t.replaceAll(TRACKING_PLACEHOLDER, 'X')),
     'a full http(s) address, e.g. https://track.example/?n={tracking}',
   )
   .refine((t) => t.includes(TRACKING_PLACEHOLDER), `must contain ${TRACKING_PLACEHOLDER} where the tracking number goes`);

@@ -103,6 +103,17 @@ describe('Shipping zones', () => {
     expect(await deliveryRows(pool())).toEqual(before);
   });
 
+  test('when staff filter zones by a country, then the zones that ship there come back', async () => {
+    const nepal = await zone(['NP', 'BT']);
+    const bhutanOnly = await zone(['BT']);
+
+    const res = await panel.staff.get(adminApi.list('ShippingZone', 'filters.countries=np&perPage=100')).expect(200);
+
+    const found = res.body.records.map((r: { id: string }) => r.id);
+    expect(found).toContain(nepal.id);
+    expect(found).not.toContain(bhutanOnly.id);
+  });
+
   test('when staff delete a zone that still has methods, then it is refused with the reason; an empty zone is deleted', async () => {
     const used = await createShippingMethod(pool(), { countries: ['LK'] });
     const empty = await zone(['NP']);
@@ -265,6 +276,12 @@ describe('Carriers', () => {
     ['a template without {tracking}', { trackingUrlTemplate: 'https://track.example/' }, 'trackingUrlTemplate', /\{tracking\}/],
     ['a template that is not http(s)', { trackingUrlTemplate: 'javascript:alert(1)//{tracking}' }, 'trackingUrlTemplate', /http\(s\)/],
     ['a template of ftp', { trackingUrlTemplate: 'ftp://track.example/{tracking}' }, 'trackingUrlTemplate', /http\(s\)/],
+    [
+      'a template with an upper-case scheme (the CHECK wants it lower-case)',
+      { trackingUrlTemplate: 'HTTPS://t.example/{tracking}' },
+      'trackingUrlTemplate',
+      /http\(s\)/,
+    ],
     ['no name', { name: '' }, 'name', /required/],
   ])('when a new carrier has %s, then that field gets an error and nothing is stored', async (_case, change, field, message) => {
     const before = await deliveryRows(pool());

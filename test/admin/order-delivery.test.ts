@@ -209,10 +209,20 @@ describe('the orders to ship, by method and zone', () => {
     const badMethod = await panel.staff.get(adminApi.list('Order', 'filters.shippingMethod=DROP%20TABLE')).expect(200);
     const unknown = await panel.staff.get(adminApi.list('Order', `filters.nonsense=1&filters.user=${order.customer.id}`)).expect(200);
     const badShow = await panel.staff.get(adminApi.recordAction('Order', 'not-an-id', 'show'));
+    const badOthers = await Promise.all(
+      [
+        'filters.number=abc',
+        'filters.number=99999999999',
+        'filters.createdAt~~from=yesterday',
+        `filters.user=${order.customer.id}&filters.paidAt~~to=soon`,
+      ].map((query) => panel.staff.get(adminApi.list('Order', query))),
+    );
+    const badFlag = await panel.staff.get(adminApi.list('ShippingMethod', 'filters.active=maybe'));
 
     expect(badZone.body.records).toEqual([]);
     expect(badMethod.body.records).toEqual([]);
     expect(ids(unknown)).toEqual([order.id]);
     expect(badShow.status).toBeLessThan(500);
+    for (const res of [...badOthers, badFlag]) expect({ status: res.status, records: res.body.records }).toEqual({ status: 200, records: [] });
   });
 });

@@ -55,6 +55,7 @@ test('when staff sign in, then they can create a product the storefront lists an
   const customer = await createUser(shop.db.pool);
   const bean = await createProduct(shop.db.pool, { title: 'Ethiopia Guji 250g', priceMinor: 1650, stock: 12 });
   const order = await createOrder(shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product: bean, quantity: 2 }] });
+  await shop.db.pool.query(`INSERT INTO carriers (name, tracking_url_template) VALUES ('DHL', 'https://track.example/dhl?n={tracking}')`);
 
   // Sign in through the login page (its button is not type=submit: click it by its text)
   await page.goto(`${base}/admin`);
@@ -107,6 +108,9 @@ test('when staff sign in, then they can create a product the storefront lists an
   await page.waitForURL(new RegExp(`/admin/resources/Order/records/${order.id}/show`));
   await page.getByText(`Order ${order.number} is now SHIPPED`).waitFor();
   await page.getByTestId('order-details').getByText('SHIPPED').first().waitFor();
+  // the carrier's tracking page, from its template (the carrier is matched by name)
+  const tracking = page.getByTestId('order-details').getByTestId('tracking').getByRole('link', { name: 'JD014600006281' });
+  expect(await tracking.getAttribute('href')).toBe('https://track.example/dhl?n=JD014600006281');
   await shot('order');
 
   expect(await orderRow(shop.db.pool, order.id)).toMatchObject({ status: 'SHIPPED', carrier: 'DHL', trackingNumber: 'JD014600006281' });
