@@ -104,9 +104,10 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
 /**
  * The SQL for one page of the listing (one row more than the limit, to know whether a next
- * page exists) and for its capped count. Exported so the benchmark's ceiling runs exactly this.
+ * page exists) and for its capped count, and with option filters the page's plan for few
+ * matches. Exported so the benchmark's ceiling runs exactly this.
  */
-export function productListSql(query: ProductListQuery): { page: pg.QueryConfig; count: pg.QueryConfig } {
+export function productListSql(query: ProductListQuery): { page: pg.QueryConfig; count: pg.QueryConfig; fewMatches?: pg.QueryConfig } {
   const values: unknown[] = [];
   const param = (value: unknown) => `$${values.push(value)}`;
   const where = [FOR_SALE];
@@ -116,6 +117,11 @@ export function productListSql(query: ProductListQuery): { page: pg.QueryConfig;
     where.push(`lower(p.title || ' ' || p.variant_skus || ' ' || p.description) LIKE '%' || lower(${param(escapeLike(query.q))}) || '%'`);
 
   // A product matches the variant filters when ONE of its active variants matches them all.
+  const options = Object.entries(query.option ?? {});
+  for (const [name, accepted] of options) {
+    // the product's own list of its active variants' values ("Size=M"), GIN-indexed: exact when it is the only variant filter
+    where.push(`p.option_pairs && ${param(accepted.map((value) => `${name}=${value}`))}::text[]`);
+  }
   const variant: string[] = [];
   if (query.minPrice !== undefined) {
     where.push(`p.price_max_minor >= ${param(query.minPrice)}`); // on the product's own row: narrows before the variant check
@@ -126,8 +132,14 @@ export function productListSql(query: ProductListQuery): { page: pg.QueryConfig;
     variant.push(`v.price_minor <= ${param(query.maxPrice)}`);
   }
   if (query.inStock) variant.push('v.stock > 0');
-  for (const [name, accepted] of Object.entries(query.option ?? {})) variant.push(`v.option_values ->> ${param(name)} = ANY(${param(accepted)}::text[])`);
-  if (variant.length) where.push(`EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.active AND ${variant.join(' AND ')})`);
+  // exact per variant when price or stock is asked, or values of several options (one variant must have them all)
+  if (variant.length > 0 || options.length > 1) {
+    for (const [name, accepted] of options) variant.push(`v.option_values ->> ${param(name)} = ANY(${param(accepted)}::text[])`);
+    // A correlated probe, not a join: the planner cannot turn it into a hash join over every
+    // variant (it misjudged how many match, and did so for the capped count). The conditions
+    // on the product's own row above narrow what is probed.
+    where.push(`(SELECT true FROM product_variants v WHERE v.product_id = p.id AND v.active AND ${variant.join(' AND ')} LIMIT 1)`);
+  }
 
   const count = {
     text: `SELECT count(*)::int AS total FROM (SELECT 1 FROM products p WHERE ${where.join(' AND ')} LIMIT ${COUNT_LIMIT + 1}) matching`,
@@ -138,12 +150,28 @@ export function productListSql(query: ProductListQuery): { page: pg.QueryConfig;
     const position = decodeCursor(query.cursor, query.sort);
     where.push(order.after(param(position.key), param(position.id)));
   }
+  const limit = param(query.limit + 1);
   const page = {
-    text: `SELECT ${productColumns(SUMMARY_FIELDS)} FROM ${PRODUCTS_WITH_CATEGORY} WHERE ${where.join(' AND ')} ORDER BY ${order.orderBy} LIMIT ${param(query.limit + 1)}`,
+    text: `SELECT ${productColumns(SUMMARY_FIELDS)} FROM ${PRODUCTS_WITH_CATEGORY} WHERE ${where.join(' AND ')} ORDER BY ${order.orderBy} LIMIT ${limit}`,
     values,
   };
-  return { page, count };
+  // With an option filter the planner cannot tell a rare value from a common one (an array
+  // element it has no statistics for counts as 0.5% of the rows), and for a rare one it walks
+  // the whole sort index looking for matches (170 ms on 100k products). When the count says the
+  // matches are few, the page collects them through the index first, then sorts them.
+  const fewMatches = options.length
+    ? {
+        text: `WITH matching AS MATERIALIZED (SELECT p.id FROM products p WHERE ${where.join(' AND ')})
+               SELECT ${productColumns(SUMMARY_FIELDS)} FROM matching JOIN ${PRODUCTS_WITH_CATEGORY} ON p.id = matching.id
+                ORDER BY ${order.orderBy} LIMIT ${limit}`,
+        values,
+      }
+    : undefined;
+  return { page, count, fewMatches };
 }
+
+/** Below this many matches an option-filtered page takes the fewMatches plan. */
+export const FEW_MATCHES = 300;
 
 // Spelled out, not rest/spread: this runs for every listed product and a literal is far cheaper.
 function toProduct<V extends VariantSummary>(row: ProductRow<V>): ProductFields<V> {
@@ -163,10 +191,15 @@ function toProduct<V extends VariantSummary>(row: ProductRow<V>): ProductFields<
   };
 }
 
-/** One page of products for sale: the page and its count run side by side (two queries). */
+/**
+ * One page of products for sale: two queries, the page and its count, side by side; with an
+ * option filter the count first, as it picks the page's plan.
+ */
 export async function listProducts(db: Queryable, query: ProductListQuery): Promise<ProductPage> {
   const sql = productListSql(query);
-  const [page, count] = await Promise.all([db.query<ProductRow<VariantSummary>>(sql.page), db.query<{ total: number }>(sql.count)]);
+  const [page, count] = sql.fewMatches
+    ? await countThenPage(db, sql)
+    : await Promise.all([db.query<ProductRow<VariantSummary>>(sql.page), db.query<{ total: number }>(sql.count)]);
   const rows = page.rows.length > query.limit ? page.rows.slice(0, query.limit) : page.rows;
   const last = rows.at(-1);
   const { total } = count.rows[0];
@@ -176,6 +209,13 @@ export async function listProducts(db: Queryable, query: ProductListQuery): Prom
     total: Math.min(total, COUNT_LIMIT),
     totalExact: total <= COUNT_LIMIT,
   };
+}
+
+/** The count, then the page by the plan it calls for (exported for the benchmark's ceiling). */
+export async function countThenPage(db: Queryable, sql: ReturnType<typeof productListSql>) {
+  const count = await db.query<{ total: number }>(sql.count);
+  const page = await db.query<ProductRow<VariantSummary>>(count.rows[0].total < FEW_MATCHES && sql.fewMatches ? sql.fewMatches : sql.page);
+  return [page, count] as const;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

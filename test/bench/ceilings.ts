@@ -5,7 +5,7 @@
 // GET /ceiling/statements answers how many SQL statements this process has sent (countStatements).
 import express from 'express';
 import pg from 'pg';
-import { productListSql, findProduct } from '../../src/catalog/products.js';
+import { countThenPage, findProduct, productListSql } from '../../src/catalog/products.js';
 import { productListQuery } from '../../src/catalog/schemas.js';
 import { addToCart } from '../../src/cart/cart-lines.js';
 import { readCart } from '../../src/cart/read-cart.js';
@@ -40,7 +40,7 @@ export function ceilingApp(pool: pg.Pool, currency: string, providers: Providers
   app.get('/ceiling/products', async (req, res) => {
     let sql = listings.get(req.url);
     if (!sql) listings.set(req.url, (sql = productListSql(productListQuery.parse(req.query))));
-    const [page, count] = await Promise.all([pool.query(sql.page), pool.query(sql.count)]);
+    const [page, count] = sql.fewMatches ? await countThenPage(pool, sql) : await Promise.all([pool.query(sql.page), pool.query(sql.count)]);
     res.json({ items: page.rows, total: count.rows[0].total });
   });
   app.get('/ceiling/products/:id', async (req, res) => {

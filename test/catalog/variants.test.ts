@@ -1,6 +1,7 @@
 // Products with options and variants, as the storefront reads them: the listing (compact
 // variants, price range, options), its variant filters and price sorts, and the product page.
 import { useTestShop } from '../helpers/test-app.js';
+import { FEW_MATCHES } from '../../src/catalog/products.js';
 import { createCategory, createProduct, createProductWithVariants, createVariant, type ProductWithVariants } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
@@ -140,6 +141,45 @@ describe('GET /api/products with variants', () => {
     await shop.db.pool.query(`UPDATE product_variants SET active = true WHERE id = $1`, [gone.variantId]);
     expect(idsOf(await list({ category: category.slug }))).toContain(gone.id);
     await shop.db.pool.query(`DELETE FROM products WHERE id = $1`, [gone.id]);
+  });
+
+  test("when a variant's option values change or it is deactivated, then the option filter follows at once", async () => {
+    const cap = await createProductWithVariants(shop.db.pool, {
+      categoryId: category.id,
+      options: [{ name: 'Size', values: ['S', 'XS'] }],
+      variants: [{ optionValues: { Size: 'S' } }],
+    });
+    const xs = async () => idsOf(await list({ category: category.slug, 'option.Size': 'XS' }));
+
+    expect(await xs()).not.toContain(cap.id);
+    await shop.db.pool.query(`UPDATE product_variants SET option_values = '{"Size": "XS"}' WHERE id = $1`, [cap.variantId]);
+    expect(await xs()).toEqual([cap.id]);
+    await shop.db.pool.query(`UPDATE product_variants SET active = false WHERE id = $1`, [cap.variantId]);
+    expect(await xs()).toEqual([]);
+    await shop.db.pool.query(`DELETE FROM products WHERE id = $1`, [cap.id]);
+  });
+
+  test('when an option value is common (more matches than FEW_MATCHES) or rare, then both plans give the newest matches first and the same total', async () => {
+    const bulk = await createCategory(shop.db.pool);
+    await shop.db.pool.query(
+      `WITH made AS (
+         INSERT INTO products (slug, title, category_id, created_at)
+         SELECT $1 || '-' || g, 'Bulk tee ' || g, $2, timestamptz '2025-03-01' + g * interval '1 minute' FROM generate_series(1, $3::int) g
+         RETURNING id, slug),
+       opts AS (INSERT INTO product_options (product_id, name, values) SELECT id, 'Size', '{M,L}' FROM made)
+       INSERT INTO product_variants (product_id, sku, option_values, price_minor, stock)
+       SELECT id, slug || '-M', '{"Size": "M"}', 1000, 1 FROM made`,
+      [bulk.slug, bulk.id, FEW_MATCHES + 1],
+    );
+    await shop.db.pool.query(`UPDATE product_variants SET option_values = '{"Size": "L"}' WHERE sku = $1`, [`${bulk.slug}-7-M`]);
+
+    const common = await list({ category: bulk.slug, 'option.Size': 'M', limit: 5 });
+    const rare = await list({ category: bulk.slug, 'option.Size': 'L', limit: 5 });
+
+    expect(common.total).toBe(FEW_MATCHES); // all but number 7, whose variant is an L now
+    expect(common.items.map((p) => (p as unknown as { title: string }).title)).toEqual([301, 300, 299, 298, 297].map((n) => `Bulk tee ${n}`));
+    expect(rare.items.map((p) => (p as unknown as { title: string }).title)).toEqual(['Bulk tee 7']);
+    await shop.db.pool.query(`DELETE FROM products WHERE category_id = $1`, [bulk.id]);
   });
 
   describe('bad option filters', () => {
