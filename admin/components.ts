@@ -19,6 +19,7 @@ export function panelComponents() {
     OptionValuesInput: loader.add('OptionValuesInput', source('option-values-input.tsx')),
     OptionValuesListInput: loader.add('OptionValuesListInput', source('option-values-list-input.tsx')),
     ListValue: loader.add('ListValue', source('list-value.tsx')),
+    FlagInput: loader.add('FlagInput', source('flag-input.tsx')),
   };
   return { loader, names };
 }

@@ -18,6 +18,7 @@ import { orderResources } from './resources/orders.js';
 import type { RefundOrder } from '../src/orders/staff-actions.js';
 import { staffRefunder } from '../src/payments/refunds.js';
 import { paymentAndPeopleResources } from './resources/payments-and-people.js';
+import { deliveryResources } from './resources/delivery.js';
 import { loadDashboard } from './dashboard.js';
 import { staffRouter } from './staff-access.js';
 
@@ -60,6 +61,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
       ...catalogResources(kit, deps.db.pool, deps.config.STORE_CURRENCY),
       ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder({ pool: deps.db.pool, providers: deps.providers, logger: deps.logger })),
       ...paymentAndPeopleResources(kit),
+      ...deliveryResources(kit, deps.config.STORE_CURRENCY),
     ],
     dashboard: { component: names.Dashboard, handler: () => loadDashboard(deps.db.pool) },
     branding: { companyName: 'Shop staff', withMadeWithLove: false, logo: false },
@@ -67,6 +69,13 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
       language: 'en',
       translations: {
         en: {
+          labels: {
+            ShippingZone: 'Shipping zones',
+            ShippingMethod: 'Shipping methods',
+            Carrier: 'Carriers',
+            TaxRate: 'Tax rates',
+            StoreSettings: 'Store settings',
+          },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',
             invalidCredentials: 'Wrong email or password',
@@ -100,8 +109,37 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
                 imageUrl: 'Image URL',
               },
             },
-            Order: { properties: { user: 'Customer', subtotalMinor: 'Subtotal', totalMinor: 'Total', details: 'Items, payments and history' } },
-            OrderItem: { properties: { sku: 'SKU', variantTitle: 'Options', unitPriceMinor: 'Unit price', lineTotalMinor: 'Line total' } },
+            Order: {
+              properties: {
+                user: 'Customer',
+                subtotalMinor: 'Subtotal',
+                shippingMinor: 'Shipping',
+                codFeeMinor: 'Cash-on-delivery fee',
+                taxMinor: 'Tax',
+                shippingTaxMinor: 'Tax on shipping',
+                totalMinor: 'Total',
+                shippingMethod: 'Shipping method',
+                zone: 'Shipping zone',
+                details: 'Delivery, items, payments and history',
+              },
+            },
+            OrderItem: { properties: { sku: 'SKU', variantTitle: 'Options', unitPriceMinor: 'Unit price', lineTotalMinor: 'Line total', taxMinor: 'Tax' } },
+            ShippingZone: { properties: { countries: 'Countries' } },
+            ShippingMethod: {
+              properties: {
+                priceMinor: 'Price',
+                freeOverMinor: 'Free over',
+                minSubtotalMinor: 'Minimum subtotal',
+                maxSubtotalMinor: 'Maximum subtotal',
+                minDeliveryDays: 'Fewest delivery days',
+                maxDeliveryDays: 'Most delivery days',
+                codEnabled: 'Cash on delivery',
+                codFeeMinor: 'Cash-on-delivery fee',
+              },
+            },
+            Carrier: { properties: { trackingUrlTemplate: 'Tracking link template' } },
+            TaxRate: { properties: { ratePercent: 'Rate (%)' } },
+            StoreSettings: { properties: { pricesIncludeTax: 'Prices include tax', taxShipping: 'Tax shipping' } },
             Payment: { properties: { amountMinor: 'Amount', providerRef: 'Gateway reference' } },
           },
         },

@@ -1,14 +1,14 @@
 import React, { useState } from 'react';
 import { FormGroup, FormMessage, Input, Label } from '@adminjs/design-system';
 import { useTranslation, type EditPropertyProps } from 'adminjs';
-import { amountText, parseAmount, recordCurrency } from './money.ts';
+import { amountText, parseAmount, propertyCurrency, recordCurrency } from './money.ts';
 
 /**
  * Staff type an amount ("12.50"); the record gets whole minor units (1250). Text that is not an
  * amount is passed on as typed, so the server's validation names the field.
  */
 const MoneyInput: React.FC<EditPropertyProps> = ({ property, record, onChange }) => {
-  const currency = recordCurrency(record);
+  const currency = recordCurrency(record, propertyCurrency(property));
   const [text, setText] = useState(() => amountText(record.params[property.path], currency));
   const error = record.errors?.[property.path];
   const { translateProperty } = useTranslation();

@@ -44,6 +44,18 @@ export const currencyOf = (params: Record<string, unknown> | undefined, fallback
 
 type Populated = { populated?: Record<string, { params?: Record<string, unknown> } | null | undefined> } | undefined;
 
-/** A record's currency: its own, else its order's or product's (an order line, a variant), else USD. */
-export const recordCurrency = (record: ({ params?: Record<string, unknown> } & Populated) | undefined) =>
-  currencyOf(record?.params, currencyOf(record?.populated?.order?.params ?? record?.populated?.product?.params ?? undefined));
+/**
+ * A record's currency: its own, else its order's or product's (an order line, a variant), else
+ * `fallback` (the store's, for rows without a currency: shipping methods), else USD.
+ */
+export const recordCurrency = (record: ({ params?: Record<string, unknown> } & Populated) | undefined, fallback?: unknown) =>
+  currencyOf(
+    record?.params,
+    currencyOf(
+      record?.populated?.order?.params ?? record?.populated?.product?.params ?? undefined,
+      typeof fallback === 'string' && fallback ? fallback : 'USD',
+    ),
+  );
+
+/** The currency a money property names for rows without one (property.custom.currency). */
+export const propertyCurrency = (property: { custom?: Record<string, unknown> }) => property.custom?.currency;

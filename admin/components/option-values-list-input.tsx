@@ -2,7 +2,10 @@ import React, { useState } from 'react';
 import { FormGroup, FormMessage, Input, Label } from '@adminjs/design-system';
 import { flat, useTranslation, type EditPropertyProps } from 'adminjs';
 
-/** An option's values typed as one line, "S, M, L": their order is the order shoppers see. */
+/**
+ * A list typed as one line, "S, M, L": an option's values (their order is the order shoppers
+ * see), a zone's countries ("BD, IN"; property.custom.placeholder names the example).
+ */
 const OptionValuesListInput: React.FC<EditPropertyProps> = ({ property, record, onChange }) => {
   const { translateProperty } = useTranslation();
   const [text, setText] = useState(() => {
@@ -18,7 +21,7 @@ const OptionValuesListInput: React.FC<EditPropertyProps> = ({ property, record, 
       <Input
         id={property.path}
         name={property.path}
-        placeholder="S, M, L"
+        placeholder={(property.custom as { placeholder?: string } | undefined)?.placeholder ?? 'S, M, L'}
         value={text}
         onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
           setText(e.target.value);

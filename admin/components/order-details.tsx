@@ -39,23 +39,116 @@ function Section({ title, empty, headers, rows }: { title: string; empty: string
   );
 }
 
-/** The order page's lines, payments and status history: the staff view of readOrder, attached to the record by the show action. */
+function Field({ label, testId, children }: { label: string; testId: string; children: React.ReactNode }) {
+  return (
+    <Box mr="xxl" mb="lg" minWidth={200}>
+      <Text color="grey60" fontSize="sm" mb="sm">
+        {label}
+      </Text>
+      <Box data-testid={testId}>{children}</Box>
+    </Box>
+  );
+}
+
+/** Where the order goes, who to call and how it ships, as placed; and a link to its packing slip. */
+function Delivery({ details }: { details: Order }) {
+  const address = details.shippingAddress;
+  const cityLine = address ? [address.city, address.region, address.postalCode].filter(Boolean).join(' ') : '';
+  return (
+    <Box mb="xl">
+      <H5>Delivery</H5>
+      <Box flex flexDirection="row" flexWrap="wrap">
+        <Field label="Ship to" testId="ship-to">
+          {address ? (
+            [address.recipientName, address.line1, address.line2, cityLine, address.country].filter(Boolean).map((text, i) => <Text key={i}>{text}</Text>)
+          ) : (
+            <Text>No shipping address: this order was placed before the shop took delivery details.</Text>
+          )}
+        </Field>
+        <Field label="Contact" testId="contact">
+          <Text>{details.contact.email ?? 'No email'}</Text>
+          <Text>{details.contact.phone ?? address?.phone ?? 'No phone'}</Text>
+        </Field>
+        <Field label="Shipping method" testId="shipping-method">
+          {details.shippingMethod ? (
+            details.shippingMethod.id ? (
+              <Link href={recordUrl('ShippingMethod', details.shippingMethod.id)}>{details.shippingMethod.name}</Link>
+            ) : (
+              <Text>{`${details.shippingMethod.name} (method since deleted)`}</Text>
+            )
+          ) : (
+            <Text>None (placed before delivery existed)</Text>
+          )}
+        </Field>
+        {details.shipping.trackingNumber ? (
+          <Field label="Tracking" testId="tracking">
+            <Text>{details.shipping.carrier}</Text>
+            {/* the carrier's template is http(s) only (a CHECK on carriers) */}
+            {details.shipping.trackingUrl ? (
+              <Link href={details.shipping.trackingUrl} target="_blank" rel="noopener noreferrer">
+                {details.shipping.trackingNumber}
+              </Link>
+            ) : (
+              <Text>{details.shipping.trackingNumber}</Text>
+            )}
+          </Field>
+        ) : null}
+      </Box>
+      {/* a page of its own, printed from the browser: not part of the panel's app */}
+      <Link href={`/admin/orders/${details.id}/packing-slip`} target="_blank" rel="noopener" data-testid="packing-slip-link">
+        Packing slip (printable)
+      </Link>
+    </Box>
+  );
+}
+
+/** Subtotal, shipping, cash-on-delivery fee, tax (inside the prices, or added) and total. */
+function Amounts({ details, codFeeMinor, currency }: { details: Order; codFeeMinor: number; currency: string }) {
+  const rows: [string, string, number][] = [
+    ['Subtotal', 'amount-subtotal', details.subtotalMinor],
+    ['Shipping', 'amount-shipping', details.shippingMinor],
+    ...(codFeeMinor > 0 ? [['Cash-on-delivery fee', 'amount-cod-fee', codFeeMinor] as [string, string, number]] : []),
+    [details.taxIncluded ? 'Tax (included)' : 'Tax', 'amount-tax', details.taxMinor],
+    ['Total', 'amount-total', details.totalMinor],
+  ];
+  return (
+    <Box mb="xl" data-testid="amounts">
+      <H5>Amounts</H5>
+      <Table>
+        <TableBody>
+          {rows.map(([label, testId, minor]) => (
+            <TableRow key={testId} data-testid={testId}>
+              <TableCell>{label}</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap', textAlign: 'right' }}>{formatMoney(minor, currency)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
+  );
+}
+
+/** The order page's delivery, amounts, lines, payments and status history: the staff view of readOrder, attached to the record by the show action. */
 const OrderDetails: React.FC<BasePropertyProps> = ({ record }) => {
   const details = (record as (RecordJSON & { orderDetails?: Order }) | undefined)?.orderDetails;
   if (!details) return null;
   const currency = currencyOf(record?.params);
+  const codFeeMinor = Number(record?.params?.codFeeMinor ?? 0) || 0;
   return (
     <Box data-testid="order-details">
+      <Delivery details={details} />
+      <Amounts details={details} codFeeMinor={codFeeMinor} currency={currency} />
       <Section
         title="Items"
         empty="No items"
-        headers={['SKU', 'Title', 'Unit price', 'Quantity', 'Line total']}
+        headers={['SKU', 'Title', 'Unit price', 'Quantity', 'Line total', details.taxIncluded ? 'Tax (included)' : 'Tax']}
         rows={details.items.map((i) => [
           i.variantId ? <Link href={recordUrl('ProductVariant', i.variantId)}>{i.sku}</Link> : i.sku,
           i.productId ? <Link href={recordUrl('Product', i.productId)}>{i.title}</Link> : i.title,
           formatMoney(i.unitPriceMinor, currency),
           i.quantity,
           formatMoney(i.lineTotalMinor, currency),
+          formatMoney(i.taxMinor, currency),
         ])}
       />
       <Section

@@ -80,7 +80,7 @@ function newProductChecks(storeCurrency: string): Before {
 }
 
 /** What staff may write of a product: not the price range and SKU list its variants' triggers keep. */
-const KEPT_BY_TRIGGERS = ['priceMinMinor', 'priceMaxMinor', 'variantSkus'];
+const KEPT_BY_TRIGGERS = ['priceMinMinor', 'priceMaxMinor', 'variantSkus', 'optionPairs'];
 const ownFields = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([key]) => !KEPT_BY_TRIGGERS.includes(key)));
 
 /** After a save, back to the product's page, where its options and variants are listed. */
@@ -227,6 +227,7 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
           },
           priceMaxMinor: { isVisible: false },
           variantSkus: { isVisible: { list: false, filter: true, show: false, edit: false } },
+          optionPairs: { isVisible: false }, // the listing's option filter reads it ("Size=M")
           catalog: { type: 'string', isVisible: onlyOnShow, components: { show: components.ProductVariants } },
           // the first variant, on the new product form only (virtual: not product columns)
           sku: { type: 'string', description: 'First variant (optional): its SKU, e.g. TEE-M-RED. Leave SKU and price empty to add options first.' },

@@ -6,6 +6,7 @@ import { canTransition, type OrderStatus } from '../../src/orders/statuses.js';
 import { cancelOrderByStaff, deliverOrder, shipOrder, type RefundOrder } from '../../src/orders/staff-actions.js';
 import { readOrder } from '../../src/orders/order-views.js';
 import type { ComponentNames } from '../components.js';
+import { isUuid } from '../prisma-resource.js';
 import { asValidationError, moneyShown, NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
 
 /** Refunds an order through its payment gateway; provided by the payments module. */
@@ -134,16 +135,24 @@ export function orderResources(kit: ResourceKit, pool: pg.Pool, refundOrder: Ref
           id: { isVisible: onlyOnShow },
           number: { isTitle: true },
           subtotalMinor: money,
+          shippingMinor: money,
+          codFeeMinor: money,
+          taxMinor: money,
+          shippingTaxMinor: money,
           totalMinor: money,
+          // the address, contact and amounts are laid out by the details component
+          shippingAddress: { isVisible: false },
+          shippingMethod: { description: 'As chosen at checkout (the order keeps its name and price if the method changes)' },
+          // a filter only: orders whose method ships to this zone (customFilters below)
+          zone: { type: 'reference', reference: 'ShippingZone', isVisible: { list: false, filter: true, show: false, edit: false } },
           details: { type: 'string', isVisible: onlyOnShow, components: { show: components.OrderDetails } },
         },
-        listProperties: ['number', 'status', 'user', 'totalMinor', 'itemCount', 'createdAt'],
-        filterProperties: ['status', 'createdAt', 'user', 'number', 'paidAt'],
+        listProperties: ['number', 'status', 'user', 'shippingMethod', 'totalMinor', 'itemCount', 'createdAt'],
+        filterProperties: ['status', 'shippingMethod', 'zone', 'createdAt', 'user', 'number', 'paidAt'],
         showProperties: [
           'number',
           'status',
           'user',
-          'subtotalMinor',
           'totalMinor',
           'itemCount',
           'carrier',
@@ -170,14 +179,17 @@ export function orderResources(kit: ResourceKit, pool: pg.Pool, refundOrder: Ref
           ...actions,
         },
       },
-      // The shipping method is no panel resource (yet): AdminJS cannot populate a reference to
-      // a resource it does not know, and the order keeps the method's name as placed anyway.
-      { hide: ['shippingMethod'] },
+      {
+        customFilters: {
+          // through the order's method (orders without one, placed before delivery, are in no zone)
+          zone: (value) => (isUuid(value) ? { shippingMethod: { is: { zoneId: value } } } : { id: { in: [] } }),
+        },
+      },
     ),
     prismaResource(kit, 'OrderItem', {
       navigation: NAVIGATION.sales,
-      properties: { unitPriceMinor: money, lineTotalMinor: money },
-      listProperties: ['order', 'sku', 'title', 'variantTitle', 'quantity', 'unitPriceMinor', 'lineTotalMinor'],
+      properties: { unitPriceMinor: money, lineTotalMinor: money, taxMinor: money },
+      listProperties: ['order', 'sku', 'title', 'variantTitle', 'quantity', 'unitPriceMinor', 'lineTotalMinor', 'taxMinor'],
       filterProperties: ['order', 'product', 'variant', 'sku', 'title'],
       actions: READ_ONLY_ACTIONS,
     }),

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { PrismaClient } from '@prisma/client';
 import type { FullDmmf } from '../dmmf.js';
 import type { ComponentNames } from '../components.js';
-import type { ModelWrites, UniqueMessages } from '../prisma-resource.js';
+import type { CustomFilters, ModelWrites, UniqueMessages } from '../prisma-resource.js';
 
 /** What every resource definition needs: the full model description, the client, the components. */
 export type ResourceKit = { dmmf: FullDmmf; prisma: PrismaClient; components: ComponentNames };
@@ -15,6 +15,10 @@ export type ModelExtras = {
   writes?: ModelWrites;
   /** what a broken unique index means, by its fields ("productId,name") */
   uniqueMessages?: UniqueMessages;
+  /** list filters on no column of the model */
+  customFilters?: CustomFilters;
+  /** why a row others still reference cannot be deleted */
+  inUseMessage?: string;
 };
 
 /** One Prisma model as an AdminJS resource. */
@@ -30,6 +34,8 @@ export function prismaResource(kit: ResourceKit, modelName: string, options: Res
       clientModule: { Prisma: { dmmf: kit.dmmf } },
       writes: extras.writes,
       uniqueMessages: extras.uniqueMessages,
+      customFilters: extras.customFilters,
+      inUseMessage: extras.inUseMessage,
     },
     options,
   };
@@ -43,6 +49,7 @@ export const NAVIGATION = {
   catalog: { name: 'Catalog', icon: 'ShoppingBag' },
   sales: { name: 'Sales', icon: 'DollarSign' },
   people: { name: 'People', icon: 'Users' },
+  delivery: { name: 'Delivery', icon: 'Truck' },
 };
 
 /** Money columns (integer minor units) shown as formatted amounts in the row's currency. */

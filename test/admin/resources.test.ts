@@ -198,16 +198,18 @@ describe('Products: create, edit, delete with the API rules', () => {
     expect((await catalogOf(panel.shop.db.pool, product.id)).variants).toEqual([expect.objectContaining({ sku: product.sku, priceMinor: 1000, stock: 3 })]);
   });
 
-  test('when staff try to type a product’s price range, then it stays what its variants make it', async () => {
-    const product = await createProduct(panel.shop.db.pool, { priceMinor: 1000 });
+  test('when staff try to type a product’s price range or option list, then they stay what its variants make them', async () => {
+    const product = await createProductWithVariants(panel.shop.db.pool, { options: [{ name: 'Size', values: ['S'] }], priceMinor: 1000 });
 
     await panel.staff
       .post(adminApi.recordAction('Product', product.id, 'edit'))
       .type('form')
-      .send({ priceMinMinor: '1', priceMaxMinor: '2' })
+      .send({ priceMinMinor: '1', priceMaxMinor: '2', 'optionPairs.0': 'Size=XXL' })
       .expect(200);
 
     expect(await productBySlug(product.slug)).toMatchObject({ priceMinMinor: 1000, priceMaxMinor: 1000 });
+    const { rows } = await panel.shop.db.pool.query(`SELECT option_pairs AS "optionPairs" FROM products WHERE id = $1`, [product.id]);
+    expect(rows[0].optionPairs).toEqual(['Size=S']);
   });
 
   test('when staff filter products by a variant’s SKU, then the product with that variant comes back', async () => {

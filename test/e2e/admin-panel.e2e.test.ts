@@ -4,7 +4,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { uniqueId, useTestShop } from '../helpers/test-app.js';
-import { catalogOf, createStaff, orderRow } from '../helpers/admin-fixtures.js';
+import { catalogOf, createStaff, deliveryRows, orderRow, setOrderDelivery } from '../helpers/admin-fixtures.js';
+import { TEST_ADDRESS } from '../helpers/delivery-fixtures.js';
 import { createOrder, createProduct, createProductWithVariants, createUser } from '../helpers/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -54,6 +55,7 @@ test('when staff sign in, then they can create a product the storefront lists an
   const customer = await createUser(shop.db.pool);
   const bean = await createProduct(shop.db.pool, { title: 'Ethiopia Guji 250g', priceMinor: 1650, stock: 12 });
   const order = await createOrder(shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product: bean, quantity: 2 }] });
+  await shop.db.pool.query(`INSERT INTO carriers (name, tracking_url_template) VALUES ('DHL', 'https://track.example/dhl?n={tracking}')`);
 
   // Sign in through the login page (its button is not type=submit: click it by its text)
   await page.goto(`${base}/admin`);
@@ -106,6 +108,9 @@ test('when staff sign in, then they can create a product the storefront lists an
   await page.waitForURL(new RegExp(`/admin/resources/Order/records/${order.id}/show`));
   await page.getByText(`Order ${order.number} is now SHIPPED`).waitFor();
   await page.getByTestId('order-details').getByText('SHIPPED').first().waitFor();
+  // the carrier's tracking page, from its template (the carrier is matched by name)
+  const tracking = page.getByTestId('order-details').getByTestId('tracking').getByRole('link', { name: 'JD014600006281' });
+  expect(await tracking.getAttribute('href')).toBe('https://track.example/dhl?n=JD014600006281');
   await shot('order');
 
   expect(await orderRow(shop.db.pool, order.id)).toMatchObject({ status: 'SHIPPED', carrier: 'DHL', trackingNumber: 'JD014600006281' });
@@ -183,6 +188,115 @@ test('when staff open a product with variants, then they see them, edit a varian
   expect(after).toMatchObject({ priceMinMinor: 1990, priceMaxMinor: 2200 });
   expect(pageErrors).toEqual([]);
   expect(refusedByCsp).toEqual([]);
+});
+
+test('when staff set up delivery, then they create a zone and a method in the panel, see an order with its address and print its packing slip', async () => {
+  // Arrange: a paid order (staff signed in by the first test)
+  const stamp = uniqueId('ship').toUpperCase();
+  const zoneName = `South Asia ${stamp}`;
+  const methodName = `Dhaka courier ${stamp}`;
+  const customer = await createUser(shop.db.pool);
+  const beans = await createProduct(shop.db.pool, { title: 'Kenya AA 250g', priceMinor: 1800, stock: 20 });
+  const order = await createOrder(shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product: beans, quantity: 2 }] });
+
+  // A zone, its countries typed as one line (lower case is fine)
+  await page.goto(`${base}/admin/resources/ShippingZone/actions/new`);
+  await page.fill('input[name=name]', zoneName);
+  await page.fill('input[name=countries]', 'bd, IN');
+  await shot('zone-new');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/admin\/resources\/ShippingZone(\?|$)/);
+  await page
+    .getByRole('row', { name: new RegExp(zoneName) })
+    .getByText('BD, IN')
+    .waitFor();
+
+  // A method in that zone: the zone chosen from the list, prices typed as money; a bad bound first
+  await page.goto(`${base}/admin/resources/ShippingMethod/actions/new`);
+  await page.getByTestId('property-edit-zone').locator('input').fill(stamp);
+  await page.getByText(zoneName, { exact: true }).click();
+  await page.fill('input[name=name]', methodName);
+  expect(await page.locator('input#active').isChecked()).toBe(true); // the form starts as the method will be saved
+  expect(await page.locator('input#codEnabled').isChecked()).toBe(false);
+  await page.fill('input[name=priceMinor]', '1.20');
+  await page.fill('input[name=freeOverMinor]', '50.00');
+  await page.fill('input[name=minDeliveryDays]', '3');
+  await page.fill('input[name=maxDeliveryDays]', '1');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('cannot be fewer than the fewest delivery days').waitFor();
+  await shot('method-refused');
+  await page.fill('input[name=maxDeliveryDays]', '5');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/admin\/resources\/ShippingMethod(\?|$)/);
+  await page
+    .getByRole('row', { name: new RegExp(methodName) })
+    .getByText('$1.20')
+    .waitFor();
+  await shot('method');
+  const { zones, methods } = await deliveryRows(shop.db.pool);
+  const zone = zones.find((z) => z.name === zoneName);
+  const method = methods.find((m) => m.name === methodName);
+  expect(zone).toMatchObject({ countries: ['BD', 'IN'] });
+  expect(method).toMatchObject({ zoneId: zone.id, priceMinor: 120, freeOverMinor: 5000, minDeliveryDays: 3, maxDeliveryDays: 5, active: true });
+
+  // The order, as checkout snapshots it: shipped by that method to an address whose name holds markup
+  await setOrderDelivery(shop.db.pool, order.id, {
+    address: {
+      ...TEST_ADDRESS,
+      recipientName: '<b>Rahim</b> Uddin',
+      line1: 'House 12, Road 5',
+      city: 'Dhaka',
+      region: null,
+      postalCode: '1207',
+      country: 'BD',
+    },
+    email: 'rahim@shop.test',
+    phone: '+8801712345678',
+    method: { id: method.id, name: methodName },
+    shippingMinor: 120,
+  });
+
+  // The orders to ship, by that zone; the order page shows where it goes and what it costs
+  await page.goto(`${base}/admin/resources/Order?filters.status=PAID&filters.zone=${zone.id}`);
+  await page.getByText(methodName).first().waitFor();
+  expect(await page.locator('[data-testid="property-list-number"]').count()).toBe(1);
+  await shot('orders-to-ship');
+  await page.goto(`${base}/admin/resources/Order/records/${order.id}/show`);
+  const details = page.getByTestId('order-details');
+  await details.getByTestId('ship-to').getByText('House 12, Road 5').waitFor();
+  await details.getByTestId('ship-to').getByText('<b>Rahim</b> Uddin').waitFor(); // as text
+  await details.getByTestId('contact').getByText('+8801712345678').waitFor();
+  await details.getByTestId('shipping-method').getByText(methodName).waitFor();
+  await details.getByTestId('amount-shipping').getByText('$1.20').waitFor();
+  await details.getByTestId('amount-total').getByText('$37.20').waitFor();
+  await shot('order-delivery');
+
+  // The packing slip opens in its own tab; its Print button works under its script-free-inline policy
+  const [slip] = await Promise.all([page.context().waitForEvent('page'), details.getByTestId('packing-slip-link').click()]);
+  const slipErrors: string[] = [];
+  slip.on('pageerror', (err) => slipErrors.push(err.message));
+  slip.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && slipErrors.push(message.text())));
+  await slip.waitForLoadState();
+  expect(slip.url()).toBe(`${base}/admin/orders/${order.id}/packing-slip`);
+  await slip.getByText(`Packing slip — order ${order.number}`).waitFor();
+  await slip.getByTestId('ship-to').getByText('<b>Rahim</b> Uddin').waitFor();
+  await slip.getByText('Bangladesh').waitFor();
+  await slip.getByText(beans.sku).waitFor();
+  await slip.screenshot({ path: path.join(SCREENSHOTS, 'packing-slip.png'), fullPage: true });
+  await slip.evaluate(() => {
+    window.print = () => void (document.body.dataset.printed = 'yes');
+  });
+  await slip.getByRole('button', { name: 'Print' }).click();
+  expect(await slip.evaluate(() => document.body.dataset.printed)).toBe('yes');
+  await slip.emulateMedia({ media: 'print' });
+  expect(await slip.getByRole('button', { name: 'Print' }).isHidden()).toBe(true);
+  await slip.screenshot({ path: path.join(SCREENSHOTS, 'packing-slip-print.png'), fullPage: true });
+  await slip.close();
+
+  expect(slipErrors).toEqual([]);
+  expect(pageErrors).toEqual([]);
+  expect(refusedByCsp).toEqual([]);
+  expect(dialogs).toEqual([]);
 });
 
 test('when /docs is opened, then swagger-ui renders the contract under the strict CSP', async () => {

@@ -84,3 +84,62 @@ export async function catalogOf(pool: pg.Pool, productId: string) {
   ]);
   return { ...product.rows[0], options: options.rows, variants: variants.rows };
 }
+
+export type OrderDelivery = {
+  address?: Record<string, string | null> | null;
+  email?: string | null;
+  phone?: string | null;
+  method?: { id: string | null; name: string } | null;
+  shippingMinor?: number;
+  codFeeMinor?: number;
+  taxMinor?: number;
+  taxIncluded?: boolean;
+};
+
+/**
+ * Gives a fixture order (createOrder, made without delivery) the delivery a checkout would have
+ * snapshotted: address, contact, method, shipping and tax (all on its first line), with the
+ * total the database's CHECK requires.
+ */
+export async function setOrderDelivery(pool: pg.Pool, orderId: string, delivery: OrderDelivery) {
+  const { address = null, email = null, phone = null, method = null, shippingMinor = 0, codFeeMinor = 0, taxMinor = 0, taxIncluded = false } = delivery;
+  await pool.query(
+    `UPDATE orders SET shipping_address = $2, contact_email = $3, contact_phone = $4, shipping_method_id = $5, shipping_method_name = $6,
+            shipping_minor = $7, cod_fee_minor = $8, tax_minor = $9, tax_included = $10,
+            total_minor = subtotal_minor + $7 + $8 + CASE WHEN $10 THEN 0 ELSE $9 END
+      WHERE id = $1`,
+    [
+      orderId,
+      address === null ? null : JSON.stringify(address),
+      email,
+      phone,
+      method?.id ?? null,
+      method?.name ?? null,
+      shippingMinor,
+      codFeeMinor,
+      taxMinor,
+      taxIncluded,
+    ],
+  );
+  await pool.query(`UPDATE order_items SET tax_minor = $2 WHERE id = (SELECT id FROM order_items WHERE order_id = $1 ORDER BY title, sku LIMIT 1)`, [
+    orderId,
+    taxMinor,
+  ]);
+}
+
+/** The Delivery group's rows, for checking a write or that a refusal changed nothing. */
+export async function deliveryRows(pool: pg.Pool) {
+  const [zones, methods, carriers, rates, settings] = await Promise.all([
+    pool.query(`SELECT id, name, countries FROM shipping_zones ORDER BY name`),
+    pool.query(
+      `SELECT id, zone_id AS "zoneId", carrier_id AS "carrierId", name, price_minor AS "priceMinor", free_over_minor AS "freeOverMinor",
+              min_subtotal_minor AS "minSubtotalMinor", max_subtotal_minor AS "maxSubtotalMinor", min_delivery_days AS "minDeliveryDays",
+              max_delivery_days AS "maxDeliveryDays", cod_enabled AS "codEnabled", cod_fee_minor AS "codFeeMinor", active, position
+         FROM shipping_methods ORDER BY name`,
+    ),
+    pool.query(`SELECT id, name, tracking_url_template AS "trackingUrlTemplate" FROM carriers ORDER BY name`),
+    pool.query(`SELECT id, name, country, region, rate_ppm AS "ratePpm" FROM tax_rates ORDER BY country, region NULLS FIRST`),
+    pool.query(`SELECT prices_include_tax AS "pricesIncludeTax", tax_shipping AS "taxShipping" FROM store_settings`),
+  ]);
+  return { zones: zones.rows, methods: methods.rows, carriers: carriers.rows, rates: rates.rows, settings: settings.rows };
+}
