@@ -60,7 +60,7 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
     pool.query<Dashboard['awaitingShipment']['oldest'][number]>(
       `SELECT o.id, o.number, u.email AS customer, o.total_minor AS "totalMinor", o.currency, o.paid_at AS "paidAt"
          FROM orders o JOIN users u ON u.id = o.user_id
-        WHERE o.status = $1::"OrderStatus" ORDER BY o.created_at LIMIT 10`,
+        WHERE o.status = ANY($1::"OrderStatus"[]) ORDER BY o.created_at LIMIT 10`,
       [AWAITING_SHIPMENT],
     ),
   ]);
@@ -87,6 +87,6 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
     ordersByStatus: ORDER_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 })),
     lowestStock: lowestStock.rows,
     stock: stock.rows[0],
-    awaitingShipment: { count: counts.get(AWAITING_SHIPMENT) ?? 0, oldest: oldestPaid.rows },
+    awaitingShipment: { count: AWAITING_SHIPMENT.reduce((n, status) => n + (counts.get(status) ?? 0), 0), oldest: oldestPaid.rows },
   };
 }

@@ -3,7 +3,9 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { AppError } from '../../src/shared/errors.js';
 import { canTransition, type OrderStatus } from '../../src/orders/statuses.js';
-import { cancelOrderByStaff, deliverOrder, shipOrder, type RefundOrder } from '../../src/orders/staff-actions.js';
+import { cancelOrderByStaff, deliverOrder, returnOrder, shipOrder, type RefundOrder } from '../../src/orders/staff-actions.js';
+import { fromDecimal } from '../../src/payments/money.js';
+import { ValidationFailed } from '../../src/shared/errors.js';
 import { readOrder } from '../../src/orders/order-views.js';
 import type { ComponentNames } from '../components.js';
 import { isUuid } from '../prisma-resource.js';
@@ -20,7 +22,7 @@ type Transition<I> = {
   question: string;
   fields: Field[];
   /** a further condition on the order, beyond its status */
-  onlyIf?: (order: { paidAt?: unknown }) => boolean;
+  onlyIf?: (order: { paidAt?: unknown; paymentMethod?: unknown }) => boolean;
   input: z.ZodType<I>;
   run(orderId: string, staffId: string, input: I): Promise<unknown>;
 };
@@ -31,6 +33,17 @@ const required = (label: string) =>
     .trim()
     .min(1, `${label} is required`)
     .max(100, `${label}: at most 100 characters`);
+
+const optionalReason = z.object({
+  reason: z
+    .string()
+    .trim()
+    .max(500, 'Reason: at most 500 characters')
+    .optional()
+    .transform((v) => v || undefined),
+});
+
+const isCashOnDelivery = (order: { paymentMethod?: unknown }) => order.paymentMethod === 'cod';
 
 function transitions(pool: pg.Pool, refundOrder: RefundOrder): Transition<never>[] {
   const list = [
@@ -53,7 +66,33 @@ function transitions(pool: pg.Pool, refundOrder: RefundOrder): Transition<never>
       question: 'Mark this order as delivered?',
       fields: [],
       input: z.object({}),
+      onlyIf: (order: { paymentMethod?: unknown }) => !isCashOnDelivery(order),
       run: (orderId: string, staffId: string) => deliverOrder(pool, orderId, staffId),
+    },
+    {
+      name: 'deliverCashOnDelivery',
+      to: 'DELIVERED',
+      icon: 'DollarSign',
+      question: 'Delivered, and the courier collected the cash? The order is then paid.',
+      fields: [{ name: 'cashCollected', label: 'Cash collected (e.g. 22.00)', required: true }],
+      input: z.object({ cashCollected: required('Cash collected') }),
+      onlyIf: isCashOnDelivery,
+      run: async (orderId: string, staffId: string, input: { cashCollected: string }) => {
+        const { rows } = await pool.query<{ currency: string }>(`SELECT currency FROM orders WHERE id = $1`, [orderId]);
+        const cashMinor = fromDecimal(input.cashCollected, rows[0]?.currency ?? 'USD');
+        if (cashMinor === null) throw new ValidationFailed([{ path: 'cashCollected', message: `is not an amount of ${rows[0]?.currency}, e.g. 22.00` }]);
+        return deliverOrder(pool, orderId, staffId, cashMinor);
+      },
+    },
+    {
+      name: 'return',
+      to: 'RETURNED',
+      icon: 'CornerUpLeft',
+      question: 'The buyer refused the parcel at the door and it came back? Its items go back into stock.',
+      fields: [{ name: 'reason', label: 'Reason (optional)', required: false }],
+      input: optionalReason,
+      onlyIf: isCashOnDelivery,
+      run: (orderId: string, staffId: string, input: { reason?: string }) => returnOrder(pool, orderId, staffId, input.reason),
     },
     {
       name: 'cancel',
@@ -61,14 +100,7 @@ function transitions(pool: pg.Pool, refundOrder: RefundOrder): Transition<never>
       icon: 'XCircle',
       question: 'Cancel this order? Its items go back into stock.',
       fields: [{ name: 'reason', label: 'Reason (optional)', required: false }],
-      input: z.object({
-        reason: z
-          .string()
-          .trim()
-          .max(500, 'Reason: at most 500 characters')
-          .optional()
-          .transform((v) => v || undefined),
-      }),
+      input: optionalReason,
       run: (orderId: string, staffId: string, input: { reason?: string }) => cancelOrderByStaff(pool, refundOrder, orderId, staffId, input.reason),
     },
     {

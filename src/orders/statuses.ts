@@ -80,8 +80,8 @@ export const REFUND_PATH: Partial<Record<OrderStatus, readonly OrderStatus[]>> =
 
 /** The staff dashboard's revenue: orders whose money the shop keeps. */
 export const REVENUE_STATUSES: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED'];
-/** The staff dashboard's "awaiting shipment": paid, not yet handed to the carrier. */
-export const AWAITING_SHIPMENT: OrderStatus = 'PAID';
+/** The staff dashboard's "awaiting shipment": paid, or confirmed for cash on delivery, not yet handed to the carrier. */
+export const AWAITING_SHIPMENT: readonly OrderStatus[] = ['PAID', 'CONFIRMED'];
 
 export const PAYMENT_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED', 'REFUND_PENDING', 'REFUNDED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];

@@ -85,6 +85,18 @@ describe('GET /admin/api/dashboard', () => {
     expect(res.body.stock).toEqual({ variants: 4, outOfStock: 1, low: 2, units: 45 });
   });
 
+  test('when a cash-on-delivery order is confirmed, then it waits to ship too (it is paid at the door, later)', async () => {
+    const pool = panel.shop.db.pool;
+    const before = (await panel.staff.get('/admin/api/dashboard').expect(200)).body.awaitingShipment.count;
+    const product = await createProduct(pool, { stock: 5 });
+    const cod = await createOrder(pool, { userId: (await createUser(pool)).id, status: 'CONFIRMED', lines: [{ product, quantity: 1 }], createdDaysAgo: 5 });
+
+    const data = (await panel.staff.get('/admin/api/dashboard').expect(200)).body;
+
+    expect(data.awaitingShipment.count).toBe(before + 1);
+    expect(data.awaitingShipment.oldest[0]).toMatchObject({ id: cod.id, paidAt: null });
+  });
+
   test('when nobody is signed in, then the dashboard data is not served', async () => {
     const res = await panel.shop.request.get('/admin/api/dashboard').expect(302);
     expect(res.headers.location).toBe('/admin/login');

@@ -25,6 +25,7 @@ async function orderIn(status: OrderStatus, quantity = 2) {
   const order = await createOrder(panel.shop.db.pool, { userId: customer.id, status, lines: [{ product, quantity }] });
   return { ...order, product };
 }
+const STATUS_ACTIONS = ['ship', 'deliver', 'deliverCashOnDelivery', 'return', 'cancel', 'refund'];
 const offeredActions = async (orderId: string) =>
   ((await panel.staff.get(adminApi.recordAction('Order', orderId, 'show')).expect(200)).body.record.recordActions as { name: string }[])
     .map((a) => a.name)
@@ -38,13 +39,70 @@ describe('which actions an order page offers', () => {
     ['DELIVERED', ['refund']],
     ['CANCELLED', []], // never paid: nothing to refund
     ['REFUNDED', []],
+    ['CONFIRMED', ['cancel', 'ship']], // cash on delivery, confirmed at checkout
+    ['RETURNED', []],
   ] as [OrderStatus, string[]][])('when the order is %s, then the offered status actions are %j', async (status, expected) => {
     const order = await orderIn(status);
 
     const offered = await offeredActions(order.id);
 
-    expect(offered.filter((name) => ['ship', 'deliver', 'cancel', 'refund'].includes(name))).toEqual(expected);
+    expect(offered.filter((name) => STATUS_ACTIONS.includes(name))).toEqual(expected);
     expect(offered).toContain('show');
+  });
+});
+
+describe('cash on delivery', () => {
+  /** A cash-on-delivery order on its way: confirmed at checkout, then shipped. */
+  async function codOrderShipped() {
+    const order = await orderIn('CONFIRMED', 2);
+    await panel.shop.db.pool.query(`UPDATE orders SET status = 'SHIPPED', shipped_at = now() WHERE id = $1`, [order.id]);
+    return order;
+  }
+
+  test('when a cash-on-delivery order is shipped, then the page offers "delivered, cash collected" and "returned", not the plain deliver nor a refund', async () => {
+    const order = await codOrderShipped();
+
+    const offered = await offeredActions(order.id);
+
+    expect(offered.filter((name) => STATUS_ACTIONS.includes(name))).toEqual(['deliverCashOnDelivery', 'return']);
+  });
+
+  test('when staff record the cash collected, then the order is DELIVERED and paid with a COD payment of that amount', async () => {
+    const order = await codOrderShipped();
+
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'deliverCashOnDelivery'))
+      .send({ cashCollected: '20.00' })
+      .expect(200);
+
+    expect(res.body.notice).toMatchObject({ type: 'success' });
+    expect(await orderRow(panel.shop.db.pool, order.id)).toMatchObject({ status: 'DELIVERED' });
+    const { rows } = await panel.shop.db.pool.query(`SELECT provider, status, amount_minor FROM payments WHERE order_id = $1`, [order.id]);
+    expect(rows).toEqual([{ provider: 'COD', status: 'SUCCEEDED', amount_minor: 2000 }]);
+  });
+
+  test.each([['abc'], ['20.001'], ['-5']])('when the cash collected is %p, then the form says why and the order stays SHIPPED', async (cashCollected) => {
+    const order = await codOrderShipped();
+
+    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'deliverCashOnDelivery')).send({ cashCollected });
+
+    expect(res.body.notice ?? res.body.record?.errors).toBeDefined();
+    expect(JSON.stringify(res.body)).toMatch(/cashCollected|Cash collected|amount/);
+    expect(await orderRow(panel.shop.db.pool, order.id)).toMatchObject({ status: 'SHIPPED' });
+  });
+
+  test('when staff mark it returned, then it is RETURNED and its stock is back', async () => {
+    const order = await codOrderShipped();
+    expect(await stockOf(order.product)).toBe(8);
+
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'return'))
+      .send({ reason: 'refused at the door' })
+      .expect(200);
+
+    expect(res.body.notice).toMatchObject({ type: 'success' });
+    expect(await orderRow(panel.shop.db.pool, order.id)).toMatchObject({ status: 'RETURNED' });
+    expect(await stockOf(order.product)).toBe(10);
   });
 });
 
