@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { BadGateway } from '../../shared/errors.js';
+import type { AddressFields } from '../../addresses/schemas.js';
 
 /**
  * How the API spells providers, in every request and response (openapi: PaymentProvider). `cod`
@@ -36,19 +37,8 @@ export type GatewayLine = {
   taxMinor: number;
 };
 
-/** The order's postal address as placed (orders.shipping_address). */
-export type GatewayAddress = {
-  recipientName: string;
-  /** E.164 */
-  phone: string;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string | null;
-  /** ISO 3166-1 alpha-2 */
-  country: string;
-};
+/** The order's postal address as placed (orders.shipping_address): phone in E.164, country ISO 3166-1 alpha-2. */
+export type GatewayAddress = AddressFields;
 
 /**
  * What a gateway needs to know about the order, in integer minor units of `currency`:
