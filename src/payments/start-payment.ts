@@ -1,8 +1,9 @@
+import { fullTitle } from '../catalog/variant-title.js';
 import { inTransaction } from '../shared/db.js';
 import { AppError, NotFound } from '../shared/errors.js';
 import { OrderNotPayable } from './errors.js';
 import { PAYMENT_COLUMNS, type PaymentRow } from './payment-row.js';
-import { lineName, providerCode, type GatewayAddress, type GatewayOrder, type ProviderId } from './providers/provider.js';
+import { providerCode, type GatewayAddress, type GatewayOrder, type ProviderId } from './providers/provider.js';
 import type { PaymentDeps } from './refunds.js';
 
 type PayableOrder = GatewayOrder & { status: string; lapsed: boolean };
@@ -50,7 +51,7 @@ export async function startPayment(deps: PaymentDeps, input: { orderId: string; 
     const order: PayableOrder = {
       ...read,
       shipping: shipping && { methodName: shipping.methodName, address: withNulls(shipping.address) },
-      description: read.lines.map((line) => `${lineName(line)} x${line.quantity}`).join(', '),
+      description: read.lines.map((line) => `${fullTitle(line.title, line.variantTitle)} x${line.quantity}`).join(', '),
     };
     if (order.status !== 'AWAITING_PAYMENT' || order.lapsed) throw new OrderNotPayable(order.lapsed ? 'EXPIRED' : order.status);
     await tx.query(

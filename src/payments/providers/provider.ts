@@ -68,9 +68,6 @@ export type GatewayOrder = {
   customer: { name: string | null; email: string | null; phone: string | null };
 };
 
-/** "T-shirt — M / Red" (em dash), or the product title alone. */
-export const lineName = (line: Pick<GatewayLine, 'title' | 'variantTitle'>) => (line.variantTitle ? `${line.title} — ${line.variantTitle}` : line.title);
-
 export type GatewaySession = { providerRef: string; redirectUrl: string };
 
 /** A message the gateway sent us (webhook, IPN, signed callback), before it is verified. */

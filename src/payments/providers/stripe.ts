@@ -1,9 +1,9 @@
 import Stripe from 'stripe';
+import { fullTitle } from '../../catalog/variant-title.js';
 import { InvalidSignature } from '../errors.js';
 import { toDecimal } from '../money.js';
 import {
   callGateway,
-  lineName,
   type GatewayEvent,
   type GatewayEventKind,
   type GatewayMessage,
@@ -78,7 +78,7 @@ export function checkoutCharges(payment: GatewayPayment, order: GatewayOrder): C
     itemised &&
     order.lines.length + extras.length <= MAX_LINE_ITEMS &&
     order.lines.reduce((sum, l) => sum + l.lineTotalMinor, 0) === order.subtotalMinor
-      ? order.lines.map((l) => item(lineName(l), l.unitPriceMinor, l.quantity, includedTax(l.taxMinor)))
+      ? order.lines.map((l) => item(fullTitle(l.title, l.variantTitle), l.unitPriceMinor, l.quantity, includedTax(l.taxMinor)))
       : [
           item(
             `Order #${order.number}`,
