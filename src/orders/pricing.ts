@@ -41,6 +41,12 @@ export class CashOnDeliveryUnavailable extends Unprocessable {
 
 export type PricedLine = { variantId: string; lineTotalMinor: number; taxMinor: number };
 
+/** An order's amounts, as checkout prices them and the order keeps them (and the gateways charge them). */
+export type OrderAmounts = Pick<
+  Pricing,
+  'currency' | 'subtotalMinor' | 'shippingMinor' | 'codFeeMinor' | 'taxMinor' | 'shippingTaxMinor' | 'taxIncluded' | 'totalMinor'
+>;
+
 export type Pricing = {
   currency: string;
   subtotalMinor: number;

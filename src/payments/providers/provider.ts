@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { BadGateway } from '../../shared/errors.js';
 import type { AddressFields } from '../../addresses/schemas.js';
+import type { OrderAmounts } from '../../orders/pricing.js';
 
 /**
  * How the API spells providers, in every request and response (openapi: PaymentProvider). `cod`
@@ -46,22 +47,13 @@ export type GatewayAddress = AddressFields;
  * (the orders table checks it). Orders placed before delivery have no shipping (null), and
  * their shipping, COD fee and tax are 0.
  */
-export type GatewayOrder = {
+export type GatewayOrder = OrderAmounts & {
   id: string;
   number: number;
   expiresAt: Date | null;
   itemCount: number;
   /** "T-shirt — M / Red x2, Mug x1": a one-line summary of the lines */
   description: string;
-  currency: string;
-  subtotalMinor: number;
-  shippingMinor: number;
-  codFeeMinor: number;
-  /** all tax, the shipping's (shippingTaxMinor) included */
-  taxMinor: number;
-  shippingTaxMinor: number;
-  taxIncluded: boolean;
-  totalMinor: number;
   lines: GatewayLine[];
   shipping: { methodName: string; address: GatewayAddress } | null;
   /** the buyer: the order's contact details, else the account's */
