@@ -122,3 +122,13 @@ export function createApp(deps: AppDeps) {
   app.use(problemHandler(logger));
   return app;
 }
+
+/** A worker process's only HTTP surface: the probes its orchestrator polls. */
+export function createHealthApp(db: Db, logger: Logger) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRoutes(db.pool));
+  app.use(notFoundRoute);
+  app.use(problemHandler(logger));
+  return app;
+}

@@ -36,7 +36,10 @@ const schema = z
       .min(1)
       .max(7 * 24 * 60)
       .default(30),
-    EXPIRY_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    // api: HTTP only; worker: the background jobs only (and /healthz, /readyz); all: both
+    PROCESS_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+    // how often an idle worker looks for jobs (pg-boss polling, and the outbox relay)
+    JOBS_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(48),
     CLERK_SECRET_KEY: optionalText,
     CLERK_PUBLISHABLE_KEY: z

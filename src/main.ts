@@ -19,7 +19,8 @@ const loadAppModules = () =>
     import('./shared/http-server.js'),
     import('./app.js'),
     import('./payments/providers/registry.js'),
-    import('./orders/expiry-job.js'),
+    import('./jobs/job-engine.js'),
+    import('./job-definitions.js'),
     import('./auth/first-staff-account.js'),
     import('../prisma/demo-catalog.js'),
     import('../prisma/demo-orders.js'),
@@ -51,9 +52,10 @@ async function main() {
   const [
     { createDb },
     { startHttpServer },
-    { createApp },
+    { createApp, createHealthApp },
     { configuredProviders },
-    { startExpiryJob },
+    { startJobEngine },
+    { JOB_DEFINITIONS },
     { ensureFirstStaffAccount },
     { seedDemoCatalogIfEmpty },
     { seedDemoOrders },
@@ -75,8 +77,16 @@ async function main() {
   // app is attached: nothing below awaits.
   const listening = loadConfig(process.env, { port });
   const providers = configuredProviders(listening);
-  server.on('request', createApp({ config: listening, db, logger, clerk, providers, adminRouter }));
-  const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
+  const role = config.PROCESS_ROLE;
+  // A worker serves only the health probes, for its orchestrator.
+  server.on('request', role === 'worker' ? createHealthApp(db, logger) : createApp({ config: listening, db, logger, clerk, providers, adminRouter }));
+  const jobs = await startJobEngine({
+    deps: { pool: db.pool, logger, config: listening, providers },
+    definitions: JOB_DEFINITIONS,
+    workers: role !== 'api',
+    pollingIntervalSeconds: config.JOBS_POLL_INTERVAL_SECONDS,
+  });
+  logger.info({ role }, role === 'api' ? 'background jobs: left to the worker processes' : 'background jobs: running');
   // Ready to drain from the moment it serves: /readyz answers 200 while the panel is still building.
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -86,7 +96,7 @@ async function main() {
     const forced = setTimeout(() => process.exit(1), 10_000).unref();
     server.closeIdleConnections();
     await new Promise((resolve) => server.close(resolve));
-    await expiryJob.stop();
+    await jobs.stop();
     await db.close();
     await stopEmbedded?.();
     clearTimeout(forced);
@@ -94,6 +104,7 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (role === 'worker') return;
   panel = await (await import('../admin/index.js')).buildAdminRouter({ config: listening, db, logger, clerk, providers });
   const base = localUrl(config.HOST, port);
   logger.info(`API     ${base}/api/products`);

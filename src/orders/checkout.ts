@@ -5,6 +5,7 @@ import { takeStock } from '../catalog/stock.js';
 import type { Delivery } from './delivery.js';
 import { readOrder, type Order } from './order-views.js';
 import { priceOrder, type Pricing } from './pricing.js';
+import { ORDER_STATUS_CHANGED } from './state-machine.js';
 
 export class CartEmpty extends Unprocessable {
   constructor() {
@@ -82,6 +83,9 @@ async function createOrder(tx: Tx, request: CheckoutRequest, cart: Cart, pricing
      ), first_status AS (
        INSERT INTO order_status_changes (order_id, from_status, to_status, actor)
        SELECT id, NULL, status, $17 FROM created
+     ), placed AS (
+       INSERT INTO outbox (topic, payload)
+       SELECT $30, jsonb_build_object('orderId', id, 'from', NULL, 'to', status) FROM created
      )
      SELECT id FROM created`,
     [
@@ -114,6 +118,7 @@ async function createOrder(tx: Tx, request: CheckoutRequest, cart: Cart, pricing
       pricing.paymentMethod === 'cod' ? 'CONFIRMED' : 'AWAITING_PAYMENT',
       pricing.paymentMethod,
       pricing.codFeeMinor,
+      ORDER_STATUS_CHANGED,
     ],
   );
   return rows[0].id;

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import type { Logger } from 'pino';
 import { inTransaction } from '../shared/db.js';
 import { forgetOldIdempotencyKeys } from './idempotency.js';
 import { transition } from './state-machine.js';
@@ -36,50 +35,10 @@ export async function expireOverdueOrders(pool: pg.Pool, { batchSize = 100 }: { 
   }
 }
 
-export type ExpiryJobOptions = { intervalSeconds: number; batchSize?: number; idempotencyTtlHours: number; logger: Logger };
-
-/** One pass: expire overdue orders, forget idempotency keys past their TTL. */
-export async function runExpiryPass(pool: pg.Pool, options: Omit<ExpiryJobOptions, 'intervalSeconds' | 'logger'>) {
+/** One pass of every cleanup (`npm run orders:expire`; the workers run each on its own schedule, src/orders/order-jobs.ts). */
+export async function runExpiryPass(pool: pg.Pool, options: { batchSize?: number; idempotencyTtlHours: number }) {
   const expiredOrders = await expireOverdueOrders(pool, { batchSize: options.batchSize });
   const forgottenKeys = await forgetOldIdempotencyKeys(pool, options.idempotencyTtlHours);
   const purgedRateLimits = await purgeRateLimitHits(pool);
   return { expiredOrders, forgottenKeys, purgedRateLimits };
-}
-
-/**
- * Runs a pass now and then every `intervalSeconds` (0 = never) on an unref'd timer, so it never
- * keeps the process alive. `stop()` cancels the next pass and waits for a running one.
- */
-export function startExpiryJob(pool: pg.Pool, options: ExpiryJobOptions): { stop(): Promise<void> } {
-  if (options.intervalSeconds <= 0) return { stop: async () => {} };
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-
-  const pass = async () => {
-    try {
-      const result = await runExpiryPass(pool, options);
-      if (result.expiredOrders || result.forgottenKeys || result.purgedRateLimits) options.logger.info(result, 'expiry job');
-    } catch (err) {
-      options.logger.warn({ err }, 'expiry job failed; retrying on the next interval');
-    }
-  };
-  const schedule = (delayMs: number) => {
-    timer = setTimeout(() => {
-      running = pass().finally(() => {
-        running = undefined;
-        if (!stopped) schedule(options.intervalSeconds * 1000);
-      });
-    }, delayMs);
-    timer.unref();
-  };
-  schedule(0);
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
 }

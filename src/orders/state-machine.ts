@@ -6,6 +6,14 @@ import { BACK_FROM_THE_DOOR, canTransition, CASH_COLLECTED_AT, CASH_ON_DELIVERY_
 // The one place that changes an order's status. What the statuses mean (the transitions
 // table, which of them hold stock, the refund path) is in statuses.ts.
 
+/**
+ * The outbox topic (src/jobs/outbox.ts) of every status change, checkout's first status
+ * included: `{ orderId, from, to }` (`from` null for a new order). What each status sets off is
+ * in statuses.ts.
+ */
+export const ORDER_STATUS_CHANGED = 'order.status_changed';
+export type OrderStatusChanged = { orderId: string; from: OrderStatus | null; to: OrderStatus };
+
 export class IllegalTransition extends Conflict {
   constructor(
     readonly currentStatus: OrderStatus,
@@ -68,13 +76,13 @@ export async function transition(tx: Tx, orderId: string, to: OrderStatus, optio
   );
   if (updated.rowCount !== 1) throw new IllegalTransition(from, to); // unreachable while the row lock is held
 
-  await tx.query(`INSERT INTO order_status_changes (order_id, from_status, to_status, actor, reason) VALUES ($1, $2, $3, $4, $5)`, [
-    orderId,
-    from,
-    to,
-    options.actor,
-    options.reason ?? null,
-  ]);
+  // The history row and the outbox event (what the new status sets off: mails, outbound
+  // webhooks) in one statement.
+  await tx.query(
+    `WITH change AS (INSERT INTO order_status_changes (order_id, from_status, to_status, actor, reason) VALUES ($1, $2, $3, $4, $5))
+     INSERT INTO outbox (topic, payload) VALUES ($6, jsonb_build_object('orderId', $1::uuid, 'from', $2::text, 'to', $3::text))`,
+    [orderId, from, to, options.actor, options.reason ?? null, ORDER_STATUS_CHANGED],
+  );
 
   const releases = (HOLDS_STOCK.has(from) && RELEASED_STOCK.has(to)) || to === BACK_FROM_THE_DOOR;
   const reclaims = RELEASED_STOCK.has(from) && HOLDS_STOCK.has(to);

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import PgBoss from 'pg-boss';
 
 const MIGRATIONS = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
 
@@ -63,6 +64,8 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
     const applied = new Set(rows.filter((row) => row.finished_at).map((row) => row.migration_name));
     const pending = migrations.filter((m) => !applied.has(m.name));
     for (const migration of pending) await apply(client, migration);
+    // the job queues' tables (pg-boss keeps its own versions, under its own lock)
+    await installJobSchema(databaseUrl);
     return pending.map((m) => m.name);
   } finally {
     await client.end(); // ending the session releases the advisory lock
@@ -80,4 +83,15 @@ async function apply(client: pg.Client, { name, sql, checksum }: Migration): Pro
     throw new MigrationError(`Migration ${name} failed: ${reason}`);
   }
   await client.query('UPDATE "_prisma_migrations" SET applied_steps_count = applied_steps_count + 1, finished_at = now() WHERE id = $1', [id]);
+}
+
+/** The job queues' schema (src/jobs/job-engine.ts): pg-boss's own tables. */
+export const JOB_SCHEMA = 'pgboss';
+
+/** Creates pg-boss's tables, or brings them up to this pg-boss version. */
+async function installJobSchema(databaseUrl: string): Promise<void> {
+  const boss = new PgBoss({ connectionString: databaseUrl, schema: JOB_SCHEMA, max: 1, supervise: false, schedule: false, migrate: true });
+  boss.on('error', () => {}); // start() rejects with the same error
+  await boss.start();
+  await boss.stop({ graceful: false, wait: true });
 }

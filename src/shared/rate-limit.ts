@@ -42,7 +42,7 @@ export class PostgresRateLimitStore implements Store {
   }
 }
 
-/** Removes counters whose window has passed (each expiry pass does), so the table stays small. */
+/** Removes counters whose window has passed (a scheduled job does, src/jobs/definitions.ts), so the table stays small. */
 export async function purgeRateLimitHits(pool: pg.Pool): Promise<number> {
   const { rowCount } = await pool.query(`DELETE FROM rate_limit_hits WHERE window_ends_at < now() - interval '1 minute'`);
   return rowCount ?? 0;

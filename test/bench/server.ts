@@ -11,7 +11,8 @@ import { createLogger } from '../../src/shared/logger.js';
 import { startHttpServer } from '../../src/shared/http-server.js';
 import { resolveClerkOptions } from '../../src/auth/clerk-options.js';
 import { configuredProviders } from '../../src/payments/providers/registry.js';
-import { startExpiryJob } from '../../src/orders/expiry-job.js';
+import { startJobEngine } from '../../src/jobs/job-engine.js';
+import { JOB_DEFINITIONS } from '../../src/job-definitions.js';
 import { ceilingApp, countStatements } from './ceilings.js';
 
 if (process.env.BENCH_CEILINGS === '1') countStatements();
@@ -25,7 +26,13 @@ const { server, port } = await startHttpServer(app, config.PORT, '127.0.0.1', {
   headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
   requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
 });
-const expiryJob = startExpiryJob(db.pool, { intervalSeconds: config.EXPIRY_JOB_INTERVAL_SECONDS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, logger });
+// the background jobs as main.ts runs them: in this process unless PROCESS_ROLE=api
+const jobs = await startJobEngine({
+  deps: { pool: db.pool, logger, config, providers },
+  definitions: JOB_DEFINITIONS,
+  workers: config.PROCESS_ROLE !== 'api',
+  pollingIntervalSeconds: config.JOBS_POLL_INTERVAL_SECONDS,
+});
 const ceiling =
   process.env.BENCH_CEILINGS === '1'
     ? await startHttpServer(ceilingApp(db.pool, config.STORE_CURRENCY, providers, logger), 0, '127.0.0.1', {
@@ -40,7 +47,7 @@ process.on('SIGTERM', async () => {
     open.closeIdleConnections();
     await new Promise((resolve) => open.close(resolve));
   }
-  await expiryJob.stop();
+  await jobs.stop();
   await db.close();
   process.exit(0);
 });

@@ -101,7 +101,6 @@ try {
       CLERK_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
       CLERK_JWT_KEY: keys.publicKeyPem,
       CLERK_TELEMETRY_DISABLED: '1',
-      EXPIRY_JOB_INTERVAL_SECONDS: '0',
     });
     try {
       const readyMs = await until200(`${base}/readyz`, started, server.child, server.output);

@@ -37,7 +37,6 @@ export function startMain(env: Record<string, string>): MainProcess {
       LOG_LEVEL: 'warn',
       CLERK_TELEMETRY_DISABLED: '1',
       HOST: '127.0.0.1',
-      EXPIRY_JOB_INTERVAL_SECONDS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,7 +21,7 @@ export async function startShopProcess(databaseUrl: string, env: Record<string, 
     CLERK_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_WRITES_PER_WINDOW: '1000000',
-    EXPIRY_JOB_INTERVAL_SECONDS: '0',
+    JOBS_POLL_INTERVAL_SECONDS: '0.5',
     ...env,
   });
   return { ...server, request: supertest(server.url) };

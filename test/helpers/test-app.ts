@@ -13,6 +13,8 @@ import { startHttpServer } from '../../src/shared/http-server.js';
 import { signSessionToken, type TokenClaims } from '../../src/auth/dev-keys.js';
 import { LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
 import type { RefundOrder } from '../../src/orders/staff-actions.js';
+import { startJobEngine, type JobEngine } from '../../src/jobs/job-engine.js';
+import { JOB_DEFINITIONS } from '../../src/job-definitions.js';
 import { startFakeStripe, type FakeStripe } from './fake-stripe.js';
 import { startFakeSslcommerz, type FakeSslcommerz } from './fake-sslcommerz.js';
 
@@ -46,7 +48,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_POOL_SIZE: '10',
-    EXPIRY_JOB_INTERVAL_SECONDS: '0',
+    JOBS_POLL_INTERVAL_SECONDS: '0.5',
     ...overrides,
   });
 }
@@ -56,6 +58,8 @@ export type TestApp = {
   db: Db;
   config: Config;
   request: ReturnType<typeof supertest>;
+  /** the job engine, with workers when the app was started with `jobs: true` (else without) */
+  jobs: JobEngine;
   /** Listens on a loopback port, for tests that need a real URL (two instances, gateways). */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -68,6 +72,8 @@ type StartOptions = {
   adminRouter?: (deps: Omit<AppDeps, 'adminRouter'>) => Promise<Router>;
   /** the providers the app is composed with; by default the ones `env` configures */
   providers?: (config: Config) => Providers;
+  /** run the background jobs' workers in this app, as `npm start` does */
+  jobs?: boolean;
 };
 
 /** The real app (real Clerk middleware, real database) built like main.ts builds it. Prefer useTestShop. */
@@ -84,12 +90,19 @@ export async function startTestApp(options: StartOptions): Promise<TestApp> {
   };
   const deps = { config, db, logger, clerk, providers: (options.providers ?? configuredProviders)(config) };
   const app = createApp({ ...deps, adminRouter: await options.adminRouter?.(deps) });
+  const jobs = await startJobEngine({
+    deps: { pool: db.pool, logger, config, providers: deps.providers },
+    definitions: JOB_DEFINITIONS,
+    workers: options.jobs ?? false,
+    pollingIntervalSeconds: config.JOBS_POLL_INTERVAL_SECONDS,
+  });
   let server: Server | undefined;
   return {
     app,
     db,
     config,
     request: supertest(app),
+    jobs,
     async listen() {
       const started = await startHttpServer(app, 0, '127.0.0.1', {
         headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
@@ -103,6 +116,7 @@ export async function startTestApp(options: StartOptions): Promise<TestApp> {
         server.closeAllConnections();
         await new Promise((resolve) => server!.close(resolve));
       }
+      await jobs.stop();
       await db.close();
     },
   };
@@ -155,6 +169,8 @@ export type ShopOptions = {
   adminPanel?: boolean | { refundOrder?: RefundOrder };
   /** the payment providers the app is composed with; by default the ones the settings enable */
   providers?: (config: Config) => Providers;
+  /** run the background jobs' workers in the shop's app (not in `another`'s, unless asked) */
+  jobs?: boolean;
 };
 
 export type TestShop = TestApp & {
@@ -179,7 +195,7 @@ export function useTestShop(options: ShopOptions = {}): TestShop {
   const others: TestApp[] = [];
   // AdminJS takes seconds to load: start loading it now, not in the hook that waits for it
   const adminModule = options.adminPanel ? import('../../admin/index.js') : undefined;
-  const appOptions = async (databaseUrl: string, settings: Record<string, string>): Promise<StartOptions> => {
+  const appOptions = async (databaseUrl: string, settings: Record<string, string>, jobs = false): Promise<StartOptions> => {
     const panel = options.adminPanel;
     const adminRouter = panel
       ? async (deps: Omit<AppDeps, 'adminRouter'>) => {
@@ -187,14 +203,14 @@ export function useTestShop(options: ShopOptions = {}): TestShop {
           return buildAdminRouter({ ...deps, refundOrder: typeof panel === 'object' ? panel.refundOrder : undefined });
         }
       : undefined;
-    return { databaseUrl, env: settings, providers: options.providers, adminRouter };
+    return { databaseUrl, env: settings, providers: options.providers, adminRouter, jobs };
   };
   beforeAll(
     async () => {
       database = await createTestDatabase();
       if (options.fakeStripe) stripe = await startFakeStripe();
       if (options.fakeSslcommerz) sslcommerz = await startFakeSslcommerz();
-      started = await startTestApp(await appOptions(database.url, { ...stripe?.env, ...sslcommerz?.env, ...options.env }));
+      started = await startTestApp(await appOptions(database.url, { ...stripe?.env, ...sslcommerz?.env, ...options.env }, options.jobs));
     },
     options.adminPanel ? PANEL_START_TIMEOUT_MS : undefined,
   );
@@ -222,6 +238,9 @@ export function useTestShop(options: ShopOptions = {}): TestShop {
     },
     get request() {
       return shop().request;
+    },
+    get jobs() {
+      return shop().jobs;
     },
     get stripe() {
       return ready(stripe, 'the fake Stripe');

@@ -5,7 +5,12 @@ import { useTestShop } from '../helpers/test-app.js';
 import { placeOrder } from '../helpers/orders-fixtures.js';
 import { createDb } from '../../src/shared/db.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { expireOverdueOrders, runExpiryPass, startExpiryJob } from '../../src/orders/expiry-job.js';
+import { expireOverdueOrders, runExpiryPass } from '../../src/orders/expiry-job.js';
+import { startJobEngine } from '../../src/jobs/job-engine.js';
+import { orderJobs } from '../../src/orders/order-jobs.js';
+import type { AppJobDeps } from '../../src/job-definitions.js';
+import { configuredProviders } from '../../src/payments/providers/registry.js';
+import { jobsFinished, sendJobs } from '../helpers/jobs-fixtures.js';
 import { createOrder, createProduct, createUser, orderStatus, stockOf, type ProductFixture } from '../helpers/fixtures.js';
 
 const shop = useTestShop();
@@ -124,22 +129,29 @@ describe('runExpiryPass', () => {
   });
 });
 
-describe('startExpiryJob', () => {
-  test('when started, then it runs a pass at once, and stop() ends it', async () => {
-    const product = await createProduct(shop.db.pool, { stock: 1 });
-    const [overdue] = await overdueOrders(product, 1);
-
-    const job = startExpiryJob(shop.db.pool, { intervalSeconds: 3600, idempotencyTtlHours: 48, logger: createLogger('silent') });
+describe('the orders-expire job', () => {
+  test('when the job is set off three times at once on a worker, then each overdue order expires once, its stock comes back once, and every run completes', async () => {
+    const product = await createProduct(shop.db.pool, { stock: 2 });
+    const overdue = await overdueOrders(product, 2);
+    const engine = await startJobEngine<AppJobDeps>({
+      deps: { pool: shop.db.pool, logger: createLogger('silent'), config: shop.config, providers: configuredProviders(shop.config) },
+      definitions: orderJobs,
+      workers: true,
+      pollingIntervalSeconds: 0.5,
+    });
+    let states: string[];
     try {
-      for (let tries = 0; tries < 100 && (await orderStatus(shop.db.pool, overdue.orderId)) !== 'EXPIRED'; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const runs = await sendJobs(shop.db.pool, 'orders-expire', 3);
+      states = await jobsFinished(shop.db.pool, runs);
     } finally {
-      await job.stop();
+      await engine.stop();
     }
 
-    expect(await orderStatus(shop.db.pool, overdue.orderId)).toBe('EXPIRED');
-    expect(await stockOf(shop.db.pool, product)).toBe(1);
+    expect(states).toEqual(['completed', 'completed', 'completed']);
+    for (const { orderId } of overdue) expect(await orderStatus(shop.db.pool, orderId)).toBe('EXPIRED');
+    const history = await historyOf(overdue.map((o) => o.orderId));
+    expect(history.filter((h) => h.to_status === 'EXPIRED')).toHaveLength(2);
+    expect(await stockOf(shop.db.pool, product)).toBe(2);
   });
 });
 

@@ -1,0 +1,70 @@
+import PgBoss from 'pg-boss';
+import { onConnection } from './connection.js';
+import type { JobBase, JobDefinition } from './job-definition.js';
+import { JOB_SCHEMA } from '../shared/migrate.js';
+import { startOutboxRelay } from './outbox.js';
+
+// pg-boss in the shop's own PostgreSQL (schema `pgboss`), over the app's pool: nothing beyond
+// PostgreSQL, so any number of instances share the queues safely.
+
+/** Where a job lands once its retries are spent: staff see it in the panel and can retry it there. */
+export const DEAD_LETTERS = 'dead-letters';
+
+/** Without a queue's own settings: three tries, 30 s apart, doubling; a running job is presumed dead after 5 minutes. */
+const DEFAULT_QUEUE = { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 300 } satisfies Omit<PgBoss.Queue, 'name'>;
+
+export type JobEngineOptions<D extends JobBase> = {
+  /** what the handlers need (D), but pg-boss itself, which the engine adds */
+  deps: Omit<D, 'boss'>;
+  definitions: readonly JobDefinition<object, D>[];
+  /** run the queues' workers, the schedules, pg-boss's maintenance and the outbox relay (PROCESS_ROLE worker or all) */
+  workers: boolean;
+  pollingIntervalSeconds: number;
+};
+
+export type JobEngine = { boss: PgBoss; stop(): Promise<void> };
+
+/**
+ * Starts pg-boss. Without workers (an API-only process) it only reads and retries jobs for the
+ * staff panel: the API enqueues through the outbox, which needs no engine.
+ */
+export async function startJobEngine<D extends JobBase>({ deps, definitions, workers, pollingIntervalSeconds }: JobEngineOptions<D>): Promise<JobEngine> {
+  const { pool, logger } = deps;
+  const boss = new PgBoss({ db: onConnection(pool), schema: JOB_SCHEMA, migrate: false, supervise: workers, schedule: workers });
+  boss.on('error', (err) => logger.warn({ err }, 'job engine error; it carries on'));
+  await boss.start();
+  if (!workers) return { boss, stop: () => boss.stop({ graceful: false, wait: true }) };
+
+  await ensureQueue(boss, DEAD_LETTERS, { retryLimit: 0 });
+  const handlerDeps = { ...deps, boss } as D;
+  for (const definition of definitions) {
+    await ensureQueue(boss, definition.name, { ...DEFAULT_QUEUE, ...definition.queue, deadLetter: DEAD_LETTERS });
+    if (definition.cron) await boss.schedule(definition.name, definition.cron);
+    const handle = definition.handler(handlerDeps);
+    for (let i = 0; i < (definition.concurrency ?? 1); i++) {
+      await boss.work<object>(definition.name, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+        try {
+          return await handle(job.data, job);
+        } catch (err) {
+          logger.warn({ err, queue: job.name, jobId: job.id }, 'job failed; pg-boss retries it while it has tries left');
+          throw err;
+        }
+      });
+    }
+  }
+  const relay = startOutboxRelay(pool, boss, definitions, logger, pollingIntervalSeconds * 1000);
+  return {
+    boss,
+    async stop() {
+      await relay.stop();
+      // waits for running handlers; one that outlives the timeout is retried by another worker
+      await boss.stop({ graceful: true, wait: true, timeout: 8_000 });
+    },
+  };
+}
+
+/** Creates the queue, or brings an existing one's settings up to date (a deploy may change them). */
+async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, 'name'>) {
+  if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...options });
+  else await boss.createQueue(name, { name, ...options });
+}
