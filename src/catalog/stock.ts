@@ -1,6 +1,14 @@
 import type { Queryable } from '../shared/db.js';
 import { Conflict } from '../shared/errors.js';
 
+/**
+ * The outbox topic (src/jobs/outbox.ts) of a variant whose stock falls to or below the store's
+ * low-stock threshold: `{ variantId, productId, stock, threshold }`, written by the stock change's
+ * own transaction.
+ */
+export const PRODUCT_STOCK_LOW = 'product.stock_low';
+export type ProductStockLow = { variantId: string; productId: string; stock: number; threshold: number };
+
 export type StockLine = { variantId: string; quantity: number };
 export type ShortLine = { variantId: string; productId: string | null; requested: number; available: number };
 

@@ -90,3 +90,41 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const CAPTURED: PaymentStatus = 'SUCCEEDED';
 /** Money can still arrive for these: a failed, replaced or expired attempt may be paid late. */
 export const CAPTURABLE: ReadonlySet<PaymentStatus> = new Set(['PENDING', 'FAILED', 'CANCELLED', 'EXPIRED']);
+
+// What a status sets off after it commits (through the outbox: src/jobs/outbox.ts). The
+// notifications domain mails these; the webhooks domain sends these events to staff endpoints.
+
+export type CustomerMailKind =
+  'order_placed' | 'payment_received' | 'shipped' | 'delivered' | 'cancelled' | 'expired' | 'refunded' | 'cod_confirmed' | 'cod_delivered';
+/**
+ * The mail a customer gets when the order reaches a status. A cash-on-delivery order's
+ * DELIVERED mail is `cod_delivered` (the cash collected). A refund's mail follows the refunded
+ * payment (payment.refunded), not the status, so an automatic refund of a payment the order
+ * could not take is mailed too.
+ */
+export const CUSTOMER_MAIL_ON: Partial<Record<OrderStatus, CustomerMailKind>> = {
+  AWAITING_PAYMENT: 'order_placed',
+  CONFIRMED: 'cod_confirmed',
+  PAID: 'payment_received',
+  SHIPPED: 'shipped',
+  DELIVERED: 'delivered',
+  CANCELLED: 'cancelled',
+  EXPIRED: 'expired',
+};
+
+/** Staff are told of an order to ship: paid, or confirmed for cash on delivery. */
+export const STAFF_MAIL_ON: Partial<Record<OrderStatus, 'new_order'>> = { PAID: 'new_order', CONFIRMED: 'new_order' };
+
+export const OUTBOUND_ORDER_EVENTS = ['order.placed', 'order.paid', 'order.shipped', 'order.delivered', 'order.cancelled', 'order.refunded'] as const;
+export type OutboundOrderEvent = (typeof OUTBOUND_ORDER_EVENTS)[number];
+/** The outbound webhook event (src/webhooks) of reaching a status; an expired order counts as cancelled. */
+export const OUTBOUND_EVENT_ON: Partial<Record<OrderStatus, OutboundOrderEvent>> = {
+  AWAITING_PAYMENT: 'order.placed',
+  CONFIRMED: 'order.placed',
+  PAID: 'order.paid',
+  SHIPPED: 'order.shipped',
+  DELIVERED: 'order.delivered',
+  CANCELLED: 'order.cancelled',
+  EXPIRED: 'order.cancelled',
+  REFUNDED: 'order.refunded',
+};

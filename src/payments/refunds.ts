@@ -10,6 +10,13 @@ import { providerId } from './providers/provider.js';
 import type { Providers } from './providers/registry.js';
 import type { RefundOptions, RefundOrder } from '../orders/staff-actions.js';
 
+/**
+ * The outbox topic (src/jobs/outbox.ts) of a refund recorded as issued, by us or at the gateway:
+ * `{ paymentId, orderId, amountMinor, currency }`, written in the recording transaction.
+ */
+export const PAYMENT_REFUNDED = 'payment.refunded';
+export type PaymentRefunded = { paymentId: string; orderId: string; amountMinor: number; currency: string };
+
 export type PaymentDeps = { pool: pg.Pool; providers: Providers; logger: Logger };
 
 export async function lockOrderStatus(tx: Tx, orderId: string): Promise<OrderStatus | undefined> {
