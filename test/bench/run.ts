@@ -71,6 +71,9 @@ try {
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     BENCH_CEILINGS: '1',
     CLERK_TELEMETRY_DISABLED: '1',
+    // API-only, as behind a load balancer: the request paths pay for their outbox rows, while the
+    // work those set off (mails, webhooks) would run in worker processes and has a scenario of its own.
+    PROCESS_ROLE: 'api',
   };
   const profile = process.env.BENCH_CPU_PROF;
   const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
