@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import type pg from 'pg';
 import { onConnection } from './connection.js';
 import type { JobBase, JobDefinition } from './job-definition.js';
 import { JOB_SCHEMA } from '../shared/migrate.js';
@@ -35,11 +36,16 @@ export async function startJobEngine<D extends JobBase>({ deps, definitions, wor
   await boss.start();
   if (!workers) return { boss, stop: () => boss.stop({ graceful: false, wait: true }) };
 
-  await ensureQueue(boss, DEAD_LETTERS, { retryLimit: 0 });
+  // Instances starting at once would deadlock creating the same queues: one at a time.
+  await oneInstanceAtATime(pool, async () => {
+    await ensureQueue(boss, DEAD_LETTERS, { retryLimit: 0 });
+    for (const definition of definitions) {
+      await ensureQueue(boss, definition.name, { ...DEFAULT_QUEUE, ...definition.queue, deadLetter: DEAD_LETTERS });
+      if (definition.cron) await boss.schedule(definition.name, definition.cron);
+    }
+  });
   const handlerDeps = { ...deps, boss } as D;
   for (const definition of definitions) {
-    await ensureQueue(boss, definition.name, { ...DEFAULT_QUEUE, ...definition.queue, deadLetter: DEAD_LETTERS });
-    if (definition.cron) await boss.schedule(definition.name, definition.cron);
     const handle = definition.handler(handlerDeps);
     for (let i = 0; i < (definition.concurrency ?? 1); i++) {
       await boss.work<object>(definition.name, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
@@ -67,4 +73,17 @@ export async function startJobEngine<D extends JobBase>({ deps, definitions, wor
 async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, 'name'>) {
   if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...options });
   else await boss.createQueue(name, { name, ...options });
+}
+
+const QUEUE_SETUP_LOCK = 7_414_001; // any number no other advisory lock of the app uses
+
+async function oneInstanceAtATime(pool: pg.Pool, work: () => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK]);
+    await work();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [QUEUE_SETUP_LOCK]).catch(() => {});
+    client.release();
+  }
 }
