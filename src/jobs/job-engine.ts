@@ -38,7 +38,8 @@ export async function startJobEngine<D extends JobBase>({ deps, definitions, wor
   await ensureQueue(boss, DEAD_LETTERS, { retryLimit: 0 });
   const handlerDeps = { ...deps, boss } as D;
   for (const definition of definitions) {
-    await ensureQueue(boss, definition.name, { ...DEFAULT_QUEUE, ...definition.queue, deadLetter: DEAD_LETTERS });
+    const settings = typeof definition.queue === 'function' ? definition.queue(handlerDeps) : definition.queue;
+    await ensureQueue(boss, definition.name, { ...DEFAULT_QUEUE, ...settings, deadLetter: DEAD_LETTERS });
     if (definition.cron) await boss.schedule(definition.name, definition.cron);
     const handle = definition.handler(handlerDeps);
     for (let i = 0; i < (definition.concurrency ?? 1); i++) {
