@@ -43,7 +43,10 @@ export async function processGatewayEvent(deps: PaymentDeps, event: GatewayEvent
   if (result.outcome === 'refund_required' && result.payment) {
     // After commit: the claim and its job are on record, so a failure here is retried by the job.
     await attemptRefund(deps, automaticRefund(result.payment)).catch((err) =>
-      deps.logger.warn({ paymentId: result.payment!.id, reason: err instanceof Error ? err.message : 'unknown' }, 'automatic refund not done yet; its job retries it'),
+      deps.logger.warn(
+        { paymentId: result.payment!.id, reason: err instanceof Error ? err.message : 'unknown' },
+        'automatic refund not done yet; its job retries it',
+      ),
     );
   }
   return { outcome: result.outcome, paymentId: result.payment?.id ?? null };
@@ -115,7 +118,12 @@ async function settlePaid(tx: Tx, payment: PaymentRow, order: OrderState, event:
 }
 
 /** The refund of a payment its order could not take: the order stays as it is. */
-const automaticRefund = (payment: PaymentRow): RefundClaim => ({ paymentId: payment.id, orderId: payment.orderId, actor: 'system:payments', orderFollows: false });
+const automaticRefund = (payment: PaymentRow): RefundClaim => ({
+  paymentId: payment.id,
+  orderId: payment.orderId,
+  actor: 'system:payments',
+  orderFollows: false,
+});
 
 /** Gives the captured payment to its order; returns why it cannot, or null when it did. */
 async function placeOnOrder(tx: Tx, order: OrderState, event: GatewayEvent, provider: PaymentRow['provider']): Promise<string | null> {

@@ -143,13 +143,29 @@ export async function startFakeSslcommerz() {
         refundRefId: id('RF'),
       };
       if (!refunds.includes(refund)) refunds.push(refund);
-      return void res.json({ APIConnect: 'DONE', bank_tran_id: refund.bankTranId, trans_id: refund.refeId, refund_ref_id: refund.refundRefId, status: 'success', errorReason: '' });
+      return void res.json({
+        APIConnect: 'DONE',
+        bank_tran_id: refund.bankTranId,
+        trans_id: refund.refeId,
+        refund_ref_id: refund.refundRefId,
+        status: 'success',
+        errorReason: '',
+      });
     }
     if (q.refund_ref_id) {
       const refund = refunds.find((r) => r.refundRefId === q.refund_ref_id);
       if (!refund) return void res.json({ APIConnect: 'DONE', status: 'cancelled', errorReason: 'Invalid refund_ref_id' });
       const at = '2026-11-26 10:00:00';
-      return void res.json({ APIConnect: 'DONE', bank_tran_id: refund.bankTranId, tran_id: refund.refeId, refund_ref_id: refund.refundRefId, initiated_on: at, refunded_on: at, status: 'refunded', errorReason: '' });
+      return void res.json({
+        APIConnect: 'DONE',
+        bank_tran_id: refund.bankTranId,
+        tran_id: refund.refeId,
+        refund_ref_id: refund.refundRefId,
+        initiated_on: at,
+        refunded_on: at,
+        status: 'refunded',
+        errorReason: '',
+      });
     }
     const outcome = q.tran_id ? transactions.get(q.tran_id)?.outcome : undefined;
     res.json(outcome ? { APIConnect: 'DONE', no_of_trans_found: 1, element: [outcome] } : { APIConnect: 'DONE', no_of_trans_found: 0, element: [] });
@@ -222,7 +238,15 @@ export async function startFakeSslcommerz() {
     /** An IPN for an attempt that did not pay: FAILED, CANCELLED, UNATTEMPTED or EXPIRED. */
     unpaid(tranId: string, status: string) {
       const tx = transaction(tranId);
-      tx.outcome = { tran_id: tx.tranId, status, amount: tx.amount, currency: 'BDT', currency_type: tx.currency, currency_amount: tx.amount, error: `Transaction ${status.toLowerCase()}` };
+      tx.outcome = {
+        tran_id: tx.tranId,
+        status,
+        amount: tx.amount,
+        currency: 'BDT',
+        currency_type: tx.currency,
+        currency_amount: tx.amount,
+        error: `Transaction ${status.toLowerCase()}`,
+      };
       return signIpn({ tran_id: tx.tranId, status, amount: tx.amount, currency: tx.currency, error: `Transaction ${status.toLowerCase()}` });
     },
     close: () => {
