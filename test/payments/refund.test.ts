@@ -2,7 +2,7 @@ import { tokenFor, uniqueId, useTestShop } from '../helpers/test-app.js';
 import { signedDelivery } from '../helpers/fake-stripe.js';
 import { createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, type PayableOrder } from '../helpers/payments-fixtures.js';
 import { createUser } from '../helpers/fixtures.js';
-import { REFUND_CLAIMED } from '../../src/payments/refunds.js';
+import { PAYMENT_REFUNDED, REFUND_CLAIMED } from '../../src/payments/refunds.js';
 
 let staff: string;
 
@@ -85,6 +85,8 @@ describe('POST /api/admin/orders/{id}/refund', () => {
       ['checkout.session.completed', 'applied'],
       ['refund.issued', 'applied'],
     ]);
+    const { rows } = await shop.db.pool.query(`SELECT payload FROM outbox WHERE topic = $1 AND payload->>'paymentId' = $2`, [PAYMENT_REFUNDED, paymentId]);
+    expect(rows.map((r) => r.payload)).toEqual([{ paymentId, orderId: order.orderId, amountMinor: order.totalMinor, currency: 'USD' }]);
   });
 
   test('when Stripe then confirms the refund with charge.refunded, then nothing changes again', async () => {
