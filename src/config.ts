@@ -61,6 +61,11 @@ const schema = z
     SSLCOMMERZ_IS_LIVE: flag.default(false),
     SSLCOMMERZ_API_BASE_URL: z.url().optional(),
     PAYMENT_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(15_000),
+    // a failed refund is retried this long after (doubling each time, with jitter), this many times, then dead-lettered
+    REFUND_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    REFUND_RETRY_LIMIT: z.coerce.number().int().min(0).max(16).default(10),
+    // a payment still pending this long after it started is looked up at its gateway
+    PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
     // default: this app's own payment result page (publicUrls)
     STOREFRONT_SUCCESS_URL: webUrl.optional(),
     STOREFRONT_CANCEL_URL: webUrl.optional(),

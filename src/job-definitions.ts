@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { JobBase, JobDefinition } from './jobs/job-definition.js';
 import { defineJob } from './jobs/job-definition.js';
 import { orderJobs } from './orders/order-jobs.js';
+import { paymentJobs } from './payments/payment-jobs.js';
 import type { Providers } from './payments/providers/registry.js';
 import { purgeRateLimitHits } from './shared/rate-limit.js';
 
@@ -12,6 +13,7 @@ export type AppJobDeps = JobBase & { config: Config; providers: Providers };
 /** Every queue the workers serve. */
 export const JOB_DEFINITIONS: readonly JobDefinition<object, AppJobDeps>[] = [
   ...orderJobs,
+  ...paymentJobs,
   defineJob({
     name: 'rate-limits-purge',
     cron: '*/5 * * * *',

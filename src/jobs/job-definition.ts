@@ -14,6 +14,8 @@ export type JobBase = {
   boss: PgBoss;
 };
 
+export type QueueSettings = Omit<PgBoss.Queue, 'name' | 'deadLetter'>;
+
 export type JobHandler<T> = (data: T, job: PgBoss.Job<T>) => Promise<unknown>;
 
 /**
@@ -23,8 +25,11 @@ export type JobHandler<T> = (data: T, job: PgBoss.Job<T>) => Promise<unknown>;
 export type JobDefinition<T extends object = object, D extends JobBase = JobBase> = {
   /** the pg-boss queue */
   name: string;
-  /** retries, backoff (seconds), expiry of a running job; the dead-letter queue is added for every queue */
-  queue?: Omit<PgBoss.Queue, 'name' | 'deadLetter'>;
+  /**
+   * retries, backoff (seconds), expiry of a running job; the dead-letter queue is added for every
+   * queue. A function of the deps when the settings come from the configuration.
+   */
+  queue?: QueueSettings | ((deps: D) => QueueSettings);
   /** runs on this cron schedule (pg-boss: once per slot across all instances, minute granularity) */
   cron?: string;
   /** outbox topics (src/jobs/outbox.ts) whose events become jobs of this queue */

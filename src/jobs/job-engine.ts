@@ -36,15 +36,16 @@ export async function startJobEngine<D extends JobBase>({ deps, definitions, wor
   await boss.start();
   if (!workers) return { boss, stop: () => boss.stop({ graceful: false, wait: true }) };
 
+  const handlerDeps = { ...deps, boss } as D;
   // Instances starting at once would deadlock creating the same queues: one at a time.
   await oneInstanceAtATime(pool, async () => {
     await ensureQueue(boss, DEAD_LETTERS, { retryLimit: 0 });
     for (const definition of definitions) {
-      await ensureQueue(boss, definition.name, { ...DEFAULT_QUEUE, ...definition.queue, deadLetter: DEAD_LETTERS });
+      const settings = typeof definition.queue === 'function' ? definition.queue(handlerDeps) : definition.queue;
+      await ensureQueue(boss, definition.name, { ...DEFAULT_QUEUE, ...settings, deadLetter: DEAD_LETTERS });
       if (definition.cron) await boss.schedule(definition.name, definition.cron);
     }
   });
-  const handlerDeps = { ...deps, boss } as D;
   for (const definition of definitions) {
     const handle = definition.handler(handlerDeps);
     for (let i = 0; i < (definition.concurrency ?? 1); i++) {

@@ -5,7 +5,7 @@ import { CAPTURABLE, type OrderStatus, type PaymentStatus } from '../orders/stat
 import { PaymentMismatch } from './errors.js';
 import { PAYMENT_COLUMNS, UUID, type PaymentRow } from './payment-row.js';
 import { providerId, type GatewayEvent } from './providers/provider.js';
-import { closeOrderAfterRefund, refundClaimedPayment, type PaymentDeps } from './refunds.js';
+import { attemptRefund, closeOrderAfterRefund, recordRefundClaim, recordRefunded, type PaymentDeps, type RefundClaim } from './refunds.js';
 
 // The one way a gateway message changes anything. Each message is one row in the
 // payment_events inbox, written in the same transaction as the changes it causes, so a
@@ -41,8 +41,13 @@ export async function processGatewayEvent(deps: PaymentDeps, event: GatewayEvent
   });
 
   if (result.outcome === 'refund_required' && result.payment) {
-    // After commit: the decision to refund is on record even if this call fails.
-    await refundClaimedPayment(deps, result.payment, 'system:payments', false).catch(() => undefined);
+    // After commit: the claim and its job are on record, so a failure here is retried by the job.
+    await attemptRefund(deps, automaticRefund(result.payment)).catch((err) =>
+      deps.logger.warn(
+        { paymentId: result.payment!.id, reason: err instanceof Error ? err.message : 'unknown' },
+        'automatic refund not done yet; its job retries it',
+      ),
+    );
   }
   return { outcome: result.outcome, paymentId: result.payment?.id ?? null };
 }
@@ -108,8 +113,17 @@ async function settlePaid(tx: Tx, payment: PaymentRow, order: OrderState, event:
   if (!refusal) return APPLIED;
   // The buyer paid for an order that cannot take the money: give it back.
   await tx.query(`UPDATE payments SET status = 'REFUND_PENDING', failure_reason = $2, updated_at = now() WHERE id = $1`, [payment.id, refusal]);
+  await recordRefundClaim(tx, automaticRefund(captured));
   return { outcome: 'refund_required', payment: { ...captured, status: 'REFUND_PENDING' } };
 }
+
+/** The refund of a payment its order could not take: the order stays as it is. */
+const automaticRefund = (payment: PaymentRow): RefundClaim => ({
+  paymentId: payment.id,
+  orderId: payment.orderId,
+  actor: 'system:payments',
+  orderFollows: false,
+});
 
 /** Gives the captured payment to its order; returns why it cannot, or null when it did. */
 async function placeOnOrder(tx: Tx, order: OrderState, event: GatewayEvent, provider: PaymentRow['provider']): Promise<string | null> {
@@ -152,6 +166,7 @@ async function settleRefundMadeAtGateway(tx: Tx, payment: PaymentRow, event: Gat
     payment.id,
     event.eventId,
   ]);
+  await recordRefunded(tx, payment);
   await closeOrderAfterRefund(tx, payment.orderId, `provider:${providerId(payment.provider)}`);
   return APPLIED;
 }

@@ -4,6 +4,7 @@ import { inTransaction, type Tx } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
 import { IllegalTransition, transition } from '../orders/state-machine.js';
 import { canTransition, CAPTURED, REFUND_PATH, type OrderStatus } from '../orders/statuses.js';
+import { recordEvent } from '../jobs/outbox.js';
 import { NotRefundable } from './errors.js';
 import { PAYMENT_COLUMNS, type PaymentRow } from './payment-row.js';
 import { providerId } from './providers/provider.js';
@@ -31,52 +32,104 @@ export async function closeOrderAfterRefund(tx: Tx, orderId: string, actor: stri
 }
 
 /**
- * Refunds a payment already claimed (REFUND_PENDING) through its provider, then records it.
- * `orderFollows`: a staff refund takes the order to REFUNDED; an automatic one (a payment the
- * order could not take) leaves the order as it is. When the provider fails, a staff refund is
- * released back to SUCCEEDED (to be tried again) and an automatic one stays REFUND_PENDING
- * with the reason, for staff to see.
+ * The outbox topic of a refund claimed (a payment moved to REFUND_PENDING), written in the claim's
+ * transaction: its job (payments-refund) tries the refund until it is recorded, so no claimed
+ * refund is left behind. `orderFollows`: a staff refund takes the order to REFUNDED; an automatic
+ * one (a payment the order could not take) leaves the order as it is.
  */
-export async function refundClaimedPayment(deps: PaymentDeps, payment: PaymentRow, actor: string, orderFollows: boolean): Promise<PaymentRow> {
+export const REFUND_CLAIMED = 'payment.refund_claimed';
+export type RefundClaim = { paymentId: string; orderId: string; actor: string; orderFollows: boolean };
+
+export const recordRefundClaim = (tx: Tx, claim: RefundClaim) => recordEvent(tx, REFUND_CLAIMED, claim);
+
+/** Another attempt at the same refund holds the payment's lease: this one is tried again later. */
+export class RefundInProgress extends Error {
+  constructor(paymentId: string) {
+    super(`another attempt at the refund of payment ${paymentId} is running`);
+  }
+}
+
+// Longer than an attempt's two gateway calls can take: a lease outliving its attempt means the
+// process died, and the next attempt after it asks the gateway what happened.
+const LEASE_SECONDS = 300;
+
+type LeasedPayment = PaymentRow & { attempt: number };
+
+/**
+ * One attempt at a claimed refund, under a lease on the payment so two attempts never run at
+ * once. An attempt after the first asks the gateway whether an earlier one refunded already
+ * (its outcome may never have been recorded) and issues the refund only when it did not.
+ * A failure leaves the payment REFUND_PENDING with the reason, for staff and the next attempt.
+ */
+export async function attemptRefund(deps: PaymentDeps, claim: RefundClaim): Promise<PaymentRow> {
+  const payment = await takeRefundLease(deps.pool, claim.paymentId);
+  if (!payment) {
+    const { rows } = await deps.pool.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE id = $1`, [claim.paymentId]);
+    if (rows[0] && rows[0].status !== 'REFUND_PENDING') return rows[0]; // settled already
+    throw new RefundInProgress(claim.paymentId);
+  }
   let refundRef: string;
-  // Per claim, not per payment: Stripe replays a key's first answer (errors too) for 24 hours,
-  // so a retry after a failure needs a new key. Refunding twice is prevented by the claim.
-  const attemptKey = `refund-${payment.id}-${payment.updatedAt.getTime()}`;
   try {
-    ({ refundRef } = await deps.providers.get(providerId(payment.provider)).refund(payment, attemptKey));
+    const provider = deps.providers.get(providerId(payment.provider));
+    const made = payment.attempt > 1 ? await provider.findRefund(payment) : null;
+    // Per attempt, not per payment: Stripe replays a key's first answer (errors too) for 24 hours,
+    // so a retry after a failure needs a new key. Refunding twice is prevented by asking first.
+    refundRef = made?.refundRef ?? (await provider.refund(payment, `refund-${payment.id}-${payment.attempt}`)).refundRef;
   } catch (err) {
-    const reason = `refund failed: ${err instanceof Error ? err.message : 'unknown error'}`;
+    const reason = `refund failed (attempt ${payment.attempt}): ${err instanceof Error ? err.message : 'unknown error'}`;
     await deps.pool.query(
-      `UPDATE payments SET status = CASE WHEN $3 THEN $4::"PaymentStatus" ELSE status END, failure_reason = $2, updated_at = now()
-        WHERE id = $1 AND status = 'REFUND_PENDING'`,
-      [payment.id, reason, orderFollows, CAPTURED],
+      `UPDATE payments SET failure_reason = $2, refund_lease_until = NULL, updated_at = now() WHERE id = $1 AND status = 'REFUND_PENDING'`,
+      [payment.id, reason],
     );
-    deps.logger.error({ paymentId: payment.id, provider: payment.provider, reason }, 'refund through the provider failed');
+    deps.logger.error({ paymentId: payment.id, provider: payment.provider, reason }, 'refund through the provider failed; its job tries again');
     throw err;
   }
-  return inTransaction(deps.pool, async (tx) => {
+  return recordRefund(deps.pool, payment, refundRef, claim);
+}
+
+async function takeRefundLease(pool: pg.Pool, paymentId: string): Promise<LeasedPayment | undefined> {
+  const { rows } = await pool.query<LeasedPayment>(
+    `UPDATE payments p SET refund_attempts = refund_attempts + 1, refund_lease_until = now() + make_interval(secs => $2)
+      WHERE id = $1 AND status = 'REFUND_PENDING' AND (refund_lease_until IS NULL OR refund_lease_until < now())
+      RETURNING ${PAYMENT_COLUMNS}, p.refund_attempts AS attempt`,
+    [paymentId, LEASE_SECONDS],
+  );
+  return rows[0];
+}
+
+async function recordRefund(pool: pg.Pool, payment: PaymentRow, refundRef: string, claim: RefundClaim): Promise<PaymentRow> {
+  return inTransaction(pool, async (tx) => {
     await lockOrderStatus(tx, payment.orderId);
     const { rows } = await tx.query<PaymentRow>(
-      `UPDATE payments p SET status = 'REFUNDED', refund_ref = $2, failure_reason = NULL, updated_at = now()
+      `UPDATE payments p SET status = 'REFUNDED', refund_ref = $2, failure_reason = NULL, refund_lease_until = NULL, updated_at = now()
         WHERE id = $1 AND status = 'REFUND_PENDING' RETURNING ${PAYMENT_COLUMNS}`,
       [payment.id, refundRef],
     );
+    if (!rows.length) return payment;
     await tx.query(
       `INSERT INTO payment_events (provider, provider_event_id, type, payload, payment_id, outcome, processed_at)
        VALUES ($1, $2, 'refund.issued', $3, $4, 'applied', now()) ON CONFLICT (provider, provider_event_id) DO NOTHING`,
-      [payment.provider, `refund:${refundRef}`, { refundRef, amountMinor: payment.amountMinor, currency: payment.currency, actor }, payment.id],
+      [payment.provider, `refund:${refundRef}`, { refundRef, amountMinor: payment.amountMinor, currency: payment.currency, actor: claim.actor }, payment.id],
     );
-    if (orderFollows) await closeOrderAfterRefund(tx, payment.orderId, actor);
-    return rows[0] ?? payment;
+    await recordRefunded(tx, rows[0]);
+    if (claim.orderFollows) await closeOrderAfterRefund(tx, payment.orderId, claim.actor);
+    return rows[0];
   });
+}
+
+/** PAYMENT_REFUNDED, in the transaction that records the refund. */
+export async function recordRefunded(tx: Tx, payment: PaymentRow): Promise<void> {
+  const event: PaymentRefunded = { paymentId: payment.id, orderId: payment.orderId, amountMinor: payment.amountMinor, currency: payment.currency };
+  await recordEvent(tx, PAYMENT_REFUNDED, event);
 }
 
 export type OrderRefund = { orderId: string; orderStatus: OrderStatus; payment: PaymentRow };
 
 /**
  * Staff refund of an order's captured payment. The claim (SUCCEEDED -> REFUND_PENDING under
- * the order's lock) happens before the provider is called, so two refund requests at once
- * make one provider refund and one 409.
+ * the order's lock, with its job in the outbox) happens before the provider is called, so two
+ * refund requests at once make one provider refund and one 409. When the gateway fails, the
+ * answer is its error, and the job retries the refund (REFUND_RETRY_DELAY_SECONDS).
  */
 export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: string, options: RefundOptions = {}): Promise<OrderRefund> {
   const claimed = await inTransaction(deps.pool, async (tx) => {
@@ -94,9 +147,16 @@ export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: s
     // cash collected at the door goes back by hand, not through a gateway
     if (!rows.length)
       throw new NotRefundable('The order has no captured online payment to refund: it was refunded already, a refund is under way, or it was paid in cash');
+    const claim = { paymentId: rows[0].id, orderId, actor: `staff:${staffId}`, orderFollows: true };
+    await recordRefundClaim(tx, claim);
+    return claim;
+  });
+  // One try now, for the answer; when it fails, the claim's job goes on trying.
+  const payment = await attemptRefund(deps, claimed).catch(async (err) => {
+    if (!(err instanceof RefundInProgress)) throw err;
+    const { rows } = await deps.pool.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE id = $1`, [claimed.paymentId]);
     return rows[0];
   });
-  const payment = await refundClaimedPayment(deps, claimed, `staff:${staffId}`, true);
   const { rows } = await deps.pool.query<{ status: OrderStatus }>(`SELECT status FROM orders WHERE id = $1`, [orderId]);
   return { orderId, orderStatus: rows[0].status, payment };
 }

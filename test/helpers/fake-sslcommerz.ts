@@ -1,5 +1,6 @@
 // A fake SSLCommerz on loopback, spoken to by the real `sslcommerz-lts` SDK
-// (SSLCOMMERZ_API_BASE_URL): session init (multipart), the validation API, the refund API,
+// (SSLCOMMERZ_API_BASE_URL): session init (multipart), the validation API, the refund and
+// refund query APIs, the transaction query by tran_id,
 // and the signed IPN / browser-return forms SSLCommerz would post to the shop.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +10,17 @@ import express from 'express';
 export const STORE_ID = 'shoptest01';
 export const STORE_PASSWORD = 'shoptest01@ssl';
 
-type Transaction = { tranId: string; amount: string; currency: string; sessionkey: string; ipnUrl: string; valueA: string };
+type Transaction = {
+  tranId: string;
+  amount: string;
+  currency: string;
+  sessionkey: string;
+  ipnUrl: string;
+  valueA: string;
+  /** what the transaction query lists once the buyer paid or failed */
+  outcome?: Record<string, string>;
+};
+type Refund = { bankTranId: string; refundTransId: string; refeId: string; amount: string; refundRefId: string };
 export type SslcommerzTrouble = 'http500' | 'malformed' | 'slow' | 'failed';
 
 // SSLCommerz's v4 session fields and their lengths: string (50), the phone string (20), product_name string (255).
@@ -41,7 +52,7 @@ export async function startFakeSslcommerz() {
   const transactions = new Map<string, Transaction>();
   const sessionFields = new Map<string, Record<string, string>>(); // tran_id -> the non-empty fields the session was made with (but the password)
   const validations = new Map<string, Record<string, string>>(); // val_id -> the validation API's answer
-  const refunds: { bankTranId: string; refeId: string; amount: string }[] = [];
+  const refunds: Refund[] = [];
   const requests: string[] = [];
   let trouble: SslcommerzTrouble | undefined;
 
@@ -118,11 +129,46 @@ export async function startFakeSslcommerz() {
     res.json(validations.get(String(req.query.val_id)) ?? { status: 'INVALID_TRANSACTION', APIConnect: 'DONE' });
   });
 
+  // One endpoint, four APIs told apart by their parameters: refund, refund query, transaction query by tran_id or sessionkey.
   app.post('/validator/api/merchantTransIDvalidationAPI.php', (req, res) => {
     const q = req.query as Record<string, string>;
-    if (!q.refund_amount) return void res.json({ APIConnect: 'DONE', no_of_trans_found: 0, element: [] });
-    refunds.push({ bankTranId: q.bank_tran_id, refeId: q.refe_id, amount: q.refund_amount });
-    res.json({ APIConnect: 'DONE', bank_tran_id: q.bank_tran_id, trans_id: q.refe_id, refund_ref_id: id('RF'), status: 'success', errorReason: '' });
+    if (q.refund_amount) {
+      if (!q.refund_trans_id) return void res.json({ APIConnect: 'DONE', status: 'failed', errorReason: 'refund_trans_id is required' });
+      // refund_trans_id identifies the refund: asked again, SSLCommerz answers about the same refund
+      const refund = refunds.find((r) => r.refundTransId === q.refund_trans_id) ?? {
+        bankTranId: q.bank_tran_id,
+        refundTransId: q.refund_trans_id,
+        refeId: q.refe_id,
+        amount: q.refund_amount,
+        refundRefId: id('RF'),
+      };
+      if (!refunds.includes(refund)) refunds.push(refund);
+      return void res.json({
+        APIConnect: 'DONE',
+        bank_tran_id: refund.bankTranId,
+        trans_id: refund.refeId,
+        refund_ref_id: refund.refundRefId,
+        status: 'success',
+        errorReason: '',
+      });
+    }
+    if (q.refund_ref_id) {
+      const refund = refunds.find((r) => r.refundRefId === q.refund_ref_id);
+      if (!refund) return void res.json({ APIConnect: 'DONE', status: 'cancelled', errorReason: 'Invalid refund_ref_id' });
+      const at = '2026-11-26 10:00:00';
+      return void res.json({
+        APIConnect: 'DONE',
+        bank_tran_id: refund.bankTranId,
+        tran_id: refund.refeId,
+        refund_ref_id: refund.refundRefId,
+        initiated_on: at,
+        refunded_on: at,
+        status: 'refunded',
+        errorReason: '',
+      });
+    }
+    const outcome = q.tran_id ? transactions.get(q.tran_id)?.outcome : undefined;
+    res.json(outcome ? { APIConnect: 'DONE', no_of_trans_found: 1, element: [outcome] } : { APIConnect: 'DONE', no_of_trans_found: 0, element: [] });
   });
 
   const server: Server = app.listen(0, '127.0.0.1');
@@ -164,7 +210,7 @@ export async function startFakeSslcommerz() {
         currency_amount: tx.amount,
         value_a: tx.valueA,
       };
-      validations.set(valId, {
+      const answer = {
         status: 'VALID',
         APIConnect: 'DONE',
         ...common,
@@ -175,7 +221,11 @@ export async function startFakeSslcommerz() {
         risk_level: riskLevel,
         risk_title: riskLevel === '1' ? 'Risky' : 'Safe',
         ...validation,
-      });
+      };
+      validations.set(valId, answer);
+      // the transaction query lists the same fields (APIConnect is the answer's, not the element's)
+      const { APIConnect: _connect, ...element } = answer;
+      tx.outcome = { ...element, status: 'VALIDATED' };
       return signIpn({
         ...common,
         status: 'VALID',
@@ -188,6 +238,15 @@ export async function startFakeSslcommerz() {
     /** An IPN for an attempt that did not pay: FAILED, CANCELLED, UNATTEMPTED or EXPIRED. */
     unpaid(tranId: string, status: string) {
       const tx = transaction(tranId);
+      tx.outcome = {
+        tran_id: tx.tranId,
+        status,
+        amount: tx.amount,
+        currency: 'BDT',
+        currency_type: tx.currency,
+        currency_amount: tx.amount,
+        error: `Transaction ${status.toLowerCase()}`,
+      };
       return signIpn({ tran_id: tx.tranId, status, amount: tx.amount, currency: tx.currency, error: `Transaction ${status.toLowerCase()}` });
     },
     close: () => {

@@ -1,5 +1,6 @@
 // A fake Stripe API on loopback, spoken to by the real `stripe` SDK (STRIPE_API_BASE_URL):
-// Checkout Sessions and Refunds with idempotency keys and Stripe's error shapes, plus the
+// Checkout Sessions (create, retrieve) and Refunds (create, list) with idempotency keys and
+// Stripe's error shapes, plus the
 // signed events Stripe would send to the shop's webhook.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +17,7 @@ type Session = Record<string, unknown> & {
   metadata: Record<string, string>;
   payment_intent: string | null;
 };
-type Refund = { id: string; payment_intent: string; amount: number; idempotencyKey: string | undefined };
+type Refund = { id: string; payment_intent: string; amount: number; currency: string; status: string; idempotencyKey: string | undefined };
 export type StripeTrouble = 'http500' | 'malformed' | 'slow';
 
 const id = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
@@ -120,6 +121,7 @@ export async function startFakeStripe() {
   const requests: string[] = []; // "POST /v1/refunds", every call that reached the fake
   const answered = new Map<string, { status: number; body: unknown }>(); // idempotency key -> the first answer
   let trouble: StripeTrouble | undefined;
+  let refundFailures = 0; // the next refund calls that fail with a 500
 
   const app = express();
   app.use(express.urlencoded({ extended: true }));
@@ -189,22 +191,43 @@ export async function startFakeStripe() {
     res.json({ object: 'list', data: items, has_more: false, url: `/v1/checkout/sessions/${req.params.id}/line_items` });
   });
 
-  app.post('/v1/refunds', (req, res) => {
-    const intent = String(req.body.payment_intent ?? '');
+  const refundObject = (refund: Refund, metadata: unknown = {}) => ({
+    id: refund.id,
+    object: 'refund',
+    amount: refund.amount,
+    currency: refund.currency,
+    payment_intent: refund.payment_intent,
+    status: refund.status,
+    metadata,
+  });
+
+  function makeRefund(intent: string, idempotencyKey?: string): Refund | { error: string } {
     const session = [...sessions.values()].find((s) => s.payment_intent === intent);
-    if (!session) return stripeError(res, 400, `No such payment_intent: '${intent}'`);
-    if (refunds.some((r) => r.payment_intent === intent)) return stripeError(res, 400, `Charge for ${intent} has already been refunded.`);
-    const refund = { id: id('re'), payment_intent: intent, amount: session.amount_total, idempotencyKey: req.headers['idempotency-key'] as string | undefined };
+    if (!session) return { error: `No such payment_intent: '${intent}'` };
+    if (refunds.some((r) => r.payment_intent === intent && r.status !== 'failed')) return { error: `Charge for ${intent} has already been refunded.` };
+    const refund = { id: id('re'), payment_intent: intent, amount: session.amount_total, currency: session.currency, status: 'succeeded', idempotencyKey };
     refunds.push(refund);
-    res.json({
-      id: refund.id,
-      object: 'refund',
-      amount: refund.amount,
-      currency: session.currency,
-      payment_intent: intent,
-      status: 'succeeded',
-      metadata: req.body.metadata ?? {},
-    });
+    return refund;
+  }
+
+  app.post('/v1/refunds', (req, res) => {
+    if (refundFailures > 0) {
+      refundFailures--;
+      return stripeError(res, 500, 'An unknown error occurred');
+    }
+    const refund = makeRefund(String(req.body.payment_intent ?? ''), req.headers['idempotency-key'] as string | undefined);
+    if ('error' in refund) return stripeError(res, 400, refund.error);
+    res.json(refundObject(refund, req.body.metadata ?? {}));
+  });
+
+  // Stripe's list of refunds, filtered by payment_intent, newest first
+  app.get('/v1/refunds', (req, res) => {
+    const intent = req.query.payment_intent as string | undefined;
+    const data = refunds
+      .filter((r) => !intent || r.payment_intent === intent)
+      .reverse()
+      .map((r) => refundObject(r));
+    res.json({ object: 'list', data, has_more: false, url: '/v1/refunds' });
   });
 
   const server: Server = app.listen(0, '127.0.0.1');
@@ -240,6 +263,16 @@ export async function startFakeStripe() {
     refunds,
     requests,
     sessionFor,
+    /** The next `count` refund calls fail with a 500 (other calls answer). */
+    failRefunds(count: number) {
+      refundFailures = count;
+    },
+    /** A refund Stripe made (from its dashboard, or a call whose answer never reached the shop). */
+    refundAtStripe(paymentId: string) {
+      const refund = makeRefund(String(sessionFor(paymentId).payment_intent));
+      if ('error' in refund) throw new Error(`fake Stripe: ${refund.error}`);
+      return refund;
+    },
     /** The next calls fail this way until cleared (undefined). */
     setTrouble(next: StripeTrouble | undefined) {
       trouble = next;

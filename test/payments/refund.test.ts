@@ -2,6 +2,7 @@ import { tokenFor, uniqueId, useTestShop } from '../helpers/test-app.js';
 import { signedDelivery } from '../helpers/fake-stripe.js';
 import { createPayableOrder, inboxOf, moveOrder, orderState, paymentsOf, type PayableOrder } from '../helpers/payments-fixtures.js';
 import { createUser } from '../helpers/fixtures.js';
+import { PAYMENT_REFUNDED, REFUND_CLAIMED } from '../../src/payments/refunds.js';
 
 let staff: string;
 
@@ -38,6 +39,12 @@ async function paidOrder(provider: 'stripe' | 'sslcommerz' | 'mock', options: { 
     await shop.request.post('/api/payments/mock/callback').type('form').send({ paymentId, outcome: 'paid', signature }).expect(303);
   }
   return { order, paymentId };
+}
+
+/** The refund jobs waiting in the outbox for this payment (this shop runs no workers). */
+async function refundJobsOf(paymentId: string) {
+  const { rows } = await shop.db.pool.query(`SELECT payload FROM outbox WHERE topic = $1 AND payload->>'paymentId' = $2`, [REFUND_CLAIMED, paymentId]);
+  return rows.map((r) => r.payload);
 }
 
 /** As staff unless another token (or null: signed out) is given. */
@@ -78,6 +85,8 @@ describe('POST /api/admin/orders/{id}/refund', () => {
       ['checkout.session.completed', 'applied'],
       ['refund.issued', 'applied'],
     ]);
+    const { rows } = await shop.db.pool.query(`SELECT payload FROM outbox WHERE topic = $1 AND payload->>'paymentId' = $2`, [PAYMENT_REFUNDED, paymentId]);
+    expect(rows.map((r) => r.payload)).toEqual([{ paymentId, orderId: order.orderId, amountMinor: order.totalMinor, currency: 'USD' }]);
   });
 
   test('when Stripe then confirms the refund with charge.refunded, then nothing changes again', async () => {
@@ -96,7 +105,16 @@ describe('POST /api/admin/orders/{id}/refund', () => {
 
     const res = await refund(order.orderId).expect(200);
 
-    expect(shop.sslcommerz.refunds.filter((r) => r.refeId === paymentId)).toEqual([{ bankTranId: payment.providerRef, refeId: paymentId, amount: '1000.00' }]);
+    expect(shop.sslcommerz.refunds.filter((r) => r.refeId === paymentId)).toEqual([
+      // refund_trans_id (at most 30 characters) is SSLCommerz's key of the refund: the same for every try
+      {
+        bankTranId: payment.providerRef,
+        refeId: paymentId,
+        amount: '1000.00',
+        refundTransId: expect.stringMatching(/^R[0-9a-f]{29}$/),
+        refundRefId: expect.any(String),
+      },
+    ]);
     expect(res.body.orderStatus).toBe('REFUNDED');
   });
 
@@ -179,19 +197,20 @@ describe('POST /api/admin/orders/{id}/refund', () => {
     expect((await orderState(shop.db.pool, order)).status).toBe('AWAITING_PAYMENT');
   });
 
-  test('when Stripe fails the refund, then 502, the payment stays captured and a later refund succeeds', async () => {
-    const { order } = await paidOrder('stripe');
+  test('when Stripe fails the refund, then 502, the refund stays claimed with the reason, and a second request is 409 (the job retries it)', async () => {
+    const { order, paymentId } = await paidOrder('stripe');
     shop.stripe.setTrouble('http500');
 
     const res = await refund(order.orderId).expect(502);
 
     expect(res.body.code).toBe('GATEWAY_ERROR');
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([
-      expect.objectContaining({ status: 'SUCCEEDED', failureReason: expect.stringMatching(/^refund failed/) }),
+      expect.objectContaining({ status: 'REFUND_PENDING', failureReason: expect.stringMatching(/^refund failed \(attempt 1\)/) }),
     ]);
     expect((await orderState(shop.db.pool, order)).status).toBe('PAID');
+    expect(await refundJobsOf(paymentId)).toEqual([{ paymentId, orderId: order.orderId, actor: expect.stringMatching(/^staff:/), orderFollows: true }]);
     shop.stripe.setTrouble(undefined);
-    await refund(order.orderId).expect(200);
+    expect((await refund(order.orderId).expect(409)).body.code).toBe('NOT_REFUNDABLE');
   });
 
   test('when a customer asks, then 403; signed out, 401; and nothing changes', async () => {

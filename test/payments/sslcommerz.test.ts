@@ -180,7 +180,15 @@ describe('POST /api/payments/sslcommerz/ipn', () => {
     const res = await notify(ipn).expect(200);
 
     expect(res.body.outcome).toBe('refund_required');
-    expect(shop.sslcommerz.refunds.filter((r) => r.refeId === paymentId)).toEqual([{ bankTranId: ipn.bank_tran_id, refeId: paymentId, amount: '1000.00' }]);
+    expect(shop.sslcommerz.refunds.filter((r) => r.refeId === paymentId)).toEqual([
+      {
+        bankTranId: ipn.bank_tran_id,
+        refeId: paymentId,
+        amount: '1000.00',
+        refundTransId: expect.stringMatching(/^R[0-9a-f]{29}$/),
+        refundRefId: expect.any(String),
+      },
+    ]);
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'REFUNDED', refundRef: expect.stringMatching(/^RF/) })]);
     expect((await orderState(shop.db.pool, order)).status).toBe('EXPIRED');
   });

@@ -37,6 +37,16 @@ export class MockProvider implements PaymentProvider {
     return { refundRef: `mock_refund_${payment.id}` };
   }
 
+  // The mock's refund is the same every time (idempotent): asking first changes nothing.
+  async findRefund() {
+    return null;
+  }
+
+  // The mock gateway knows only what its page posts.
+  async lookupPayment() {
+    return null;
+  }
+
   sign(paymentId: string, outcome: MockOutcome): string {
     return mockSignature(this.secret, paymentId, outcome);
   }

@@ -92,6 +92,16 @@ export interface PaymentProvider {
   createSession(payment: GatewayPayment, order: GatewayOrder): Promise<GatewaySession>;
   /** `attemptKey` is unique per refund attempt: the gateway's idempotency key, where it has one. */
   refund(payment: GatewayPayment, attemptKey: string): Promise<{ refundRef: string }>;
+  /**
+   * The refund of this captured payment the gateway has made or is making, or null when it has
+   * none: asked before a refund is tried again, since an earlier attempt's outcome may be unknown.
+   */
+  findRefund(payment: GatewayPayment): Promise<{ refundRef: string } | null>;
+  /**
+   * What the gateway knows about a payment attempt still pending with us (its webhook may never
+   * come), as the event the pipeline applies; null while the gateway has no outcome either.
+   */
+  lookupPayment(payment: GatewayPayment): Promise<GatewayEvent | null>;
   /** Verifies a gateway message (signature, validation call) and translates it; null = not an event we act on. */
   verify(message: GatewayMessage): Promise<GatewayEvent | null>;
 }

@@ -150,20 +150,60 @@ export class SslcommerzProvider implements PaymentProvider {
     return { providerRef: (answer as Answer).sessionkey as string, redirectUrl: (answer as Answer).GatewayPageURL as string };
   }
 
+  /**
+   * SSLCommerz keeps refund_trans_id unique per refund (its API since 2025-02; the SDK predates
+   * it, so the URL is built here): ours is derived from the payment, so a second try of the same
+   * refund cannot refund twice.
+   */
   async refund(payment: GatewayPayment) {
+    const query = new URLSearchParams({
+      refund_amount: toDecimal(payment.amountMinor, payment.currency),
+      refund_remarks: `Refund of order ${payment.orderId}`,
+      bank_tran_id: payment.providerRef ?? '',
+      refund_trans_id: refundTransId(payment.id),
+      refe_id: payment.id,
+      store_id: this.settings.storeId,
+      store_passwd: this.settings.storePassword,
+      v: '1',
+      format: 'json',
+    });
     const answer = await callGateway(
       'SSLCommerz refund',
       this.settings.timeoutMs,
-      () =>
-        this.client.initiateRefund({
-          refund_amount: toDecimal(payment.amountMinor, payment.currency),
-          refund_remarks: encodeURIComponent(`Refund of order ${payment.orderId}`),
-          bank_tran_id: encodeURIComponent(payment.providerRef ?? ''),
-          refe_id: payment.id,
-        }),
+      // the SDK's four fields are unused when it is given the whole URL
+      () => this.client.initiateRefund({ refund_amount: '', refund_remarks: '', bank_tran_id: '', refe_id: '' }, this.client.refundURL + query.toString()),
       (a) => isAnswer(a) && a.APIConnect === 'DONE' && (a.status === 'success' || a.status === 'processing') && typeof a.refund_ref_id === 'string',
     );
     return { refundRef: (answer as Answer).refund_ref_id as string };
+  }
+
+  /**
+   * SSLCommerz answers about a refund only by its refund_ref_id (refund query API), which an
+   * attempt that died before recording it never kept, and its transaction query does not show
+   * refunds: there is nothing to ask. The next try repeats the same refund_trans_id, which
+   * SSLCommerz does not refund twice.
+   */
+  async findRefund() {
+    return null;
+  }
+
+  /** The transaction query by tran_id (our payment id): a paid one reads as its IPN would, with the same event id. */
+  async lookupPayment(payment: GatewayPayment): Promise<GatewayEvent | null> {
+    const answer = (await callGateway(
+      'SSLCommerz transaction query',
+      this.settings.timeoutMs,
+      () => this.client.transactionQueryByTransactionId({ tran_id: encodeURIComponent(payment.id) }),
+      (a) => isAnswer(a) && a.APIConnect === 'DONE' && (a.element === undefined || Array.isArray(a.element)),
+    )) as Answer;
+    const elements = ((answer.element as Answer[] | undefined) ?? []).filter((e) => isAnswer(e) && e.tran_id === payment.id);
+    const paid = elements.find((e) => e.status === 'VALID' || e.status === 'VALIDATED');
+    if (paid) {
+      if (typeof paid.val_id !== 'string' || !paid.val_id) throw new PaymentNotVerified('SSLCommerz reports a payment without its val_id');
+      return paidEvent(payment.id, paid.val_id, paid, { query: forTheRecord(paid) });
+    }
+    const failed = elements.find((e) => e.status === 'FAILED');
+    if (failed) return { ...unpaidEvent(payment.id, 'FAILED'), payload: { query: forTheRecord(failed) } };
+    return null; // PENDING, or the buyer never reached the gateway: the order's expiry takes care of it
   }
 
   /** The algorithm of SSLCommerz's own PHP library: md5 over the listed fields and md5(password), sorted. */
@@ -187,16 +227,8 @@ export class SslcommerzProvider implements PaymentProvider {
     const mustBeSigned = ['tran_id', 'status', ...(form.status === 'VALID' ? ['val_id'] : [])];
     if (!mustBeSigned.every((k) => signedKeys.has(k)) || !this.signatureHolds(form)) throw new InvalidSignature('verify_sign does not match');
 
-    const common = { provider: 'SSLCOMMERZ' as const, payment: { id: form.tran_id } };
     const unpaid = UNPAID_STATUSES[form.status];
-    if (unpaid)
-      return {
-        ...common,
-        eventId: `ipn:${form.tran_id}:${form.status}`,
-        type: `ipn.${form.status.toLowerCase()}`,
-        payload: { ipn: forTheRecord(form) },
-        kind: unpaid,
-      };
+    if (unpaid) return { ...unpaidEvent(form.tran_id, form.status), payload: { ipn: forTheRecord(form) } };
     if (form.status !== 'VALID' || !form.val_id) return null;
 
     const validation = (await callGateway(
@@ -208,22 +240,41 @@ export class SslcommerzProvider implements PaymentProvider {
     if (validation.status !== 'VALID' && validation.status !== 'VALIDATED')
       throw new PaymentNotVerified(`SSLCommerz validation answered ${String(validation.status)}`);
     if (validation.tran_id !== form.tran_id) throw new PaymentNotVerified('SSLCommerz validated another transaction');
-    // For a non-BDT payment SSLCommerz reports the BDT conversion in amount/currency and the
-    // original in currency_amount/currency_type: the original is what we asked for.
-    const currency = String(validation.currency_type ?? validation.currency ?? '');
-    const amountMinor = /^[A-Z]{3}$/.test(currency) ? fromDecimal(validation.currency_amount ?? validation.amount, currency) : null;
-    if (amountMinor === null) throw new PaymentNotVerified('SSLCommerz validation carries no readable amount');
-
-    return {
-      ...common,
-      // the IPN and the buyer's success return carry the same val_id: one event
-      eventId: `val:${form.val_id}`,
-      type: `validation.${String(validation.status).toLowerCase()}`,
-      payload: { ipn: forTheRecord(form), validation: forTheRecord(validation) },
-      kind: 'paid',
-      charged: { amountMinor, currency },
-      captureRef: typeof validation.bank_tran_id === 'string' ? validation.bank_tran_id : undefined,
-      risky: String(validation.risk_level) === '1',
-    };
+    return paidEvent(form.tran_id, form.val_id, validation, { ipn: forTheRecord(form), validation: forTheRecord(validation) });
   }
 }
+
+/** A paid transaction, as the validation API or the transaction query tells it (their fields are the same). */
+function paidEvent(tranId: string, valId: string, answer: Answer, payload: object): GatewayEvent {
+  // For a non-BDT payment SSLCommerz reports the BDT conversion in amount/currency and the
+  // original in currency_amount/currency_type: the original is what we asked for.
+  const currency = String(answer.currency_type ?? answer.currency ?? '');
+  const amountMinor = /^[A-Z]{3}$/.test(currency) ? fromDecimal(answer.currency_amount ?? answer.amount, currency) : null;
+  if (amountMinor === null) throw new PaymentNotVerified('SSLCommerz validation carries no readable amount');
+  return {
+    provider: 'SSLCOMMERZ',
+    payment: { id: tranId },
+    // the IPN, the buyer's success return and a transaction query carry the same val_id: one event
+    eventId: `val:${valId}`,
+    type: `validation.${String(answer.status).toLowerCase()}`,
+    payload,
+    kind: 'paid',
+    charged: { amountMinor, currency },
+    captureRef: typeof answer.bank_tran_id === 'string' ? answer.bank_tran_id : undefined,
+    risky: String(answer.risk_level) === '1',
+  };
+}
+
+/** An attempt that did not pay (IPN or transaction query): one event per transaction and status. */
+function unpaidEvent(tranId: string, status: string): Omit<GatewayEvent, 'payload'> {
+  return {
+    provider: 'SSLCOMMERZ',
+    payment: { id: tranId },
+    eventId: `ipn:${tranId}:${status}`,
+    type: `ipn.${status.toLowerCase()}`,
+    kind: UNPAID_STATUSES[status],
+  };
+}
+
+/** SSLCommerz's refund_trans_id is at most 30 characters: a digest of the payment id (one refund per payment). */
+const refundTransId = (paymentId: string) => `R${createHash('sha256').update(paymentId).digest('hex').slice(0, 29)}`;

@@ -138,6 +138,23 @@ const SESSION_EVENTS: Record<string, GatewayEventKind> = {
   'checkout.session.expired': 'expired',
 };
 
+type EventBasics = Pick<GatewayEvent, 'provider' | 'eventId' | 'type' | 'payload'>;
+
+/** A Checkout Session's outcome, told by a webhook or read by a lookup. */
+function sessionEvent(common: EventBasics, kind: GatewayEventKind, session: Stripe.Checkout.Session): GatewayEvent | null {
+  const paymentId = session.metadata?.paymentId ?? session.client_reference_id;
+  // "completed" with payment_status unpaid: a delayed method, the async events follow
+  if (!paymentId || (kind === 'paid' && session.payment_status !== 'paid')) return null;
+  const intent = session.payment_intent;
+  return {
+    ...common,
+    kind,
+    payment: { id: paymentId },
+    charged: { amountMinor: session.amount_total ?? -1, currency: (session.currency ?? '').toUpperCase() },
+    captureRef: typeof intent === 'string' ? intent : intent?.id,
+  };
+}
+
 export class StripeProvider implements PaymentProvider {
   readonly id = 'stripe';
   readonly label = 'Card (Stripe)';
@@ -199,6 +216,36 @@ export class StripeProvider implements PaymentProvider {
     return { refundRef: refund.id };
   }
 
+  async findRefund(payment: GatewayPayment) {
+    if (!payment.providerRef) return null;
+    const refunds = await callGateway(
+      'Stripe refunds of the payment',
+      this.settings.timeoutMs,
+      () => this.stripe.refunds.list({ payment_intent: payment.providerRef!, limit: 100 }),
+      (list) => Array.isArray(list?.data),
+    );
+    // pending and requires_action refunds are under way at Stripe: issuing another would refund twice
+    const made = refunds.data.find((r) => r.status !== 'failed' && r.status !== 'canceled');
+    return made ? { refundRef: made.id } : null;
+  }
+
+  /** The Checkout Session of a pending attempt (its providerRef), read as its webhook would tell it. */
+  async lookupPayment(payment: GatewayPayment): Promise<GatewayEvent | null> {
+    if (!payment.providerRef?.startsWith('cs_')) return null;
+    const session = await callGateway(
+      'Stripe Checkout Session lookup',
+      this.settings.timeoutMs,
+      () => this.stripe.checkout.sessions.retrieve(payment.providerRef!),
+      (s) => typeof s?.id === 'string' && typeof s.status === 'string',
+    );
+    const kind: GatewayEventKind | undefined = session.status === 'complete' ? 'paid' : session.status === 'expired' ? 'expired' : undefined;
+    if (!kind) return null;
+    // Not the webhook's event id (Stripe's evt_...), which the lookup cannot know: a webhook that
+    // comes after finds the payment settled, and the pipeline records it as ignored.
+    const common = { provider: 'STRIPE' as const, eventId: `lookup:${session.id}:${kind}`, type: `checkout.session.lookup.${kind}`, payload: session };
+    return sessionEvent(common, kind, session);
+  }
+
   async verify({ rawBody, headers }: GatewayMessage): Promise<GatewayEvent | null> {
     const header = headers['stripe-signature'];
     if (!rawBody || typeof header !== 'string') throw new InvalidSignature('The Stripe-Signature header or the body is missing');
@@ -211,20 +258,7 @@ export class StripeProvider implements PaymentProvider {
     const common = { provider: 'STRIPE' as const, eventId: event.id, type: event.type, payload: event };
 
     const sessionKind = SESSION_EVENTS[event.type];
-    if (sessionKind) {
-      const session = event.data.object as Stripe.Checkout.Session;
-      const paymentId = session.metadata?.paymentId ?? session.client_reference_id;
-      // "completed" with payment_status unpaid: a delayed method, the async events follow
-      if (!paymentId || (sessionKind === 'paid' && session.payment_status !== 'paid')) return null;
-      const intent = session.payment_intent;
-      return {
-        ...common,
-        kind: sessionKind,
-        payment: { id: paymentId },
-        charged: { amountMinor: session.amount_total ?? -1, currency: (session.currency ?? '').toUpperCase() },
-        captureRef: typeof intent === 'string' ? intent : intent?.id,
-      };
-    }
+    if (sessionKind) return sessionEvent(common, sessionKind, event.data.object as Stripe.Checkout.Session);
     if (event.type === 'charge.refunded') {
       const charge = event.data.object;
       const intent = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
