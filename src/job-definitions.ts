@@ -5,6 +5,7 @@ import { defineJob } from './jobs/job-definition.js';
 import { orderJobs } from './orders/order-jobs.js';
 import type { Providers } from './payments/providers/registry.js';
 import { purgeRateLimitHits } from './shared/rate-limit.js';
+import { webhookJobs } from './webhooks/webhook-jobs.js';
 
 /** What the handlers of all domains need, built once where the process is composed (main.ts). */
 export type AppJobDeps = JobBase & { config: Config; providers: Providers };
@@ -12,6 +13,7 @@ export type AppJobDeps = JobBase & { config: Config; providers: Providers };
 /** Every queue the workers serve. */
 export const JOB_DEFINITIONS: readonly JobDefinition<object, AppJobDeps>[] = [
   ...orderJobs,
+  ...webhookJobs,
   defineJob({
     name: 'rate-limits-purge',
     cron: '*/5 * * * *',
