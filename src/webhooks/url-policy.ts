@@ -36,6 +36,7 @@ for (const [network, prefix] of [
   ['::', 96], // unspecified, loopback, and the deprecated IPv4-compatible ::a.b.c.d
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10], // site-local, deprecated but still routed privately
   ['ff00::', 8], // multicast
 ] as const)
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
