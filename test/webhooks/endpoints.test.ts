@@ -20,8 +20,7 @@ const register = (body: object, as: UserFixture | null = staff, request = shop.r
   if (as) req.set('Authorization', as.auth);
   return req.send(body);
 };
-const storedEndpoints = async () =>
-  (await shop.db.pool.query(`SELECT url, events, secret, enabled FROM webhook_endpoints ORDER BY created_at`)).rows;
+const storedEndpoints = async () => (await shop.db.pool.query(`SELECT url, events, secret, enabled FROM webhook_endpoints ORDER BY created_at`)).rows;
 
 describe('POST /api/admin/webhook-endpoints', () => {
   test('when staff register an https URL for two events, then 201 with the endpoint and a whsec_ secret that signs and verifies, and the row is stored', async () => {
@@ -43,7 +42,9 @@ describe('POST /api/admin/webhook-endpoints', () => {
     const hook = new Webhook(res.body.secret);
     const signed = hook.sign('evt_1', new Date(), '{}');
     expect(hook.verify('{}', { 'webhook-id': 'evt_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': signed })).toEqual({});
-    expect(await storedEndpoints()).toEqual([{ url: 'https://erp.example.com/hooks/shop', events: ['order.paid', 'product.stock_low'], secret: res.body.secret, enabled: true }]);
+    expect(await storedEndpoints()).toEqual([
+      { url: 'https://erp.example.com/hooks/shop', events: ['order.paid', 'product.stock_low'], secret: res.body.secret, enabled: true },
+    ]);
   });
 
   test('when the same event is listed twice, then it is stored once', async () => {
@@ -184,16 +185,19 @@ describe('GET /api/admin/webhook-endpoints', () => {
 describe('DELETE /api/admin/webhook-endpoints/{id}', () => {
   test('when staff remove an endpoint, then 204 and it is gone with its deliveries and their log', async () => {
     const created = await register({ url: 'https://erp.example.com/a', events: ['order.paid'] }).expect(201);
-    const { rows } = await shop.db.pool.query(`INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, body) VALUES ($1, 'evt_1', 'order.paid', '{}') RETURNING id`, [
-      created.body.id,
-    ]);
+    const { rows } = await shop.db.pool.query(
+      `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, body) VALUES ($1, 'evt_1', 'order.paid', '{}') RETURNING id`,
+      [created.body.id],
+    );
     await shop.db.pool.query(`INSERT INTO webhook_delivery_attempts (delivery_id, attempt, status_code, duration_ms) VALUES ($1, 1, 500, 3)`, [rows[0].id]);
 
     const res = await shop.request.delete(`/api/admin/webhook-endpoints/${created.body.id}`).set('Authorization', staff.auth);
 
     expect(res.status).toBe(204);
     expect(await storedEndpoints()).toEqual([]);
-    const left = await shop.db.pool.query(`SELECT (SELECT count(*) FROM webhook_deliveries)::int AS deliveries, (SELECT count(*) FROM webhook_delivery_attempts)::int AS attempts`);
+    const left = await shop.db.pool.query(
+      `SELECT (SELECT count(*) FROM webhook_deliveries)::int AS deliveries, (SELECT count(*) FROM webhook_delivery_attempts)::int AS attempts`,
+    );
     expect(left.rows[0]).toEqual({ deliveries: 0, attempts: 0 });
   });
 

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 
-export type Received = { headers: http.IncomingHttpHeaders; body: string; at: number };
+export type Received = { path: string; headers: http.IncomingHttpHeaders; body: string; at: number };
 
 export type Receiver = { url: string; received: Received[]; answerNext(...statuses: number[]): void; close(): Promise<void> };
 
@@ -16,7 +16,7 @@ export async function startReceiver(path = '/hooks/shop'): Promise<Receiver> {
     req.setEncoding('utf8');
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      received.push({ headers: req.headers, body, at: Date.now() });
+      received.push({ path: req.url ?? '', headers: req.headers, body, at: Date.now() });
       res.statusCode = script.shift() ?? 200;
       res.end('ok');
     });
@@ -36,8 +36,17 @@ export async function startReceiver(path = '/hooks/shop'): Promise<Receiver> {
 }
 
 /** Registers an endpoint straight in the table (the route's own tests are in endpoints.test.ts). */
-export async function addEndpoint(pool: pg.Pool, url: string, events: string[], secret = `whsec_${Buffer.from('test secret of 24 bytes!').toString('base64')}`) {
-  const { rows } = await pool.query<{ id: string }>(`INSERT INTO webhook_endpoints (url, events, secret) VALUES ($1, $2, $3) RETURNING id`, [url, events, secret]);
+export async function addEndpoint(
+  pool: pg.Pool,
+  url: string,
+  events: string[],
+  secret = `whsec_${Buffer.from('test secret of 24 bytes!').toString('base64')}`,
+) {
+  const { rows } = await pool.query<{ id: string }>(`INSERT INTO webhook_endpoints (url, events, secret) VALUES ($1, $2, $3) RETURNING id`, [
+    url,
+    events,
+    secret,
+  ]);
   return { id: rows[0].id, url, secret };
 }
 
