@@ -61,3 +61,23 @@ export async function listEndpoints(db: Queryable): Promise<WebhookEndpoint[]> {
 export async function removeEndpoint(db: Queryable, id: string): Promise<void> {
   await db.query(`DELETE FROM webhook_endpoints WHERE id = $1`, [id]);
 }
+
+/**
+ * Staff switch an endpoint off, or back on: switched on, its failing streak starts afresh (the
+ * deliveries the shop gave up stay given up; the next events go out).
+ */
+export async function setEndpointEnabled(db: Queryable, id: string, enabled: boolean): Promise<void> {
+  await db.query(
+    `UPDATE webhook_endpoints
+        SET enabled = $2, failing_since = NULL, updated_at = now(),
+            disabled_at = CASE WHEN $2 THEN NULL ELSE now() END, disabled_reason = CASE WHEN $2 THEN NULL ELSE 'Disabled by staff' END
+      WHERE id = $1 AND enabled <> $2`,
+    [id, enabled],
+  );
+}
+
+/** The signing secret, for the one answer that shows it: the panel's, right after it registered the endpoint. */
+export async function secretOf(db: Queryable, id: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ secret: string }>(`SELECT secret FROM webhook_endpoints WHERE id = $1`, [id]);
+  return rows[0]?.secret;
+}
