@@ -79,6 +79,8 @@ const schema = z
       .max(24 * 30)
       .default(24),
     WEBHOOKS_ALLOW_PRIVATE_URLS: flag.default(false),
+    // finished deliveries (and their attempts) are kept this long for staff to look up
+    WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   })
   .superRefine((config, ctx) => {
     // Staff panel sessions are signed with SESSION_SECRET: a default one would let anyone forge them.

@@ -110,3 +110,9 @@ async function disableEndpoint(tx: Tx, due: Due, hours: number) {
   await tx.query(`UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL WHERE endpoint_id = $1 AND status = 'pending'`, [due.endpointId]);
   if (rowCount) await recordEvent(tx, WEBHOOK_ENDPOINT_DISABLED, { endpointId: due.endpointId, url: due.url, reason } satisfies WebhookEndpointDisabled);
 }
+
+/** Forgets finished deliveries (delivered or given up), with their attempts, older than `days`; pending ones stay. */
+export async function forgetOldDeliveries(pool: pg.Pool, days: number): Promise<number> {
+  const { rowCount } = await pool.query(`DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < now() - make_interval(days => $1)`, [days]);
+  return rowCount ?? 0;
+}

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { defineJob, type JobBase } from '../jobs/job-definition.js';
 import type { EventJob } from '../jobs/outbox.js';
 import { PRODUCT_STOCK_LOW, type ProductStockLow } from '../catalog/stock.js';
-import { deliver, type DeliverySettings } from './delivery.js';
+import { deliver, forgetOldDeliveries, type DeliverySettings } from './delivery.js';
 import { DELIVER_QUEUE, fanOut, orderEvent, stockLowEvent, type DeliverJob, type OrderStatusChanged } from './fan-out.js';
 import { urlPolicyOf } from './url-policy.js';
 
@@ -47,5 +47,13 @@ export const webhookJobs = [
       const settings = settingsOf(config);
       return async (data) => (await deliver(pool, boss, settings, data)) ?? { skipped: true };
     },
+  }),
+  defineJob<object, Deps>({
+    name: 'webhooks-log-purge',
+    cron: '17 3 * * *',
+    queue: { retryLimit: 0 }, // tomorrow's run is the retry
+    handler:
+      ({ pool, config }) =>
+      async () => ({ forgottenDeliveries: await forgetOldDeliveries(pool, config.WEBHOOK_LOG_RETENTION_DAYS) }),
   }),
 ];

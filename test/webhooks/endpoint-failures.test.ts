@@ -1,7 +1,7 @@
 // What the shop does about an endpoint that keeps failing, and the checks at delivery time,
 // attempt by attempt (the delivery job's work, called directly: no workers, no relay, so the
 // outbox keeps what the attempt wrote).
-import { deliver, retryDelay, type DeliverySettings } from '../../src/webhooks/delivery.js';
+import { deliver, forgetOldDeliveries, retryDelay, type DeliverySettings } from '../../src/webhooks/delivery.js';
 import { DELIVER_QUEUE } from '../../src/webhooks/fan-out.js';
 import { WEBHOOK_ENDPOINT_DISABLED } from '../../src/webhooks/events.js';
 import { sendSigned } from '../../src/webhooks/sender.js';
@@ -142,6 +142,24 @@ describe('repeated and refused attempts', () => {
       error: expect.stringMatching(/^EPRIVATE: refused: localhost resolves to .*private address/),
     });
     expect(receiver.received).toEqual([]);
+  });
+});
+
+describe('forgetting old deliveries', () => {
+  test('when deliveries finished longer ago than the retention, then they go with their attempts; newer and pending ones stay', async () => {
+    const endpoint = await addEndpoint(shop.db.pool, receiver.url, ['order.paid']);
+    const old = await pendingDelivery(endpoint.id, { createdHoursAgo: 31 * 24 });
+    const oldPending = await pendingDelivery(endpoint.id, { createdHoursAgo: 31 * 24 });
+    const recent = await pendingDelivery(endpoint.id, { createdHoursAgo: 24 });
+    await shop.db.pool.query(`UPDATE webhook_deliveries SET status = 'delivered' WHERE id = ANY($1::uuid[])`, [[old, recent]]);
+    await shop.db.pool.query(`INSERT INTO webhook_delivery_attempts (delivery_id, attempt, status_code, duration_ms) VALUES ($1, 1, 200, 5)`, [old]);
+
+    const forgotten = await forgetOldDeliveries(shop.db.pool, 30);
+
+    expect(forgotten).toBe(1);
+    const { rows } = await shop.db.pool.query(`SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY id`, [endpoint.id]);
+    expect(rows.map((r) => r.id).sort()).toEqual([oldPending, recent].sort());
+    expect((await shop.db.pool.query(`SELECT count(*)::int AS n FROM webhook_delivery_attempts`)).rows[0].n).toBe(0);
   });
 });
 
