@@ -108,6 +108,8 @@ describe('POST /api/admin/webhook-endpoints', () => {
   describe('in production', () => {
     test.each([
       ['loopback', 'http://127.0.0.1:8080/hooks', '127.0.0.1'],
+      ['loopback spelled as one number', 'http://2130706433/hooks', '127.0.0.1'],
+      ['loopback spelled in hex', 'http://0x7f.1/hooks', '127.0.0.1'],
       ['a name for loopback', 'http://localhost/hooks', undefined],
       ['the unspecified address', 'http://0.0.0.0/hooks', '0.0.0.0'],
       ['link-local (cloud metadata)', 'http://169.254.169.254/latest/meta-data', '169.254.169.254'],
