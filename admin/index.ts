@@ -19,6 +19,7 @@ import type { RefundOrder } from '../src/orders/staff-actions.js';
 import { staffRefunder } from '../src/payments/refunds.js';
 import { paymentAndPeopleResources } from './resources/payments-and-people.js';
 import { deliveryResources } from './resources/delivery.js';
+import { webhookResources } from './resources/webhooks.js';
 import { loadDashboard } from './dashboard.js';
 import { staffRouter } from './staff-access.js';
 
@@ -62,6 +63,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
       ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder({ pool: deps.db.pool, providers: deps.providers, logger: deps.logger })),
       ...paymentAndPeopleResources(kit),
       ...deliveryResources(kit, deps.config.STORE_CURRENCY),
+      ...webhookResources(kit, deps.db.pool, deps.config),
     ],
     dashboard: { component: names.Dashboard, handler: () => loadDashboard(deps.db.pool) },
     branding: { companyName: 'Shop staff', withMadeWithLove: false, logo: false },
@@ -75,6 +77,9 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             Carrier: 'Carriers',
             TaxRate: 'Tax rates',
             StoreSettings: 'Store settings',
+            WebhookEndpoint: 'Webhook endpoints',
+            WebhookDelivery: 'Webhook deliveries',
+            WebhookDeliveryAttempt: 'Webhook attempts',
           },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',

@@ -26,6 +26,7 @@ import { staffOrderRoutes } from './orders/staff-routes.js';
 import { paymentGatewayRoutes, paymentRoutes } from './payments/routes.js';
 import type { Providers } from './payments/providers/registry.js';
 import { staffRefunder } from './payments/refunds.js';
+import { staffWebhookRoutes } from './webhooks/routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -54,6 +55,7 @@ const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   orderRoutes,
   (ctx, { db, logger, providers }) => staffOrderRoutes(ctx, staffRefunder({ pool: db.pool, providers, logger })),
   (ctx, { providers }) => paymentRoutes(ctx, providers),
+  staffWebhookRoutes,
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -73,6 +73,19 @@ const schema = z
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     RATE_LIMIT_WRITES_PER_WINDOW: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_LOGINS_PER_WINDOW: z.coerce.number().int().min(1).default(10),
+    // outbound webhooks (src/webhooks): a delivery's timeout, its first retry's delay (doubling
+    // after), how long an endpoint may keep failing before it is disabled, and whether endpoints
+    // may be private addresses in production (an operator's choice for systems on the same network)
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+    WEBHOOK_DISABLE_AFTER_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 30)
+      .default(24),
+    WEBHOOKS_ALLOW_PRIVATE_URLS: flag.default(false),
+    // finished deliveries (and their attempts) are kept this long for staff to look up
+    WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   })
   .superRefine((config, ctx) => {
     // Staff panel sessions are signed with SESSION_SECRET: a default one would let anyone forge them.

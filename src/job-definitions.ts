@@ -6,6 +6,7 @@ import { orderJobs } from './orders/order-jobs.js';
 import { paymentJobs } from './payments/payment-jobs.js';
 import type { Providers } from './payments/providers/registry.js';
 import { purgeRateLimitHits } from './shared/rate-limit.js';
+import { webhookJobs } from './webhooks/webhook-jobs.js';
 
 /** What the handlers of all domains need, built once where the process is composed (main.ts). */
 export type AppJobDeps = JobBase & { config: Config; providers: Providers };
@@ -14,6 +15,7 @@ export type AppJobDeps = JobBase & { config: Config; providers: Providers };
 export const JOB_DEFINITIONS: readonly JobDefinition<object, AppJobDeps>[] = [
   ...orderJobs,
   ...paymentJobs,
+  ...webhookJobs,
   defineJob({
     name: 'rate-limits-purge',
     cron: '*/5 * * * *',

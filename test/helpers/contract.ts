@@ -161,3 +161,7 @@ function schemaViolation(ref: string, body: unknown, where: string): string | un
   if (validate(body)) return undefined;
   return `${where}: body does not match the contract: ${ajv.errorsText(validate.errors, { separator: '; ' })}\n${JSON.stringify(body).slice(0, 500)}`;
 }
+
+/** Why a value breaks one of the contract's component schemas (a webhook's body), or undefined when it matches. */
+export const componentViolation = (schema: string, value: unknown): string | undefined =>
+  schemaViolation(`openapi#/components/schemas/${schema}`, value, `#/components/schemas/${schema}`);
