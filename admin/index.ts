@@ -6,6 +6,7 @@ import AdminJS from 'adminjs';
 import { Database } from '@adminjs/prisma';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
+import type PgBoss from 'pg-boss';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/shared/db.js';
 import type { ClerkOptions } from '../src/auth/clerk-options.js';
@@ -19,6 +20,7 @@ import type { RefundOrder } from '../src/orders/staff-actions.js';
 import { staffRefunder } from '../src/payments/refunds.js';
 import { paymentAndPeopleResources } from './resources/payments-and-people.js';
 import { deliveryResources } from './resources/delivery.js';
+import { backgroundJobResources } from './resources/background-jobs.js';
 import { loadDashboard } from './dashboard.js';
 import { staffRouter } from './staff-access.js';
 
@@ -33,6 +35,8 @@ export type AdminDeps = {
   providers: Providers;
   /** The refund the order actions use; by default the payments module's, over `providers`. */
   refundOrder?: RefundOrder;
+  /** the job engine's pg-boss (src/jobs/job-engine.ts), to retry failed jobs */
+  boss: PgBoss;
 };
 
 let adapterRegistered = false;
@@ -62,6 +66,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
       ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder({ pool: deps.db.pool, providers: deps.providers, logger: deps.logger })),
       ...paymentAndPeopleResources(kit),
       ...deliveryResources(kit, deps.config.STORE_CURRENCY),
+      ...backgroundJobResources(deps.db.pool, deps.boss, names),
     ],
     dashboard: { component: names.Dashboard, handler: () => loadDashboard(deps.db.pool) },
     branding: { companyName: 'Shop staff', withMadeWithLove: false, logo: false },
@@ -75,6 +80,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             Carrier: 'Carriers',
             TaxRate: 'Tax rates',
             StoreSettings: 'Store settings',
+            BackgroundJob: 'Background jobs',
           },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',
@@ -141,6 +147,16 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             TaxRate: { properties: { ratePercent: 'Rate (%)' } },
             StoreSettings: { properties: { pricesIncludeTax: 'Prices include tax', taxShipping: 'Tax shipping' } },
             Payment: { properties: { amountMinor: 'Amount', providerRef: 'Gateway reference' } },
+            BackgroundJob: {
+              actions: { retry: 'Retry' },
+              properties: {
+                summary: 'Data',
+                createdOn: 'Created',
+                startedOn: 'Last started',
+                completedOn: 'Finished',
+                startAfter: 'Next attempt',
+              },
+            },
           },
         },
       },
