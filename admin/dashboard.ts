@@ -3,6 +3,7 @@ import { variantTitleSql } from '../src/catalog/variant-title.js';
 import { AWAITING_SHIPMENT, ORDER_STATUSES, REVENUE_STATUSES, type OrderStatus } from '../src/orders/statuses.js';
 import { JOB_SCHEMA } from '../src/shared/migrate.js';
 import { DEAD_LETTERS } from '../src/jobs/job-engine.js';
+import { JOB_STATES, type JobState } from './job-resource.js';
 
 // Revenue counts orders whose money the shop keeps (REVENUE_STATUSES), by the UTC day they were
 // placed: orders(status, created_at) serves every query below as a range scan.
@@ -24,9 +25,6 @@ export type Dashboard = {
   /** background jobs created in the last 24 hours, by their state now (every state, in pg-boss's order) */
   backgroundJobs: { state: JobState; count: number }[];
 };
-
-const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
-type JobState = (typeof JOB_STATES)[number];
 
 // pg-boss moves finished jobs to its archive after 12 hours, so a day's jobs are in both tables.
 // An archived job was archived after it was created: archived_on bounds the scan by its index.

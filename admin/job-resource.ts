@@ -6,8 +6,12 @@ import { JOB_SCHEMA } from '../src/shared/migrate.js';
 import { DEAD_LETTERS } from '../src/jobs/job-engine.js';
 import { isUuid } from './prisma-resource.js';
 
-/** The states the list holds: spent (failed) and waiting for another automatic try (retry). */
-export const LISTED_STATES = ['failed', 'retry'] as const;
+/** pg-boss's job states, in its own order. */
+export const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** What the list holds unless filtered by state: spent jobs (failed) and those waiting for another automatic try (retry). */
+const LISTED_STATES: JobState[] = ['failed', 'retry'];
 
 // Every query leaves out the dead-letters queue. pg-boss copies a spent job there under that
 // queue's name, without the queue it came from, and no worker serves it: retrying the copy would
@@ -74,6 +78,13 @@ export function errorText(output: unknown): string {
   return cut(text.replace(/\s+/g, ' ').trim(), ERROR_LENGTH);
 }
 
+// pg-boss's columns mean different things by state: output is the last error of a failed or
+// retrying job but a completed one's result; completed_on of a retried job is its old failure;
+// start_after of a job that ran is when it last could start.
+const HOLDS_ERROR: readonly string[] = ['failed', 'retry'];
+const FINISHED: readonly string[] = ['completed', 'cancelled', 'failed'];
+const WAITING: readonly string[] = ['created', 'retry'];
+
 function toParams(row: JobRow): ParamsType {
   // pg-boss counts retries in retry_count; the first run is not one (a job failed before it ever ran has had no attempt)
   const attempts = row.retryCount + (row.startedOn ? 1 : 0);
@@ -83,20 +94,21 @@ function toParams(row: JobRow): ParamsType {
     state: row.state,
     summary: row.data === null ? '' : cut(JSON.stringify(row.data), SUMMARY_LENGTH),
     data: row.data,
-    error: errorText(row.output),
+    error: HOLDS_ERROR.includes(row.state) ? errorText(row.output) : '',
     attempts: `${attempts} of ${row.retryLimit + 1}`,
     createdOn: row.createdOn,
     startedOn: row.startedOn,
-    completedOn: row.completedOn,
-    startAfter: row.startAfter,
+    completedOn: FINISHED.includes(row.state) ? row.completedOn : null,
+    startAfter: WAITING.includes(row.state) ? row.startAfter : null,
   };
 }
 
 const validDate = (value: unknown) => typeof value === 'string' && value !== '' && !Number.isNaN(Date.parse(value));
 
 /**
- * Failed and retrying jobs of every queue, newest first, for the staff panel. A job's own page
- * (findOne) shows it in any state, so a retried job can be followed until it completes.
+ * Failed and retrying jobs of every queue, newest first, for the staff panel (jobs in other
+ * states when filtered by one). A job's own page (findOne) shows it in any state, so a retried
+ * job can be followed until it completes.
  */
 export class JobResource extends BaseResource {
   constructor(private readonly pool: pg.Pool) {
@@ -119,18 +131,20 @@ export class JobResource extends BaseResource {
     return PROPERTIES.find((p) => p.path() === path) ?? null;
   }
 
-  // The list's filters by queue, state and creation time; anything else (a typo in a link, a
-  // value no column can hold) is left out rather than sent to the database.
+  // The list's filters by queue, state (any state: a retried job can be found once it completed)
+  // and creation time; anything else (a typo in a link, a value no column can hold) is left out
+  // rather than sent to the database.
   private where(filter?: Filter): { sql: string; values: unknown[] } {
-    const conditions = [NOT_DEAD_LETTERS, `state::text = ANY($1::text[])`];
-    const values: unknown[] = [LISTED_STATES];
+    const conditions = [NOT_DEAD_LETTERS];
+    const values: unknown[] = [];
     const add = (condition: (n: number) => string, value: unknown) => {
       values.push(value);
       conditions.push(condition(values.length));
     };
     const { queue, state, createdOn } = filter?.filters ?? {};
+    const states = JOB_STATES.find((known) => known === state?.value) ?? LISTED_STATES;
+    add((n) => `state::text = ANY($${n}::text[])`, [states].flat());
     if (typeof queue?.value === 'string') add((n) => `name = $${n}`, queue.value);
-    if (typeof state?.value === 'string') add((n) => `state::text = $${n}`, state.value);
     const range = createdOn?.value as { from?: unknown; to?: unknown } | undefined;
     if (validDate(range?.from)) add((n) => `created_on >= $${n}::timestamptz`, range!.from);
     if (validDate(range?.to)) add((n) => `created_on <= $${n}::timestamptz`, range!.to);

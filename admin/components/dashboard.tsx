@@ -101,9 +101,9 @@ const Dashboard: React.FC = () => {
         <Card title="Background jobs (last 24 hours)">
           <Box flex flexWrap="wrap" data-testid="background-jobs">
             {data.backgroundJobs.map((j) => (
-              <Box key={j.state} mr="lg" mb="lg" data-testid={`jobs-${j.state}`}>
+              <Box key={j.state} mr="lg" mb="lg">
                 <Badge variant={j.state === 'failed' && j.count > 0 ? 'danger' : 'light'}>{j.state}</Badge>{' '}
-                <Text as="span" fontWeight="bold">
+                <Text as="span" fontWeight="bold" data-testid={`jobs-${j.state}`}>
                   {j.count}
                 </Text>
               </Box>

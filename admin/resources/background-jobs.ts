@@ -2,7 +2,7 @@ import type { Action, ActionResponse, RecordActionResponse, ResourceWithOptions 
 import type PgBoss from 'pg-boss';
 import type pg from 'pg';
 import type { ComponentNames } from '../components.js';
-import { JobResource, LISTED_STATES } from '../job-resource.js';
+import { JOB_STATES, JobResource } from '../job-resource.js';
 import { NAVIGATION, onlyOnShow, READ_ONLY_ACTIONS } from './shared.js';
 
 /** What pg-boss 10's retry answers (its types say void; src/manager.js returns this). */
@@ -42,7 +42,7 @@ function retryAction(boss: PgBoss, components: ComponentNames): Action<ActionRes
   };
 }
 
-/** Failed and retrying background jobs of every queue, newest first; staff retry a failed one from its row or page. */
+/** Failed and retrying background jobs of every queue, newest first (others by the state filter); staff retry a failed one from its row or page. */
 export function backgroundJobResources(pool: pg.Pool, boss: PgBoss, components: ComponentNames): ResourceWithOptions[] {
   return [
     {
@@ -51,7 +51,7 @@ export function backgroundJobResources(pool: pg.Pool, boss: PgBoss, components: 
         navigation: NAVIGATION.system,
         properties: {
           id: { isVisible: onlyOnShow },
-          state: { availableValues: LISTED_STATES.map((state) => ({ value: state, label: state })) },
+          state: { availableValues: JOB_STATES.map((state) => ({ value: state, label: state })) },
           summary: { isVisible: { list: true, filter: false, show: false, edit: false } },
           data: { isVisible: onlyOnShow, components: { show: components.JsonValue } },
           error: { isVisible: { list: true, filter: false, show: true, edit: false } },

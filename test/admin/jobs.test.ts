@@ -41,6 +41,7 @@ describe('GET /admin/api/resources/BackgroundJob/actions/list', () => {
     expect(String(first.params.summary)).toHaveLength(120);
     expect(second.params).toMatchObject({ state: 'retry', error: 'timed out', attempts: '1 of 3', summary: '{"orderId":"o-2"}' });
     expect(Date.parse(String(second.params.startAfter))).toBeGreaterThan(Date.now()); // its next attempt
+    expect(first.params.startAfter).toBeNull(); // a failed job has none
     expect(third.params).toMatchObject({ state: 'failed', error: 'TypeError: gateway said no' });
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/); // pg-boss keeps the stack; the panel never shows it
     // Retry is offered on failed jobs only: a retrying one gets its next attempt anyway
@@ -60,16 +61,19 @@ describe('GET /admin/api/resources/BackgroundJob/actions/list', () => {
     expect(page3.body.meta).toMatchObject({ total: 5, perPage: 2, page: 3 });
   });
 
-  test('when filtered by state or creation time, then only those jobs are listed; a filter no job can match lists none, and nonsense is ignored', async () => {
+  test('when filtered by state or creation time, then only those jobs are listed, in any state asked for; nonsense is ignored', async () => {
     const failed = await failedJob(boss(), queue, {}, new Error('no'));
     const waiting = await retryingJob(boss(), queue, {}, new Error('not yet'));
+    const done = await completedJob(boss(), queue);
     const future = new Date(Date.now() + 3600_000).toISOString();
 
     expect(listedIds((await list(`filters.queue=${queue}&filters.state=failed`)).body)).toEqual([failed]);
     expect(listedIds((await list(`filters.queue=${queue}&filters.state=retry`)).body)).toEqual([waiting]);
-    expect(listedIds((await list(`filters.queue=${queue}&filters.state=completed`)).body)).toEqual([]); // not what this list holds
+    expect(listedIds((await list(`filters.queue=${queue}&filters.state=completed`)).body)).toEqual([done]); // a retried job can be found when done
     expect(listedIds((await list(`filters.queue=${queue}&filters.createdOn~~from=${future}`)).body)).toEqual([]);
-    const nonsense = await list(`filters.queue=${queue}&filters.createdOn~~from=yesterday-ish&filters.nosuch=1&sortBy=data;DROP&direction=sideways`);
+    const nonsense = await list(
+      `filters.queue=${queue}&filters.state=exploded&filters.createdOn~~from=yesterday-ish&filters.nosuch=1&sortBy=data;DROP&direction=sideways`,
+    );
     expect(listedIds(nonsense.body).sort()).toEqual([failed, waiting].sort());
   });
 
@@ -103,8 +107,12 @@ describe('POST /admin/api/resources/BackgroundJob/records/{id}/retry', () => {
     expect(res.body.notice).toEqual({ message: `Job queued again: a ${queue} worker runs it next`, type: 'success' });
     expect(res.body.redirectUrl).toBe(`/admin/resources/${JOBS}/records/${id}/show`);
     expect(await jobRow(panel.shop.db.pool, id)).toMatchObject({ state: 'retry', retryLimit: 1 });
+    expect(res.body.record.params).toMatchObject({ state: 'retry', error: 'mail server down', completedOn: null }); // its failure is no longer its end
     const ran: unknown[] = [];
-    const worker = await boss().work<{ orderId: string }>(queue, { pollingIntervalSeconds: 0.5 }, async ([job]) => void ran.push(job.data));
+    const worker = await boss().work<{ orderId: string }>(queue, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      ran.push(job.data);
+      return { sent: 1 };
+    });
     try {
       await waitFor(async () => (await jobRow(panel.shop.db.pool, id)).state === 'completed');
     } finally {
@@ -113,7 +121,7 @@ describe('POST /admin/api/resources/BackgroundJob/records/{id}/retry', () => {
     expect(ran).toEqual([{ orderId: 'o-9' }]);
     // its own page follows it to the end, though the list holds failed and retrying jobs only
     const shown = await panel.staff.get(adminApi.recordAction(JOBS, id, 'show')).expect(200);
-    expect(shown.body.record.params).toMatchObject({ state: 'completed', attempts: '2 of 2' });
+    expect(shown.body.record.params).toMatchObject({ state: 'completed', attempts: '2 of 2', error: '', startAfter: null }); // its result is no error
     expect(listedIds((await list(`filters.queue=${queue}`)).body)).toEqual([]);
   });
 
