@@ -20,6 +20,7 @@ export function panelComponents() {
     OptionValuesListInput: loader.add('OptionValuesListInput', source('option-values-list-input.tsx')),
     ListValue: loader.add('ListValue', source('list-value.tsx')),
     FlagInput: loader.add('FlagInput', source('flag-input.tsx')),
+    JobRetry: loader.add('JobRetry', source('job-retry.tsx')),
   };
   return { loader, names };
 }

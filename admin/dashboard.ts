@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import { variantTitleSql } from '../src/catalog/variant-title.js';
 import { AWAITING_SHIPMENT, ORDER_STATUSES, REVENUE_STATUSES, type OrderStatus } from '../src/orders/statuses.js';
+import { JOB_SCHEMA } from '../src/shared/migrate.js';
+import { DEAD_LETTERS } from '../src/jobs/job-engine.js';
+import { JOB_STATES, type JobState } from './job-resource.js';
 
 // Revenue counts orders whose money the shop keeps (REVENUE_STATUSES), by the UTC day they were
 // placed: orders(status, created_at) serves every query below as a range scan.
@@ -19,7 +22,20 @@ export type Dashboard = {
     count: number;
     oldest: { id: string; number: number; customer: string | null; totalMinor: number; currency: string; paidAt: Date | null }[];
   };
+  /** background jobs created in the last 24 hours, by their state now (every state, in pg-boss's order) */
+  backgroundJobs: { state: JobState; count: number }[];
 };
+
+// pg-boss moves finished jobs to its archive after 12 hours, so a day's jobs are in both tables.
+// An archived job was archived after it was created: archived_on bounds the scan by its index.
+// The dead-letters queue's copies are left out: they wait there, never run, and would read as
+// jobs waiting to run (their originals count as failed).
+const RECENT_JOBS = `
+  SELECT state::text AS state, COUNT(*)::int AS count FROM (
+    SELECT name, state, created_on FROM ${JOB_SCHEMA}.job WHERE created_on >= now() - interval '24 hours'
+    UNION ALL
+    SELECT name, state, created_on FROM ${JOB_SCHEMA}.archive WHERE archived_on >= now() - interval '24 hours' AND created_on >= now() - interval '24 hours'
+  ) recent WHERE name <> $1 GROUP BY 1`;
 
 /** At or below this many units (and above none) a variant counts as low on stock. */
 export const LOW_STOCK = 5;
@@ -32,7 +48,7 @@ const FOR_SALE = `
    WHERE v.active AND p.active`;
 
 export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
-  const [daily, byStatus, lowestStock, stock, oldestPaid] = await Promise.all([
+  const [daily, byStatus, lowestStock, stock, oldestPaid, recentJobs] = await Promise.all([
     pool.query<{ day: string; currency: string | null; revenueMinor: number; orders: number }>(
       `WITH bounds AS (SELECT date_trunc('day', now() AT TIME ZONE 'UTC') - interval '${DAYS - 1} days' AS first_day),
             kept AS (
@@ -63,6 +79,7 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
         WHERE o.status = ANY($1::"OrderStatus"[]) ORDER BY o.created_at LIMIT 10`,
       [AWAITING_SHIPMENT],
     ),
+    pool.query<{ state: JobState; count: number }>(RECENT_JOBS, [DEAD_LETTERS]),
   ]);
 
   const days = [...new Set(daily.rows.map((r) => r.day))];
@@ -76,6 +93,7 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
   }));
   const sum = (list: { revenueMinor: number }[]) => list.reduce((total, d) => total + d.revenueMinor, 0);
   const counts = new Map(byStatus.rows.map((r) => [r.status, r.count]));
+  const jobCounts = new Map(recentJobs.rows.map((r) => [r.state, r.count]));
   return {
     revenue: dailyRevenue.map(({ currency, days: series }) => ({
       currency,
@@ -88,5 +106,6 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
     lowestStock: lowestStock.rows,
     stock: stock.rows[0],
     awaitingShipment: { count: AWAITING_SHIPMENT.reduce((n, status) => n + (counts.get(status) ?? 0), 0), oldest: oldestPaid.rows },
+    backgroundJobs: JOB_STATES.map((state) => ({ state, count: jobCounts.get(state) ?? 0 })),
   };
 }

@@ -6,6 +6,7 @@ import AdminJS from 'adminjs';
 import { Database } from '@adminjs/prisma';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
+import type PgBoss from 'pg-boss';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/shared/db.js';
 import type { ClerkOptions } from '../src/auth/clerk-options.js';
@@ -20,6 +21,7 @@ import { staffRefunder } from '../src/payments/refunds.js';
 import { paymentAndPeopleResources } from './resources/payments-and-people.js';
 import { deliveryResources } from './resources/delivery.js';
 import { webhookResources } from './resources/webhooks.js';
+import { backgroundJobResources } from './resources/background-jobs.js';
 import { loadDashboard } from './dashboard.js';
 import { staffRouter } from './staff-access.js';
 
@@ -34,6 +36,8 @@ export type AdminDeps = {
   providers: Providers;
   /** The refund the order actions use; by default the payments module's, over `providers`. */
   refundOrder?: RefundOrder;
+  /** the job engine's pg-boss (src/jobs/job-engine.ts), to retry failed jobs */
+  boss: PgBoss;
 };
 
 let adapterRegistered = false;
@@ -64,6 +68,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
       ...paymentAndPeopleResources(kit),
       ...deliveryResources(kit, deps.config.STORE_CURRENCY),
       ...webhookResources(kit, deps.db.pool, deps.config),
+      ...backgroundJobResources(deps.db.pool, deps.boss, names),
     ],
     dashboard: { component: names.Dashboard, handler: () => loadDashboard(deps.db.pool) },
     branding: { companyName: 'Shop staff', withMadeWithLove: false, logo: false },
@@ -80,6 +85,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             WebhookEndpoint: 'Webhook endpoints',
             WebhookDelivery: 'Webhook deliveries',
             WebhookDeliveryAttempt: 'Webhook attempts',
+            BackgroundJob: 'Background jobs',
           },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',
@@ -146,6 +152,16 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             TaxRate: { properties: { ratePercent: 'Rate (%)' } },
             StoreSettings: { properties: { pricesIncludeTax: 'Prices include tax', taxShipping: 'Tax shipping' } },
             Payment: { properties: { amountMinor: 'Amount', providerRef: 'Gateway reference' } },
+            BackgroundJob: {
+              actions: { retry: 'Retry' },
+              properties: {
+                summary: 'Data',
+                createdOn: 'Created',
+                startedOn: 'Last started',
+                completedOn: 'Finished',
+                startAfter: 'Next attempt',
+              },
+            },
           },
         },
       },

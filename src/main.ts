@@ -105,7 +105,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   if (role === 'worker') return;
-  panel = await (await import('../admin/index.js')).buildAdminRouter({ config: listening, db, logger, clerk, providers });
+  panel = await (await import('../admin/index.js')).buildAdminRouter({ config: listening, db, logger, clerk, providers, boss: jobs.boss });
   const base = localUrl(config.HOST, port);
   logger.info(`API     ${base}/api/products`);
   logger.info(`Docs    ${base}/docs`);

@@ -98,6 +98,19 @@ const Dashboard: React.FC = () => {
             ))}
           </Box>
         </Card>
+        <Card title="Background jobs (last 24 hours)">
+          <Box flex flexWrap="wrap" data-testid="background-jobs">
+            {data.backgroundJobs.map((j) => (
+              <Box key={j.state} mr="lg" mb="lg">
+                <Badge variant={j.state === 'failed' && j.count > 0 ? 'danger' : 'light'}>{j.state}</Badge>{' '}
+                <Text as="span" fontWeight="bold" data-testid={`jobs-${j.state}`}>
+                  {j.count}
+                </Text>
+              </Box>
+            ))}
+          </Box>
+          <Link href="/admin/resources/BackgroundJob">Failed and retrying jobs</Link>
+        </Card>
       </Box>
       <Card title="Revenue per day, last 30 days">
         {data.dailyRevenue.length === 0 ? <Text>No paid orders in the last 30 days</Text> : null}

@@ -8,8 +8,18 @@ import { startOutboxRelay } from './outbox.js';
 // pg-boss in the shop's own PostgreSQL (schema `pgboss`), over the app's pool: nothing beyond
 // PostgreSQL, so any number of instances share the queues safely.
 
-/** Where a job lands once its retries are spent: staff see it in the panel and can retry it there. */
+/**
+ * pg-boss copies every job whose retries are spent to this queue, which no worker serves. The
+ * original stays failed in its own queue: the staff panel lists and retries that one (admin/job-resource.ts).
+ */
 export const DEAD_LETTERS = 'dead-letters';
+
+/**
+ * How long a failed job stays in pgboss.job, where the staff panel lists it and pg-boss's retry
+ * reaches it (pg-boss would archive it after 12 hours: gone over a weekend). Archived jobs are
+ * deleted 7 days later.
+ */
+const FAILED_JOBS_KEPT_SECONDS = 7 * 24 * 3600;
 
 /** Without a queue's own settings: three tries, 30 s apart, doubling; a running job is presumed dead after 5 minutes. */
 const DEFAULT_QUEUE = { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 300 } satisfies Omit<PgBoss.Queue, 'name'>;
@@ -31,7 +41,14 @@ export type JobEngine = { boss: PgBoss; stop(): Promise<void> };
  */
 export async function startJobEngine<D extends JobBase>({ deps, definitions, workers, pollingIntervalSeconds }: JobEngineOptions<D>): Promise<JobEngine> {
   const { pool, logger } = deps;
-  const boss = new PgBoss({ db: onConnection(pool), schema: JOB_SCHEMA, migrate: false, supervise: workers, schedule: workers });
+  const boss = new PgBoss({
+    db: onConnection(pool),
+    schema: JOB_SCHEMA,
+    migrate: false,
+    supervise: workers,
+    schedule: workers,
+    archiveFailedAfterSeconds: FAILED_JOBS_KEPT_SECONDS,
+  });
   boss.on('error', (err) => logger.warn({ err }, 'job engine error; it carries on'));
   await boss.start();
   if (!workers) return { boss, stop: () => boss.stop({ graceful: false, wait: true }) };

@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { uniqueId, useTestShop } from '../helpers/test-app.js';
 import { catalogOf, createStaff, deliveryRows, orderRow, setOrderDelivery } from '../helpers/admin-fixtures.js';
 import { TEST_ADDRESS } from '../helpers/delivery-fixtures.js';
+import { failedJob, jobRow, jobsFinished, queueJobs } from '../helpers/jobs-fixtures.js';
 import { createOrder, createProduct, createProductWithVariants, createUser } from '../helpers/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -305,6 +306,62 @@ test('when /docs is opened, then swagger-ui renders the contract under the stric
   await page.locator('.opblock-summary-path').first().waitFor();
   await shot('docs');
 
+  expect(pageErrors).toEqual([]);
+  expect(refusedByCsp).toEqual([]);
+});
+
+test('when a background job failed, then staff see it on the dashboard and the jobs page, retry it, and see it wait for a worker that then runs it', async () => {
+  // Arrange: a queue whose only job failed for good (staff signed in by the first test)
+  const queue = uniqueId('e2e-mail').replaceAll('_', '-');
+  await queueJobs(shop.jobs.boss, queue);
+  const id = await failedJob(shop.jobs.boss, queue, { orderId: 'e2e-order-1' }, new Error('SMTP 421: try again later'));
+
+  // The dashboard counts it; its link leads to the jobs page, which lists it with its error
+  await page.goto(`${base}/admin`);
+  const jobs = page.getByTestId('background-jobs');
+  expect(Number(await jobs.getByTestId('jobs-failed').textContent())).toBeGreaterThanOrEqual(1);
+  await jobs.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-jobs.png') });
+  await page.getByRole('link', { name: 'Failed and retrying jobs' }).click();
+  await page.waitForURL(`${base}/admin/resources/BackgroundJob`);
+  await page.goto(`${base}/admin/resources/BackgroundJob?filters.queue=${queue}`);
+  const row = page.getByRole('row', { name: /SMTP 421: try again later/ });
+  await row.getByText(/^failed$/i).waitFor();
+  await row.getByText('{"orderId":"e2e-order-1"}').waitFor();
+  await shot('jobs');
+
+  // Its page, then Retry: a confirmation, and the job waits to run again
+  await row.getByText('SMTP 421: try again later').click();
+  await page.waitForURL(`${base}/admin/resources/BackgroundJob/records/${id}/show`);
+  await page.getByTestId('action-retry').click();
+  await page.waitForURL(`${base}/admin/resources/BackgroundJob/records/${id}/retry`);
+  await page.getByTestId('job-retry').getByText('SMTP 421: try again later').waitFor();
+  await shot('job-retry');
+  await page.getByRole('button', { name: 'Retry job' }).click();
+  await page.waitForURL(`${base}/admin/resources/BackgroundJob/records/${id}/show`);
+  await page.getByText(`Job queued again: a ${queue} worker runs it next`).waitFor();
+  await page
+    .getByTestId('property-show-state')
+    .getByText(/^retry$/i)
+    .waitFor();
+  expect(await page.getByTestId('action-retry').count()).toBe(0); // nothing left to retry
+  await shot('job-retried');
+  expect(await jobRow(shop.db.pool, id)).toMatchObject({ state: 'retry', retryLimit: 1 });
+
+  // A worker of its queue takes it: its page then shows it completed
+  const worker = await shop.jobs.boss.work(queue, { pollingIntervalSeconds: 0.5 }, async () => undefined);
+  try {
+    await jobsFinished(shop.db.pool, [id]);
+  } finally {
+    await shop.jobs.boss.offWork({ id: worker });
+  }
+  await page.reload();
+  await page
+    .getByTestId('property-show-state')
+    .getByText(/^completed$/i)
+    .waitFor();
+  await shot('job-completed');
+
+  expect(await jobRow(shop.db.pool, id)).toMatchObject({ state: 'completed' });
   expect(pageErrors).toEqual([]);
   expect(refusedByCsp).toEqual([]);
 });

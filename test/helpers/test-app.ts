@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import pg from 'pg';
+import type PgBoss from 'pg-boss';
 import type { Router } from 'express';
 import type { ClerkOptions } from '../../src/auth/clerk-options.js';
 import supertest from 'supertest';
@@ -65,11 +66,14 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
+/** What main.ts builds the staff panel from: the app's dependencies and the job engine's pg-boss. */
+type PanelDeps = Omit<AppDeps, 'adminRouter'> & { boss: PgBoss };
+
 type StartOptions = {
   databaseUrl: string;
   env?: Record<string, string>;
   /** builds the staff panel; left out, the app has none */
-  adminRouter?: (deps: Omit<AppDeps, 'adminRouter'>) => Promise<Router>;
+  adminRouter?: (deps: PanelDeps) => Promise<Router>;
   /** the providers the app is composed with; by default the ones `env` configures */
   providers?: (config: Config) => Providers;
   /** run the background jobs' workers in this app, as `npm start` does */
@@ -89,13 +93,13 @@ export async function startTestApp(options: StartOptions): Promise<TestApp> {
     local: false,
   };
   const deps = { config, db, logger, clerk, providers: (options.providers ?? configuredProviders)(config) };
-  const app = createApp({ ...deps, adminRouter: await options.adminRouter?.(deps) });
   const jobs = await startJobEngine({
     deps: { pool: db.pool, logger, config, providers: deps.providers },
     definitions: JOB_DEFINITIONS,
     workers: options.jobs ?? false,
     pollingIntervalSeconds: config.JOBS_POLL_INTERVAL_SECONDS,
   });
+  const app = createApp({ ...deps, adminRouter: await options.adminRouter?.({ ...deps, boss: jobs.boss }) });
   let server: Server | undefined;
   return {
     app,
@@ -198,7 +202,7 @@ export function useTestShop(options: ShopOptions = {}): TestShop {
   const appOptions = async (databaseUrl: string, settings: Record<string, string>, jobs = false): Promise<StartOptions> => {
     const panel = options.adminPanel;
     const adminRouter = panel
-      ? async (deps: Omit<AppDeps, 'adminRouter'>) => {
+      ? async (deps: PanelDeps) => {
           const { buildAdminRouter } = await adminModule!;
           return buildAdminRouter({ ...deps, refundOrder: typeof panel === 'object' ? panel.refundOrder : undefined });
         }
