@@ -15,6 +15,7 @@ import { LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
 import type { RefundOrder } from '../../src/orders/staff-actions.js';
 import { startJobEngine, type JobEngine } from '../../src/jobs/job-engine.js';
 import { JOB_DEFINITIONS } from '../../src/job-definitions.js';
+import { createMailer } from '../../src/notifications/mailer.js';
 import { startFakeStripe, type FakeStripe } from './fake-stripe.js';
 import { startFakeSslcommerz, type FakeSslcommerz } from './fake-sslcommerz.js';
 
@@ -90,8 +91,9 @@ export async function startTestApp(options: StartOptions): Promise<TestApp> {
   };
   const deps = { config, db, logger, clerk, providers: (options.providers ?? configuredProviders)(config) };
   const app = createApp({ ...deps, adminRouter: await options.adminRouter?.(deps) });
+  const mailer = createMailer(config);
   const jobs = await startJobEngine({
-    deps: { pool: db.pool, logger, config, providers: deps.providers },
+    deps: { pool: db.pool, logger, config, providers: deps.providers, mailer },
     definitions: JOB_DEFINITIONS,
     workers: options.jobs ?? false,
     pollingIntervalSeconds: config.JOBS_POLL_INTERVAL_SECONDS,
@@ -117,6 +119,7 @@ export async function startTestApp(options: StartOptions): Promise<TestApp> {
         await new Promise((resolve) => server!.close(resolve));
       }
       await jobs.stop();
+      mailer.close();
       await db.close();
     },
   };
