@@ -19,6 +19,7 @@ import type { RefundOrder } from '../src/orders/staff-actions.js';
 import { staffRefunder } from '../src/payments/refunds.js';
 import { paymentAndPeopleResources } from './resources/payments-and-people.js';
 import { deliveryResources } from './resources/delivery.js';
+import { mailboxResources } from './resources/mailbox.js';
 import { loadDashboard } from './dashboard.js';
 import { staffRouter } from './staff-access.js';
 
@@ -62,6 +63,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
       ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder({ pool: deps.db.pool, providers: deps.providers, logger: deps.logger })),
       ...paymentAndPeopleResources(kit),
       ...deliveryResources(kit, deps.config.STORE_CURRENCY),
+      ...mailboxResources(kit),
     ],
     dashboard: { component: names.Dashboard, handler: () => loadDashboard(deps.db.pool) },
     branding: { companyName: 'Shop staff', withMadeWithLove: false, logo: false },
@@ -75,6 +77,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             Carrier: 'Carriers',
             TaxRate: 'Tax rates',
             StoreSettings: 'Store settings',
+            Mail: 'Mailbox',
           },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',
@@ -139,7 +142,16 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             },
             Carrier: { properties: { trackingUrlTemplate: 'Tracking link template' } },
             TaxRate: { properties: { ratePercent: 'Rate (%)' } },
-            StoreSettings: { properties: { pricesIncludeTax: 'Prices include tax', taxShipping: 'Tax shipping' } },
+            StoreSettings: {
+              properties: {
+                pricesIncludeTax: 'Prices include tax',
+                taxShipping: 'Tax shipping',
+                storeName: 'Store name',
+                staffEmail: 'Staff email',
+                lowStockThreshold: 'Low-stock threshold',
+              },
+            },
+            Mail: { properties: { textBody: 'Text', htmlBody: 'HTML source', dedupeKey: 'Dedupe key', messageId: 'Message-ID' } },
             Payment: { properties: { amountMinor: 'Amount', providerRef: 'Gateway reference' } },
           },
         },

@@ -50,6 +50,7 @@ export const NAVIGATION = {
   sales: { name: 'Sales', icon: 'DollarSign' },
   people: { name: 'People', icon: 'Users' },
   delivery: { name: 'Delivery', icon: 'Truck' },
+  mailbox: { name: 'Mailbox', icon: 'Mail' },
 };
 
 /** Money columns (integer minor units) shown as formatted amounts in the row's currency. */

@@ -68,8 +68,15 @@ export const TEMPLATES: Record<MailKind, MailTemplate> = {
     `Thank you for your order #{{order.number}}. It is waiting for payment{{#if order.expiresAt}} until {{date order.expiresAt}}{{/if}}.${payLinkHtml}`,
     `Thank you for your order #{{order.number}}. It is waiting for payment{{#if order.expiresAt}} until {{date order.expiresAt}}{{/if}}.${payLinkText}`,
   ),
-  payment_received: orderMail('Payment received', `We received your payment of {{money order.totalMinor order.currency}} for order #{{order.number}}. We will ship it soon.`),
-  shipped: orderMail('Your order is on its way', `Order #{{order.number}} has been shipped.${trackingHtml}`, `Order #{{order.number}} has been shipped.${trackingText}`),
+  payment_received: orderMail(
+    'Payment received',
+    `We received your payment of {{money order.totalMinor order.currency}} for order #{{order.number}}. We will ship it soon.`,
+  ),
+  shipped: orderMail(
+    'Your order is on its way',
+    `Order #{{order.number}} has been shipped.${trackingHtml}`,
+    `Order #{{order.number}} has been shipped.${trackingText}`,
+  ),
   delivered: orderMail('Your order was delivered', `Order #{{order.number}} was delivered. Enjoy it!`),
   cancelled: orderMail('Your order was cancelled', `Order #{{order.number}} was cancelled. Anything you paid for it will be refunded.`),
   expired: orderMail('Your order expired', `Order #{{order.number}} was not paid in time and has expired. Its items are back in the shop.`),

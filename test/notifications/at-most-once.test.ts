@@ -3,7 +3,7 @@
 import { useTestShop } from '../helpers/test-app.js';
 import { useTestSmtpServer } from '../helpers/smtp-server.js';
 import { createOrder, createProduct, createUser } from '../helpers/fixtures.js';
-import { mailRows, mailsSettled, setStoreMailSettings } from '../helpers/mail-fixtures.js';
+import { mailRows, setStoreMailSettings } from '../helpers/mail-fixtures.js';
 import { jobsFinished, sendJobs } from '../helpers/jobs-fixtures.js';
 import { recordEvent } from '../../src/jobs/outbox.js';
 import { startJobEngine, type JobEngine } from '../../src/jobs/job-engine.js';
@@ -52,7 +52,11 @@ async function finishedJobsFor(queue: string, orderId: string, count: number): P
   const deadline = Date.now() + 20_000;
   for (;;) {
     const { rows } = await shop.db.pool.query(`SELECT id FROM ${JOB_SCHEMA}.job WHERE name = $1 AND data->>'orderId' = $2`, [queue, orderId]);
-    if (rows.length >= count) return jobsFinished(shop.db.pool, rows.map((r) => r.id));
+    if (rows.length >= count)
+      return jobsFinished(
+        shop.db.pool,
+        rows.map((r) => r.id),
+      );
     if (Date.now() > deadline) throw new Error(`${rows.length} of ${count} ${queue} jobs`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -62,7 +66,9 @@ describe('duplicate events', () => {
   test('when the same status change is delivered ten times to two workers at once, then the customer and staff each get one mail', async () => {
     const { buyer, order } = await paidOrder();
 
-    await Promise.all(Array.from({ length: 10 }, () => recordEvent(shop.db.pool, 'order.status_changed', { orderId: order.id, from: 'AWAITING_PAYMENT', to: 'PAID' })));
+    await Promise.all(
+      Array.from({ length: 10 }, () => recordEvent(shop.db.pool, 'order.status_changed', { orderId: order.id, from: 'AWAITING_PAYMENT', to: 'PAID' })),
+    );
     const states = await finishedJobsFor('mail-order-status', order.id, 10);
 
     expect(states).toEqual(Array(10).fill('completed'));
@@ -135,7 +141,10 @@ describe('an SMTP server that is down', () => {
     const key = `test:down:${Date.now()}`;
     try {
       await expect(
-        sendOnce({ pool: shop.db.pool, mailer, logger: createLogger('silent') }, { dedupeKey: key, kind: 'test', to: ['a@shop.test'], subject: 's', text: 't', html: 'h' }),
+        sendOnce(
+          { pool: shop.db.pool, mailer, logger: createLogger('silent') },
+          { dedupeKey: key, kind: 'test', to: ['a@shop.test'], subject: 's', text: 't', html: 'h' },
+        ),
       ).rejects.toThrow();
     } finally {
       mailer.close();

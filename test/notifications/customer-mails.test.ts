@@ -47,7 +47,14 @@ describe('order placed', () => {
     expect(mail.html).toContain(`<a href="https://store.test/orders/${order.id}">`);
     expect(mail.html).toContain('<h1 style="font-size: 1.3em">Test Shop</h1>');
     expect(await mailRows(shop.db.pool, `order:${order.id}:`)).toEqual([
-      expect.objectContaining({ dedupeKey: `order:${order.id}:order_placed`, kind: 'order_placed', recipients: buyer.email, status: 'SENT', delivery: 'SMTP', attempts: 1 }),
+      expect.objectContaining({
+        dedupeKey: `order:${order.id}:order_placed`,
+        kind: 'order_placed',
+        recipients: buyer.email,
+        status: 'SENT',
+        delivery: 'SMTP',
+        attempts: 1,
+      }),
     ]);
   });
 });
@@ -62,7 +69,10 @@ describe('payment received, shipped, delivered', () => {
       title: 'T-shirt',
       priceMinor: 2000,
       stock: 10,
-      options: [{ name: 'Size', values: ['M'] }, { name: 'Colour', values: ['Red'] }],
+      options: [
+        { name: 'Size', values: ['M'] },
+        { name: 'Colour', values: ['Red'] },
+      ],
     });
     await fillCart(shop.db.pool, buyer.id, [{ variantId: shirt.variantId, quantity: 1 }]);
     const address = { recipientName: 'Erika Muster', phone: '+49 30 1234567', line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' };
@@ -149,7 +159,9 @@ describe('cash on delivery', () => {
     const product = await createProduct(shop.db.pool, { priceMinor: 1000, stock: 10, currency: 'USD' });
     await fillCart(shop.db.pool, buyer.id, [{ variantId: product.variantId, quantity: 2 }]);
     const dhaka = { recipientName: 'Rahim Uddin', phone: '01712-345678', line1: 'House 12, Road 5', city: 'Dhaka', postalCode: '1205', country: 'BD' };
-    const placed = await checkoutAs(shop.request, buyer, { delivery: { shippingAddress: dhaka, shippingMethodId: method.id, paymentMethod: 'cod' } }).expect(201);
+    const placed = await checkoutAs(shop.request, buyer, { delivery: { shippingAddress: dhaka, shippingMethodId: method.id, paymentMethod: 'cod' } }).expect(
+      201,
+    );
 
     const [confirmed] = await smtp.server.waitFor(1, buyer.email);
     await asStaff('ship', placed.body.id, { carrier: 'Pathao', trackingNumber: 'PT-1' }).expect(200);
@@ -162,7 +174,12 @@ describe('cash on delivery', () => {
     expect(confirmed.text).toContain('Cash-on-delivery fee: $0.50');
     expect(mails[2].subject).toMatch(/^Delivered and paid/);
     expect(mails[2].text).toContain('we received $22.00 in cash');
-    expect((await mailRows(shop.db.pool, `order:${placed.body.id}:`)).map((m) => m.kind).sort()).toEqual(['cod_confirmed', 'cod_delivered', 'new_order', 'shipped']);
+    expect((await mailRows(shop.db.pool, `order:${placed.body.id}:`)).map((m) => m.kind).sort()).toEqual([
+      'cod_confirmed',
+      'cod_delivered',
+      'new_order',
+      'shipped',
+    ]);
   });
 });
 

@@ -42,11 +42,15 @@ describe('a new order to ship', () => {
     const product = await createProduct(shop.db.pool, { priceMinor: 777, stock: 5 });
     await fillCart(shop.db.pool, buyer.id, [{ variantId: product.variantId, quantity: 1 }]);
     const dhaka = { recipientName: 'Rahim', phone: '01712-345678', line1: 'House 1', city: 'Dhaka', postalCode: '1205', country: 'BD' };
-    const placed = await checkoutAs(shop.request, buyer, { delivery: { shippingAddress: dhaka, shippingMethodId: method.id, paymentMethod: 'cod' } }).expect(201);
+    const placed = await checkoutAs(shop.request, buyer, { delivery: { shippingAddress: dhaka, shippingMethodId: method.id, paymentMethod: 'cod' } }).expect(
+      201,
+    );
 
     await mailsSettled(shop.db.pool, `order:${placed.body.id}:new_order`, 1);
 
-    expect(staffMails('New order to ship').some((m) => m.text.includes(`#${placed.body.number} (cash on delivery) is ready to pack and ship: $7.77`))).toBe(true);
+    expect(staffMails('New order to ship').some((m) => m.text.includes(`#${placed.body.number} (cash on delivery) is ready to pack and ship: $7.77`))).toBe(
+      true,
+    );
   });
 
   test('when the store has no staff email set, then the mail goes to every staff account', async () => {

@@ -135,7 +135,13 @@ describe('the orders-expire job', () => {
     const product = await createProduct(shop.db.pool, { stock: 2 });
     const overdue = await overdueOrders(product, 2);
     const engine = await startJobEngine<AppJobDeps>({
-      deps: { pool: shop.db.pool, logger: createLogger('silent'), config: shop.config, providers: configuredProviders(shop.config), mailer: createMailer(shop.config) },
+      deps: {
+        pool: shop.db.pool,
+        logger: createLogger('silent'),
+        config: shop.config,
+        providers: configuredProviders(shop.config),
+        mailer: createMailer(shop.config),
+      },
       definitions: orderJobs,
       workers: true,
       pollingIntervalSeconds: 0.5,
