@@ -65,7 +65,15 @@ async function arrivalsOf(smtp: BenchSmtpServer, recipient: string, n: number, s
   const at = (q: number) => times[Math.min(arrived - 1, Math.max(0, Math.ceil(q * arrived) - 1))] ?? 0;
   const seconds = (times[arrived - 1] ?? 0) / 1000;
   const { peakRssMb, serverCpuSeconds } = watched();
-  return { rps: seconds ? arrived / seconds : 0, p50: at(0.5), p99: at(0.99), errors: n - arrived, requests: arrived, peakRssMb, serverCpuMs: arrived ? (serverCpuSeconds * 1000) / arrived : 0 };
+  return {
+    rps: seconds ? arrived / seconds : 0,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors: n - arrived,
+    requests: arrived,
+    peakRssMb,
+    serverCpuMs: arrived ? (serverCpuSeconds * 1000) / arrived : 0,
+  };
 }
 
 /** Writes one order.status_changed event per order to the outbox, in one statement, and times the mails' arrival. */
@@ -87,7 +95,13 @@ export async function mailScenario(ctx: BenchContext, smtp: BenchSmtpServer, ser
 
   const recipient = `bench-mails-${ctx.runId}-ceiling@shop.test`;
   const transport = nodemailer.createTransport({ url: smtp.url, pool: true, maxConnections: 5 });
-  const message = { from: 'Shop <shop@localhost>', to: recipient, subject: 'Your order is on its way', text: 'Order #1 has been shipped.', html: '<p>Order #1 has been shipped.</p>' };
+  const message = {
+    from: 'Shop <shop@localhost>',
+    to: recipient,
+    subject: 'Your order is on its way',
+    text: 'Order #1 has been shipped.',
+    html: '<p>Order #1 has been shipped.</p>',
+  };
   try {
     const watched = watchServers(servers.map((s) => s.pid));
     const started = performance.now();
@@ -96,7 +110,12 @@ export async function mailScenario(ctx: BenchContext, smtp: BenchSmtpServer, ser
       return true;
     });
     const ceiling = await arrivalsOf(smtp, recipient, MAILS, started, watched);
-    return { scenario: label(`mails: ${MAILS} order events to SMTP (mails/s)`, servers), app, ceiling, ceilingName: 'nodemailer straight to the same SMTP server' };
+    return {
+      scenario: label(`mails: ${MAILS} order events to SMTP (mails/s)`, servers),
+      app,
+      ceiling,
+      ceilingName: 'nodemailer straight to the same SMTP server',
+    };
   } finally {
     transport.close();
   }
