@@ -17,6 +17,9 @@ const ORDER_STATUS_CHANGED = 'order.status_changed';
 
 // Longer than the mailer's own timeouts (mailer.ts), so a try that pg-boss presumes dead has
 // surely given up on the SMTP server: its claim is then abandoned for good.
+/** Mail jobs one process runs at once: as many as the mailer's pooled SMTP connections (mailer.ts). */
+export const MAIL_WORKERS = 5;
+
 const MAIL_QUEUE = { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 };
 
 async function sendAll(deps: MailJobDeps, drafts: (MailDraft | null)[]): Promise<{ mails: MailOutcome[] }> {
@@ -31,7 +34,7 @@ const mailJob = <T extends object>(name: string, topic: string, build: (deps: Ma
     name,
     subscribesTo: [topic],
     queue: MAIL_QUEUE,
-    concurrency: 2,
+    concurrency: MAIL_WORKERS,
     handler: (deps) => async (data) => sendAll(deps, await build(deps, data)),
   });
 

@@ -28,7 +28,7 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>): Ma
   const transport = nodemailer.createTransport({
     url: config.SMTP_URL,
     pool: true,
-    maxConnections: 5,
+    maxConnections: 5, // MAIL_WORKERS (mail-jobs.ts) send at once
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,

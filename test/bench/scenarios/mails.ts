@@ -1,18 +1,18 @@
 // Mail throughput: order events (SHIPPED, one customer mail each) written to the outbox at once,
 // relayed to the job queue and sent by the server process's workers into a real SMTP server
 // (smtp-server, in this process); beside a ceiling of nodemailer sending the same number of
-// messages straight to the same server with the same concurrency (the app's mail workers: 2 per
-// process) and the same pooled transport. Both sides are timed from the start until the last
+// messages straight to the same server with the same concurrency (the app's mail workers per
+// process, MAIL_WORKERS) and the same pooled transport. Both sides are timed from the start until the last
 // mail arrived; p50/p99 are the times until half and 99% of them had arrived.
 import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { runPool, watchServers, type LoadResult, type Row, type ServerProcess } from '../kit.js';
 import { label, type BenchContext } from './context.js';
+import { MAIL_WORKERS } from '../../../src/notifications/mail-jobs.js';
 
 const MAILS = 3000;
 const WARMUP_MAILS = 100;
-const WORKERS_PER_PROCESS = 2; // mail-order-status's concurrency (src/notifications/mail-jobs.ts)
 
 /** An SMTP server that records when each message to each recipient arrived. */
 export async function startBenchSmtpServer() {
@@ -105,7 +105,7 @@ export async function mailScenario(ctx: BenchContext, smtp: BenchSmtpServer, ser
   try {
     const watched = watchServers(servers.map((s) => s.pid));
     const started = performance.now();
-    await runPool({ items: Array.from({ length: MAILS }), concurrency: WORKERS_PER_PROCESS * servers.length, seconds: 120, pids: [] }, async () => {
+    await runPool({ items: Array.from({ length: MAILS }), concurrency: MAIL_WORKERS * servers.length, seconds: 120, pids: [] }, async () => {
       await transport.sendMail(message);
       return true;
     });
