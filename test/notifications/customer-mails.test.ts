@@ -7,7 +7,7 @@ import { placeOrder, checkoutAs, fillCart } from '../helpers/orders-fixtures.js'
 import { createProduct, createProductWithVariants, createUser, type UserFixture } from '../helpers/fixtures.js';
 import { createShippingMethod, createTaxRate } from '../helpers/delivery-fixtures.js';
 import { STOREFRONT } from '../helpers/payments-fixtures.js';
-import { mailRows, payWithMock, setStoreMailSettings } from '../helpers/mail-fixtures.js';
+import { mailRows, mailsSettled, payWithMock, setStoreMailSettings } from '../helpers/mail-fixtures.js';
 import { expireOverdueOrders } from '../../src/orders/expiry-job.js';
 import { recordEvent } from '../../src/jobs/outbox.js';
 import { PAYMENT_REFUNDED } from '../../src/payments/refunds.js';
@@ -46,7 +46,7 @@ describe('order placed', () => {
     expect(mail.text).toMatch(/^Test Shop/);
     expect(mail.html).toContain(`<a href="https://store.test/orders/${order.id}">`);
     expect(mail.html).toContain('<h1 style="font-size: 1.3em">Test Shop</h1>');
-    expect(await mailRows(shop.db.pool, `order:${order.id}:`)).toEqual([
+    expect(await mailsSettled(shop.db.pool, `order:${order.id}:`, 1)).toEqual([
       expect.objectContaining({
         dedupeKey: `order:${order.id}:order_placed`,
         kind: 'order_placed',
@@ -98,7 +98,7 @@ describe('payment received, shipped, delivered', () => {
     expect(shipped.text).toContain('Carrier: TrackCo. Tracking number: TC 42/7. Follow it here: https://track.test/p?n=TC%2042%2F7');
     expect(shipped.html).toContain('<a href="https://track.test/p?n&#x3D;TC%2042%2F7">'); // "=" as an entity: the same URL to a browser
     expect(mails[3].subject).toMatch(/^Your order was delivered/);
-    expect((await mailRows(shop.db.pool, `order:${orderId}:`)).map((m) => [m.kind, m.status])).toEqual(
+    expect((await mailsSettled(shop.db.pool, `order:${orderId}:`, 4)).map((m) => [m.kind, m.status])).toEqual(
       expect.arrayContaining([
         ['order_placed', 'SENT'],
         ['payment_received', 'SENT'],
