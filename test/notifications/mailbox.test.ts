@@ -6,6 +6,9 @@ import { createOrder, createProduct, createUser } from '../helpers/fixtures.js';
 import { mailRows, mailsSettled } from '../helpers/mail-fixtures.js';
 import { recordEvent } from '../../src/jobs/outbox.js';
 import { PAYMENT_REFUNDED } from '../../src/payments/refunds.js';
+import { pino } from 'pino';
+import { createMailer } from '../../src/notifications/mailer.js';
+import { sendOnce } from '../../src/notifications/outgoing-mails.js';
 
 const panel = panelPerFile({ jobs: true });
 const pool = () => panel.shop.db.pool;
@@ -54,6 +57,28 @@ describe('the mailbox (no SMTP_URL)', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
     expect(await mailRows(pool(), `payment:${event.paymentId}:`)).toEqual([expect.objectContaining({ kind: 'refunded', delivery: 'MAILBOX', status: 'SENT' })]);
+  });
+
+  test('when a mail is delivered to the mailbox, then one line is logged with its id and kind, never its recipient, subject or body', async () => {
+    const lines: string[] = [];
+    const mailbox = createMailer({ MAIL_FROM: 'shop@shop.test' });
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const draft = {
+      dedupeKey: `test:log:${Date.now()}`,
+      kind: 'test',
+      to: ['private@buyer.test'],
+      subject: 'Secret subject',
+      text: 'BODY-TEXT',
+      html: '<p>BODY-HTML</p>',
+    };
+
+    const outcomes = [await sendOnce({ pool: pool(), mailer: mailbox, logger }, draft), await sendOnce({ pool: pool(), mailer: mailbox, logger }, draft)];
+
+    const [row] = (await pool().query(`SELECT id FROM mails WHERE dedupe_key = $1`, [draft.dedupeKey])).rows;
+    expect(outcomes).toEqual(['stored', 'duplicate']);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ mailId: row.id, kind: 'test' });
+    expect(lines[0]).not.toMatch(/private@buyer|Secret subject|BODY-/);
   });
 
   test('when staff try to write, edit or delete a mail, then each is refused and the mail is unchanged', async () => {
