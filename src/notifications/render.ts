@@ -7,7 +7,7 @@ export type RenderedMail = { subject: string; html: string; text: string };
 /** 125000 BDT minor units -> "BDT 1,250.00" (en), with the currency's own minor units. */
 export function formatMoney(amountMinor: number, currency: string): string {
   // the exact decimal string, not a float: Intl formats it digit for digit
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(toDecimal(amountMinor, currency) as unknown as number);
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(toDecimal(amountMinor, currency) as `${number}`);
 }
 
 const formatDate = (iso: string) => new Date(iso).toUTCString();
@@ -18,7 +18,7 @@ function environment(partials: Record<string, string>, escape: boolean) {
   env.registerHelper('money', (amountMinor: number, currency: string) => formatMoney(amountMinor, currency));
   env.registerHelper('date', (iso: string) => formatDate(iso));
   for (const [name, source] of Object.entries(partials)) env.registerPartial(name, source);
-  const compile = (source: string) => env.compile(source, { noEscape: !escape, strict: false });
+  const compile = (source: string) => env.compile(source, { noEscape: !escape });
   return { compile };
 }
 
