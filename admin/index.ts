@@ -22,6 +22,7 @@ import { paymentAndPeopleResources } from './resources/payments-and-people.js';
 import { deliveryResources } from './resources/delivery.js';
 import { webhookResources } from './resources/webhooks.js';
 import { backgroundJobResources } from './resources/background-jobs.js';
+import { mailboxResources } from './resources/mailbox.js';
 import { loadDashboard } from './dashboard.js';
 import { staffRouter } from './staff-access.js';
 
@@ -69,6 +70,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
       ...deliveryResources(kit, deps.config.STORE_CURRENCY),
       ...webhookResources(kit, deps.db.pool, deps.config),
       ...backgroundJobResources(deps.db.pool, deps.boss, names),
+      ...mailboxResources(kit),
     ],
     dashboard: { component: names.Dashboard, handler: () => loadDashboard(deps.db.pool) },
     branding: { companyName: 'Shop staff', withMadeWithLove: false, logo: false },
@@ -86,6 +88,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             WebhookDelivery: 'Webhook deliveries',
             WebhookDeliveryAttempt: 'Webhook attempts',
             BackgroundJob: 'Background jobs',
+            Mail: 'Mailbox',
           },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',
@@ -150,7 +153,16 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             },
             Carrier: { properties: { trackingUrlTemplate: 'Tracking link template' } },
             TaxRate: { properties: { ratePercent: 'Rate (%)' } },
-            StoreSettings: { properties: { pricesIncludeTax: 'Prices include tax', taxShipping: 'Tax shipping' } },
+            StoreSettings: {
+              properties: {
+                pricesIncludeTax: 'Prices include tax',
+                taxShipping: 'Tax shipping',
+                storeName: 'Store name',
+                staffEmail: 'Staff email',
+                lowStockThreshold: 'Low-stock threshold',
+              },
+            },
+            Mail: { properties: { textBody: 'Text', htmlBody: 'HTML source', dedupeKey: 'Dedupe key', messageId: 'Message-ID' } },
             Payment: { properties: { amountMinor: 'Amount', providerRef: 'Gateway reference' } },
             BackgroundJob: {
               actions: { retry: 'Retry' },

@@ -70,6 +70,14 @@ const schema = z
     STOREFRONT_SUCCESS_URL: webUrl.optional(),
     STOREFRONT_CANCEL_URL: webUrl.optional(),
     STOREFRONT_FAIL_URL: webUrl.optional(),
+    // smtp://user:pass@host:587 or smtps://...; without it, mails go to the mailbox in the database (staff panel)
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL' }).optional(),
+    MAIL_FROM: z.string().trim().min(3).default('Shop <shop@localhost>'),
+    // the storefront's page of one order, where the buyer pays it: {orderId} is replaced; without it, mails name the order only
+    STOREFRONT_ORDER_URL: z
+      .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+      .refine((url) => url.includes('%7BorderId%7D') || url.includes('{orderId}'), 'must contain {orderId}')
+      .optional(),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     RATE_LIMIT_WRITES_PER_WINDOW: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_LOGINS_PER_WINDOW: z.coerce.number().int().min(1).default(10),

@@ -21,6 +21,7 @@ const loadAppModules = () =>
     import('./payments/providers/registry.js'),
     import('./jobs/job-engine.js'),
     import('./job-definitions.js'),
+    import('./notifications/mailer.js'),
     import('./auth/first-staff-account.js'),
     import('../prisma/demo-catalog.js'),
     import('../prisma/demo-orders.js'),
@@ -56,6 +57,7 @@ async function main() {
     { configuredProviders },
     { startJobEngine },
     { JOB_DEFINITIONS },
+    { createMailer },
     { ensureFirstStaffAccount },
     { seedDemoCatalogIfEmpty },
     { seedDemoOrders },
@@ -80,8 +82,9 @@ async function main() {
   const role = config.PROCESS_ROLE;
   // A worker serves only the health probes, for its orchestrator.
   server.on('request', role === 'worker' ? createHealthApp(db, logger) : createApp({ config: listening, db, logger, clerk, providers, adminRouter }));
+  const mailer = createMailer(config);
   const jobs = await startJobEngine({
-    deps: { pool: db.pool, logger, config: listening, providers },
+    deps: { pool: db.pool, logger, config: listening, providers, mailer },
     definitions: JOB_DEFINITIONS,
     workers: role !== 'api',
     pollingIntervalSeconds: config.JOBS_POLL_INTERVAL_SECONDS,
@@ -97,6 +100,7 @@ async function main() {
     server.closeIdleConnections();
     await new Promise((resolve) => server.close(resolve));
     await jobs.stop();
+    mailer.close();
     await db.close();
     await stopEmbedded?.();
     clearTimeout(forced);

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { carrierRules, methodRules, zoneRules } from '../../src/shipping/shipping-rules.js';
 import { storeSettingsRules, taxRateRules } from '../../src/tax/tax-rules.js';
 import { ppmToPercent } from '../../src/tax/tax-math.js';
+import { mailSettingsRules } from '../../src/notifications/mail-settings-rules.js';
 import { fieldError } from '../catalog-writes.js';
 import { uniqueViolationFields } from '../prisma-resource.js';
 import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, type ResourceKit } from './shared.js';
@@ -66,7 +67,8 @@ export function deliveryResources(kit: ResourceKit, storeCurrency: string) {
     rename: { ratePercent: 'ratePpm' },
     asTyped: (row) => ({ ...row, ratePercent: ppmToPercent(Number(row.ratePpm)) }),
   });
-  const settingsChecks = checkedWith(storeSettingsRules);
+  const settingsRules = storeSettingsRules.extend(mailSettingsRules.shape);
+  const settingsChecks = checkedWith(settingsRules);
 
   // A rate per country, or per region of it: the database's unique index (country, lower(region)).
   const rateTaken = (data: Record<string, unknown>) => (err: unknown) => {
@@ -231,20 +233,23 @@ export function deliveryResources(kit: ResourceKit, storeCurrency: string) {
             description: 'Catalog and shipping prices already include tax (the tax is shown inside them); otherwise tax is added at checkout',
           },
           taxShipping: { description: 'Shipping is taxed at the address’s rate, like the goods' },
+          storeName: { description: 'The shop’s name, shown in every mail' },
+          staffEmail: { description: 'Where staff mails go (new orders, low stock, failed jobs); several comma-separated. Empty: every staff account' },
+          lowStockThreshold: { description: 'Staff are mailed when a variant’s stock falls to this or below' },
         },
-        listProperties: ['pricesIncludeTax', 'taxShipping', 'updatedAt'],
-        showProperties: ['pricesIncludeTax', 'taxShipping', 'updatedAt'],
+        listProperties: ['storeName', 'pricesIncludeTax', 'taxShipping', 'updatedAt'],
+        showProperties: ['storeName', 'staffEmail', 'lowStockThreshold', 'pricesIncludeTax', 'taxShipping', 'updatedAt'],
         actions: {
           // the one row: edited, never made or removed
           new: refused,
           delete: refused,
           bulkDelete: refused,
-          edit: { layout: ['pricesIncludeTax', 'taxShipping'], before: settingsChecks },
+          edit: { layout: ['storeName', 'staffEmail', 'lowStockThreshold', 'pricesIncludeTax', 'taxShipping'], before: settingsChecks },
         },
       },
       {
         writes: {
-          update: (_id, data) => kit.prisma.storeSettings.update({ where: { id: true }, data: pick(data, ['pricesIncludeTax', 'taxShipping']) }),
+          update: (_id, data) => kit.prisma.storeSettings.update({ where: { id: true }, data: pick(data, Object.keys(settingsRules.shape)) }),
         },
       },
     ),

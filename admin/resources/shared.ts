@@ -51,6 +51,7 @@ export const NAVIGATION = {
   people: { name: 'People', icon: 'Users' },
   delivery: { name: 'Delivery', icon: 'Truck' },
   system: { name: 'System', icon: 'Settings' },
+  mailbox: { name: 'Mailbox', icon: 'Mail' },
 };
 
 /** Money columns (integer minor units) shown as formatted amounts in the row's currency. */

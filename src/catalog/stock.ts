@@ -53,10 +53,18 @@ export async function takeStock(tx: Queryable, lines: StockLine[]): Promise<void
     })
     .filter((l) => l.available < l.requested);
   if (short.length) throw new InsufficientStock(short);
+  // The low-stock event goes in the same statement: only the take that crosses the threshold
+  // (from above it to at or below it) writes one, so a variant sold down further is mailed once.
   await tx.query(
-    `UPDATE product_variants v SET stock = v.stock - w.quantity, updated_at = now()
-       FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity) WHERE v.id = w.id`,
-    [ids, wanted.map((l) => l.quantity)],
+    `WITH taken AS (
+       UPDATE product_variants v SET stock = v.stock - w.quantity, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity) WHERE v.id = w.id
+       RETURNING v.id, v.product_id, v.stock, v.stock + w.quantity AS before
+     ), threshold AS (SELECT coalesce((SELECT low_stock_threshold FROM store_settings), 5) AS value)
+     INSERT INTO outbox (topic, payload)
+     SELECT $3, json_build_object('variantId', t.id, 'productId', t.product_id, 'stock', t.stock, 'threshold', threshold.value)
+       FROM taken t, threshold WHERE t.before > threshold.value AND t.stock <= threshold.value`,
+    [ids, wanted.map((l) => l.quantity), PRODUCT_STOCK_LOW],
   );
 }
 

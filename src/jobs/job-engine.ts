@@ -66,12 +66,18 @@ export async function startJobEngine<D extends JobBase>({ deps, definitions, wor
   for (const definition of definitions) {
     const handle = definition.handler(handlerDeps);
     for (let i = 0; i < (definition.concurrency ?? 1); i++) {
-      await boss.work<object>(definition.name, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+      const worker = { id: '' };
+      worker.id = await boss.work<object>(definition.name, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
         try {
           return await handle(job.data, job);
         } catch (err) {
           logger.warn({ err, queue: job.name, jobId: job.id }, 'job failed; pg-boss retries it while it has tries left');
           throw err;
+        } finally {
+          // pg-boss 10 waits out the polling interval after every job, so a backlog would drain
+          // at one job per interval per worker: after a job, look for the next one at once,
+          // and wait the interval only when a look finds nothing.
+          if (worker.id) boss.notifyWorker(worker.id);
         }
       });
     }

@@ -8,7 +8,7 @@
 //   BENCH_DATABASE_URL=postgresql://...  a database to migrate and fill, or one filled by an earlier run
 //                                         (default: a fresh embedded PostgreSQL)
 //   BENCH_SECONDS (6), BENCH_CONNECTIONS (50)   per measured side
-//   BENCH_ONLY=catalog,filters,vendure,statements,detail,cart,checkout,webhooks,two   a subset of the scenarios
+//   BENCH_ONLY=catalog,filters,vendure,statements,detail,cart,checkout,webhooks,mails,two   a subset of the scenarios
 //   BENCH_CPU_PROF=<dir>   write a V8 CPU profile of each server process there (on exit)
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,6 +33,7 @@ import {
 import { cartScenarios } from './scenarios/cart.js';
 import { checkoutScenario } from './scenarios/checkout.js';
 import { WEBHOOK_SECRET, webhookScenario } from './scenarios/webhooks.js';
+import { mailScenario, startBenchSmtpServer } from './scenarios/mails.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -47,6 +48,9 @@ const database = await benchDatabase();
 const db = createDb(database.url, POOL_SIZE);
 const keys = generateRsaKeyPair();
 const servers: Awaited<ReturnType<typeof startServerProcess>>[] = [];
+let worker: Awaited<ReturnType<typeof startServerProcess>> | undefined;
+// the mail scenario's SMTP server; without it the servers deliver mails to the mailbox table
+const smtp = wanted('mails') ? await startBenchSmtpServer() : undefined;
 try {
   const { rows: seeded } = await db.pool.query(`SELECT 1 FROM product_variants WHERE sku = $1`, [SEEDED_SKU]);
   if (seeded.length) step('the database is seeded already');
@@ -74,10 +78,13 @@ try {
     // API-only, as behind a load balancer: the request paths pay for their outbox rows, while the
     // work those set off (mails, webhooks) would run in worker processes and has a scenario of its own.
     PROCESS_ROLE: 'api',
+    ...(smtp && { SMTP_URL: smtp.url }),
   };
   const profile = process.env.BENCH_CPU_PROF;
   const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
   servers.push(await startServerProcess(env, nodeArgs), await startServerProcess(env, nodeArgs));
+  // The mails scenario's jobs run where production runs them: in a worker process.
+  worker = smtp ? await startServerProcess({ ...env, PROCESS_ROLE: 'worker' }, nodeArgs) : undefined;
   const ctx: BenchContext = {
     pool: db.pool,
     databaseUrl: database.url,
@@ -119,6 +126,7 @@ try {
     ['cart', 'cart add and read', () => cartScenarios(ctx, one)],
     ['checkout', 'checkout under contention', () => checkoutScenario(ctx, one)],
     ['webhooks', 'webhook storm', () => webhookScenario(ctx, one)],
+    ['mails', 'mail throughput', () => mailScenario(ctx, smtp!, [worker!])],
     ['two', 'catalog listings on two processes', () => catalogListScenarios(ctx, servers)],
     ['two', 'checkout on two processes', () => checkoutScenario(ctx, servers)],
   ];
@@ -158,7 +166,8 @@ try {
     ) + '\n',
   );
 } finally {
-  await Promise.all(servers.map((s) => s.stop()));
+  await Promise.all([...servers, ...(worker ? [worker] : [])].map((s) => s.stop()));
+  await smtp?.close();
   await db.close();
   await database.stop();
 }

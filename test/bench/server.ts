@@ -13,6 +13,7 @@ import { resolveClerkOptions } from '../../src/auth/clerk-options.js';
 import { configuredProviders } from '../../src/payments/providers/registry.js';
 import { startJobEngine } from '../../src/jobs/job-engine.js';
 import { JOB_DEFINITIONS } from '../../src/job-definitions.js';
+import { createMailer } from '../../src/notifications/mailer.js';
 import { ceilingApp, countStatements } from './ceilings.js';
 
 if (process.env.BENCH_CEILINGS === '1') countStatements();
@@ -27,8 +28,9 @@ const { server, port } = await startHttpServer(app, config.PORT, '127.0.0.1', {
   requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
 });
 // the background jobs as main.ts runs them: in this process unless PROCESS_ROLE=api
+const mailer = createMailer(config);
 const jobs = await startJobEngine({
-  deps: { pool: db.pool, logger, config, providers },
+  deps: { pool: db.pool, logger, config, providers, mailer },
   definitions: JOB_DEFINITIONS,
   workers: config.PROCESS_ROLE !== 'api',
   pollingIntervalSeconds: config.JOBS_POLL_INTERVAL_SECONDS,
@@ -48,6 +50,7 @@ process.on('SIGTERM', async () => {
     await new Promise((resolve) => open.close(resolve));
   }
   await jobs.stop();
+  mailer.close();
   await db.close();
   process.exit(0);
 });

@@ -16,6 +16,7 @@ import { LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
 import type { RefundOrder } from '../../src/orders/staff-actions.js';
 import { startJobEngine, type JobEngine } from '../../src/jobs/job-engine.js';
 import { JOB_DEFINITIONS } from '../../src/job-definitions.js';
+import { createMailer } from '../../src/notifications/mailer.js';
 import { startFakeStripe, type FakeStripe } from './fake-stripe.js';
 import { startFakeSslcommerz, type FakeSslcommerz } from './fake-sslcommerz.js';
 
@@ -93,8 +94,9 @@ export async function startTestApp(options: StartOptions): Promise<TestApp> {
     local: false,
   };
   const deps = { config, db, logger, clerk, providers: (options.providers ?? configuredProviders)(config) };
+  const mailer = createMailer(config);
   const jobs = await startJobEngine({
-    deps: { pool: db.pool, logger, config, providers: deps.providers },
+    deps: { pool: db.pool, logger, config, providers: deps.providers, mailer },
     definitions: JOB_DEFINITIONS,
     workers: options.jobs ?? false,
     pollingIntervalSeconds: config.JOBS_POLL_INTERVAL_SECONDS,
@@ -121,6 +123,7 @@ export async function startTestApp(options: StartOptions): Promise<TestApp> {
         await new Promise((resolve) => server!.close(resolve));
       }
       await jobs.stop();
+      mailer.close();
       await db.close();
     },
   };

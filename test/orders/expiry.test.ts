@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createMailer } from '../../src/notifications/mailer.js';
 import { promisify } from 'node:util';
 import supertest from 'supertest';
 import { useTestShop } from '../helpers/test-app.js';
@@ -134,7 +135,13 @@ describe('the orders-expire job', () => {
     const product = await createProduct(shop.db.pool, { stock: 2 });
     const overdue = await overdueOrders(product, 2);
     const engine = await startJobEngine<AppJobDeps>({
-      deps: { pool: shop.db.pool, logger: createLogger('silent'), config: shop.config, providers: configuredProviders(shop.config) },
+      deps: {
+        pool: shop.db.pool,
+        logger: createLogger('silent'),
+        config: shop.config,
+        providers: configuredProviders(shop.config),
+        mailer: createMailer(shop.config),
+      },
       definitions: orderJobs,
       workers: true,
       pollingIntervalSeconds: 0.5,

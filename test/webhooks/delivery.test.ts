@@ -1,5 +1,6 @@
 // Outbound webhooks end to end, with the workers running: outbox events become signed deliveries
 // to a real endpoint on loopback, retried with a doubling delay, each attempt logged.
+import { createMailer } from '../../src/notifications/mailer.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -192,7 +193,7 @@ describe('one event handed out twice', () => {
     const b = await addEndpoint(shop.db.pool, `${receiver.url}/b`, [PRODUCT_STOCK_LOW]);
     const product = await createProduct(shop.db.pool, { stock: 1 });
     const second = await startJobEngine({
-      deps: { pool: shop.db.pool, logger: createLogger('silent'), config: shop.config, providers: {} as never },
+      deps: { pool: shop.db.pool, logger: createLogger('silent'), config: shop.config, providers: {} as never, mailer: createMailer(shop.config) },
       definitions: JOB_DEFINITIONS,
       workers: true,
       pollingIntervalSeconds: 0.5,
