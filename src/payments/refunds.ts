@@ -49,9 +49,12 @@ export class RefundInProgress extends Error {
   }
 }
 
-// Longer than an attempt's two gateway calls can take: a lease outliving its attempt means the
-// process died, and the next attempt after it asks the gateway what happened.
-const LEASE_SECONDS = 300;
+/**
+ * Longer than an attempt's two gateway calls (ask, refund) can take, with a margin for the
+ * database: a lease outliving its attempt means the process died, and the next attempt after it
+ * asks the gateway what happened.
+ */
+const leaseSeconds = (providers: Providers) => Math.ceil((2 * providers.callTimeoutMs) / 1000) + 10;
 
 type LeasedPayment = PaymentRow & { attempt: number };
 
@@ -62,7 +65,7 @@ type LeasedPayment = PaymentRow & { attempt: number };
  * A failure leaves the payment REFUND_PENDING with the reason, for staff and the next attempt.
  */
 export async function attemptRefund(deps: PaymentDeps, claim: RefundClaim): Promise<PaymentRow> {
-  const payment = await takeRefundLease(deps.pool, claim.paymentId);
+  const payment = await takeRefundLease(deps.pool, claim.paymentId, leaseSeconds(deps.providers));
   if (!payment) {
     const { rows } = await deps.pool.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE id = $1`, [claim.paymentId]);
     if (rows[0] && rows[0].status !== 'REFUND_PENDING') return rows[0]; // settled already
@@ -87,12 +90,12 @@ export async function attemptRefund(deps: PaymentDeps, claim: RefundClaim): Prom
   return recordRefund(deps.pool, payment, refundRef, claim);
 }
 
-async function takeRefundLease(pool: pg.Pool, paymentId: string): Promise<LeasedPayment | undefined> {
+async function takeRefundLease(pool: pg.Pool, paymentId: string, leaseSeconds: number): Promise<LeasedPayment | undefined> {
   const { rows } = await pool.query<LeasedPayment>(
     `UPDATE payments p SET refund_attempts = refund_attempts + 1, refund_lease_until = now() + make_interval(secs => $2)
       WHERE id = $1 AND status = 'REFUND_PENDING' AND (refund_lease_until IS NULL OR refund_lease_until < now())
       RETURNING ${PAYMENT_COLUMNS}, p.refund_attempts AS attempt`,
-    [paymentId, LEASE_SECONDS],
+    [paymentId, leaseSeconds],
   );
   return rows[0];
 }

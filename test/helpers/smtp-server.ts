@@ -13,6 +13,8 @@ export type TestSmtpServer = {
   received: ReceivedMail[];
   /** answers the next `count` messages with a 451 (a temporary refusal, as a busy server would) */
   refuseNext(count: number): void;
+  /** answers each message only after `ms` (a slow server: senders stay mid-send that long) */
+  answerAfter(ms: number): void;
   /** the messages to this address, in the order they came */
   to(address: string): ReceivedMail[];
   /** waits until at least `count` messages to `address` (any address when left out) have come */
@@ -23,6 +25,7 @@ export type TestSmtpServer = {
 export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   let refusals = 0;
+  let answerDelayMs = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -31,7 +34,8 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (answerDelayMs) await new Promise((resolve) => setTimeout(resolve, answerDelayMs));
         if (refusals > 0) {
           refusals--;
           return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
@@ -64,6 +68,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     env: { SMTP_URL: url, MAIL_FROM: 'Test Shop <shop@shop.test>' },
     received,
     refuseNext: (count) => (refusals = count),
+    answerAfter: (ms) => (answerDelayMs = ms),
     to,
     async waitFor(count, address, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

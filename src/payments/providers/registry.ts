@@ -26,11 +26,15 @@ export type Providers = {
   /** an enabled provider, or 422 PROVIDER_NOT_ENABLED */
   get(id: ProviderId): PaymentProvider;
   mock?: MockProvider;
+  /** the longest one provider call can take, its own retries included */
+  callTimeoutMs: number;
 };
 
 /** The providers this configuration enables: mock outside production, the others when their keys are set. */
 export function configuredProviders(config: Config): Providers {
   const timeoutMs = config.PAYMENT_GATEWAY_TIMEOUT_MS;
+  // creating calls carry idempotency keys, so retries are safe; tests want one try
+  const maxNetworkRetries = config.NODE_ENV === 'test' ? 0 : 2;
   let mock: MockProvider | undefined;
   if (mockPaymentsEnabled(config)) {
     if (!config.MOCK_PAYMENTS_SECRET && config.NODE_ENV === 'production') throw new Error('MOCK_PAYMENTS=on in production needs MOCK_PAYMENTS_SECRET');
@@ -43,8 +47,7 @@ export function configuredProviders(config: Config): Providers {
           webhookSecret: config.STRIPE_WEBHOOK_SECRET,
           apiBaseUrl: config.STRIPE_API_BASE_URL,
           timeoutMs,
-          // creating calls carry idempotency keys, so retries are safe; tests want one try
-          maxNetworkRetries: config.NODE_ENV === 'test' ? 0 : 2,
+          maxNetworkRetries,
           successUrl: (paymentId) => storefrontUrl(config, 'success', paymentId),
           cancelUrl: (paymentId) => storefrontUrl(config, 'cancel', paymentId),
         })
@@ -64,6 +67,7 @@ export function configuredProviders(config: Config): Providers {
   return {
     enabled,
     mock,
+    callTimeoutMs: timeoutMs * (1 + maxNetworkRetries),
     get(id) {
       const provider = enabled.find((p) => p.id === id);
       if (!provider) throw new ProviderNotEnabled(id);
