@@ -1,28 +1,13 @@
-import React, { useState } from 'react';
+import React from 'react';
 import { Box, Button, Text } from '@adminjs/design-system';
-import { ApiClient, useNotice, type ActionProps } from 'adminjs';
-import { useNavigate } from 'react-router';
-
-const api = new ApiClient();
+import type { ActionProps } from 'adminjs';
+import { useRecordAction } from './use-record-action.ts';
 
 /** Retry on a failed job: what failed and why, then a confirmation sent as a POST (a link never retries). */
-const JobRetry: React.FC<ActionProps> = ({ action, record, resource }) => {
-  const [busy, setBusy] = useState(false);
-  const addNotice = useNotice();
-  const navigate = useNavigate();
+const JobRetry: React.FC<ActionProps> = (props) => {
+  const { record } = props;
+  const { busy, submit } = useRecordAction(props);
   if (!record) return null;
-
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      const { data } = await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data: {} });
-      if (data.notice) addNotice(data.notice);
-      if (data.redirectUrl) navigate(data.redirectUrl);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const { queue, state, attempts, error } = record.params;
   return (

@@ -1,41 +1,26 @@
 import React, { useState } from 'react';
 import { Box, Button, FormGroup, FormMessage, Input, Label, Text } from '@adminjs/design-system';
-import { ApiClient, useNotice, type ActionProps } from 'adminjs';
-import { useNavigate } from 'react-router';
+import type { ActionProps } from 'adminjs';
 import { currencyOf, formatMoney } from './money.ts';
+import { useRecordAction } from './use-record-action.ts';
 
 type Field = { name: string; label: string; required: boolean };
-const api = new ApiClient();
 
 /**
  * Ship, Deliver, Cancel and Refund on the order page: a confirmation (with the fields the
  * action takes), sent as a POST; the server's answer (done, or why not) comes back as a notice.
  */
-const OrderAction: React.FC<ActionProps> = ({ action, record, resource }) => {
+const OrderAction: React.FC<ActionProps> = (props) => {
+  const { action, record } = props;
   const { question, fields } = action.custom as { question: string; fields: Field[] };
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, { message?: string }>>({});
-  const [busy, setBusy] = useState(false);
-  const addNotice = useNotice();
-  const navigate = useNavigate();
+  const { busy, submit } = useRecordAction(props, (data) => setErrors(data.record?.errors ?? {}));
   if (!record) return null;
-
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      const { data } = await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data: values });
-      if (data.notice) addNotice(data.notice);
-      setErrors(data.record?.errors ?? {});
-      if (data.redirectUrl) navigate(data.redirectUrl);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const { number, status, totalMinor } = record.params;
   return (
-    <Box as="form" onSubmit={submit} variant="container" data-testid={`order-action-${action.name}`}>
+    <Box as="form" onSubmit={(event: React.FormEvent) => submit(event, values)} variant="container" data-testid={`order-action-${action.name}`}>
       <Text mb="lg">{`Order ${number}, ${status}, ${formatMoney(totalMinor, currencyOf(record.params))}`}</Text>
       <Text mb="xl" fontWeight="bold">
         {question}
