@@ -55,7 +55,7 @@ async function main() {
     { startHttpServer },
     { createApp, createHealthApp },
     { configuredProviders },
-    { startJobEngine },
+    { startJobEngine, logUnhandledRejections },
     { JOB_DEFINITIONS },
     { createMailer },
     { ensureFirstStaffAccount },
@@ -83,6 +83,7 @@ async function main() {
   // A worker serves only the health probes, for its orchestrator.
   server.on('request', role === 'worker' ? createHealthApp(db, logger) : createApp({ config: listening, db, logger, clerk, providers, adminRouter }));
   const mailer = createMailer(config);
+  logUnhandledRejections(logger);
   const jobs = await startJobEngine({
     deps: { pool: db.pool, logger, config: listening, providers, mailer },
     definitions: JOB_DEFINITIONS,

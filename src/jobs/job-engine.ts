@@ -1,5 +1,7 @@
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
+import type { Logger } from 'pino';
+import { errorSummary } from '../shared/logger.js';
 import { onConnection } from './connection.js';
 import type { JobBase, JobDefinition } from './job-definition.js';
 import { JOB_SCHEMA } from '../shared/migrate.js';
@@ -110,4 +112,17 @@ async function oneInstanceAtATime(pool: pg.Pool, work: () => Promise<void>): Pro
     await client.query('SELECT pg_advisory_unlock($1)', [QUEUE_SETUP_LOCK]).catch(() => {});
     client.release();
   }
+}
+
+/**
+ * pg-boss 10 completes and fails a job without awaiting it (manager.js, onFetch): when the
+ * database goes away at that moment, the rejection is unhandled, and Node's default would kill a
+ * process that otherwise rides out the outage (503s, then serves again). The job is left active
+ * and retried after its expiry, which its idempotent handler allows. Call once per process, where
+ * it is composed: such a rejection is logged in one line, and the process carries on.
+ */
+export function logUnhandledRejections(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: errorSummary(reason) }, 'unhandled rejection; the process carries on');
+  });
 }

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { startHttpServer } from '../../src/shared/http-server.js';
 import { resolveClerkOptions } from '../../src/auth/clerk-options.js';
 import { configuredProviders } from '../../src/payments/providers/registry.js';
-import { startJobEngine } from '../../src/jobs/job-engine.js';
+import { logUnhandledRejections, startJobEngine } from '../../src/jobs/job-engine.js';
 import { JOB_DEFINITIONS } from '../../src/job-definitions.js';
 import { createMailer } from '../../src/notifications/mailer.js';
 import { ceilingApp, countStatements } from './ceilings.js';
@@ -29,6 +29,7 @@ const { server, port } = await startHttpServer(app, config.PORT, '127.0.0.1', {
 });
 // the background jobs as main.ts runs them: in this process unless PROCESS_ROLE=api
 const mailer = createMailer(config);
+logUnhandledRejections(logger);
 const jobs = await startJobEngine({
   deps: { pool: db.pool, logger, config, providers, mailer },
   definitions: JOB_DEFINITIONS,
