@@ -81,6 +81,11 @@ const schema = z
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     RATE_LIMIT_WRITES_PER_WINDOW: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_LOGINS_PER_WINDOW: z.coerce.number().int().min(1).default(10),
+    // guest carts (src/cart/guest-carts.ts): how long one lives after its last change, how many
+    // one IP may start per rate-limit window, and the lines any cart may hold
+    GUEST_CART_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    GUEST_CARTS_PER_IP_PER_WINDOW: z.coerce.number().int().min(1).default(20),
+    CART_MAX_LINES: z.coerce.number().int().min(1).max(1000).default(100),
     // outbound webhooks (src/webhooks): a delivery's timeout, its first retry's delay (doubling
     // after), how long an endpoint may keep failing before it is disabled, and whether endpoints
     // may be private addresses in production (an operator's choice for systems on the same network)

@@ -1,4 +1,4 @@
-import { Conflict, Unprocessable } from '../shared/errors.js';
+import { AppError, Conflict, Unprocessable } from '../shared/errors.js';
 import { MAX_LINE_QUANTITY } from './schemas.js';
 
 export class ProductInactive extends Conflict {
@@ -30,5 +30,25 @@ export class LineLimitExceeded extends Unprocessable {
 export class CartChanged extends Conflict {
   constructor() {
     super('CART_CHANGED', 'The cart or the product changed during the request; try again');
+  }
+}
+
+export class CartFull extends Unprocessable {
+  constructor(maxLines: number) {
+    super('CART_FULL', `A cart holds at most ${maxLines} lines; remove one first`, { maxLines });
+  }
+}
+
+/** A cart token that is not one this shop could have made (its shape is wrong). */
+export class CartTokenInvalid extends AppError {
+  constructor() {
+    super('CART_TOKEN_INVALID', 'Invalid cart token', 'X-Cart-Token (or cartToken) must be the token a cart write answered');
+  }
+}
+
+/** A well-formed token naming no guest cart: never made, expired, or already merged into a customer's cart. */
+export class CartTokenUnknown extends AppError {
+  constructor() {
+    super('CART_TOKEN_UNKNOWN', 'Unknown cart token', 'No guest cart has this token: it expired or was already merged');
   }
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../shared/db.js';
 import { fullTitle, variantTitleSql } from '../catalog/variant-title.js';
+import { ownerMatch, type CartOwner } from './owner.js';
 
 export type CartLineWarning = 'PRODUCT_INACTIVE' | 'VARIANT_INACTIVE' | 'INSUFFICIENT_STOCK';
 
@@ -60,7 +61,7 @@ function toLine(row: CartLineRow): CartLine {
  * cart that the cart routes and checkout share. One query. Pass a transaction client and
  * `forUpdate` to lock the lines while checking out.
  */
-export async function readCart(db: Queryable, userId: string, currency: string, options: { forUpdate?: boolean } = {}): Promise<Cart> {
+export async function readCart(db: Queryable, owner: CartOwner, currency: string, options: { forUpdate?: boolean } = {}): Promise<Cart> {
   const { rows } = await db.query<CartLineRow>(
     `SELECT v.product_id AS "productId", v.id AS "variantId", v.sku, p.slug, p.title AS "productTitle",
             ${variantTitleSql('v')} AS "variantTitle", v.option_values AS "optionValues",
@@ -70,10 +71,10 @@ export async function readCart(db: Queryable, userId: string, currency: string, 
        JOIN cart_items ci ON ci.cart_id = c.id
        JOIN product_variants v ON v.id = ci.variant_id
        JOIN products p ON p.id = v.product_id
-      WHERE c.user_id = $1
+      WHERE c.${ownerMatch(owner).column} = $1
       ORDER BY ci.added_at, v.id
       ${options.forUpdate ? 'FOR UPDATE OF ci' : ''}`,
-    [userId],
+    [ownerMatch(owner).value],
   );
   const lines = rows.map(toLine);
   return {

@@ -37,7 +37,7 @@ export async function quote(
   request: Omit<CheckoutRequest, 'ttlMinutes'>,
   options: { forUpdate?: boolean } = {},
 ): Promise<{ cart: Cart; pricing: Pricing }> {
-  const cart = await readCart(db, request.userId, request.currency, options);
+  const cart = await readCart(db, { userId: request.userId }, request.currency, options);
   if (!cart.lines.length) throw new CartEmpty();
   const { address, methodId, cashOnDelivery } = request.delivery;
   const pricing = await priceOrder(db, cart, { address, methodId, cashOnDelivery });

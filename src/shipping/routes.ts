@@ -10,7 +10,7 @@ export function shippingRoutes({ db, config, guards }: RouteContext): Router {
   // Priced for the caller's cart; anonymous callers (no cart yet) see the prices of an empty one.
   router.get('/api/shipping-options', guards.optionalUser, async (req, res) => {
     const { country } = parse(shippingOptionsQuery, req.query);
-    const subtotalMinor = req.user ? (await readCart(db.pool, req.user.id, config.STORE_CURRENCY)).subtotalMinor : 0;
+    const subtotalMinor = req.user ? (await readCart(db.pool, { userId: req.user.id }, config.STORE_CURRENCY)).subtotalMinor : 0;
     res.set('Cache-Control', 'private, no-cache').json({ country, subtotalMinor, items: await shippingOptions(db.pool, country, subtotalMinor) });
   });
   return router;

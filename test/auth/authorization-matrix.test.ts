@@ -15,6 +15,12 @@ const PUBLIC = new Set([
   'GET /api/categories/{slug}',
   'GET /api/payments/providers',
   'GET /api/shipping-options', // priced for the caller's cart when signed in
+  // a guest's cart by its X-Cart-Token, or the customer's when signed in
+  'GET /api/cart',
+  'DELETE /api/cart',
+  'POST /api/cart/items',
+  'PATCH /api/cart/items/{variantId}',
+  'DELETE /api/cart/items/{variantId}',
   'GET /mock-gateway/{paymentId}',
   'GET /payment-result',
   'POST /api/payments/mock/callback',

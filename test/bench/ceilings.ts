@@ -49,12 +49,12 @@ export function ceilingApp(pool: pg.Pool, currency: string, providers: Providers
   const user = (req: express.Request) =>
     userForIdentity(pool, { clerkUserId: req.get('x-bench-user')!, email: req.get('x-bench-email')!, name: null, role: 'CUSTOMER' });
   app.get('/ceiling/cart', async (req, res) => {
-    res.json(await readCart(pool, (await user(req)).id, currency));
+    res.json(await readCart(pool, { userId: (await user(req)).id }, currency));
   });
   app.post('/ceiling/cart/items', express.json(), async (req, res) => {
     const { id } = await user(req);
-    await addToCart(pool, { userId: id, variantId: req.body.variantId, quantity: req.body.quantity });
-    res.json(await readCart(pool, id, currency));
+    await addToCart(pool, { owner: { userId: id }, variantId: req.body.variantId, quantity: req.body.quantity }, 100);
+    res.json(await readCart(pool, { userId: id }, currency));
   });
   // The webhook's own work over HTTP: the same signature check and pipeline transaction, without
   // the app's middleware (request ids and logging, helmet, CORS, CSP, conditional GETs).

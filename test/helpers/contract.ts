@@ -34,7 +34,7 @@ const UNROUTED_PROBLEMS = new Set<ProblemCode>([
 // Not REST: the staff panel and the rendered docs.
 const OUTSIDE_CONTRACT = /^\/(admin|docs)(\/|$)/;
 // Headers a client acts on. Sending one that the answer's declaration does not list breaks the contract.
-const CONTRACT_HEADERS = ['etag', 'location', 'retry-after', 'ratelimit', 'ratelimit-policy', 'idempotent-replayed'];
+const CONTRACT_HEADERS = ['etag', 'location', 'retry-after', 'ratelimit', 'ratelimit-policy', 'idempotent-replayed', 'x-cart-token'];
 
 const templates = Object.keys(openapi.paths).map((template) => ({
   template,
