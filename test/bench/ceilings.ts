@@ -9,6 +9,7 @@ import { countThenPage, findProduct, productListSql } from '../../src/catalog/pr
 import { productListQuery } from '../../src/catalog/schemas.js';
 import { addToCart } from '../../src/cart/cart-lines.js';
 import { readCart } from '../../src/cart/read-cart.js';
+import { assertGuestCart, hashCartToken } from '../../src/cart/guest-carts.js';
 import { userForIdentity } from '../../src/auth/users.js';
 import { processGatewayEvent } from '../../src/payments/pipeline.js';
 import type { Providers } from '../../src/payments/providers/registry.js';
@@ -55,6 +56,13 @@ export function ceilingApp(pool: pg.Pool, currency: string, providers: Providers
     const { id } = await user(req);
     await addToCart(pool, { owner: { userId: id }, variantId: req.body.variantId, quantity: req.body.quantity }, 100);
     res.json(await readCart(pool, { userId: id }, currency));
+  });
+  // A guest's add with its cart token: the token check, the add, the read (30: the default TTL).
+  app.post('/ceiling/guest-cart/items', express.json(), async (req, res) => {
+    const tokenHash = hashCartToken(req.get('x-cart-token')!);
+    await assertGuestCart(pool, tokenHash, 30);
+    await addToCart(pool, { owner: { tokenHash, isNew: false }, variantId: req.body.variantId, quantity: req.body.quantity }, 100);
+    res.json(await readCart(pool, { tokenHash, isNew: false }, currency));
   });
   // The webhook's own work over HTTP: the same signature check and pipeline transaction, without
   // the app's middleware (request ids and logging, helmet, CORS, CSP, conditional GETs).

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { useTestShop } from '../helpers/test-app.js';
 import { storedLines } from '../helpers/cart-fixtures.js';
 import { createProduct, createUser } from '../helpers/fixtures.js';
 import { jobsFinished, sendJobs } from '../helpers/jobs-fixtures.js';
 
-const shop = useTestShop({ jobs: true, env: { GUEST_CARTS_PER_IP_PER_WINDOW: '1000' } });
+const shop = useTestShop({ jobs: true, env: { GUEST_CARTS_PER_IP_PER_WINDOW: '1000', CORS_ORIGINS: 'https://store.example' } });
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 const guestLines = async (token: string) =>
@@ -15,6 +17,22 @@ const guestLines = async (token: string) =>
     )
   ).rows;
 const guestCartExists = async (token: string) => Boolean((await shop.db.pool.query(`SELECT 1 FROM carts WHERE token_hash = $1`, [hashOf(token)])).rowCount);
+
+/** A CORS preflight's answer headers (outside the contract, so sent past its checking supertest). */
+async function preflightOf(path: string, headers: string): Promise<Headers> {
+  const server = shop.app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://store.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': headers },
+    });
+    return res.headers;
+  } finally {
+    server.close();
+  }
+}
 
 /** A guest's first add: the new cart's token. */
 async function newGuestCart(variantId: string, quantity = 1): Promise<string> {
@@ -80,6 +98,21 @@ describe('guest carts', () => {
 
     expect(res.body).toEqual({ lines: [], subtotalMinor: 0, itemCount: 0, currency: 'USD' });
     expect(res.headers['x-cart-token']).toBeUndefined();
+  });
+
+  test('when a storefront on another origin uses the token, then CORS allows it as a request header and exposes it on answers', async () => {
+    const product = await createProduct(shop.db.pool);
+
+    const preflight = await preflightOf('/api/cart/items', 'content-type,x-cart-token');
+    const res = await shop.request
+      .post('/api/cart/items')
+      .set('Origin', 'https://store.example')
+      .send({ variantId: product.variantId, quantity: 1 })
+      .expect(200);
+
+    expect(preflight.get('access-control-allow-headers')).toMatch(/x-cart-token/i);
+    expect(res.headers['access-control-expose-headers']).toMatch(/X-Cart-Token/);
+    expect(await guestLines(res.body.cartToken)).toEqual([{ variantId: product.variantId, quantity: 1 }]);
   });
 
   describe('bad tokens', () => {

@@ -1,6 +1,7 @@
-// Cart add and cart read for many signed-in customers, each beside the bare Express route
+// Cart add and cart read for many signed-in customers, and cart add for many guests (by cart token), each beside the bare Express route
 // running the same statements for the customer named in a header (no session to verify).
 import { signSessionToken } from '../../../src/auth/dev-keys.js';
+import { newCartToken } from '../../../src/cart/guest-carts.js';
 import type { Row, ServerProcess } from '../kit.js';
 import { compareHttp, label, pick, type BenchContext, type Customer } from './context.js';
 
@@ -67,5 +68,33 @@ export async function cartScenarios(ctx: BenchContext, servers: ServerProcess[])
   );
   const read = (path: string) => [{ method: 'GET', path, setupRequest: (req: object) => ({ ...req, headers: asCustomer(pick(customers)) }) }];
   const cartRead = await compareHttp(ctx, servers, label('cart read GET /api/cart', servers), { app: read('/api/cart'), ceiling: read('/ceiling/cart') });
-  return [cartAdd, cartRead];
+  return [cartAdd, cartRead, await guestCartAdd(ctx, servers, variantIds)];
+}
+
+/** Adds by 200 guests whose carts exist (made here, as a first add would), each with its token. */
+async function guestCartAdd(ctx: BenchContext, servers: ServerProcess[], variantIds: string[]): Promise<Row> {
+  const guests = Array.from({ length: 200 }, newCartToken);
+  const hashes = guests.map((g) => g.tokenHash);
+  await ctx.pool.query(`INSERT INTO carts (token_hash) SELECT unnest($1::text[])`, [hashes]);
+  const emptyCarts = () => ctx.pool.query(`DELETE FROM cart_items WHERE cart_id IN (SELECT id FROM carts WHERE token_hash = ANY($1::text[]))`, [hashes]);
+  const add = (path: string) => [
+    {
+      method: 'POST',
+      path,
+      setupRequest: (req: object) => ({
+        ...req,
+        headers: { 'x-cart-token': pick(guests).token, 'content-type': 'application/json' },
+        body: JSON.stringify({ variantId: pick(variantIds), quantity: 1 }),
+      }),
+    },
+  ];
+  const row = await compareHttp(
+    ctx,
+    servers,
+    label('guest cart add POST /api/cart/items', servers),
+    { app: add('/api/cart/items'), ceiling: add('/ceiling/guest-cart/items') },
+    emptyCarts,
+  );
+  await ctx.pool.query(`DELETE FROM carts WHERE token_hash = ANY($1::text[])`, [hashes]);
+  return row;
 }
