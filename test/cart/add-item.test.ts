@@ -139,7 +139,11 @@ describe('POST /api/cart/items', () => {
   test('when the session token is not valid, then 401 (not a guest cart) and nothing changes', async () => {
     const product = await createProduct(shop.db.pool);
 
-    const res = await shop.request.post('/api/cart/items').set('Authorization', 'Bearer not.a.token').send({ variantId: product.variantId, quantity: 1 }).expect(401);
+    const res = await shop.request
+      .post('/api/cart/items')
+      .set('Authorization', 'Bearer not.a.token')
+      .send({ variantId: product.variantId, quantity: 1 })
+      .expect(401);
 
     expect(res.body.code).toBe('UNAUTHENTICATED');
     expect(Number((await shop.db.pool.query(`SELECT count(*) AS n FROM cart_items WHERE variant_id = $1`, [product.variantId])).rows[0].n)).toBe(0);
