@@ -1,7 +1,7 @@
 import type { Queryable } from '../shared/db.js';
 import { NotFound, type AppError } from '../shared/errors.js';
 import { InsufficientStock } from '../catalog/stock.js';
-import { CartChanged, CartFull, LineLimitExceeded, ProductInactive, VariantInactive, VariantRequired } from './errors.js';
+import { CartChanged, CartFull, CartTokenUnknown, LineLimitExceeded, ProductInactive, VariantInactive, VariantRequired } from './errors.js';
 import { MAX_LINE_QUANTITY } from './schemas.js';
 import { ownerMatch, type CartOwner } from './owner.js';
 
@@ -91,9 +91,17 @@ async function changeOrExplain(db: Queryable, sql: string, change: LineChange, m
 
 /** What refused a change, read just after the statement did (a second query on refusals only). */
 async function whyRefused(db: Queryable, { owner, variantId, quantity }: LineChange, mode: Mode, maxLines: number): Promise<AppError> {
-  const { rows } = await db.query<{ productId: string; productActive: boolean; active: boolean; stock: number; inCart: number | null; lines: number }>(
+  const { rows } = await db.query<{
+    productId: string;
+    productActive: boolean;
+    active: boolean;
+    stock: number;
+    inCart: number | null;
+    lines: number;
+    hasCart: boolean;
+  }>(
     `SELECT v.product_id AS "productId", p.active AS "productActive", v.active, v.stock, ci.quantity AS "inCart",
-            (SELECT count(*)::int FROM cart_items WHERE cart_id = c.id) AS lines
+            (SELECT count(*)::int FROM cart_items WHERE cart_id = c.id) AS lines, c.id IS NOT NULL AS "hasCart"
        FROM product_variants v
        JOIN products p ON p.id = v.product_id
        LEFT JOIN carts c ON c.${ownerMatch(owner).column} = $1
@@ -102,6 +110,8 @@ async function whyRefused(db: Queryable, { owner, variantId, quantity }: LineCha
     [ownerMatch(owner).value, variantId],
   );
   const found = rows[0];
+  // A guest cart merged or expired between the token's check and the change.
+  if (found && 'isNew' in owner && !owner.isNew && !found.hasCart) return new CartTokenUnknown();
   if (!found) return mode === 'set' ? new NotFound('Cart line') : new NotFound('Product variant');
   if (mode === 'set' && found.inCart === null) return new NotFound('Cart line');
   if (!found.productActive) return new ProductInactive(found.productId);

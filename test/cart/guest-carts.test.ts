@@ -5,6 +5,8 @@ import { useTestShop } from '../helpers/test-app.js';
 import { storedLines } from '../helpers/cart-fixtures.js';
 import { createProduct, createUser } from '../helpers/fixtures.js';
 import { jobsFinished, sendJobs } from '../helpers/jobs-fixtures.js';
+import { addToCart } from '../../src/cart/cart-lines.js';
+import { CartTokenUnknown } from '../../src/cart/errors.js';
 
 const shop = useTestShop({ jobs: true, env: { GUEST_CARTS_PER_IP_PER_WINDOW: '1000', CORS_ORIGINS: 'https://store.example' } });
 
@@ -145,6 +147,17 @@ describe('guest carts', () => {
       expect(answers.map((r) => [r.status, r.body.code])).toEqual(Array(5).fill([404, 'CART_TOKEN_UNKNOWN']));
       expect(await guestCartExists(token)).toBe(false);
     });
+  });
+
+  test('when the guest cart vanishes between the token check and the add (merged or expired meanwhile), then CART_TOKEN_UNKNOWN and no cart is made again', async () => {
+    const product = await createProduct(shop.db.pool);
+    const token = await newGuestCart(product.variantId);
+    await shop.db.pool.query(`DELETE FROM carts WHERE token_hash = $1`, [hashOf(token)]);
+
+    const add = addToCart(shop.db.pool, { owner: { tokenHash: hashOf(token), isNew: false }, variantId: product.variantId, quantity: 1 }, 100);
+
+    await expect(add).rejects.toBeInstanceOf(CartTokenUnknown);
+    expect(await guestCartExists(token)).toBe(false);
   });
 
   describe('merge into the customer cart', () => {
