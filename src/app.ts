@@ -27,6 +27,7 @@ import { paymentGatewayRoutes, paymentRoutes } from './payments/routes.js';
 import type { Providers } from './payments/providers/registry.js';
 import { staffRefunder } from './payments/refunds.js';
 import { staffWebhookRoutes } from './webhooks/routes.js';
+import { staffDiscountRoutes } from './promotions/routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -56,6 +57,7 @@ const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   (ctx, { db, logger, providers }) => staffOrderRoutes(ctx, staffRefunder({ pool: db.pool, providers, logger })),
   (ctx, { providers }) => paymentRoutes(ctx, providers),
   staffWebhookRoutes,
+  staffDiscountRoutes,
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
