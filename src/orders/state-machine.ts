@@ -2,7 +2,16 @@ import type { Tx } from '../shared/db.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import { restoreStock, takeStock } from '../catalog/stock.js';
 import { releaseUse } from '../promotions/discount-codes.js';
-import { BACK_FROM_THE_DOOR, canTransition, givesDiscountUseBack, CASH_COLLECTED_AT, CASH_ON_DELIVERY_ONLY, HOLDS_STOCK, RELEASED_STOCK, type OrderStatus } from './statuses.js';
+import {
+  BACK_FROM_THE_DOOR,
+  canTransition,
+  givesDiscountUseBack,
+  CASH_COLLECTED_AT,
+  CASH_ON_DELIVERY_ONLY,
+  HOLDS_STOCK,
+  RELEASED_STOCK,
+  type OrderStatus,
+} from './statuses.js';
 
 // The one place that changes an order's status. What the statuses mean (the transitions
 // table, which of them hold stock, the refund path) is in statuses.ts.

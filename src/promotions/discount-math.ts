@@ -36,10 +36,6 @@ export function lineDiscounts(kind: DiscountKind, value: number, lineAmounts: re
   const weights = lineAmounts.map((amount, i) => (eligible[i] ? amount : 0));
   const eligibleSum = weights.reduce((a, b) => a + b, 0);
   const total =
-    kind === 'percentage'
-      ? Number(divideHalfEven(BigInt(eligibleSum) * BigInt(value), 100n))
-      : kind === 'fixed_amount'
-        ? Math.min(value, eligibleSum)
-        : 0;
+    kind === 'percentage' ? Number(divideHalfEven(BigInt(eligibleSum) * BigInt(value), 100n)) : kind === 'fixed_amount' ? Math.min(value, eligibleSum) : 0;
   return allocate(total, weights);
 }

@@ -42,7 +42,7 @@ export class DiscountAlreadyUsed extends Conflict {
 
 export class DiscountCodeTaken extends Conflict {
   constructor(code: string) {
-    super('DISCOUNT_CODE_TAKEN', `A discount code ${code} exists already (codes are case-insensitive)`, { code });
+    super('DISCOUNT_CODE_TAKEN', `A discount code ${code} exists already (codes are case-insensitive)`, { discountCode: code });
   }
 }
 
