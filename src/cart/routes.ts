@@ -1,19 +1,20 @@
+import type { Queryable } from '../shared/db.js';
 import { Router, type Request, type Response } from 'express';
 import type { RouteContext } from '../shared/route-context.js';
 import { parse } from '../shared/validation.js';
 import { addToCart, emptyCart, onlyVariantOf, removeLine, setLineQuantity } from './cart-lines.js';
-import { readCart } from './read-cart.js';
 import { addItemBody, cartLineRef, setItemBody } from './schemas.js';
-import { applyCode, removeCode } from '../promotions/discount-codes.js';
-import { applyCodeBody } from '../promotions/schemas.js';
-import { withDiscount } from './cart-discount.js';
+import { readCart, type Cart } from './read-cart.js';
 
-export function cartRoutes({ db, config, guards }: RouteContext): Router {
+/** How the cart is shown: the composition root passes the promotions' view (with its discount code); cart does not import promotions. */
+export type PresentCart = (db: Queryable, userId: string, cart: Cart) => Promise<Cart>;
+
+export function cartRoutes({ db, config, guards }: RouteContext, present: PresentCart): Router {
   const router = Router();
   // Every answer but the deletes (204) is the whole cart as it stands after the change.
   const sendCart = async (req: Request, res: Response) => {
     const cart = await readCart(db.pool, req.user!.id, config.STORE_CURRENCY);
-    res.set('Cache-Control', 'private, no-cache').json(await withDiscount(db.pool, req.user!.id, cart));
+    res.set('Cache-Control', 'private, no-cache').json(await present(db.pool, req.user!.id, cart));
   };
 
   router.get('/api/cart', guards.requireUser, sendCart);
@@ -36,17 +37,6 @@ export function cartRoutes({ db, config, guards }: RouteContext): Router {
   router.delete('/api/cart/items/:variantId', guards.requireUser, async (req, res) => {
     const { variantId } = parse(cartLineRef, req.params);
     await removeLine(db.pool, req.user!.id, variantId);
-    res.status(204).end();
-  });
-  // The discount code on the cart: applied only if it applies to the cart as it stands.
-  router.post('/api/cart/discount', guards.requireUser, async (req, res) => {
-    const { code } = parse(applyCodeBody, req.body);
-    const cart = await readCart(db.pool, req.user!.id, config.STORE_CURRENCY);
-    await applyCode(db.pool, req.user!.id, code, cart.lines);
-    await sendCart(req, res);
-  });
-  router.delete('/api/cart/discount', guards.requireUser, async (req, res) => {
-    await removeCode(db.pool, req.user!.id);
     res.status(204).end();
   });
   return router;

@@ -1,7 +1,7 @@
 import type { Queryable } from '../shared/db.js';
 import { AppError } from '../shared/errors.js';
-import { cartDiscount } from '../promotions/discount-codes.js';
-import type { Cart } from './read-cart.js';
+import type { Cart } from '../cart/read-cart.js';
+import { cartDiscount } from './discount-codes.js';
 
 export type CartDiscount = {
   code: string;
