@@ -4,7 +4,8 @@
 import supertest from 'supertest';
 import { useTestShop } from '../helpers/test-app.js';
 import { checkoutAs, fillCart } from '../helpers/orders-fixtures.js';
-import { createCategory, createProduct, createUser, type UserFixture } from '../helpers/fixtures.js';
+import { createCategory, createOrder, createProduct, createUser, type UserFixture } from '../helpers/fixtures.js';
+import { discountFor, recordUse } from '../../src/promotions/discount-codes.js';
 import { createShippingMethod, createTaxRate, DELIVERY, setStoreTax, TEST_ADDRESS } from '../helpers/delivery-fixtures.js';
 import { inTransaction } from '../../src/shared/db.js';
 import { transition } from '../../src/orders/state-machine.js';
@@ -289,6 +290,29 @@ describe('racing for a code', () => {
       buyer.id,
     ]);
     expect(uses.rows[0].n).toBe(1);
+  });
+});
+
+describe('counting a use for one customer', () => {
+  test('when two of their orders count a once-per-customer code in overlapping transactions, then the second is refused with DISCOUNT_ALREADY_USED', async () => {
+    const code = await createCode({ type: 'percentage', value: 10, perCustomerLimit: 1 });
+    const { buyer, item } = await buyerWith(1000);
+    const [first, second] = await Promise.all([0, 1].map(() => createOrder(shop.db.pool, { userId: buyer.id, lines: [{ product: item, quantity: 1 }] })));
+    const discount = await discountFor(shop.db.pool, { id: code.id }, buyer.id, [{ productId: item.id, lineTotalMinor: 1000 }]);
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    const outcomes = await Promise.allSettled([
+      inTransaction(shop.db.pool, async (tx) => {
+        await recordUse(tx, discount, first.id, buyer.id);
+        await pause(300); // holds the code's row while the second transaction counts
+      }),
+      pause(100).then(() => inTransaction(shop.db.pool, (tx) => recordUse(tx, discount, second.id, buyer.id))),
+    ]);
+
+    expect(outcomes[0].status).toBe('fulfilled');
+    expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: { code: 'DISCOUNT_ALREADY_USED' } });
+    expect(await usedCount(code.id)).toBe(1);
+    expect(await liveUses(code.id)).toBe(1);
   });
 });
 
