@@ -22,6 +22,11 @@ export type Dashboard = {
     count: number;
     oldest: { id: string; number: number; customer: string | null; totalMinor: number; currency: string; paidAt: Date | null }[];
   };
+  /**
+   * every discount code, most used first: its live uses (uses given back do not count), the
+   * revenue of its orders the shop keeps (REVENUE_STATUSES) and what it took off them, per currency
+   */
+  discountCodes: { code: string; active: boolean; uses: number; currency: string | null; revenueMinor: number; discountMinor: number }[];
   /** background jobs created in the last 24 hours, by their state now (every state, in pg-boss's order) */
   backgroundJobs: { state: JobState; count: number }[];
 };
@@ -48,7 +53,7 @@ const FOR_SALE = `
    WHERE v.active AND p.active`;
 
 export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
-  const [daily, byStatus, lowestStock, stock, oldestPaid, recentJobs] = await Promise.all([
+  const [daily, byStatus, lowestStock, stock, oldestPaid, recentJobs, codes] = await Promise.all([
     pool.query<{ day: string; currency: string | null; revenueMinor: number; orders: number }>(
       `WITH bounds AS (SELECT date_trunc('day', now() AT TIME ZONE 'UTC') - interval '${DAYS - 1} days' AS first_day),
             kept AS (
@@ -80,6 +85,16 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
       [AWAITING_SHIPMENT],
     ),
     pool.query<{ state: JobState; count: number }>(RECENT_JOBS, [DEAD_LETTERS]),
+    pool.query<Dashboard['discountCodes'][number]>(
+      `SELECT d.code, d.active, d.used_count AS uses, o.currency,
+              COALESCE(SUM(o.total_minor) FILTER (WHERE o.status = ANY($1::"OrderStatus"[])), 0)::int AS "revenueMinor",
+              COALESCE(SUM(o.discount_minor) FILTER (WHERE o.status = ANY($1::"OrderStatus"[])), 0)::int AS "discountMinor"
+         FROM discount_codes d
+         LEFT JOIN discount_code_uses u ON u.discount_code_id = d.id AND u.released_at IS NULL
+         LEFT JOIN orders o ON o.id = u.order_id
+        GROUP BY d.id, o.currency ORDER BY d.used_count DESC, d.code LIMIT 20`,
+      [REVENUE_STATUSES],
+    ),
   ]);
 
   const days = [...new Set(daily.rows.map((r) => r.day))];
@@ -106,6 +121,7 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
     lowestStock: lowestStock.rows,
     stock: stock.rows[0],
     awaitingShipment: { count: AWAITING_SHIPMENT.reduce((n, status) => n + (counts.get(status) ?? 0), 0), oldest: oldestPaid.rows },
+    discountCodes: codes.rows,
     backgroundJobs: JOB_STATES.map((state) => ({ state, count: jobCounts.get(state) ?? 0 })),
   };
 }

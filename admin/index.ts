@@ -23,6 +23,7 @@ import { deliveryResources } from './resources/delivery.js';
 import { webhookResources } from './resources/webhooks.js';
 import { backgroundJobResources } from './resources/background-jobs.js';
 import { mailboxResources } from './resources/mailbox.js';
+import { discountResources } from './resources/discounts.js';
 import { loadDashboard } from './dashboard.js';
 import { staffRouter } from './staff-access.js';
 
@@ -68,6 +69,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
       ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder({ pool: deps.db.pool, providers: deps.providers, logger: deps.logger })),
       ...paymentAndPeopleResources(kit),
       ...deliveryResources(kit, deps.config.STORE_CURRENCY),
+      ...discountResources(kit, deps.config.STORE_CURRENCY),
       ...webhookResources(kit, deps.db.pool, deps.config),
       ...backgroundJobResources(deps.db.pool, deps.boss, names),
       ...mailboxResources(kit),
@@ -89,6 +91,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             WebhookDeliveryAttempt: 'Webhook attempts',
             BackgroundJob: 'Background jobs',
             Mail: 'Mailbox',
+            DiscountCode: 'Discount codes',
           },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',

@@ -27,6 +27,8 @@ import { paymentGatewayRoutes, paymentRoutes } from './payments/routes.js';
 import type { Providers } from './payments/providers/registry.js';
 import { staffRefunder } from './payments/refunds.js';
 import { staffWebhookRoutes } from './webhooks/routes.js';
+import { cartDiscountRoutes, staffDiscountRoutes } from './promotions/routes.js';
+import { withDiscount } from './promotions/cart-discount.js';
 
 export type AppDeps = {
   config: Config;
@@ -51,11 +53,13 @@ const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   addressRoutes,
   shippingRoutes,
-  cartRoutes,
+  (ctx) => cartRoutes(ctx, withDiscount),
+  cartDiscountRoutes,
   orderRoutes,
   (ctx, { db, logger, providers }) => staffOrderRoutes(ctx, staffRefunder({ pool: db.pool, providers, logger })),
   (ctx, { providers }) => paymentRoutes(ctx, providers),
   staffWebhookRoutes,
+  staffDiscountRoutes,
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -112,6 +112,35 @@ const Dashboard: React.FC = () => {
           <Link href="/admin/resources/BackgroundJob">Failed and retrying jobs</Link>
         </Card>
       </Box>
+      <Card title="Discount codes (uses, and revenue of paid orders)">
+        {data.discountCodes.length === 0 ? (
+          <Text>No discount codes yet</Text>
+        ) : (
+          <Table data-testid="discount-codes">
+            <TableHead>
+              <TableRow>
+                <TableCell>Code</TableCell>
+                <TableCell>Uses</TableCell>
+                <TableCell>Revenue</TableCell>
+                <TableCell>Discounted</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {data.discountCodes.map((c) => (
+                <TableRow key={`${c.code}-${c.currency ?? ''}`}>
+                  <TableCell>
+                    {c.code}
+                    {c.active ? '' : ' (inactive)'}
+                  </TableCell>
+                  <TableCell data-testid={`discount-uses-${c.code}`}>{c.uses}</TableCell>
+                  <TableCell>{c.currency ? formatMoney(c.revenueMinor, c.currency) : '—'}</TableCell>
+                  <TableCell>{c.currency ? formatMoney(c.discountMinor, c.currency) : '—'}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </Card>
       <Card title="Revenue per day, last 30 days">
         {data.dailyRevenue.length === 0 ? <Text>No paid orders in the last 30 days</Text> : null}
         {data.dailyRevenue.map((series) => (

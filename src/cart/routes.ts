@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
+import type { Queryable } from '../shared/db.js';
 import type { RouteContext } from '../shared/route-context.js';
 import { limitRequests } from '../shared/rate-limit.js';
 import { parse } from '../shared/validation.js';
@@ -7,7 +8,7 @@ import { addToCart, emptyCart, onlyVariantOf, removeLine, setLineQuantity } from
 import { CartTokenInvalid, CartTokenUnknown } from './errors.js';
 import { assertGuestCart, CART_TOKEN_HEADER, hashCartToken, mergeGuestCart, newCartToken, type MergeAdjustment } from './guest-carts.js';
 import type { CartOwner } from './owner.js';
-import { readCart } from './read-cart.js';
+import { readCart, type Cart } from './read-cart.js';
 import { addItemBody, cartLineRef, setItemBody } from './schemas.js';
 
 const mergeBody = z.strictObject({ cartToken: z.string().max(200).optional() });
@@ -18,7 +19,13 @@ type Resolved = { owner: CartOwner; cartToken?: string; mergeAdjustments?: Merge
 // The cart routes serve a customer (a session) and a guest (an X-Cart-Token, or none yet: the
 // first add makes the guest cart and answers its token). A customer's request carrying a
 // token first merges that guest cart into theirs.
-export function cartRoutes({ db, config, logger, guards }: RouteContext): Router {
+/**
+ * How the cart is shown: the composition root passes the promotions' view (with its discount
+ * code, for a customer's cart; a guest cart has none); cart does not import promotions.
+ */
+export type PresentCart = (db: Queryable, userId: string | null, cart: Cart) => Promise<Cart>;
+
+export function cartRoutes({ db, config, logger, guards }: RouteContext, present: PresentCart): Router {
   const router = Router();
   // A guest sends no Authorization at all; one that is not a valid session is a 401, so a
   // customer whose session lapsed signs in again rather than seeing an empty guest cart.
@@ -50,7 +57,7 @@ export function cartRoutes({ db, config, logger, guards }: RouteContext): Router
   // Every answer but the deletes (204) is the whole cart as it stands after the change; a new
   // guest cart's token only once the cart exists (a refused first add makes none).
   const sendCart = async (res: Response, { owner, cartToken, mergeAdjustments }: Resolved, made = false) => {
-    const cart = await readCart(db.pool, owner, config.STORE_CURRENCY);
+    const cart = await present(db.pool, 'userId' in owner ? owner.userId : null, await readCart(db.pool, owner, config.STORE_CURRENCY));
     const token = made ? cartToken : undefined;
     if (token) res.set(CART_TOKEN_HEADER, token);
     res.set('Cache-Control', 'private, no-cache').json({ ...cart, ...(token ? { cartToken: token } : {}), ...(mergeAdjustments ? { mergeAdjustments } : {}) });

@@ -6,6 +6,7 @@ import type { Delivery } from './delivery.js';
 import { readOrder, type Order } from './order-views.js';
 import { priceOrder, type Pricing } from './pricing.js';
 import { ORDER_STATUS_CHANGED } from './state-machine.js';
+import { cartDiscount, recordUse, type AppliedDiscount } from '../promotions/discount-codes.js';
 
 export class CartEmpty extends Unprocessable {
   constructor() {
@@ -36,27 +37,31 @@ export async function quote(
   db: Queryable,
   request: Omit<CheckoutRequest, 'ttlMinutes'>,
   options: { forUpdate?: boolean } = {},
-): Promise<{ cart: Cart; pricing: Pricing }> {
+): Promise<{ cart: Cart; pricing: Pricing; discount: AppliedDiscount | null }> {
   const cart = await readCart(db, { userId: request.userId }, request.currency, options);
   if (!cart.lines.length) throw new CartEmpty();
+  // The cart's code is checked again here: one that stopped applying refuses the quote and checkout.
+  const discount = await cartDiscount(db, request.userId, cart.lines);
   const { address, methodId, cashOnDelivery } = request.delivery;
-  const pricing = await priceOrder(db, cart, { address, methodId, cashOnDelivery });
-  return { cart, pricing };
+  const pricing = await priceOrder(db, cart, { address, methodId, cashOnDelivery }, discount);
+  return { cart, pricing, discount };
 }
 
 /**
  * Turns the buyer's cart into an order, all or nothing: run it inside one transaction. The
  * order is priced (shipping, tax) in the same transaction that takes the stock, and a total
  * other than the one the buyer saw changes nothing. It awaits payment, holding its stock until
- * it expires; with cash on delivery it is CONFIRMED at once and never expires.
+ * it expires; with cash on delivery it is CONFIRMED at once and never expires. The cart's
+ * discount code is counted in the same transaction; a code used up meanwhile orders nothing.
  */
 export async function checkout(tx: Tx, request: CheckoutRequest): Promise<Order> {
-  const { cart, pricing } = await quote(tx, request, { forUpdate: true });
+  const { cart, pricing, discount } = await quote(tx, request, { forUpdate: true });
   if (request.expectedTotalMinor !== undefined && request.expectedTotalMinor !== pricing.totalMinor) {
     throw new CartChanged(request.expectedTotalMinor, pricing.totalMinor);
   }
   await takeStock(tx, cart.lines);
   const orderId = await createOrder(tx, request, cart, pricing);
+  if (discount) await recordUse(tx, discount, orderId, request.userId);
   await emptyCart(tx, request.userId);
   return readOrder(tx, orderId, { audience: 'customer', userId: request.userId });
 }
@@ -72,14 +77,15 @@ async function createOrder(tx: Tx, request: CheckoutRequest, cart: Cart, pricing
     `WITH created AS (
        INSERT INTO orders (user_id, status, currency, subtotal_minor, total_minor, item_count, expires_at,
                            shipping_address, contact_email, contact_phone, shipping_method_id, shipping_method_name,
-                           shipping_minor, tax_minor, shipping_tax_minor, tax_included, payment_method, cod_fee_minor)
+                           shipping_minor, tax_minor, shipping_tax_minor, tax_included, payment_method, cod_fee_minor,
+                           discount_code, discount_type, discount_minor)
        VALUES ($1, $27::"OrderStatus", $2, $3, $4, $5, CASE WHEN $28::text IS NULL THEN now() + make_interval(mins => $6) END,
-               $18, $19, $20, $21, $22, $23, $24, $25, $26, $28, $29)
+               $18, $19, $20, $21, $22, $23, $24, $25, $26, $28, $29, $31, $32::"DiscountType", $33)
        RETURNING id, status
      ), lines AS (
-       INSERT INTO order_items (order_id, product_id, variant_id, sku, title, variant_title, option_values, unit_price_minor, quantity, line_total_minor, tax_minor)
+       INSERT INTO order_items (order_id, product_id, variant_id, sku, title, variant_title, option_values, unit_price_minor, quantity, line_total_minor, tax_minor, discount_minor)
        SELECT created.id, line.* FROM created,
-              unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::int[], $14::int[], $15::int[], $16::int[]) AS line
+              unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::int[], $14::int[], $15::int[], $16::int[], $34::int[]) AS line
      ), first_status AS (
        INSERT INTO order_status_changes (order_id, from_status, to_status, actor)
        SELECT id, NULL, status, $17 FROM created
@@ -119,6 +125,10 @@ async function createOrder(tx: Tx, request: CheckoutRequest, cart: Cart, pricing
       pricing.paymentMethod,
       pricing.codFeeMinor,
       ORDER_STATUS_CHANGED,
+      pricing.discount?.code ?? null,
+      pricing.discount?.type ?? null,
+      pricing.discountMinor,
+      pricing.lines.map((line) => line.discountMinor),
     ],
   );
   return rows[0].id;
@@ -126,4 +136,5 @@ async function createOrder(tx: Tx, request: CheckoutRequest, cart: Cart, pricing
 
 async function emptyCart(tx: Tx, userId: string): Promise<void> {
   await tx.query(`DELETE FROM cart_items WHERE cart_id = (SELECT id FROM carts WHERE user_id = $1)`, [userId]);
+  await tx.query(`UPDATE carts SET discount_code_id = NULL WHERE user_id = $1`, [userId]);
 }

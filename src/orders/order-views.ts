@@ -23,6 +23,8 @@ export type OrderItem = {
   unitPriceMinor: number;
   quantity: number;
   lineTotalMinor: number;
+  /** what the discount code took off this line; tax is on lineTotalMinor - discountMinor */
+  discountMinor: number;
   /** inside lineTotalMinor when the order's tax is included, on top of it otherwise */
   taxMinor: number;
 };
@@ -54,6 +56,10 @@ export type Order = {
   status: OrderStatus;
   currency: string;
   subtotalMinor: number;
+  /** what the discount code took off the goods: total = subtotal - discount + shipping + COD fee (+ tax when excluded) */
+  discountMinor: number;
+  /** the code as used (its text and kind when the order was placed); null without one */
+  discount: { code: string; type: 'percentage' | 'fixed_amount' | 'free_shipping' } | null;
   shippingMinor: number;
   /** cash on delivery: the method's fee for it (in totalMinor) */
   codFeeMinor: number;
@@ -90,7 +96,7 @@ const iso = (value: Date | string | null) => (value === null ? null : new Date(v
 type Timestamps<K extends string> = Record<K, Date | null>;
 type OrderRow = Omit<
   Order,
-  'items' | 'history' | 'payments' | 'shipping' | 'contact' | 'shippingMethod' | 'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt'
+  'items' | 'history' | 'payments' | 'shipping' | 'contact' | 'shippingMethod' | 'discount' | 'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt'
 > &
   Timestamps<'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt' | 'shippedAt' | 'deliveredAt'> & {
     carrier: string | null;
@@ -100,6 +106,8 @@ type OrderRow = Omit<
     contactPhone: string | null;
     shippingMethodId: string | null;
     shippingMethodName: string | null;
+    discountCode: string | null;
+    discountType: NonNullable<Order['discount']>['type'] | null;
     items: Omit<OrderItem, 'title'>[];
     history: OrderStatusChange[];
     payments: OrderPaymentSummary[];
@@ -108,6 +116,7 @@ type OrderRow = Omit<
 // Items, history and payments come back as JSON arrays from correlated subqueries: one round trip.
 const ORDER_DETAIL = `
   SELECT o.id, o.number, o.status, o.currency, o.subtotal_minor AS "subtotalMinor", o.shipping_minor AS "shippingMinor",
+         o.discount_minor AS "discountMinor", o.discount_code AS "discountCode", o.discount_type AS "discountType",
          o.tax_minor AS "taxMinor", o.tax_included AS "taxIncluded", o.cod_fee_minor AS "codFeeMinor",
          o.payment_method AS "paymentMethod", o.cash_collected_minor AS "cashCollectedMinor", o.total_minor AS "totalMinor", o.item_count AS "itemCount",
          o.shipping_address AS "shippingAddress", o.contact_email AS "contactEmail", o.contact_phone AS "contactPhone",
@@ -118,7 +127,7 @@ const ORDER_DETAIL = `
          COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'variantId', i.variant_id, 'sku', i.sku,
                      'productTitle', i.title, 'variantTitle', i.variant_title,
                      'optionValues', i.option_values, 'unitPriceMinor', i.unit_price_minor, 'quantity', i.quantity, 'lineTotalMinor', i.line_total_minor,
-                     'taxMinor', i.tax_minor)
+                     'discountMinor', i.discount_minor, 'taxMinor', i.tax_minor)
                      ORDER BY i.title, i.sku)
                      FROM order_items i WHERE i.order_id = o.id), '[]') AS items,
          COALESCE((SELECT json_agg(json_build_object('from', h.from_status, 'to', h.to_status, 'actor', h.actor,
@@ -150,6 +159,8 @@ function toOrder(row: OrderRow, audience: Audience): Order {
     status: row.status,
     currency: row.currency,
     subtotalMinor: row.subtotalMinor,
+    discountMinor: row.discountMinor,
+    discount: row.discountCode === null ? null : { code: row.discountCode, type: row.discountType! },
     shippingMinor: row.shippingMinor,
     codFeeMinor: row.codFeeMinor,
     taxMinor: row.taxMinor,

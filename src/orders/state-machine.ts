@@ -1,7 +1,17 @@
 import type { Tx } from '../shared/db.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import { restoreStock, takeStock } from '../catalog/stock.js';
-import { BACK_FROM_THE_DOOR, canTransition, CASH_COLLECTED_AT, CASH_ON_DELIVERY_ONLY, HOLDS_STOCK, RELEASED_STOCK, type OrderStatus } from './statuses.js';
+import { releaseUse } from '../promotions/discount-codes.js';
+import {
+  BACK_FROM_THE_DOOR,
+  canTransition,
+  givesDiscountUseBack,
+  CASH_COLLECTED_AT,
+  CASH_ON_DELIVERY_ONLY,
+  HOLDS_STOCK,
+  RELEASED_STOCK,
+  type OrderStatus,
+} from './statuses.js';
 
 // The one place that changes an order's status. What the statuses mean (the transitions
 // table, which of them hold stock, the refund path) is in statuses.ts.
@@ -94,6 +104,7 @@ export async function transition(tx: Tx, orderId: string, to: OrderStatus, optio
     if (releases) await restoreStock(tx, items.rows);
     else await takeStock(tx, items.rows);
   }
+  if (givesDiscountUseBack(from, to)) await releaseUse(tx, orderId);
   if (cod?.isCod && to === CASH_COLLECTED_AT) await recordCashCollected(tx, orderId, options.cashCollectedMinor!);
   return { orderId, from, to };
 }

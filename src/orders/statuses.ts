@@ -62,6 +62,14 @@ export const CASH_COLLECTED_AT: OrderStatus = 'DELIVERED';
 // given back to the shelf, or gone with the parcel (SHIPPED, DELIVERED: neither set).
 export const HOLDS_STOCK: ReadonlySet<OrderStatus> = new Set(['AWAITING_PAYMENT', 'CONFIRMED', 'ON_HOLD', 'PAID']);
 export const RELEASED_STOCK: ReadonlySet<OrderStatus> = new Set(['CANCELLED', 'EXPIRED', 'REFUNDED', 'RETURNED']);
+/**
+ * An order that lets go before it is paid (unpaid, or cash on delivery not yet delivered, to
+ * CANCELLED or EXPIRED) gives its discount code's use back; the state machine does it once.
+ * A late payment that revives such an order keeps the price it was placed at without taking
+ * the use again.
+ */
+export const givesDiscountUseBack = (from: OrderStatus, to: OrderStatus) =>
+  (from === 'AWAITING_PAYMENT' || from === 'CONFIRMED') && (to === 'CANCELLED' || to === 'EXPIRED');
 /** The parcel came back (refused at the door): its goods go back on the shelf, though they had left with it. */
 export const BACK_FROM_THE_DOOR: OrderStatus = 'RETURNED';
 

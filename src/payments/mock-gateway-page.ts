@@ -11,6 +11,7 @@ const BUTTONS = { paid: 'Pay', failed: 'Fail', cancelled: 'Cancel' } as const;
 export type MockPageOrder = {
   number: number;
   subtotalMinor: number;
+  discountMinor: number;
   shippingMinor: number;
   codFeeMinor: number;
   taxMinor: number;
@@ -22,7 +23,7 @@ export type MockPageOrder = {
 };
 
 /** For the page's query: the order's columns as MockPageOrder, from `orders o`. */
-export const MOCK_PAGE_ORDER = `json_build_object('number', o.number, 'subtotalMinor', o.subtotal_minor, 'shippingMinor', o.shipping_minor,
+export const MOCK_PAGE_ORDER = `json_build_object('number', o.number, 'subtotalMinor', o.subtotal_minor, 'discountMinor', o.discount_minor, 'shippingMinor', o.shipping_minor,
   'codFeeMinor', o.cod_fee_minor, 'taxMinor', o.tax_minor, 'taxIncluded', o.tax_included, 'totalMinor', o.total_minor,
   'shippingMethodName', o.shipping_method_name, 'shipToCity', o.shipping_address->>'city', 'shipToCountry', o.shipping_address->>'country')`;
 
@@ -33,6 +34,7 @@ function breakdown(order: MockPageOrder, currency: string): string {
   const shipped = order.shippingMethodName !== null || order.shipToCity !== null;
   const rows = [
     row('subtotal', 'Subtotal', order.subtotalMinor),
+    ...(order.discountMinor > 0 ? [row('discount', 'Discount (taken off the subtotal)', order.discountMinor)] : []),
     ...(shipped ? [row('shipping', order.shippingMethodName ? `Shipping (${order.shippingMethodName})` : 'Shipping', order.shippingMinor)] : []),
     ...(order.codFeeMinor > 0 ? [row('cod-fee', 'Cash on delivery fee', order.codFeeMinor)] : []),
     ...(order.taxMinor > 0 || shipped ? [row('tax', order.taxIncluded ? 'Tax (included in the prices)' : 'Tax', order.taxMinor)] : []),

@@ -15,7 +15,7 @@ type PayableOrder = GatewayOrder & { status: string; lapsed: boolean };
 const PAYABLE_ORDER = `
   SELECT o.id, o.number, o.status, o.currency, o.expires_at AS "expiresAt",
          o.expires_at IS NOT NULL AND o.expires_at <= now() AS lapsed,
-         o.item_count AS "itemCount", o.subtotal_minor AS "subtotalMinor", o.shipping_minor AS "shippingMinor",
+         o.item_count AS "itemCount", o.subtotal_minor AS "subtotalMinor", o.discount_minor AS "discountMinor", o.shipping_minor AS "shippingMinor",
          o.cod_fee_minor AS "codFeeMinor", o.tax_minor AS "taxMinor", o.shipping_tax_minor AS "shippingTaxMinor",
          o.tax_included AS "taxIncluded", o.total_minor AS "totalMinor",
          CASE WHEN o.shipping_address IS NOT NULL

@@ -10,7 +10,7 @@ const cartOf = (customer: UserFixture) => shop.request.get('/api/cart').set('Aut
 describe('GET /api/cart', () => {
   test('when the customer has never added anything, then an empty cart in the store currency', async () => {
     const res = await cartOf(await createUser(shop.db.pool)).expect(200);
-    expect(res.body).toEqual({ lines: [], subtotalMinor: 0, itemCount: 0, currency: 'USD' });
+    expect(res.body).toEqual({ lines: [], subtotalMinor: 0, discount: null, discountMinor: 0, discountedSubtotalMinor: 0, itemCount: 0, currency: 'USD' });
   });
 
   test('when a price changes after the add, then the cart shows the current price', async () => {

@@ -36,7 +36,7 @@ describe('PATCH /api/cart/items/{variantId}', () => {
     const removed = await setQuantity(customer, variantId, { quantity: 0 }).expect(200);
     const again = await setQuantity(customer, variantId, { quantity: 0 }).expect(200);
 
-    expect(removed.body).toEqual({ lines: [], subtotalMinor: 0, itemCount: 0, currency: 'USD' });
+    expect(removed.body).toEqual({ lines: [], subtotalMinor: 0, discount: null, discountMinor: 0, discountedSubtotalMinor: 0, itemCount: 0, currency: 'USD' });
     expect(again.body.lines).toEqual([]);
     expect(await storedLines(shop.db, customer)).toEqual([]);
   });

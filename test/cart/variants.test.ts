@@ -47,6 +47,7 @@ describe('POST /api/cart/items with variants', () => {
         currency: 'USD',
         quantity: 1,
         lineTotalMinor: 1500,
+        discountMinor: 0,
         stock: 4,
         active: true,
         warnings: [],

@@ -18,6 +18,7 @@ const soldLine = (product: ProductFixture, title: string) => ({
   productTitle: title,
   variantTitle: null,
   optionValues: {},
+  discountMinor: 0,
   taxMinor: 0,
 });
 beforeAll(async () => {
@@ -215,6 +216,7 @@ describe('POST /api/checkout with variants', () => {
         unitPriceMinor: 1700,
         quantity: 2,
         lineTotalMinor: 3400,
+        discountMinor: 0,
         taxMinor: 0,
       },
       {
@@ -228,6 +230,7 @@ describe('POST /api/checkout with variants', () => {
         unitPriceMinor: 1500,
         quantity: 1,
         lineTotalMinor: 1500,
+        discountMinor: 0,
         taxMinor: 0,
       },
     ].sort((a, b) => (a.sku < b.sku ? -1 : 1)); // order lines read by title, then SKU

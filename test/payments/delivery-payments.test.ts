@@ -322,6 +322,7 @@ describe('checkoutCharges: what a Stripe session is made of', () => {
     description: 'Thing x1',
     currency: 'USD',
     subtotalMinor: 1000,
+    discountMinor: 0,
     shippingMinor: 0,
     codFeeMinor: 0,
     taxMinor: 0,

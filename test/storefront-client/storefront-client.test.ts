@@ -135,6 +135,7 @@ describe('a storefront built on a client generated from the contract (openapi-ty
           unitPriceMinor: 1234,
           quantity: 2,
           lineTotalMinor: 2468,
+          discountMinor: 0,
           taxMinor: 219,
         },
         {
@@ -148,6 +149,7 @@ describe('a storefront built on a client generated from the contract (openapi-ty
           unitPriceMinor: 990,
           quantity: 1,
           lineTotalMinor: 990,
+          discountMinor: 0,
           taxMinor: 88,
         },
       ]),

@@ -43,7 +43,7 @@ export type GatewayAddress = AddressFields;
 
 /**
  * What a gateway needs to know about the order, in integer minor units of `currency`:
- *   totalMinor = subtotalMinor + shippingMinor + codFeeMinor + (taxIncluded ? 0 : taxMinor)
+ *   totalMinor = subtotalMinor - discountMinor + shippingMinor + codFeeMinor + (taxIncluded ? 0 : taxMinor)
  * (the orders table checks it). Orders placed before delivery have no shipping (null), and
  * their shipping, COD fee and tax are 0.
  */
