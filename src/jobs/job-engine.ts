@@ -52,19 +52,30 @@ export async function startJobEngine<D extends JobBase>({ deps, definitions, wor
     archiveFailedAfterSeconds: FAILED_JOBS_KEPT_SECONDS,
   });
   boss.on('error', (err) => logger.warn({ err }, 'job engine error; it carries on'));
-  await boss.start();
-  if (!workers) return { boss, stop: () => boss.stop({ graceful: false, wait: true }) };
+  if (!workers) {
+    await boss.start();
+    return { boss, stop: () => boss.stop({ graceful: false, wait: true }) };
+  }
 
   const handlerDeps = { ...deps, boss } as D;
-  // Instances starting at once would deadlock creating the same queues: one at a time.
+  // Creating a queue is DDL on pg-boss's partitioned job table: instances starting at once, or
+  // pg-boss's own maintenance meanwhile, would deadlock on it. So one instance at a time sets
+  // the queues up, through a pg-boss that runs no maintenance, before any starts supervising.
   await oneInstanceAtATime(pool, async () => {
-    await ensureQueue(boss, DEAD_LETTERS, { retryLimit: 0 });
-    for (const definition of definitions) {
-      const settings = typeof definition.queue === 'function' ? definition.queue(handlerDeps) : definition.queue;
-      await ensureQueue(boss, definition.name, { ...DEFAULT_QUEUE, ...settings, deadLetter: DEAD_LETTERS });
-      if (definition.cron) await boss.schedule(definition.name, definition.cron);
+    const setup = new PgBoss({ db: onConnection(pool), schema: JOB_SCHEMA, migrate: false, supervise: false, schedule: false });
+    await setup.start();
+    try {
+      await ensureQueue(setup, DEAD_LETTERS, { retryLimit: 0 });
+      for (const definition of definitions) {
+        const settings = typeof definition.queue === 'function' ? definition.queue(handlerDeps) : definition.queue;
+        await ensureQueue(setup, definition.name, { ...DEFAULT_QUEUE, ...settings, deadLetter: DEAD_LETTERS });
+        if (definition.cron) await setup.schedule(definition.name, definition.cron);
+      }
+    } finally {
+      await setup.stop({ graceful: false, wait: true });
     }
   });
+  await boss.start();
   for (const definition of definitions) {
     const handle = definition.handler(handlerDeps);
     for (let i = 0; i < (definition.concurrency ?? 1); i++) {

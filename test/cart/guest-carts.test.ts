@@ -98,7 +98,7 @@ describe('guest carts', () => {
   test('when a visitor without a token reads the cart, then an empty one and no token', async () => {
     const res = await shop.request.get('/api/cart').expect(200);
 
-    expect(res.body).toEqual({ lines: [], subtotalMinor: 0, itemCount: 0, currency: 'USD' });
+    expect(res.body).toEqual({ lines: [], subtotalMinor: 0, itemCount: 0, currency: 'USD', discount: null, discountMinor: 0, discountedSubtotalMinor: 0 });
     expect(res.headers['x-cart-token']).toBeUndefined();
   });
 

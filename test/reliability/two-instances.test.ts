@@ -1,4 +1,4 @@
-// Two app instances as separate processes on one database: checkouts, webhooks and the expiry
+// Two app instances as separate processes on one database: checkouts, webhooks, discount uses and the expiry
 // job race across them, and the database alone keeps them honest.
 import { jobsFinished, sendJobs } from '../helpers/jobs-fixtures.js';
 import { createTestDatabase } from '../helpers/test-app.js';
@@ -16,7 +16,7 @@ import {
   type ShopProcess,
 } from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
-import { createProduct, createProductWithVariants, type UserFixture } from '../helpers/fixtures.js';
+import { createProduct, createProductWithVariants, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Db;
@@ -172,5 +172,60 @@ describe('expiry job on both processes', () => {
     expect(history.every((h) => h.n === 1)).toBe(true);
     expect(await stockLedger(db.pool, [product.variantId])).toEqual([{ id: product.variantId, stock: 60, held: 0 }]);
     counts.ordersChecked += orderIds.length;
+  });
+});
+
+describe('discount codes across both processes', () => {
+  test('when 30 buyers race for the last 10 uses of a code through both processes, then exactly 10 orders get it and 20 get 409 DISCOUNT_EXHAUSTED with no order', async () => {
+    const staff = await createUser(db.pool, { role: 'admin' });
+    const created = await shops[0].request
+      .post('/api/admin/discount-codes')
+      .set('Authorization', staff.auth)
+      .send({ code: `RACE${Date.now().toString(36).toUpperCase()}`, type: 'fixed_amount', value: 100, usageLimit: 10 });
+    expect(created.status).toBe(201);
+    const product = await createProduct(db.pool, { stock: 100, priceMinor: 1000 });
+    const buyers = await buyersWithCarts(db.pool, 30, () => [{ variantId: product.variantId, quantity: 1 }]);
+    for (const [i, buyer] of buyers.entries()) {
+      const applied = await shops[i % 2].request.post('/api/cart/discount').set('Authorization', buyer.auth).send({ code: created.body.code });
+      expect(applied.status).toBe(200);
+    }
+
+    const answers = await checkoutAllAtOnce(buyers);
+
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(10);
+    expect(answers.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(Array(20).fill('DISCOUNT_EXHAUSTED'));
+    expect(answers.filter((r) => r.status === 201).every((r) => r.body.discountMinor === 100)).toBe(true);
+    const { rows } = await db.pool.query(
+      `SELECT (SELECT used_count FROM discount_codes WHERE id = $1) AS "usedCount",
+              (SELECT count(*)::int FROM discount_code_uses WHERE discount_code_id = $1) AS uses,
+              (SELECT count(*)::int FROM orders WHERE user_id = ANY($2::uuid[])) AS orders`,
+      [created.body.id, buyers.map((b) => b.id)],
+    );
+    expect(rows[0]).toEqual({ usedCount: 10, uses: 10, orders: 10 });
+    counts.ordersChecked += buyers.length;
+  });
+
+  test('when one customer checks out twice at the same moment through both processes with a once-per-customer code, then one order uses it', async () => {
+    const staff = await createUser(db.pool, { role: 'admin' });
+    const created = await shops[1].request
+      .post('/api/admin/discount-codes')
+      .set('Authorization', staff.auth)
+      .send({ code: `ONCE${Date.now().toString(36).toUpperCase()}`, type: 'percentage', value: 10, perCustomerLimit: 1 });
+    expect(created.status).toBe(201);
+    const product = await createProduct(db.pool, { stock: 10, priceMinor: 1000 });
+    const [buyer] = await buyersWithCarts(db.pool, 1, () => [{ variantId: product.variantId, quantity: 2 }]);
+    expect((await shops[0].request.post('/api/cart/discount').set('Authorization', buyer.auth).send({ code: created.body.code })).status).toBe(200);
+
+    const answers = await Promise.all(shops.map((shop) => checkoutAs(shop.request, buyer)));
+
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(answers.every((r) => r.status < 500)).toBe(true);
+    const { rows } = await db.pool.query(
+      `SELECT (SELECT used_count FROM discount_codes WHERE id = $1) AS "usedCount",
+              (SELECT count(*)::int FROM discount_code_uses WHERE discount_code_id = $1 AND user_id = $2) AS uses`,
+      [created.body.id, buyer.id],
+    );
+    expect(rows[0]).toEqual({ usedCount: 1, uses: 1 });
+    counts.ordersChecked += 1;
   });
 });
