@@ -8,7 +8,7 @@
 //   BENCH_DATABASE_URL=postgresql://...  a database to migrate and fill, or one filled by an earlier run
 //                                         (default: a fresh embedded PostgreSQL)
 //   BENCH_SECONDS (6), BENCH_CONNECTIONS (50)   per measured side
-//   BENCH_ONLY=catalog,filters,vendure,statements,detail,cart,checkout,webhooks,mails,two   a subset of the scenarios
+//   BENCH_ONLY=catalog,filters,vendure,statements,detail,cart,checkout,discount,webhooks,mails,two   a subset of the scenarios
 //   BENCH_CPU_PROF=<dir>   write a V8 CPU profile of each server process there (on exit)
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -125,6 +125,7 @@ try {
     ['detail', 'product detail', () => productDetailScenario(ctx, one)],
     ['cart', 'cart add and read', () => cartScenarios(ctx, one)],
     ['checkout', 'checkout under contention', () => checkoutScenario(ctx, one)],
+    ['discount', 'checkout with a discount code', () => checkoutScenario(ctx, one, { discounted: true })],
     ['webhooks', 'webhook storm', () => webhookScenario(ctx, one)],
     ['mails', 'mail throughput', () => mailScenario(ctx, smtp!, [worker!])],
     ['two', 'catalog listings on two processes', () => catalogListScenarios(ctx, servers)],

@@ -46,8 +46,18 @@ async function products(ctx: BenchContext) {
   return (hotAndCold = { hot: rows.find((r) => r.hot)!.id, cold: rows.filter((r) => !r.hot).map((r) => r.id) });
 }
 
-/** Buyers whose carts hold the hot variant and two cold ones; tokens only when they go over HTTP. */
-async function buyersWithCarts(ctx: BenchContext, prefix: string, count: number, withTokens: boolean): Promise<Customer[]> {
+/** A 10% code with a usage limit, for every discounted checkout of the run: its row is as hot as the hot variant's. */
+async function discountCode(ctx: BenchContext): Promise<string> {
+  const { rows } = await ctx.pool.query<{ id: string }>(
+    `INSERT INTO discount_codes (code, type, value, usage_limit) VALUES ('BENCH' || $1, 'percentage', 10, 100000000)
+     ON CONFLICT (lower(code)) DO UPDATE SET active = true RETURNING id`,
+    [ctx.runId],
+  );
+  return rows[0].id;
+}
+
+/** Buyers whose carts hold the hot variant and two cold ones (and the code, if given); tokens only when they go over HTTP. */
+async function buyersWithCarts(ctx: BenchContext, prefix: string, count: number, withTokens: boolean, codeId: string | null): Promise<Customer[]> {
   const { hot, cold } = await products(ctx);
   const buyers = withTokens
     ? await makeCustomers(ctx, prefix, count)
@@ -59,7 +69,7 @@ async function buyersWithCarts(ctx: BenchContext, prefix: string, count: number,
         )
       ).rows.map((u) => ({ ...u, token: '' }));
   await ctx.pool.query(
-    `WITH c AS (INSERT INTO carts (user_id) SELECT unnest($1::uuid[]) RETURNING id, user_id),
+    `WITH c AS (INSERT INTO carts (user_id, discount_code_id) SELECT unnest($1::uuid[]), $5::uuid RETURNING id, user_id),
           n AS (SELECT c.id, u.n FROM c JOIN unnest($1::uuid[]) WITH ORDINALITY AS u(user_id, n) USING (user_id))
      INSERT INTO cart_items (cart_id, variant_id, quantity)
      SELECT n.id, line.variant_id, line.quantity FROM n CROSS JOIN LATERAL (VALUES
@@ -67,7 +77,7 @@ async function buyersWithCarts(ctx: BenchContext, prefix: string, count: number,
        (($3::uuid[])[1 + (n.n * 7) % $4], 2),
        (($3::uuid[])[1 + (n.n * 13 + 1) % $4], 1)) AS line(variant_id, quantity)
      ON CONFLICT DO NOTHING`,
-    [buyers.map((b) => b.userId), hot, cold, cold.length],
+    [buyers.map((b) => b.userId), hot, cold, cold.length, codeId],
   );
   return buyers;
 }
@@ -90,8 +100,10 @@ async function deliveryBody(ctx: BenchContext): Promise<object> {
   return delivery;
 }
 
-export async function checkoutScenario(ctx: BenchContext, servers: ServerProcess[]): Promise<Row> {
-  const tag = `bench_checkout_${ctx.runId}_${servers.length}_`;
+/** `discounted`: every cart carries a 10% code, which checkout checks again and counts in its transaction. */
+export async function checkoutScenario(ctx: BenchContext, servers: ServerProcess[], { discounted = false } = {}): Promise<Row> {
+  const tag = `bench_checkout_${ctx.runId}_${servers.length}_${discounted ? 'd_' : ''}`;
+  const codeId = discounted ? await discountCode(ctx) : null;
   const pids = servers.map((s) => s.pid);
   const body = await deliveryBody(ctx);
   const bodyText = JSON.stringify(body);
@@ -123,13 +135,14 @@ export async function checkoutScenario(ctx: BenchContext, servers: ServerProcess
     return pool(indexed.slice(WARMUP_BUYERS), ctx.seconds);
   };
 
-  const appBuyers = await buyersWithCarts(ctx, `${tag}app_`, WARMUP_BUYERS + APP_BUYERS, true);
+  const appBuyers = await buyersWithCarts(ctx, `${tag}app_`, WARMUP_BUYERS + APP_BUYERS, true, codeId);
   const app = await run(appBuyers, viaHttp);
   const ceilingPool = new pg.Pool({ connectionString: ctx.databaseUrl, max: ctx.serverPoolSize * servers.length });
   try {
-    const ceilingBuyers = await buyersWithCarts(ctx, `${tag}pg_`, WARMUP_BUYERS + CEILING_BUYERS, false);
+    const ceilingBuyers = await buyersWithCarts(ctx, `${tag}pg_`, WARMUP_BUYERS + CEILING_BUYERS, false, codeId);
     const ceiling = await run(ceilingBuyers, direct(ceilingPool));
-    return { scenario: label('checkout, 1 hot + 2 cold variants, 32 in flight', servers), app, ceiling, ceilingName: 'same transaction via pg' };
+    const name = `checkout, 1 hot + 2 cold variants${discounted ? ', a 10% code' : ''}, 32 in flight`;
+    return { scenario: label(name, servers), app, ceiling, ceilingName: 'same transaction via pg' };
   } finally {
     await ceilingPool.end();
   }
