@@ -7,13 +7,12 @@ import { PRODUCT_STOCK_LOW, type ProductStockLow } from '../catalog/stock.js';
 import { PAYMENT_REFUNDED, type PaymentRefunded } from '../payments/refunds.js';
 import type { Mailer } from './mailer.js';
 import { markAbandonedClaims, sendOnce, type MailDraft, type MailOutcome } from './outgoing-mails.js';
-import { mailForRefund, mailsForStatusChange, type OrderStatusChanged } from './order-mails.js';
-import { mailForDeadLetter, mailForDisabledWebhook, mailForLowStock, WEBHOOK_ENDPOINT_DISABLED, type WebhookEndpointDisabled } from './staff-mails.js';
+import { mailForRefund, mailsForStatusChange } from './order-mails.js';
+import { mailForDeadLetter, mailForDisabledWebhook, mailForLowStock } from './staff-mails.js';
+import { ORDER_STATUS_CHANGED, type OrderStatusChanged } from '../orders/state-machine.js';
+import { WEBHOOK_ENDPOINT_DISABLED, type WebhookEndpointDisabled } from '../webhooks/events.js';
 
 export type MailJobDeps = JobBase & { mailer: Mailer; config: Config };
-
-/** The outbox topic of an order's status change (src/orders/state-machine.ts, checkout). */
-const ORDER_STATUS_CHANGED = 'order.status_changed';
 
 // Longer than the mailer's own timeouts (mailer.ts), so a try that pg-boss presumes dead has
 // surely given up on the SMTP server: its claim is then abandoned for good.

@@ -1,13 +1,13 @@
 import type { Queryable } from '../shared/db.js';
 import { readOrder, type Order } from '../orders/order-views.js';
-import { CASH_COLLECTED_AT, CUSTOMER_MAIL_ON, STAFF_MAIL_ON, type OrderStatus } from '../orders/statuses.js';
+import type { OrderStatusChanged } from '../orders/state-machine.js';
+import { CASH_COLLECTED_AT, CUSTOMER_MAIL_ON, STAFF_MAIL_ON } from '../orders/statuses.js';
 import type { PaymentRefunded } from '../payments/refunds.js';
 import { readShopProfile, type ShopProfile } from './shop-profile.js';
 import { renderMail } from './render.js';
 import type { MailKind } from './templates.js';
 import type { MailDraft } from './outgoing-mails.js';
 
-export type OrderStatusChanged = { orderId: string; from: OrderStatus | null; to: OrderStatus };
 export type OrderMailSettings = { storefrontOrderUrl?: string };
 
 /** The customer's address: the one given at checkout, else the account's. */

@@ -2,14 +2,11 @@ import type { Queryable } from '../shared/db.js';
 import { fullTitle, variantTitleSql } from '../catalog/variant-title.js';
 import type { ProductStockLow } from '../catalog/stock.js';
 import type { EventJob } from '../jobs/outbox.js';
+import type { WebhookEndpointDisabled } from '../webhooks/events.js';
 import { readShopProfile } from './shop-profile.js';
 import { renderMail } from './render.js';
 import type { StaffMailKind } from './templates.js';
 import type { MailDraft } from './outgoing-mails.js';
-
-/** The outbox topic of an outbound webhook endpoint the webhooks domain stopped delivering to. */
-export const WEBHOOK_ENDPOINT_DISABLED = 'webhook_endpoint.disabled';
-export type WebhookEndpointDisabled = { endpointId: string; url: string; reason: string };
 
 /** A mail to the staff recipients (shop-profile.ts), or null when the shop has none. */
 async function staffMail(db: Queryable, kind: StaffMailKind, dedupeKey: string, context: Record<string, unknown>): Promise<MailDraft | null> {

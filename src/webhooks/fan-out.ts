@@ -3,7 +3,9 @@ import type PgBoss from 'pg-boss';
 import { onConnection } from '../jobs/connection.js';
 import { inTransaction } from '../shared/db.js';
 import { readOrder } from '../orders/order-views.js';
-import { OUTBOUND_EVENT_ON, type OrderStatus } from '../orders/statuses.js';
+import { OUTBOUND_EVENT_ON } from '../orders/statuses.js';
+import type { OrderStatusChanged } from '../orders/state-machine.js';
+import type { EventJob } from '../jobs/outbox.js';
 import { PRODUCT_STOCK_LOW, type ProductStockLow } from '../catalog/stock.js';
 import { fullTitle, variantTitleSql } from '../catalog/variant-title.js';
 import { eventIdOf, PAYLOAD_VERSION, type WebhookEventType, type WebhookPayload } from './events.js';
@@ -36,10 +38,8 @@ export async function fanOut(pool: pg.Pool, boss: PgBoss, event: Event): Promise
   });
 }
 
-export type OrderStatusChanged = { orderId: string; from: OrderStatus | null; to: OrderStatus; eventId: number };
-
 /** An order's status change as its outbound event, if the status has one: the order as it stands now (the staff view), and the change. */
-export function orderEvent(pool: pg.Pool, { orderId, from, to, eventId }: OrderStatusChanged): Event | undefined {
+export function orderEvent(pool: pg.Pool, { orderId, from, to, eventId }: EventJob<OrderStatusChanged>): Event | undefined {
   const type = OUTBOUND_EVENT_ON[to];
   if (!type) return undefined;
   return { id: eventIdOf(eventId), type, data: async () => ({ from, to, order: await readOrder(pool, orderId, { audience: 'staff' }) }) };

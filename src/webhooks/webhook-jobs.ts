@@ -3,7 +3,8 @@ import { defineJob, type JobBase } from '../jobs/job-definition.js';
 import type { EventJob } from '../jobs/outbox.js';
 import { PRODUCT_STOCK_LOW, type ProductStockLow } from '../catalog/stock.js';
 import { deliver, forgetOldDeliveries, type DeliverySettings } from './delivery.js';
-import { DELIVER_QUEUE, fanOut, orderEvent, stockLowEvent, type DeliverJob, type OrderStatusChanged } from './fan-out.js';
+import { DELIVER_QUEUE, fanOut, orderEvent, stockLowEvent, type DeliverJob } from './fan-out.js';
+import { ORDER_STATUS_CHANGED, type OrderStatusChanged } from '../orders/state-machine.js';
 import { urlPolicyOf } from './url-policy.js';
 
 type Deps = JobBase & { config: Config };
@@ -22,9 +23,9 @@ const settingsOf = (config: Config): DeliverySettings => ({
  * only cover a handler that broke (the database away), with the queue defaults.
  */
 export const webhookJobs = [
-  defineJob<OrderStatusChanged, Deps>({
+  defineJob<EventJob<OrderStatusChanged>, Deps>({
     name: 'webhooks-order-events',
-    subscribesTo: ['order.status_changed'],
+    subscribesTo: [ORDER_STATUS_CHANGED],
     handler:
       ({ pool, boss }) =>
       async (data) => {
