@@ -10,6 +10,40 @@ export const PRODUCT_STOCK_LOW = 'product.stock_low';
 export type ProductStockLow = { variantId: string; productId: string; stock: number; threshold: number };
 
 export type StockLine = { variantId: string; quantity: number };
+
+/**
+ * Why stock moved: the stock ledger's reasons (the stock_movements CHECK). `initial` is a new
+ * variant's stock; `received`, `damaged` and `count_correction` are staff adjustments;
+ * `unattributed` is a change made outside the app (the database records it anyway).
+ */
+export const STOCK_REASONS = [
+  'initial',
+  'checkout',
+  'expiry',
+  'cancel',
+  'refund_restock',
+  'late_payment_retake',
+  'cod_return',
+  'received',
+  'damaged',
+  'count_correction',
+  'import',
+  'unattributed',
+] as const;
+export type StockReason = (typeof STOCK_REASONS)[number];
+/** The reasons staff give when they adjust stock by hand. */
+export const STAFF_STOCK_REASONS = ['received', 'damaged', 'count_correction'] as const satisfies readonly StockReason[];
+
+/** What the ledger records with a stock change besides the numbers: why, who, and for which order. */
+export type StockMovement = { reason: StockReason; actor: string; orderId?: string; note?: string };
+
+// The ledger rows are written by triggers on product_variants (migration
+// 20261206000000_stock_ledger_and_audit), so no stock change can miss one. The writer names the
+// movement in a transaction-local setting the triggers read. It is set by a CTE that the stock
+// UPDATE joins, so it costs no extra statement: the CTE runs before the UPDATE's first row, and
+// AFTER STATEMENT triggers run after its last.
+const MOVEMENT_CONTEXT = (param: string) => `movement AS MATERIALIZED (SELECT set_config('shop.stock_movement', ${param}::text, true))`;
+const movementJson = (movement: StockMovement) => JSON.stringify(movement);
 export type ShortLine = { variantId: string; productId: string | null; requested: number; available: number };
 
 export class InsufficientStock extends Conflict {
@@ -36,7 +70,7 @@ function byVariant(lines: StockLine[]): StockLine[] {
  * inactive variant, or a variant of an inactive product, has nothing available. Call inside a
  * transaction.
  */
-export async function takeStock(tx: Queryable, lines: StockLine[]): Promise<void> {
+export async function takeStock(tx: Queryable, lines: StockLine[], movement: StockMovement): Promise<void> {
   const wanted = byVariant(lines);
   const ids = wanted.map((l) => l.variantId);
   const { rows } = await tx.query<{ id: string; productId: string; stock: number; sellable: boolean }>(
@@ -56,27 +90,37 @@ export async function takeStock(tx: Queryable, lines: StockLine[]): Promise<void
   // The low-stock event goes in the same statement: only the take that crosses the threshold
   // (from above it to at or below it) writes one, so a variant sold down further is mailed once.
   await tx.query(
-    `WITH taken AS (
+    `WITH ${MOVEMENT_CONTEXT('$4')}, taken AS (
        UPDATE product_variants v SET stock = v.stock - w.quantity, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity) WHERE v.id = w.id
+         FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity), movement WHERE v.id = w.id
        RETURNING v.id, v.product_id, v.stock, v.stock + w.quantity AS before
      ), threshold AS (SELECT coalesce((SELECT low_stock_threshold FROM store_settings), 5) AS value)
      INSERT INTO outbox (topic, payload)
      SELECT $3, json_build_object('variantId', t.id, 'productId', t.product_id, 'stock', t.stock, 'threshold', threshold.value)
        FROM taken t, threshold WHERE t.before > threshold.value AND t.stock <= threshold.value`,
-    [ids, wanted.map((l) => l.quantity), PRODUCT_STOCK_LOW],
+    [ids, wanted.map((l) => l.quantity), PRODUCT_STOCK_LOW, movementJson(movement)],
   );
 }
 
 /** Puts stock back (cancel, expiry, refund before shipping), locking in the same id order. */
-export async function restoreStock(tx: Queryable, lines: StockLine[]): Promise<void> {
+export async function restoreStock(tx: Queryable, lines: StockLine[], movement: StockMovement): Promise<void> {
   const wanted = byVariant(lines);
   if (!wanted.length) return;
   const ids = wanted.map((l) => l.variantId);
   await tx.query(`SELECT id FROM product_variants WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [ids]);
   await tx.query(
-    `UPDATE product_variants v SET stock = v.stock + w.quantity, updated_at = now()
-       FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity) WHERE v.id = w.id`,
-    [ids, wanted.map((l) => l.quantity)],
+    `WITH ${MOVEMENT_CONTEXT('$3')}
+     UPDATE product_variants v SET stock = v.stock + w.quantity, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity), movement WHERE v.id = w.id`,
+    [ids, wanted.map((l) => l.quantity), movementJson(movement)],
   );
+}
+
+/**
+ * Names the movement of the stock changes the rest of this transaction makes by statements of
+ * its own (a staff form, an import): one round trip, before them. The stock writers above set
+ * it in their own statement instead.
+ */
+export async function describeStockMovement(tx: Queryable, movement: StockMovement): Promise<void> {
+  await tx.query(`SELECT set_config('shop.stock_movement', $1, true)`, [movementJson(movement)]);
 }

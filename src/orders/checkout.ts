@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Queryable, Tx } from '../shared/db.js';
 import { Conflict, Unprocessable } from '../shared/errors.js';
 import { readCart, type Cart } from '../cart/read-cart.js';
@@ -59,8 +60,11 @@ export async function checkout(tx: Tx, request: CheckoutRequest): Promise<Order>
   if (request.expectedTotalMinor !== undefined && request.expectedTotalMinor !== pricing.totalMinor) {
     throw new CartChanged(request.expectedTotalMinor, pricing.totalMinor);
   }
-  await takeStock(tx, cart.lines);
-  const orderId = await createOrder(tx, request, cart, pricing);
+  // The order's id is chosen here so that the stock ledger's rows name it (its foreign key is
+  // checked at commit, after the order row exists).
+  const orderId = randomUUID();
+  await takeStock(tx, cart.lines, { reason: 'checkout', actor: `customer:${request.userId}`, orderId });
+  await createOrder(tx, orderId, request, cart, pricing);
   if (discount) await recordUse(tx, discount, orderId, request.userId);
   await emptyCart(tx, request.userId);
   return readOrder(tx, orderId, { audience: 'customer', userId: request.userId });
@@ -70,16 +74,16 @@ export async function checkout(tx: Tx, request: CheckoutRequest): Promise<Order>
  * Order, its lines (as sold: variant, SKU, titles, option values, price, tax) and its first
  * history entry, in one statement. Later catalog, shipping or tax edits do not touch it.
  */
-async function createOrder(tx: Tx, request: CheckoutRequest, cart: Cart, pricing: Pricing): Promise<string> {
+async function createOrder(tx: Tx, orderId: string, request: CheckoutRequest, cart: Cart, pricing: Pricing): Promise<void> {
   const column = <K extends keyof Cart['lines'][number]>(key: K) => cart.lines.map((line) => line[key]);
   const { delivery } = request;
-  const { rows } = await tx.query<{ id: string }>(
+  await tx.query(
     `WITH created AS (
-       INSERT INTO orders (user_id, status, currency, subtotal_minor, total_minor, item_count, expires_at,
+       INSERT INTO orders (id, user_id, status, currency, subtotal_minor, total_minor, item_count, expires_at,
                            shipping_address, contact_email, contact_phone, shipping_method_id, shipping_method_name,
                            shipping_minor, tax_minor, shipping_tax_minor, tax_included, payment_method, cod_fee_minor,
                            discount_code, discount_type, discount_minor)
-       VALUES ($1, $27::"OrderStatus", $2, $3, $4, $5, CASE WHEN $28::text IS NULL THEN now() + make_interval(mins => $6) END,
+       VALUES ($35, $1, $27::"OrderStatus", $2, $3, $4, $5, CASE WHEN $28::text IS NULL THEN now() + make_interval(mins => $6) END,
                $18, $19, $20, $21, $22, $23, $24, $25, $26, $28, $29, $31, $32::"DiscountType", $33)
        RETURNING id, status
      ), lines AS (
@@ -129,9 +133,9 @@ async function createOrder(tx: Tx, request: CheckoutRequest, cart: Cart, pricing
       pricing.discount?.type ?? null,
       pricing.discountMinor,
       pricing.lines.map((line) => line.discountMinor),
+      orderId,
     ],
   );
-  return rows[0].id;
 }
 
 async function emptyCart(tx: Tx, userId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Tx } from '../shared/db.js';
 import { Conflict, NotFound } from '../shared/errors.js';
-import { restoreStock, takeStock } from '../catalog/stock.js';
+import { restoreStock, takeStock, type StockReason } from '../catalog/stock.js';
 import { releaseUse } from '../promotions/discount-codes.js';
 import {
   BACK_FROM_THE_DOOR,
@@ -10,6 +10,7 @@ import {
   CASH_ON_DELIVERY_ONLY,
   HOLDS_STOCK,
   RELEASED_STOCK,
+  stockReason,
   type OrderStatus,
 } from './statuses.js';
 
@@ -54,6 +55,8 @@ export type TransitionOptions = {
    * this transaction: the row is not locked and read again (a round trip on every payment).
    */
   lockedStatus?: OrderStatus;
+  /** the stock ledger's reason when this change puts stock back, if not the status's own (a refund's cancel: refund_restock) */
+  stockReason?: StockReason;
 };
 
 export type TransitionResult = { orderId: string; from: OrderStatus; to: OrderStatus };
@@ -101,8 +104,9 @@ export async function transition(tx: Tx, orderId: string, to: OrderStatus, optio
       `SELECT variant_id AS "variantId", quantity FROM order_items WHERE order_id = $1 AND variant_id IS NOT NULL`,
       [orderId],
     );
-    if (releases) await restoreStock(tx, items.rows);
-    else await takeStock(tx, items.rows);
+    const movement = { reason: options.stockReason ?? stockReason(to, reclaims), actor: options.actor, orderId };
+    if (releases) await restoreStock(tx, items.rows, movement);
+    else await takeStock(tx, items.rows, movement);
   }
   if (givesDiscountUseBack(from, to)) await releaseUse(tx, orderId);
   if (cod?.isCod && to === CASH_COLLECTED_AT) await recordCashCollected(tx, orderId, options.cashCollectedMinor!);

@@ -2,6 +2,7 @@
 // (state-machine.ts), refunds, the payment pipeline, the staff panel's dashboard and actions, the
 // demo data, the zod schemas and the contract all read these. test/orders/statuses.test.ts checks
 // that the database's enums, the zod enums and the contract's enums list exactly these values.
+import type { StockReason } from '../catalog/stock.js';
 
 export const ORDER_STATUSES = [
   'AWAITING_PAYMENT',
@@ -72,6 +73,12 @@ export const givesDiscountUseBack = (from: OrderStatus, to: OrderStatus) =>
   (from === 'AWAITING_PAYMENT' || from === 'CONFIRMED') && (to === 'CANCELLED' || to === 'EXPIRED');
 /** The parcel came back (refused at the door): its goods go back on the shelf, though they had left with it. */
 export const BACK_FROM_THE_DOOR: OrderStatus = 'RETURNED';
+/**
+ * The stock ledger's reason when an order's stock moves: taken again by a late payment, or put
+ * back by the status it lets go to. A refund's own cancel says refund_restock (refunds.ts).
+ */
+export const stockReason = (to: OrderStatus, reclaims: boolean): StockReason =>
+  reclaims ? 'late_payment_retake' : to === 'EXPIRED' ? 'expiry' : to === BACK_FROM_THE_DOOR ? 'cod_return' : to === 'REFUNDED' ? 'refund_restock' : 'cancel';
 
 /**
  * How an order follows its refunded payment, by the status it is in: unshipped goods go back on

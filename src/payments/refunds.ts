@@ -28,7 +28,8 @@ export async function lockOrderStatus(tx: Tx, orderId: string): Promise<OrderSta
 /** Moves the order of a refunded payment to REFUNDED, inside the caller's transaction. */
 export async function closeOrderAfterRefund(tx: Tx, orderId: string, actor: string): Promise<void> {
   const status = await lockOrderStatus(tx, orderId);
-  for (const step of (status && REFUND_PATH[status]) || []) await transition(tx, orderId, step, { actor, reason: 'payment refunded' });
+  for (const step of (status && REFUND_PATH[status]) || [])
+    await transition(tx, orderId, step, { actor, reason: 'payment refunded', stockReason: 'refund_restock' });
 }
 
 /**

@@ -17,6 +17,7 @@ import type { RefundOrder } from '../../src/orders/staff-actions.js';
 import { startJobEngine, type JobEngine } from '../../src/jobs/job-engine.js';
 import { JOB_DEFINITIONS } from '../../src/job-definitions.js';
 import { createMailer } from '../../src/notifications/mailer.js';
+import { unbalancedStock } from './stock-ledger.js';
 import { startFakeStripe, type FakeStripe } from './fake-stripe.js';
 import { startFakeSslcommerz, type FakeSslcommerz } from './fake-sslcommerz.js';
 
@@ -37,12 +38,22 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   return {
     url: url.toString(),
     async drop() {
-      const client = new pg.Client({ connectionString: adminUrl() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      const unbalanced = options.empty ? [] : await withClient(url.toString(), unbalancedStock);
+      await withClient(adminUrl(), (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      if (unbalanced.length)
+        throw new Error(`The stock ledger does not add up to the stock of ${unbalanced.length} variant(s): ${JSON.stringify(unbalanced.slice(0, 5))}`);
     },
   };
+}
+
+async function withClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
