@@ -27,9 +27,23 @@ export type CartLine = {
   warnings: CartLineWarning[];
 };
 
-export type Cart = { lines: CartLine[]; subtotalMinor: number; itemCount: number; currency: string };
+export type Cart = {
+  lines: CartLine[];
+  subtotalMinor: number;
+  itemCount: number;
+  currency: string;
+  /**
+   * The discount code applied to the cart (promotions reads it), read with the lines so that a
+   * cart costs one statement: null for a cart without lines whatever it holds. Not shown as such.
+   */
+  discountCodeId: string | null;
+};
 
-type CartLineRow = Omit<CartLine, 'title' | 'lineTotalMinor' | 'active' | 'warnings'> & { productActive: boolean; variantActive: boolean };
+type CartLineRow = Omit<CartLine, 'title' | 'lineTotalMinor' | 'active' | 'warnings'> & {
+  productActive: boolean;
+  variantActive: boolean;
+  discountCodeId: string | null;
+};
 
 function toLine(row: CartLineRow): CartLine {
   const warnings: CartLineWarning[] = [];
@@ -66,7 +80,7 @@ export async function readCart(db: Queryable, owner: CartOwner, currency: string
     `SELECT v.product_id AS "productId", v.id AS "variantId", v.sku, p.slug, p.title AS "productTitle",
             ${variantTitleSql('v')} AS "variantTitle", v.option_values AS "optionValues",
             coalesce(v.image_url, p.image_url) AS "imageUrl", v.price_minor AS "unitPriceMinor", p.currency, ci.quantity, v.stock,
-            p.active AS "productActive", v.active AS "variantActive"
+            p.active AS "productActive", v.active AS "variantActive", c.discount_code_id AS "discountCodeId"
        FROM carts c
        JOIN cart_items ci ON ci.cart_id = c.id
        JOIN product_variants v ON v.id = ci.variant_id
@@ -82,5 +96,6 @@ export async function readCart(db: Queryable, owner: CartOwner, currency: string
     subtotalMinor: lines.reduce((sum, l) => sum + l.lineTotalMinor, 0),
     itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
     currency: lines[0]?.currency ?? currency,
+    discountCodeId: rows[0]?.discountCodeId ?? null,
   };
 }

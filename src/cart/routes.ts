@@ -23,7 +23,7 @@ type Resolved = { owner: CartOwner; cartToken?: string; mergeAdjustments?: Merge
  * How the cart is shown: the composition root passes the promotions' view (with its discount
  * code, for a customer's cart; a guest cart has none); cart does not import promotions.
  */
-export type PresentCart = (db: Queryable, userId: string | null, cart: Cart) => Promise<Cart>;
+export type PresentCart = (db: Queryable, userId: string | null, cart: Cart) => Promise<Omit<Cart, 'discountCodeId'>>;
 
 export function cartRoutes({ db, config, logger, guards }: RouteContext, present: PresentCart): Router {
   const router = Router();

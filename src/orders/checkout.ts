@@ -42,7 +42,7 @@ export async function quote(
   const cart = await readCart(db, { userId: request.userId }, request.currency, options);
   if (!cart.lines.length) throw new CartEmpty();
   // The cart's code is checked again here: one that stopped applying refuses the quote and checkout.
-  const discount = await cartDiscount(db, request.userId, cart.lines);
+  const discount = await cartDiscount(db, request.userId, cart);
   const { address, methodId, cashOnDelivery } = request.delivery;
   const pricing = await priceOrder(db, cart, { address, methodId, cashOnDelivery }, discount);
   return { cart, pricing, discount };

@@ -1,7 +1,7 @@
 import type { Queryable } from '../shared/db.js';
 import { AppError } from '../shared/errors.js';
 import type { Cart } from '../cart/read-cart.js';
-import { cartDiscount } from './discount-codes.js';
+import { cartCodeId, discountFor } from './discount-codes.js';
 
 export type CartDiscount = {
   code: string;
@@ -12,7 +12,7 @@ export type CartDiscount = {
   refusal: string | null;
 };
 
-export type DiscountedCart = Cart & {
+export type DiscountedCart = Omit<Cart, 'discountCodeId' | 'lines'> & {
   discount: CartDiscount | null;
   discountMinor: number;
   /** subtotal minus the discount: what shipping's free-over thresholds and tax look at */
@@ -22,18 +22,15 @@ export type DiscountedCart = Cart & {
 
 /** The cart as the customer sees it: with its code's discount per line, or why the code no longer applies. */
 export async function withDiscount(db: Queryable, userId: string | null, cart: Cart): Promise<DiscountedCart> {
-  const noDiscount = { ...cart, lines: cart.lines.map((l) => ({ ...l, discountMinor: 0 })), discountMinor: 0, discountedSubtotalMinor: cart.subtotalMinor };
+  const { discountCodeId, ...shown } = cart;
+  const noDiscount = { ...shown, lines: cart.lines.map((l) => ({ ...l, discountMinor: 0 })), discountMinor: 0, discountedSubtotalMinor: cart.subtotalMinor };
   if (userId === null) return { ...noDiscount, discount: null }; // a guest cart: codes are for customers
-  const { rows } = await db.query<{ code: string; type: CartDiscount['type'] }>(
-    `SELECT d.code, d.type FROM carts c JOIN discount_codes d ON d.id = c.discount_code_id WHERE c.user_id = $1`,
-    [userId],
-  );
-  if (!rows.length) return { ...noDiscount, discount: null };
+  const codeId = await cartCodeId(db, userId, { lines: cart.lines, discountCodeId });
+  if (!codeId) return { ...noDiscount, discount: null };
   try {
-    const applied = await cartDiscount(db, userId, cart.lines);
-    if (!applied) return { ...noDiscount, discount: null };
+    const applied = await discountFor(db, { id: codeId }, userId, cart.lines);
     return {
-      ...cart,
+      ...shown,
       lines: cart.lines.map((l, i) => ({ ...l, discountMinor: applied.lineDiscountsMinor[i] })),
       discount: { code: applied.code, type: applied.type, amountMinor: applied.discountMinor, refusal: null },
       discountMinor: applied.discountMinor,
@@ -41,6 +38,8 @@ export async function withDiscount(db: Queryable, userId: string | null, cart: C
     };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    return { ...noDiscount, discount: { ...rows[0], amountMinor: 0, refusal: err.code } };
+    // The refusal path only: which code the customer holds, to show why it does not apply.
+    const { rows } = await db.query<{ code: string; type: CartDiscount['type'] }>(`SELECT code, type FROM discount_codes WHERE id = $1`, [codeId]);
+    return { ...noDiscount, discount: rows.length ? { ...rows[0], amountMinor: 0, refusal: err.code } : null };
   }
 }

@@ -1,4 +1,5 @@
 import type { Queryable, Tx } from '../shared/db.js';
+import type { Cart } from '../cart/read-cart.js';
 import { lineDiscounts, type DiscountKind } from './discount-math.js';
 import { DiscountAlreadyUsed, DiscountExhausted, DiscountRefused } from './errors.js';
 
@@ -91,15 +92,19 @@ export async function discountFor(db: Queryable, ref: { code: string } | { id: s
 }
 
 /** The id of the code applied to the customer's cart, if any. */
-export async function appliedCodeId(db: Queryable, userId: string): Promise<string | null> {
+async function appliedCodeId(db: Queryable, userId: string): Promise<string | null> {
   const { rows } = await db.query<{ id: string | null }>(`SELECT discount_code_id AS id FROM carts WHERE user_id = $1`, [userId]);
   return rows[0]?.id ?? null;
 }
 
+/** The code applied to the cart: read with its lines, else (a cart without lines) on its own. */
+export const cartCodeId = (db: Queryable, userId: string, cart: Pick<Cart, 'lines' | 'discountCodeId'>): Promise<string | null> =>
+  cart.lines.length ? Promise.resolve(cart.discountCodeId) : appliedCodeId(db, userId);
+
 /** The discount of the code applied to the cart (refusing if it no longer applies), or null without one. */
-export async function cartDiscount(db: Queryable, userId: string, lines: DiscountableLine[]): Promise<AppliedDiscount | null> {
-  const id = await appliedCodeId(db, userId);
-  return id ? discountFor(db, { id }, userId, lines) : null;
+export async function cartDiscount(db: Queryable, userId: string, cart: Pick<Cart, 'lines' | 'discountCodeId'>): Promise<AppliedDiscount | null> {
+  const id = await cartCodeId(db, userId, cart);
+  return id ? discountFor(db, { id }, userId, cart.lines) : null;
 }
 
 /** Applies the code to the customer's cart if it applies to the cart as it stands; returns what it gives. */

@@ -33,8 +33,8 @@ export function cartDiscountRoutes({ db, config, guards }: RouteContext): Router
     const { code } = parse(applyCodeBody, req.body);
     const userId = req.user!.id;
     const cart = await readCart(db.pool, { userId }, config.STORE_CURRENCY);
-    await applyCode(db.pool, userId, code, cart.lines);
-    res.set('Cache-Control', 'private, no-cache').json(await withDiscount(db.pool, userId, cart));
+    const applied = await applyCode(db.pool, userId, code, cart.lines);
+    res.set('Cache-Control', 'private, no-cache').json(await withDiscount(db.pool, userId, { ...cart, discountCodeId: applied.codeId }));
   });
   router.delete('/api/cart/discount', guards.requireUser, async (req, res) => {
     await removeCode(db.pool, req.user!.id);

@@ -266,7 +266,7 @@ describe('guest carts', () => {
       ['a malformed token', { cartToken: 'nope' }, 400, 'CART_TOKEN_INVALID'],
       ['an unknown token', { cartToken: 'B'.repeat(43) }, 404, 'CART_TOKEN_UNKNOWN'],
       ['an extra field', { cartToken: 'B'.repeat(43), more: 1 }, 400, 'VALIDATION_FAILED'],
-    ])('when the merge gets %s, then %i %s', async (_name, body, status, code) => {
+    ])('when the merge gets %s (%j), then %i %s', async (_name, body, status, code) => {
       const customer = await createUser(shop.db.pool);
 
       const res = await shop.request.post('/api/cart/merge').set('Authorization', customer.auth).send(body).expect(status);
