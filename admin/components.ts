@@ -21,6 +21,10 @@ export function panelComponents() {
     ListValue: loader.add('ListValue', source('list-value.tsx')),
     FlagInput: loader.add('FlagInput', source('flag-input.tsx')),
     JobRetry: loader.add('JobRetry', source('job-retry.tsx')),
+    CustomerDetails: loader.add('CustomerDetails', source('customer-details.tsx')),
+    CustomerAction: loader.add('CustomerAction', source('customer-action.tsx')),
+    RecordHistory: loader.add('RecordHistory', source('record-history.tsx')),
+    AuditDifference: loader.add('AuditDifference', source('audit-difference.tsx')),
   };
   return { loader, names };
 }

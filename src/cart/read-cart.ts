@@ -1,5 +1,6 @@
 import type { Queryable } from '../shared/db.js';
 import { fullTitle, variantTitleSql } from '../catalog/variant-title.js';
+import { buyerBlockedSql } from '../customers/checkout-block.js';
 import { ownerMatch, type CartOwner } from './owner.js';
 
 export type CartLineWarning = 'PRODUCT_INACTIVE' | 'VARIANT_INACTIVE' | 'INSUFFICIENT_STOCK';
@@ -27,9 +28,16 @@ export type CartLine = {
   warnings: CartLineWarning[];
 };
 
-export type Cart = { lines: CartLine[]; subtotalMinor: number; itemCount: number; currency: string };
+export type Cart = {
+  lines: CartLine[];
+  subtotalMinor: number;
+  itemCount: number;
+  currency: string;
+  /** read for a checkout or its quote only (`checkingOut`): staff blocked the buyer from checkout; false for an empty cart */
+  buyerBlocked?: boolean;
+};
 
-type CartLineRow = Omit<CartLine, 'title' | 'lineTotalMinor' | 'active' | 'warnings'> & { productActive: boolean; variantActive: boolean };
+type CartLineRow = Omit<CartLine, 'title' | 'lineTotalMinor' | 'active' | 'warnings'> & { productActive: boolean; variantActive: boolean; buyerBlocked: boolean };
 
 function toLine(row: CartLineRow): CartLine {
   const warnings: CartLineWarning[] = [];
@@ -59,21 +67,25 @@ function toLine(row: CartLineRow): CartLine {
 /**
  * The caller's cart as it stands now, with current prices and stock: the one reading of a
  * cart that the cart routes and checkout share. One query. Pass a transaction client and
- * `forUpdate` to lock the lines while checking out.
+ * `forUpdate` to lock the lines while checking out. `checkingOut` (a customer's cart) also
+ * reads whether the buyer is blocked from checkout, in the same statement; with `forUpdate`
+ * it locks the buyer's row FOR SHARE, so a block of the buyer waits for this checkout.
  */
-export async function readCart(db: Queryable, owner: CartOwner, currency: string, options: { forUpdate?: boolean } = {}): Promise<Cart> {
+export async function readCart(db: Queryable, owner: CartOwner, currency: string, options: { forUpdate?: boolean; checkingOut?: boolean } = {}): Promise<Cart> {
+  const buyer = options.checkingOut && 'userId' in owner;
   const { rows } = await db.query<CartLineRow>(
     `SELECT v.product_id AS "productId", v.id AS "variantId", v.sku, p.slug, p.title AS "productTitle",
             ${variantTitleSql('v')} AS "variantTitle", v.option_values AS "optionValues",
             coalesce(v.image_url, p.image_url) AS "imageUrl", v.price_minor AS "unitPriceMinor", p.currency, ci.quantity, v.stock,
-            p.active AS "productActive", v.active AS "variantActive"
+            p.active AS "productActive", v.active AS "variantActive", ${buyer ? buyerBlockedSql('u') : 'false'} AS "buyerBlocked"
        FROM carts c
        JOIN cart_items ci ON ci.cart_id = c.id
        JOIN product_variants v ON v.id = ci.variant_id
        JOIN products p ON p.id = v.product_id
+       ${buyer ? 'JOIN users u ON u.id = c.user_id' : ''}
       WHERE c.${ownerMatch(owner).column} = $1
       ORDER BY ci.added_at, v.id
-      ${options.forUpdate ? 'FOR UPDATE OF ci' : ''}`,
+      ${options.forUpdate ? 'FOR UPDATE OF ci' : ''} ${options.forUpdate && buyer ? 'FOR SHARE OF u' : ''}`,
     [ownerMatch(owner).value],
   );
   const lines = rows.map(toLine);
@@ -82,5 +94,6 @@ export async function readCart(db: Queryable, owner: CartOwner, currency: string
     subtotalMinor: lines.reduce((sum, l) => sum + l.lineTotalMinor, 0),
     itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
     currency: lines[0]?.currency ?? currency,
+    ...(buyer && { buyerBlocked: rows.some((row) => row.buyerBlocked) }),
   };
 }

@@ -8,6 +8,7 @@ import { readOrder, type Order } from './order-views.js';
 import { priceOrder, type Pricing } from './pricing.js';
 import { ORDER_STATUS_CHANGED } from './state-machine.js';
 import { cartDiscount, recordUse, type AppliedDiscount } from '../promotions/discount-codes.js';
+import { CustomerBlocked } from '../customers/checkout-block.js';
 
 export class CartEmpty extends Unprocessable {
   constructor() {
@@ -33,13 +34,17 @@ export type CheckoutRequest = {
   expectedTotalMinor?: number;
 };
 
-/** The caller's cart priced for this delivery, as checkout would charge it; changes nothing. */
+/**
+ * The caller's cart priced for this delivery, as checkout would charge it; changes nothing. A
+ * buyer staff blocked from checkout is refused here, so the quote says what checkout would.
+ */
 export async function quote(
   db: Queryable,
   request: Omit<CheckoutRequest, 'ttlMinutes'>,
   options: { forUpdate?: boolean } = {},
 ): Promise<{ cart: Cart; pricing: Pricing; discount: AppliedDiscount | null }> {
-  const cart = await readCart(db, { userId: request.userId }, request.currency, options);
+  const cart = await readCart(db, { userId: request.userId }, request.currency, { ...options, checkingOut: true });
+  if (cart.buyerBlocked) throw new CustomerBlocked();
   if (!cart.lines.length) throw new CartEmpty();
   // The cart's code is checked again here: one that stopped applying refuses the quote and checkout.
   const discount = await cartDiscount(db, request.userId, cart.lines);
