@@ -81,8 +81,8 @@ export async function lifetimeSpend(pool: pg.Pool, customerId: string): Promise<
   return rows;
 }
 
-/** LIKE's wildcards in a search term match themselves. */
-const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** LIKE's wildcards in a search term match themselves (Prisma's `contains` does not escape them either). */
+export const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * A phone number as typed ("01712-345678", "+1 (555) 010-0199") matched against the E.164 ones
