@@ -47,10 +47,11 @@ const text = (value: unknown) => (typeof value === 'string' && value.trim() ? va
 
 /** A record's audit entries, newest first: for the History section of its page. */
 export async function recordHistory(db: Queryable, resource: string, recordId: string, limit = 100): Promise<AuditEntry[]> {
-  const { rows } = await db.query<EntryRow>(
-    `SELECT ${COLUMNS} FROM ${FROM} WHERE l.resource = $1 AND l.record_id = $2 ORDER BY l.id DESC LIMIT $3`,
-    [resource, recordId, limit],
-  );
+  const { rows } = await db.query<EntryRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE l.resource = $1 AND l.record_id = $2 ORDER BY l.id DESC LIMIT $3`, [
+    resource,
+    recordId,
+    limit,
+  ]);
   return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
 }
 

@@ -1,13 +1,14 @@
 import React, { useState } from 'react';
 import { Box, Button, FormGroup, FormMessage, Label, Text, TextArea } from '@adminjs/design-system';
-import type { ActionProps } from 'adminjs';
+import { useTranslation, type ActionProps } from 'adminjs';
 import { useRecordAction } from './use-record-action.ts';
 
 type Field = { name: string; label: string; required: boolean };
 
 /** Block, Unblock and Add note on the customer page: a confirmation with its text fields, sent as a POST. */
 const CustomerAction: React.FC<ActionProps> = (props) => {
-  const { action, record } = props;
+  const { action, record, resource } = props;
+  const { translateAction } = useTranslation();
   const { question, fields } = action.custom as { question: string; fields: Field[] };
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, { message?: string }>>({});
@@ -37,7 +38,7 @@ const CustomerAction: React.FC<ActionProps> = (props) => {
         </FormGroup>
       ))}
       <Button type="submit" variant="contained" disabled={busy}>
-        {action.label}
+        {translateAction(action.name, resource.id)}
       </Button>
     </Box>
   );

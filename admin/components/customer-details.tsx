@@ -17,8 +17,9 @@ function Checkout({ block }: { block: CustomerDetail['block'] }) {
 }
 
 /**
- * The customer page: who they are (Clerk's, read-only), whether they may check out, what they
- * spent, where they ship, their orders and the staff's notes. The staff view of readCustomer,
+ * The customer page below the identity fields (Clerk's, read-only): their phone (the default
+ * address's), whether they may check out, what they spent, where they ship, their orders and
+ * the staff's notes. The staff view of readCustomer,
  * attached to the record by the show action.
  */
 const CustomerDetails: React.FC<BasePropertyProps> = ({ record }) => {
@@ -27,11 +28,8 @@ const CustomerDetails: React.FC<BasePropertyProps> = ({ record }) => {
   return (
     <Box data-testid="customer-details">
       <Box flex flexDirection="row" flexWrap="wrap" mb="xl">
-        <Field label="Email" testId="customer-email">
-          <Text>{details.email ?? 'No email'}</Text>
-        </Field>
-        <Field label="Name" testId="customer-name">
-          <Text>{details.name ?? 'No name'}</Text>
+        <Field label="Phone" testId="customer-phone">
+          <Text>{details.addresses[0]?.phone ?? 'None saved'}</Text>
         </Field>
         <Field label="Customer since" testId="customer-since">
           <Text>{when(details.createdAt)}</Text>

@@ -51,4 +51,3 @@ export function Field({ label, testId, children }: { label: string; testId: stri
     </Box>
   );
 }
-

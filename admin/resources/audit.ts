@@ -37,8 +37,6 @@ function historyFeature(pool: pg.Pool, resourceId: string, components: Component
   return (_admin, previous = {}) =>
     mergeResourceOptions(previous, {
       properties: { history: { type: 'string', isVisible: onlyOnShow, position: 1000, components: { show: components.RecordHistory } } },
-      // a page that lists its fields must list this one too; one that does not shows every field
-      ...(previous.showProperties ? { showProperties: ['history'] } : {}),
       actions: {
         show: {
           after: async (response: RecordActionResponse) => {
@@ -61,11 +59,23 @@ const resourceIdOf = (entry: ResourceWithOptions) => entry.options?.id ?? (entry
  * (ship, block...) record themselves in theirs (src/audit/audit-trail.ts).
  */
 export function withAuditTrail(resources: ResourceWithOptions[], pool: pg.Pool, loader: ComponentLoader, components: ComponentNames): ResourceWithOptions[] {
-  const logged = loggerFeature({ componentLoader: loader, propertiesMapping: { user: 'userId' }, userIdAttribute: 'id', resourceOptions: { resourceId: AUDIT_LOG } });
+  const logged = loggerFeature({
+    componentLoader: loader,
+    propertiesMapping: { user: 'userId' },
+    userIdAttribute: 'id',
+    resourceOptions: { resourceId: AUDIT_LOG },
+  });
   return resources.map((entry) => {
     const id = resourceIdOf(entry);
     if (id === AUDIT_LOG) return entry;
-    const features = [...(entry.features ?? []), logged, ...(id && WITH_HISTORY.has(id) ? [historyFeature(pool, id, components)] : [])];
-    return { ...entry, features };
+    if (!id || !WITH_HISTORY.has(id)) return { ...entry, features: [...(entry.features ?? []), logged] };
+    // AdminJS merges a resource's own options over its features': a page that lists its fields
+    // must list this one itself (last); one that lists none shows every field anyway
+    const { showProperties } = entry.options ?? {};
+    return {
+      ...entry,
+      options: { ...entry.options, ...(showProperties && { showProperties: [...showProperties, 'history'] }) },
+      features: [...(entry.features ?? []), logged, historyFeature(pool, id, components)],
+    };
   });
 }

@@ -98,7 +98,9 @@ function searchWhere(value: unknown): Record<string, unknown> {
     OR: [
       { email: { contains: text, mode: 'insensitive' } },
       { name: { contains: text, mode: 'insensitive' } },
-      ...(digits.length >= PHONE_MIN_DIGITS ? [{ addresses: { some: { phone: { contains: digits } } } }, { orders: { some: { contactPhone: { contains: digits } } } }] : []),
+      ...(digits.length >= PHONE_MIN_DIGITS
+        ? [{ addresses: { some: { phone: { contains: digits } } } }, { orders: { some: { contactPhone: { contains: digits } } } }]
+        : []),
     ],
   };
 }

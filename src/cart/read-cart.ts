@@ -1,6 +1,5 @@
 import type { Queryable } from '../shared/db.js';
 import { fullTitle, variantTitleSql } from '../catalog/variant-title.js';
-import { buyerBlockedSql } from '../customers/checkout-block.js';
 import { ownerMatch, type CartOwner } from './owner.js';
 
 export type CartLineWarning = 'PRODUCT_INACTIVE' | 'VARIANT_INACTIVE' | 'INSUFFICIENT_STOCK';
@@ -37,7 +36,11 @@ export type Cart = {
   buyerBlocked?: boolean;
 };
 
-type CartLineRow = Omit<CartLine, 'title' | 'lineTotalMinor' | 'active' | 'warnings'> & { productActive: boolean; variantActive: boolean; buyerBlocked: boolean };
+type CartLineRow = Omit<CartLine, 'title' | 'lineTotalMinor' | 'active' | 'warnings'> & {
+  productActive: boolean;
+  variantActive: boolean;
+  buyerBlocked: boolean;
+};
 
 function toLine(row: CartLineRow): CartLine {
   const warnings: CartLineWarning[] = [];
@@ -68,8 +71,10 @@ function toLine(row: CartLineRow): CartLine {
  * The caller's cart as it stands now, with current prices and stock: the one reading of a
  * cart that the cart routes and checkout share. One query. Pass a transaction client and
  * `forUpdate` to lock the lines while checking out. `checkingOut` (a customer's cart) also
- * reads whether the buyer is blocked from checkout, in the same statement; with `forUpdate`
- * it locks the buyer's row FOR SHARE, so a block of the buyer waits for this checkout.
+ * reads whether staff blocked the buyer from checkout (src/customers/blocking.ts), in the same
+ * statement; with `forUpdate` it locks the buyer's row FOR SHARE. A block is an UPDATE of that
+ * row, so a checkout racing a block either commits first (the block waits for it) or waits for
+ * the block and sees it.
  */
 export async function readCart(db: Queryable, owner: CartOwner, currency: string, options: { forUpdate?: boolean; checkingOut?: boolean } = {}): Promise<Cart> {
   const buyer = options.checkingOut && 'userId' in owner;
@@ -77,7 +82,7 @@ export async function readCart(db: Queryable, owner: CartOwner, currency: string
     `SELECT v.product_id AS "productId", v.id AS "variantId", v.sku, p.slug, p.title AS "productTitle",
             ${variantTitleSql('v')} AS "variantTitle", v.option_values AS "optionValues",
             coalesce(v.image_url, p.image_url) AS "imageUrl", v.price_minor AS "unitPriceMinor", p.currency, ci.quantity, v.stock,
-            p.active AS "productActive", v.active AS "variantActive", ${buyer ? buyerBlockedSql('u') : 'false'} AS "buyerBlocked"
+            p.active AS "productActive", v.active AS "variantActive", ${buyer ? 'u.blocked_at IS NOT NULL' : 'false'} AS "buyerBlocked"
        FROM carts c
        JOIN cart_items ci ON ci.cart_id = c.id
        JOIN product_variants v ON v.id = ci.variant_id

@@ -4,8 +4,10 @@ import { inTransaction, type Tx } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
 
 // Staff block a customer from checkout, with a reason, and unblock them. Each change is an
-// audited staff action, recorded in its own transaction. The UPDATE of the customer's row
-// waits for any checkout of theirs under way (it holds the row FOR SHARE: checkout-block.ts).
+// audited staff action, recorded in its own transaction. Checkout and its quote refuse a
+// blocked buyer (CustomerBlocked, src/orders/checkout.ts), reading the block where they read the
+// cart (src/cart/read-cart.ts); checkout holds the buyer's row FOR SHARE there, so the UPDATE
+// below waits for a checkout under way, and a checkout that starts after it sees the block.
 
 /** How the audit trail and the panel name a customer (the panel's resource over users). */
 export const CUSTOMER_RESOURCE = 'User';

@@ -96,7 +96,11 @@ export const PHONE_MIN_DIGITS = 4;
  * Customers, newest first: with `q`, those whose email or name contains it (any case), or one
  * of whose address book or order phones contains its digits.
  */
-export async function searchCustomers(pool: pg.Pool, q: string | undefined, { limit, after }: { limit: number; after?: Cursor }): Promise<OrderPage<CustomerSummary>> {
+export async function searchCustomers(
+  pool: pg.Pool,
+  q: string | undefined,
+  { limit, after }: { limit: number; after?: Cursor },
+): Promise<OrderPage<CustomerSummary>> {
   const digits = q ? phoneDigits(q) : '';
   const { rows } = await pool.query<CustomerRow>(
     `SELECT ${SUMMARY_COLUMNS} FROM users u
@@ -106,13 +110,7 @@ export async function searchCustomers(pool: pg.Pool, q: string | undefined, { li
                                         OR EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.contact_phone LIKE $2))))
         AND ($3::timestamptz IS NULL OR (u.created_at, u.id) < ($3, $4::uuid))
       ORDER BY u.created_at DESC, u.id DESC LIMIT $5`,
-    [
-      q ? `%${literal(q)}%` : null,
-      digits.length >= PHONE_MIN_DIGITS ? `%${digits}%` : null,
-      after?.createdAt ?? null,
-      after?.id ?? null,
-      limit + 1,
-    ],
+    [q ? `%${literal(q)}%` : null, digits.length >= PHONE_MIN_DIGITS ? `%${digits}%` : null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
   );
   const { items, nextCursor } = page(rows, limit);
   return { items: items.map(toSummary), nextCursor };

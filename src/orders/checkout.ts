@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable, Tx } from '../shared/db.js';
-import { Conflict, Unprocessable } from '../shared/errors.js';
+import { AppError, Conflict, Unprocessable } from '../shared/errors.js';
 import { readCart, type Cart } from '../cart/read-cart.js';
 import { takeStock } from '../catalog/stock.js';
 import type { Delivery } from './delivery.js';
@@ -8,7 +8,6 @@ import { readOrder, type Order } from './order-views.js';
 import { priceOrder, type Pricing } from './pricing.js';
 import { ORDER_STATUS_CHANGED } from './state-machine.js';
 import { cartDiscount, recordUse, type AppliedDiscount } from '../promotions/discount-codes.js';
-import { CustomerBlocked } from '../customers/checkout-block.js';
 
 export class CartEmpty extends Unprocessable {
   constructor() {
@@ -22,6 +21,13 @@ export class CartChanged extends Conflict {
       expectedTotalMinor,
       totalMinor,
     });
+  }
+}
+
+/** Staff blocked the buyer (src/customers/blocking.ts); their reason stays with staff. */
+export class CustomerBlocked extends AppError {
+  constructor() {
+    super('CUSTOMER_BLOCKED', 'Checkout blocked', 'This account cannot place orders; please contact the shop');
   }
 }
 

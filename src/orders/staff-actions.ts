@@ -34,7 +34,10 @@ export function shipOrder(pool: pg.Pool, orderId: string, staffId: string, shipp
     );
     if (rows[0]?.refunding) throw new IllegalTransition(rows[0].status, 'SHIPPED', 'its payment is being refunded');
     const moved = await transition(tx, orderId, 'SHIPPED', { actor: `staff:${staffId}`, shipping, lockedStatus: rows[0]?.status });
-    return recordMove(tx, staffId, 'ship', moved, { carrier: { before: null, after: shipping.carrier }, trackingNumber: { before: null, after: shipping.trackingNumber } });
+    return recordMove(tx, staffId, 'ship', moved, {
+      carrier: { before: null, after: shipping.carrier },
+      trackingNumber: { before: null, after: shipping.trackingNumber },
+    });
   });
 }
 
@@ -42,7 +45,13 @@ export function shipOrder(pool: pg.Pool, orderId: string, staffId: string, shipp
 export function deliverOrder(pool: pg.Pool, orderId: string, staffId: string, cashCollectedMinor?: number): Promise<TransitionResult> {
   return inTransaction(pool, async (tx) => {
     const moved = await transition(tx, orderId, 'DELIVERED', { actor: `staff:${staffId}`, cashCollectedMinor });
-    return recordMove(tx, staffId, 'deliver', moved, cashCollectedMinor === undefined ? {} : { cashCollectedMinor: { before: null, after: cashCollectedMinor } });
+    return recordMove(
+      tx,
+      staffId,
+      'deliver',
+      moved,
+      cashCollectedMinor === undefined ? {} : { cashCollectedMinor: { before: null, after: cashCollectedMinor } },
+    );
   });
 }
 

@@ -4,7 +4,14 @@ import { createCategory, createOrder, createProduct, createUser } from '../helpe
 
 const panel = panelPerFile();
 
-type Entry = { action: string; resource: string; recordId: string | null; recordTitle: string | null; difference: Record<string, unknown> | null; userId: string };
+type Entry = {
+  action: string;
+  resource: string;
+  recordId: string | null;
+  recordTitle: string | null;
+  difference: Record<string, unknown> | null;
+  userId: string;
+};
 const entriesFor = async (recordId: string): Promise<Entry[]> =>
   (
     await panel.shop.db.pool.query<Entry>(
@@ -18,9 +25,17 @@ describe('panel edits are logged by @adminjs/logger', () => {
   test('when staff create, edit and delete a category, then each is an entry with the changed fields and the staff member', async () => {
     const slug = uniqueId('cat').toLowerCase().replace(/_/g, '-');
 
-    await panel.staff.post(adminApi.resourceAction('Category', 'new')).type('form').send({ name: `Mugs ${slug}`, slug, description: 'Cups' }).expect(200);
+    await panel.staff
+      .post(adminApi.resourceAction('Category', 'new'))
+      .type('form')
+      .send({ name: `Mugs ${slug}`, slug, description: 'Cups' })
+      .expect(200);
     const category = await categoryBySlug(slug);
-    await panel.staff.post(adminApi.recordAction('Category', category.id, 'edit')).type('form').send({ name: `Mugs and cups ${slug}` }).expect(200);
+    await panel.staff
+      .post(adminApi.recordAction('Category', category.id, 'edit'))
+      .type('form')
+      .send({ name: `Mugs and cups ${slug}` })
+      .expect(200);
     await panel.staff.post(adminApi.recordAction('Category', category.id, 'delete')).expect(200);
 
     const entries = await entriesFor(category.id);
@@ -48,7 +63,11 @@ describe('panel edits are logged by @adminjs/logger', () => {
     const taken = await createCategory(panel.shop.db.pool);
     const other = await createCategory(panel.shop.db.pool);
 
-    const res = await panel.staff.post(adminApi.recordAction('Category', other.id, 'edit')).type('form').send({ slug: taken.slug }).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Category', other.id, 'edit'))
+      .type('form')
+      .send({ slug: taken.slug })
+      .expect(200);
 
     expect(res.body.notice.type).toBe('error');
     expect(await entriesFor(other.id)).toEqual([]);
@@ -58,9 +77,16 @@ describe('panel edits are logged by @adminjs/logger', () => {
 describe('staff order moves are recorded in their own transaction', () => {
   test('when staff ship an order from the panel, then the entry names the move, the carrier and the staff member', async () => {
     const product = await createProduct(panel.shop.db.pool, { stock: 5 });
-    const order = await createOrder(panel.shop.db.pool, { userId: (await createUser(panel.shop.db.pool)).id, status: 'PAID', lines: [{ product, quantity: 1 }] });
+    const order = await createOrder(panel.shop.db.pool, {
+      userId: (await createUser(panel.shop.db.pool)).id,
+      status: 'PAID',
+      lines: [{ product, quantity: 1 }],
+    });
 
-    await panel.staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: 'T-1' }).expect(200);
+    await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'ship'))
+      .send({ carrier: 'DHL', trackingNumber: 'T-1' })
+      .expect(200);
 
     expect(await entriesFor(order.id)).toEqual([
       {
@@ -78,7 +104,10 @@ describe('staff order moves are recorded in their own transaction', () => {
     const product = await createProduct(panel.shop.db.pool, { stock: 5 });
     const order = await createOrder(panel.shop.db.pool, { userId: (await createUser(panel.shop.db.pool)).id, lines: [{ product, quantity: 1 }] });
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: 'T-2' }).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'ship'))
+      .send({ carrier: 'DHL', trackingNumber: 'T-2' })
+      .expect(200);
 
     expect(res.body.notice.type).toBe('error');
     expect(await entriesFor(order.id)).toEqual([]);
@@ -86,11 +115,18 @@ describe('staff order moves are recorded in their own transaction', () => {
 
   test('when the audit entry cannot be written, then the ship is rolled back with it', async () => {
     const product = await createProduct(panel.shop.db.pool, { stock: 5 });
-    const order = await createOrder(panel.shop.db.pool, { userId: (await createUser(panel.shop.db.pool)).id, status: 'PAID', lines: [{ product, quantity: 1 }] });
+    const order = await createOrder(panel.shop.db.pool, {
+      userId: (await createUser(panel.shop.db.pool)).id,
+      status: 'PAID',
+      lines: [{ product, quantity: 1 }],
+    });
     // the trail refuses this one entry: the move must not happen without it
     await panel.shop.db.pool.query(`ALTER TABLE audit_log ADD CONSTRAINT refuse_this_order CHECK (record_id IS DISTINCT FROM '${order.id}')`);
     try {
-      await panel.staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: 'T-3' }).expect(500);
+      await panel.staff
+        .post(adminApi.recordAction('Order', order.id, 'ship'))
+        .send({ carrier: 'DHL', trackingNumber: 'T-3' })
+        .expect(500);
     } finally {
       await panel.shop.db.pool.query(`ALTER TABLE audit_log DROP CONSTRAINT refuse_this_order`);
     }
@@ -102,7 +138,12 @@ describe('staff order moves are recorded in their own transaction', () => {
 
   test.each([
     ['deliver', 'SHIPPED', {}, { status: { before: 'SHIPPED', after: 'DELIVERED' } }],
-    ['cancel', 'AWAITING_PAYMENT', { reason: 'Asked by phone' }, { status: { before: 'AWAITING_PAYMENT', after: 'CANCELLED' }, reason: { before: null, after: 'Asked by phone' } }],
+    [
+      'cancel',
+      'AWAITING_PAYMENT',
+      { reason: 'Asked by phone' },
+      { status: { before: 'AWAITING_PAYMENT', after: 'CANCELLED' }, reason: { before: null, after: 'Asked by phone' } },
+    ],
   ] as const)('when staff %s an order through the staff API, then it is recorded too', async (action, status, body, difference) => {
     const staff = await createUser(panel.shop.db.pool, { role: 'admin' });
     const product = await createProduct(panel.shop.db.pool, { stock: 5 });
@@ -119,16 +160,29 @@ describe('the audit trail in the panel', () => {
     const colleague = await createStaff(panel.shop.db.pool);
     const agent = await signedInAgent(panel.shop, colleague.email);
     const category = await createCategory(panel.shop.db.pool);
-    await panel.staff.post(adminApi.recordAction('Category', category.id, 'edit')).type('form').send({ description: 'first' }).expect(200);
-    await agent.post(adminApi.recordAction('Category', category.id, 'edit')).type('form').send({ description: 'second' }).expect(200);
+    await panel.staff
+      .post(adminApi.recordAction('Category', category.id, 'edit'))
+      .type('form')
+      .send({ description: 'first' })
+      .expect(200);
+    await agent
+      .post(adminApi.recordAction('Category', category.id, 'edit'))
+      .type('form')
+      .send({ description: 'second' })
+      .expect(200);
 
     const all = await panel.staff.get(adminApi.list('AuditLog', `filters.resource=Category&filters.recordId=${category.id}`)).expect(200);
     const byColleague = await panel.staff.get(adminApi.list('AuditLog', `filters.recordId=${category.id}&filters.userId=${colleague.id}`)).expect(200);
     const noneDeleted = await panel.staff.get(adminApi.list('AuditLog', `filters.recordId=${category.id}&filters.action=delete`)).expect(200);
     const otherResource = await panel.staff.get(adminApi.list('AuditLog', `filters.resource=Cat&filters.recordId=${category.id}`)).expect(200);
-    const edit = await panel.staff.post(adminApi.recordAction('AuditLog', all.body.records[0].id, 'edit')).type('form').send({ action: 'x' });
+    const edit = await panel.staff
+      .post(adminApi.recordAction('AuditLog', all.body.records[0].id, 'edit'))
+      .type('form')
+      .send({ action: 'x' });
 
-    expect(all.body.records.map((r: { params: { userId: string; difference: string } }) => [r.params.userId, JSON.parse(r.params.difference).description.after])).toEqual([
+    expect(
+      all.body.records.map((r: { params: { userId: string; difference: string } }) => [r.params.userId, JSON.parse(r.params.difference).description.after]),
+    ).toEqual([
       [colleague.id, 'second'],
       [panel.staffId, 'first'],
     ]);
@@ -144,9 +198,19 @@ describe('the audit trail in the panel', () => {
     const product = await createProduct(panel.shop.db.pool, { stock: 5 });
     const customer = await createUser(panel.shop.db.pool);
     const order = await createOrder(panel.shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product, quantity: 1 }] });
-    await panel.staff.post(adminApi.recordAction('Order', order.id, 'ship')).send({ carrier: 'DHL', trackingNumber: 'T-9' }).expect(200);
-    await panel.staff.post(adminApi.recordAction('Product', product.id, 'edit')).type('form').send({ title: 'Renamed mug' }).expect(200);
-    await panel.staff.post(adminApi.recordAction('User', customer.id, 'block')).send({ reason: 'Suspicious orders' }).expect(200);
+    await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'ship'))
+      .send({ carrier: 'DHL', trackingNumber: 'T-9' })
+      .expect(200);
+    await panel.staff
+      .post(adminApi.recordAction('Product', product.id, 'edit'))
+      .type('form')
+      .send({ title: 'Renamed mug' })
+      .expect(200);
+    await panel.staff
+      .post(adminApi.recordAction('User', customer.id, 'block'))
+      .send({ reason: 'Suspicious orders' })
+      .expect(200);
 
     const [orderPage, productPage, customerPage] = await Promise.all([
       panel.staff.get(adminApi.recordAction('Order', order.id, 'show')).expect(200),
@@ -156,7 +220,12 @@ describe('the audit trail in the panel', () => {
 
     expect(orderPage.body.record.auditHistory.map((e: { action: string }) => e.action)).toEqual(['ship']);
     expect(productPage.body.record.auditHistory).toEqual([
-      expect.objectContaining({ action: 'edit', resource: 'Product', userId: panel.staffId, difference: expect.objectContaining({ title: { before: product.title, after: 'Renamed mug' } }) }),
+      expect.objectContaining({
+        action: 'edit',
+        resource: 'Product',
+        userId: panel.staffId,
+        difference: expect.objectContaining({ title: { before: product.title, after: 'Renamed mug' } }),
+      }),
     ]);
     expect(customerPage.body.record.auditHistory).toEqual([expect.objectContaining({ action: 'block', staffName: expect.any(String) })]);
   });

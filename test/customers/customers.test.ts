@@ -17,12 +17,14 @@ beforeAll(async () => {
 const asStaff = (req: supertest.Test) => req.set('Authorization', staff.auth);
 const auditOf = async (recordId: string) =>
   (
-    await shop.db.pool.query(`SELECT action, resource, record_title AS "recordTitle", difference, user_id AS "userId" FROM audit_log WHERE record_id = $1 ORDER BY id`, [
-      recordId,
-    ])
+    await shop.db.pool.query(
+      `SELECT action, resource, record_title AS "recordTitle", difference, user_id AS "userId" FROM audit_log WHERE record_id = $1 ORDER BY id`,
+      [recordId],
+    )
   ).rows;
 const blockOf = async (userId: string) =>
-  (await shop.db.pool.query(`SELECT blocked_at AS "blockedAt", block_reason AS "blockReason", blocked_by AS "blockedBy" FROM users WHERE id = $1`, [userId])).rows[0];
+  (await shop.db.pool.query(`SELECT blocked_at AS "blockedAt", block_reason AS "blockReason", blocked_by AS "blockedBy" FROM users WHERE id = $1`, [userId]))
+    .rows[0];
 const orderCount = async (userId: string) => (await shop.db.pool.query(`SELECT count(*)::int AS n FROM orders WHERE user_id = $1`, [userId])).rows[0].n;
 
 /** A customer with something in the cart, ready to check out. */
@@ -133,12 +135,18 @@ describe('POST /api/admin/customers/{id}/block', () => {
   test('when staff block a customer, then their checkout and quote answer 403 CUSTOMER_BLOCKED and nothing changes: no order, stock and cart kept', async () => {
     const { customer, product } = await customerWithCart();
 
-    const blocked = await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/block`)).send({ reason: 'Chargebacks on three orders' }).expect(200);
+    const blocked = await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/block`))
+      .send({ reason: 'Chargebacks on three orders' })
+      .expect(200);
     const before = await snapshot(shop.db.pool, { userIds: [customer.id], variantIds: [product.variantId] });
     const checkout = await checkoutAs(shop.request, customer, { key: uniqueId('key') }).expect(403);
     const quote = await shop.request.post('/api/checkout/quote').set('Authorization', customer.auth).send(DELIVERY).expect(403);
 
-    expect(blocked.body).toMatchObject({ id: customer.id, blocked: true, block: { reason: 'Chargebacks on three orders', by: { id: staff.id, name: 'Sam Staff' } } });
+    expect(blocked.body).toMatchObject({
+      id: customer.id,
+      blocked: true,
+      block: { reason: 'Chargebacks on three orders', by: { id: staff.id, name: 'Sam Staff' } },
+    });
     expect(checkout.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(checkout.body).toMatchObject({ status: 403, code: 'CUSTOMER_BLOCKED' });
     expect(JSON.stringify(checkout.body)).not.toContain('Chargebacks');
@@ -159,7 +167,9 @@ describe('POST /api/admin/customers/{id}/block', () => {
 
   test('when staff unblock the customer, then checkout works again and both steps are in the audit trail', async () => {
     const { customer } = await customerWithCart();
-    await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/block`)).send({ reason: 'Check the address' }).expect(200);
+    await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/block`))
+      .send({ reason: 'Check the address' })
+      .expect(200);
 
     const unblocked = await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/unblock`)).expect(200);
     const again = await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/unblock`)).expect(200);
@@ -179,7 +189,9 @@ describe('POST /api/admin/customers/{id}/block', () => {
   ])('when the body has %s, then 400 VALIDATION_FAILED and the customer is not blocked', async (_label, body) => {
     const customer = await createUser(shop.db.pool);
 
-    const res = await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/block`)).send(body).expect(400);
+    const res = await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/block`))
+      .send(body)
+      .expect(400);
 
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(await blockOf(customer.id)).toEqual({ blockedAt: null, blockReason: null, blockedBy: null });
@@ -189,7 +201,9 @@ describe('POST /api/admin/customers/{id}/block', () => {
   test('when the id is a staff account or unknown, or a customer asks, then 404, 404, 403 and nothing is blocked', async () => {
     const customer = await createUser(shop.db.pool);
 
-    await asStaff(shop.request.post(`/api/admin/customers/${staff.id}/block`)).send({ reason: 'x' }).expect(404);
+    await asStaff(shop.request.post(`/api/admin/customers/${staff.id}/block`))
+      .send({ reason: 'x' })
+      .expect(404);
     await asStaff(shop.request.post(`/api/admin/customers/00000000-0000-4000-8000-000000000000/block`)).send({ reason: 'x' }).expect(404);
     await shop.request.post(`/api/admin/customers/${customer.id}/block`).set('Authorization', customer.auth).send({ reason: 'x' }).expect(403);
 
@@ -257,7 +271,12 @@ describe('a checkout racing a block', () => {
       expect([201, 403]).toContain(checkout.status);
       const state = await snapshot(shop.db.pool, { userIds: [customer.id], variantIds: [product.variantId] });
       if (checkout.status === 201) expect(state).toMatchObject({ variants: [expect.objectContaining({ stock: 3 })], cart_items: null });
-      else expect(state).toMatchObject({ variants: [expect.objectContaining({ stock: 5 })], cart_items: [{ variant_id: product.variantId, quantity: 2 }], orders: null });
+      else
+        expect(state).toMatchObject({
+          variants: [expect.objectContaining({ stock: 5 })],
+          cart_items: [{ variant_id: product.variantId, quantity: 2 }],
+          orders: null,
+        });
     }
   });
 });
@@ -266,11 +285,20 @@ describe('POST /api/admin/customers/{id}/notes', () => {
   test('when staff add notes, then the customer page lists them newest first with author and time, and each is audited', async () => {
     const customer = await createUser(shop.db.pool);
 
-    const first = await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/notes`)).send({ body: 'Prefers evening delivery' }).expect(201);
-    await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/notes`)).send({ body: 'Called about order 1042' }).expect(201);
+    const first = await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/notes`))
+      .send({ body: 'Prefers evening delivery' })
+      .expect(201);
+    await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/notes`))
+      .send({ body: 'Called about order 1042' })
+      .expect(201);
     const page = await asStaff(shop.request.get(`/api/admin/customers/${customer.id}`)).expect(200);
 
-    expect(first.body).toEqual({ id: expect.any(String), body: 'Prefers evening delivery', author: { id: staff.id, name: 'Sam Staff' }, createdAt: expect.any(String) });
+    expect(first.body).toEqual({
+      id: expect.any(String),
+      body: 'Prefers evening delivery',
+      author: { id: staff.id, name: 'Sam Staff' },
+      createdAt: expect.any(String),
+    });
     expect(page.body.notes.map((n: { body: string }) => n.body)).toEqual(['Called about order 1042', 'Prefers evening delivery']);
     expect((await auditOf(customer.id)).map((e) => [e.action, e.difference])).toEqual([
       ['add-note', { note: { before: null, after: 'Prefers evening delivery' } }],
@@ -285,7 +313,9 @@ describe('POST /api/admin/customers/{id}/notes', () => {
   ])('when the note has %s, then 400 and no note is kept', async (_label, body) => {
     const customer = await createUser(shop.db.pool);
 
-    await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/notes`)).send(body).expect(400);
+    await asStaff(shop.request.post(`/api/admin/customers/${customer.id}/notes`))
+      .send(body)
+      .expect(400);
 
     expect((await shop.db.pool.query(`SELECT count(*)::int AS n FROM customer_notes WHERE customer_id = $1`, [customer.id])).rows[0].n).toBe(0);
   });
