@@ -58,7 +58,10 @@ const resourceIdOf = (entry: ResourceWithOptions) => entry.options?.id ?? (entry
  * the change, not in its transaction: AdminJS's writes run in none. The shop's own actions
  * (ship, block...) record themselves in theirs (src/audit/audit-trail.ts).
  */
-export function withAuditTrail(resources: ResourceWithOptions[], pool: pg.Pool, loader: ComponentLoader, components: ComponentNames): ResourceWithOptions[] {
+export function withAuditTrail(
+  { pool, loader, components }: { pool: pg.Pool; loader: ComponentLoader; components: ComponentNames },
+  resources: ResourceWithOptions[],
+): ResourceWithOptions[] {
   const logged = loggerFeature({
     componentLoader: loader,
     propertiesMapping: { user: 'userId' },

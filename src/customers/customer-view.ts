@@ -71,7 +71,7 @@ export async function readCustomer(pool: pg.Pool, customerId: string): Promise<C
   };
 }
 
-export async function lifetimeSpend(pool: pg.Pool, customerId: string): Promise<Spend[]> {
+async function lifetimeSpend(pool: pg.Pool, customerId: string): Promise<Spend[]> {
   const { rows } = await pool.query<Spend>(
     `SELECT currency, sum(total_minor)::bigint AS "totalMinor", count(*)::int AS orders
        FROM orders WHERE user_id = $1 AND status = ANY($2::"OrderStatus"[])
