@@ -25,6 +25,7 @@ export function panelComponents() {
     CustomerAction: loader.add('CustomerAction', source('customer-action.tsx')),
     RecordHistory: loader.add('RecordHistory', source('record-history.tsx')),
     AuditDifference: loader.add('AuditDifference', source('audit-difference.tsx')),
+    AuditRecordLink: loader.add('AuditRecordLink', source('audit-record-link.tsx')),
   };
   return { loader, names };
 }

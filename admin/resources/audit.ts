@@ -20,6 +20,7 @@ export function auditLogResources(pool: pg.Pool, components: ComponentNames): Re
           id: { isVisible: onlyOnShow },
           userId: { reference: 'User' },
           recordId: { description: 'The changed record (its page shows its History)' },
+          recordTitle: { components: { list: components.AuditRecordLink, show: components.AuditRecordLink } },
           difference: { ...difference, isVisible: { list: true, filter: false, show: true, edit: false } },
         },
         listProperties: ['createdAt', 'userId', 'action', 'resource', 'recordTitle', 'difference'],
@@ -49,7 +50,11 @@ function historyFeature(pool: pg.Pool, resourceId: string, components: Component
     });
 }
 
-const resourceIdOf = (entry: ResourceWithOptions) => entry.options?.id ?? (entry.resource as { model?: { name?: string } }).model?.name;
+/** A Prisma model's resource is named after its model; an own resource (BackgroundJob, AuditLog) names itself. */
+const resourceIdOf = (entry: ResourceWithOptions) => {
+  const resource = entry.resource as { model?: { name?: string }; id?: () => string };
+  return entry.options?.id ?? resource.model?.name ?? resource.id?.();
+};
 
 /**
  * Every panel resource's new, edit, delete and bulk delete recorded in the audit trail by
@@ -68,9 +73,14 @@ export function withAuditTrail(
     userIdAttribute: 'id',
     resourceOptions: { resourceId: AUDIT_LOG },
   });
+  // the trail's resource filter offers the panel's resources (an exact match)
+  const names = resources.map(resourceIdOf).filter((id): id is string => Boolean(id) && id !== AUDIT_LOG);
   return resources.map((entry) => {
     const id = resourceIdOf(entry);
-    if (id === AUDIT_LOG) return entry;
+    if (id === AUDIT_LOG) {
+      const properties = { ...entry.options?.properties, resource: { availableValues: names.map((name) => ({ value: name, label: name })) } };
+      return { ...entry, options: { ...entry.options, properties } };
+    }
     if (!id || !WITH_HISTORY.has(id)) return { ...entry, features: [...(entry.features ?? []), logged] };
     // AdminJS merges a resource's own options over its features': a page that lists its fields
     // must list this one itself (last); one that lists none shows every field anyway

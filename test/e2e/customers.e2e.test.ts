@@ -132,6 +132,8 @@ test('when staff find a customer, then they see their details, orders and spend,
   await rows.nth(1).getByText('add-note', { exact: true }).waitFor();
   await rows.first().getByText('blockReason: — → Three chargebacks in a month').waitFor();
   await shot('audit-trail');
+  await rows.first().getByRole('link', { name: customer.email }).click(); // the record's own page
+  await page.waitForURL(new RegExp(`/admin/resources/User/records/${customer.id}/show`));
 
   expect(pageErrors).toEqual([]);
   expect(refusedByCsp).toEqual([]);
