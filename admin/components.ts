@@ -21,6 +21,11 @@ export function panelComponents() {
     ListValue: loader.add('ListValue', source('list-value.tsx')),
     FlagInput: loader.add('FlagInput', source('flag-input.tsx')),
     JobRetry: loader.add('JobRetry', source('job-retry.tsx')),
+    CustomerDetails: loader.add('CustomerDetails', source('customer-details.tsx')),
+    CustomerAction: loader.add('CustomerAction', source('customer-action.tsx')),
+    RecordHistory: loader.add('RecordHistory', source('record-history.tsx')),
+    AuditDifference: loader.add('AuditDifference', source('audit-difference.tsx')),
+    AuditRecordLink: loader.add('AuditRecordLink', source('audit-record-link.tsx')),
   };
   return { loader, names };
 }

@@ -18,7 +18,9 @@ import { catalogResources } from './resources/catalog.js';
 import { orderResources } from './resources/orders.js';
 import type { RefundOrder } from '../src/orders/staff-actions.js';
 import { staffRefunder } from '../src/payments/refunds.js';
-import { paymentAndPeopleResources } from './resources/payments-and-people.js';
+import { paymentResources } from './resources/payments-and-people.js';
+import { customerResources } from './resources/customers.js';
+import { auditLogResources, withAuditTrail } from './resources/audit.js';
 import { deliveryResources } from './resources/delivery.js';
 import { webhookResources } from './resources/webhooks.js';
 import { backgroundJobResources } from './resources/background-jobs.js';
@@ -64,16 +66,18 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
   const admin = new AdminJS({
     rootPath: '/admin',
     componentLoader: loader,
-    resources: [
+    resources: withAuditTrail({ pool: deps.db.pool, loader, components: names }, [
       ...catalogResources(kit, deps.db.pool, deps.config.STORE_CURRENCY),
       ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder({ pool: deps.db.pool, providers: deps.providers, logger: deps.logger })),
-      ...paymentAndPeopleResources(kit),
+      ...paymentResources(kit),
+      ...customerResources(kit, deps.db.pool),
       ...deliveryResources(kit, deps.config.STORE_CURRENCY),
       ...discountResources(kit, deps.config.STORE_CURRENCY),
       ...webhookResources(kit, deps.db.pool, deps.config),
       ...backgroundJobResources(deps.db.pool, deps.boss, names),
       ...mailboxResources(kit),
-    ],
+      ...auditLogResources(deps.db.pool, names),
+    ]),
     dashboard: { component: names.Dashboard, handler: () => loadDashboard(deps.db.pool) },
     branding: { companyName: 'Shop staff', withMadeWithLove: false, logo: false },
     locale: {
@@ -92,6 +96,8 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             BackgroundJob: 'Background jobs',
             Mail: 'Mailbox',
             DiscountCode: 'Discount codes',
+            User: 'Customers and staff',
+            AuditLog: 'Audit trail',
           },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',
@@ -167,6 +173,11 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             },
             Mail: { properties: { textBody: 'Text', htmlBody: 'HTML source', dedupeKey: 'Dedupe key', messageId: 'Message-ID' } },
             Payment: { properties: { amountMinor: 'Amount', providerRef: 'Gateway reference' } },
+            User: {
+              actions: { block: 'Block from checkout', unblock: 'Unblock', addNote: 'Add note' },
+              properties: { blockedAt: 'Blocked from checkout', clerkUserId: 'Clerk user id', details: 'Customer', search: 'Search' },
+            },
+            AuditLog: { properties: { userId: 'Staff', recordTitle: 'Record', recordId: 'Record id', difference: 'Changes' } },
             BackgroundJob: {
               actions: { retry: 'Retry' },
               properties: {

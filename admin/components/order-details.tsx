@@ -1,54 +1,9 @@
 import React from 'react';
-import { Box, H5, Link, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import { Box, H5, Link, Table, TableBody, TableCell, TableRow, Text } from '@adminjs/design-system';
 import type { BasePropertyProps, RecordJSON } from 'adminjs';
 import type { Order } from '../../src/orders/order-views.ts';
 import { currencyOf, formatMoney } from './money.ts';
-
-const when = (value: string) => new Date(value).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
-const recordUrl = (resource: string, id: string) => `/admin/resources/${resource}/records/${id}/show`;
-
-function Section({ title, empty, headers, rows }: { title: string; empty: string; headers: string[]; rows: React.ReactNode[][] }) {
-  return (
-    <Box mb="xl">
-      <H5>{title}</H5>
-      {rows.length === 0 ? (
-        <Text color="grey60">{empty}</Text>
-      ) : (
-        <Table>
-          <TableHead>
-            <TableRow>
-              {headers.map((h) => (
-                <TableCell key={h}>{h}</TableCell>
-              ))}
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {rows.map((cells, i) => (
-              <TableRow key={i}>
-                {cells.map((c, j) => (
-                  <TableCell key={j} style={{ whiteSpace: 'nowrap' }}>
-                    {c}
-                  </TableCell>
-                ))}
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
-    </Box>
-  );
-}
-
-function Field({ label, testId, children }: { label: string; testId: string; children: React.ReactNode }) {
-  return (
-    <Box mr="xxl" mb="lg" minWidth={200}>
-      <Text color="grey60" fontSize="sm" mb="sm">
-        {label}
-      </Text>
-      <Box data-testid={testId}>{children}</Box>
-    </Box>
-  );
-}
+import { Field, recordUrl, Section, when } from './page-sections.tsx';
 
 /** Where the order goes, who to call and how it ships, as placed; and a link to its packing slip. */
 function Delivery({ details }: { details: Order }) {

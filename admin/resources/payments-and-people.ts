@@ -1,7 +1,7 @@
 import { moneyShown, NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
 
-/** Payments, their gateway events and users: for looking things up, never for editing. */
-export function paymentAndPeopleResources(kit: ResourceKit) {
+/** Payments and their gateway events: for looking things up, never for editing (people: customers.ts). */
+export function paymentResources(kit: ResourceKit) {
   const { components } = kit;
   return [
     prismaResource(kit, 'Payment', {
@@ -20,18 +20,5 @@ export function paymentAndPeopleResources(kit: ResourceKit) {
       sort: { sortBy: 'receivedAt', direction: 'desc' },
       actions: READ_ONLY_ACTIONS,
     }),
-    prismaResource(
-      kit,
-      'User',
-      {
-        navigation: NAVIGATION.people,
-        properties: { email: { isTitle: true } },
-        listProperties: ['email', 'name', 'role', 'clerkUserId', 'createdAt'],
-        filterProperties: ['email', 'name', 'role', 'clerkUserId', 'createdAt'],
-        sort: { sortBy: 'createdAt', direction: 'desc' },
-        actions: READ_ONLY_ACTIONS,
-      },
-      { hide: ['passwordHash'] }, // never read into the panel
-    ),
   ];
 }

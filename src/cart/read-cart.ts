@@ -37,12 +37,15 @@ export type Cart = {
    * cart costs one statement: null for a cart without lines whatever it holds. Not shown as such.
    */
   discountCodeId: string | null;
+  /** read for a checkout or its quote only (`checkingOut`): staff blocked the buyer from checkout; false for an empty cart */
+  buyerBlocked?: boolean;
 };
 
 type CartLineRow = Omit<CartLine, 'title' | 'lineTotalMinor' | 'active' | 'warnings'> & {
   productActive: boolean;
   variantActive: boolean;
   discountCodeId: string | null;
+  buyerBlocked: boolean;
 };
 
 function toLine(row: CartLineRow): CartLine {
@@ -73,21 +76,28 @@ function toLine(row: CartLineRow): CartLine {
 /**
  * The caller's cart as it stands now, with current prices and stock: the one reading of a
  * cart that the cart routes and checkout share. One query. Pass a transaction client and
- * `forUpdate` to lock the lines while checking out.
+ * `forUpdate` to lock the lines while checking out. `checkingOut` (a customer's cart) also
+ * reads whether staff blocked the buyer from checkout (src/customers/blocking.ts), in the same
+ * statement; with `forUpdate` it locks the buyer's row FOR SHARE. A block is an UPDATE of that
+ * row, so a checkout racing a block either commits first (the block waits for it) or waits for
+ * the block and sees it.
  */
-export async function readCart(db: Queryable, owner: CartOwner, currency: string, options: { forUpdate?: boolean } = {}): Promise<Cart> {
+export async function readCart(db: Queryable, owner: CartOwner, currency: string, options: { forUpdate?: boolean; checkingOut?: boolean } = {}): Promise<Cart> {
+  const buyer = options.checkingOut && 'userId' in owner;
   const { rows } = await db.query<CartLineRow>(
     `SELECT v.product_id AS "productId", v.id AS "variantId", v.sku, p.slug, p.title AS "productTitle",
             ${variantTitleSql('v')} AS "variantTitle", v.option_values AS "optionValues",
             coalesce(v.image_url, p.image_url) AS "imageUrl", v.price_minor AS "unitPriceMinor", p.currency, ci.quantity, v.stock,
-            p.active AS "productActive", v.active AS "variantActive", c.discount_code_id AS "discountCodeId"
+            p.active AS "productActive", v.active AS "variantActive", c.discount_code_id AS "discountCodeId",
+            ${buyer ? 'u.blocked_at IS NOT NULL' : 'false'} AS "buyerBlocked"
        FROM carts c
        JOIN cart_items ci ON ci.cart_id = c.id
        JOIN product_variants v ON v.id = ci.variant_id
        JOIN products p ON p.id = v.product_id
+       ${buyer ? 'JOIN users u ON u.id = c.user_id' : ''}
       WHERE c.${ownerMatch(owner).column} = $1
       ORDER BY ci.added_at, v.id
-      ${options.forUpdate ? 'FOR UPDATE OF ci' : ''}`,
+      ${options.forUpdate ? 'FOR UPDATE OF ci' : ''} ${options.forUpdate && buyer ? 'FOR SHARE OF u' : ''}`,
     [ownerMatch(owner).value],
   );
   const lines = rows.map(toLine);
@@ -97,5 +107,6 @@ export async function readCart(db: Queryable, owner: CartOwner, currency: string
     itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
     currency: lines[0]?.currency ?? currency,
     discountCodeId: rows[0]?.discountCodeId ?? null,
+    ...(buyer && { buyerBlocked: rows.some((row) => row.buyerBlocked) }),
   };
 }

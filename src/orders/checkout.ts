@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable, Tx } from '../shared/db.js';
-import { Conflict, Unprocessable } from '../shared/errors.js';
+import { AppError, Conflict, Unprocessable } from '../shared/errors.js';
 import { readCart, type Cart } from '../cart/read-cart.js';
 import { takeStock } from '../catalog/stock.js';
 import type { Delivery } from './delivery.js';
@@ -24,6 +24,13 @@ export class CartChanged extends Conflict {
   }
 }
 
+/** Staff blocked the buyer (src/customers/blocking.ts); their reason stays with staff. */
+export class CustomerBlocked extends AppError {
+  constructor() {
+    super('CUSTOMER_BLOCKED', 'Checkout blocked', 'This account cannot place orders; please contact the shop');
+  }
+}
+
 export type CheckoutRequest = {
   userId: string;
   currency: string;
@@ -33,13 +40,17 @@ export type CheckoutRequest = {
   expectedTotalMinor?: number;
 };
 
-/** The caller's cart priced for this delivery, as checkout would charge it; changes nothing. */
+/**
+ * The caller's cart priced for this delivery, as checkout would charge it; changes nothing. A
+ * buyer staff blocked from checkout is refused here, so the quote says what checkout would.
+ */
 export async function quote(
   db: Queryable,
   request: Omit<CheckoutRequest, 'ttlMinutes'>,
   options: { forUpdate?: boolean } = {},
 ): Promise<{ cart: Cart; pricing: Pricing; discount: AppliedDiscount | null }> {
-  const cart = await readCart(db, { userId: request.userId }, request.currency, options);
+  const cart = await readCart(db, { userId: request.userId }, request.currency, { ...options, checkingOut: true });
+  if (cart.buyerBlocked) throw new CustomerBlocked();
   if (!cart.lines.length) throw new CartEmpty();
   // The cart's code is checked again here: one that stopped applying refuses the quote and checkout.
   const discount = await cartDiscount(db, request.userId, cart);

@@ -1,9 +1,26 @@
 import type pg from 'pg';
-import { inTransaction } from '../shared/db.js';
+import { recordStaffAction } from '../audit/audit-trail.js';
+import { inTransaction, type Tx } from '../shared/db.js';
 import { IllegalTransition, transition, type TransitionResult } from './state-machine.js';
 import { canTransition, CAPTURED, type OrderStatus } from './statuses.js';
 
 // What staff do to an order, shared by the staff REST routes and the admin panel's actions.
+// Each is recorded in the audit trail in the transaction that makes the move, after it: a
+// refused move leaves no entry.
+
+/** The audit trail's entry for a staff move of an order: the status change and what came with it. */
+async function recordMove(tx: Tx, staffId: string, action: string, moved: TransitionResult, details: Record<string, unknown> = {}): Promise<TransitionResult> {
+  const { rows } = await tx.query<{ number: number }>(`SELECT number FROM orders WHERE id = $1`, [moved.orderId]);
+  await recordStaffAction(tx, {
+    staffId,
+    action,
+    resource: 'Order',
+    recordId: moved.orderId,
+    recordTitle: String(rows[0].number),
+    difference: { status: { before: moved.from, after: moved.to }, ...details },
+  });
+  return moved;
+}
 
 /**
  * Staff ship a paid order. Not while its refund is under way (a staff cancel of a paid order
@@ -16,18 +33,35 @@ export function shipOrder(pool: pg.Pool, orderId: string, staffId: string, shipp
       [orderId],
     );
     if (rows[0]?.refunding) throw new IllegalTransition(rows[0].status, 'SHIPPED', 'its payment is being refunded');
-    return transition(tx, orderId, 'SHIPPED', { actor: `staff:${staffId}`, shipping, lockedStatus: rows[0]?.status });
+    const moved = await transition(tx, orderId, 'SHIPPED', { actor: `staff:${staffId}`, shipping, lockedStatus: rows[0]?.status });
+    return recordMove(tx, staffId, 'ship', moved, {
+      carrier: { before: null, after: shipping.carrier },
+      trackingNumber: { before: null, after: shipping.trackingNumber },
+    });
   });
 }
 
 /** Staff mark an order delivered; for cash on delivery with the cash the courier collected (the order is then paid). */
 export function deliverOrder(pool: pg.Pool, orderId: string, staffId: string, cashCollectedMinor?: number): Promise<TransitionResult> {
-  return inTransaction(pool, (tx) => transition(tx, orderId, 'DELIVERED', { actor: `staff:${staffId}`, cashCollectedMinor }));
+  return inTransaction(pool, async (tx) => {
+    const moved = await transition(tx, orderId, 'DELIVERED', { actor: `staff:${staffId}`, cashCollectedMinor });
+    return recordMove(
+      tx,
+      staffId,
+      'deliver',
+      moved,
+      cashCollectedMinor === undefined ? {} : { cashCollectedMinor: { before: null, after: cashCollectedMinor } },
+    );
+  });
 }
 
 /** A cash-on-delivery parcel the buyer refused at the door came back: its stock goes back on the shelf. */
 export function returnOrder(pool: pg.Pool, orderId: string, staffId: string, reason?: string): Promise<TransitionResult> {
-  return inTransaction(pool, (tx) => transition(tx, orderId, 'RETURNED', { actor: `staff:${staffId}`, reason: reason ?? 'refused at the door' }));
+  const why = reason ?? 'refused at the door';
+  return inTransaction(pool, async (tx) => {
+    const moved = await transition(tx, orderId, 'RETURNED', { actor: `staff:${staffId}`, reason: why });
+    return recordMove(tx, staffId, 'return', moved, { reason: { before: null, after: why } });
+  });
 }
 
 /**
@@ -52,5 +86,8 @@ export async function cancelOrderByStaff(pool: pg.Pool, refundOrder: RefundOrder
     await refundOrder(orderId, staffId, { asStep: { to: 'CANCELLED' } });
     return;
   }
-  await inTransaction(pool, (tx) => transition(tx, orderId, 'CANCELLED', { actor: `staff:${staffId}`, reason }));
+  await inTransaction(pool, async (tx) => {
+    const moved = await transition(tx, orderId, 'CANCELLED', { actor: `staff:${staffId}`, reason });
+    return recordMove(tx, staffId, 'cancel', moved, reason === undefined ? {} : { reason: { before: null, after: reason } });
+  });
 }
