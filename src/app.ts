@@ -29,6 +29,7 @@ import { staffRefunder } from './payments/refunds.js';
 import { staffWebhookRoutes } from './webhooks/routes.js';
 import { cartDiscountRoutes, staffDiscountRoutes } from './promotions/routes.js';
 import { withDiscount } from './promotions/cart-discount.js';
+import { staffStockRoutes } from './catalog/stock-routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -60,6 +61,7 @@ const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   (ctx, { providers }) => paymentRoutes(ctx, providers),
   staffWebhookRoutes,
   staffDiscountRoutes,
+  staffStockRoutes,
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
