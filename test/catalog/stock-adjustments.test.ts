@@ -211,7 +211,14 @@ describe('GET /api/admin/variants/{id}/stock-movements', () => {
     const product = await createProduct(shop.db.pool, { stock: 1 });
 
     expect((await history(randomUUID()).expect(404)).body.code).toBe('NOT_FOUND');
-    for (const query of [{ cursor: 'bm9wZQ' }, { cursor: Buffer.from('[-1]').toString('base64url') }, { limit: 0 }, { limit: 101 }, { sort: 'id' }]) {
+    const bad: Record<string, string | number>[] = [
+      { cursor: 'bm9wZQ' },
+      { cursor: Buffer.from('[-1]').toString('base64url') },
+      { limit: 0 },
+      { limit: 101 },
+      { sort: 'id' },
+    ];
+    for (const query of bad) {
       expect((await history(product.variantId, query).expect(400)).body.code).toBe('VALIDATION_FAILED');
     }
   });
