@@ -21,6 +21,9 @@ export function panelComponents() {
     ListValue: loader.add('ListValue', source('list-value.tsx')),
     FlagInput: loader.add('FlagInput', source('flag-input.tsx')),
     JobRetry: loader.add('JobRetry', source('job-retry.tsx')),
+    StockAdjustment: loader.add('StockAdjustment', source('stock-adjustment.tsx')),
+    StockHistory: loader.add('StockHistory', source('stock-history.tsx')),
+    StockInput: loader.add('StockInput', source('stock-input.tsx')),
   };
   return { loader, names };
 }
