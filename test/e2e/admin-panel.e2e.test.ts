@@ -120,7 +120,7 @@ test('when staff sign in, then they can create a product the storefront lists an
   expect(dialogs).toEqual([]); // the staff member's name never ran as script
 });
 
-test('when staff open a product with variants, then they see them, edit a variant’s price and stock, and add a variant', async () => {
+test('when staff open a product with variants, then they see them, edit a variant’s price (its stock read only), and add a variant', async () => {
   // Arrange: a T-shirt in S/M/L × Red/Blue, three combinations made; staff signed in (the first test signed in this page)
   const stamp = uniqueId('tee').toUpperCase();
   const tee = await createProductWithVariants(shop.db.pool, {
@@ -150,13 +150,14 @@ test('when staff open a product with variants, then they see them, edit a varian
   expect(await variants.locator('[data-testid^="variant-"]').count()).toBe(3);
   await shot('product-variants');
 
-  // Edit the M / Red variant's price and stock
+  // Edit the M / Red variant's price; its stock is shown, changed only by "Adjust stock"
   await variants.getByTestId(`edit-variant-${medium.sku}`).click();
   await page.waitForURL(`${base}/admin/resources/ProductVariant/records/${medium.id}/edit`);
   await page.locator('select[name="optionValues.Size"]').waitFor();
   expect(await page.locator('select[name="optionValues.Size"]').inputValue()).toBe('M');
   await page.fill('input[name=priceMinor]', '21.50');
-  await page.fill('input[name=stock]', '8');
+  await page.getByTestId('stock-read-only').getByText('4 in stock').waitFor();
+  expect(await page.locator('input[name=stock]').count()).toBe(0);
   await shot('variant-form');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(new RegExp(`/admin/resources/Product/records/${tee.id}/show`));
@@ -181,7 +182,7 @@ test('when staff open a product with variants, then they see them, edit a varian
   const after = await catalogOf(shop.db.pool, tee.id);
   expect(after.variants.find((v) => v.id === medium.id)).toMatchObject({
     priceMinor: 2150,
-    stock: 8,
+    stock: 4,
     compareAtPriceMinor: 2490,
     optionValues: { Size: 'M', Colour: 'Red' },
   });
