@@ -90,6 +90,16 @@ describe('POST /api/admin/variants/{id}/stock-adjustments', () => {
     expect(await auditOf(product)).toEqual([]);
   });
 
+  test('when the change would take the stock past what the column holds, then 400 VALIDATION_FAILED on change, and nothing changes', async () => {
+    const product = await createProduct(shop.db.pool, { stock: 2_000_000_000 });
+
+    const res = await adjust(product.variantId, { change: 1_000_000_000, reason: 'received' }).expect(400);
+
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'change', message: 'would take the stock above 2147483647' }] });
+    expect(await stockOf(shop.db.pool, product)).toBe(2_000_000_000);
+    expect(await movementsOf(product)).toHaveLength(1);
+  });
+
   test('when the variant does not exist, then 404 NOT_FOUND', async () => {
     const res = await adjust(randomUUID(), { change: 1, reason: 'received' }).expect(404);
     expect(res.body.code).toBe('NOT_FOUND');
