@@ -94,16 +94,14 @@ export async function takeStock(tx: Queryable, lines: StockLine[], movement: Sto
   // threshold (its own, else the store's) from above it to at or below it writes one, so a
   // variant sold down further is mailed once.
   await tx.query(
-    `WITH ${MOVEMENT_CONTEXT('$4')}, taken AS (
+    `WITH ${MOVEMENT_CONTEXT('$4')}, store AS (SELECT ${STORE_LOW_STOCK_THRESHOLD} AS threshold), taken AS (
        UPDATE product_variants v SET stock = v.stock - w.quantity, updated_at = now()
          FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity), movement WHERE v.id = w.id
-       RETURNING v.id, v.product_id, v.stock, v.stock + w.quantity AS before, v.low_stock_threshold
-     ), store AS (SELECT ${STORE_LOW_STOCK_THRESHOLD} AS threshold), crossed AS (
-       SELECT t.id, t.product_id, t.stock, t.before, coalesce(t.low_stock_threshold, store.threshold) AS threshold FROM taken t, store
+       RETURNING v.id, v.product_id, v.stock, v.stock + w.quantity AS before, coalesce(v.low_stock_threshold, (SELECT threshold FROM store)) AS threshold
      )
      INSERT INTO outbox (topic, payload)
-     SELECT $3, json_build_object('variantId', c.id, 'productId', c.product_id, 'stock', c.stock, 'threshold', c.threshold)
-       FROM crossed c WHERE c.before > c.threshold AND c.stock <= c.threshold`,
+     SELECT $3, json_build_object('variantId', t.id, 'productId', t.product_id, 'stock', t.stock, 'threshold', t.threshold)
+       FROM taken t WHERE t.before > t.threshold AND t.stock <= t.threshold`,
     [ids, wanted.map((l) => l.quantity), PRODUCT_STOCK_LOW, movementJson(movement)],
   );
 }
