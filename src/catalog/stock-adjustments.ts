@@ -36,12 +36,14 @@ export class StockBelowZero extends Conflict {
   }
 }
 
+// Only a well-formed uuid is cast (an actor written by hand in psql could be anything).
+const UUID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const MOVEMENT_VIEW = `
   SELECT m.id, m.variant_id AS "variantId", m.change, m.stock_after AS "stockAfter", m.reason, m.actor, u.email AS "actorEmail",
          m.order_id AS "orderId", o.number AS "orderNumber", m.note, m.created_at AS "createdAt"
     FROM stock_movements m
     LEFT JOIN orders o ON o.id = m.order_id
-    LEFT JOIN users u ON u.id = CASE WHEN m.actor ~ '^(staff|customer):[0-9a-f-]{36}$' THEN substr(m.actor, strpos(m.actor, ':') + 1)::uuid END`;
+    LEFT JOIN users u ON u.id = CASE WHEN m.actor ~ '^(staff|customer):${UUID_PATTERN}$' THEN substr(m.actor, strpos(m.actor, ':') + 1)::uuid END`;
 
 /**
  * Changes a variant's stock by `change`, for `reason`, as this staff member: one conditional

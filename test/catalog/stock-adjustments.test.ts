@@ -217,6 +217,19 @@ describe('GET /api/admin/variants/{id}/stock-movements', () => {
     ]);
   });
 
+  test('when a movement was written by hand with an odd actor, then it is listed as written, with no email', async () => {
+    const product = await createProduct(shop.db.pool, { stock: 1 });
+    await shop.db.pool.query(`UPDATE product_variants SET stock = 2 WHERE id = $1`, [product.variantId]);
+    await shop.db.pool.query(`UPDATE stock_movements SET actor = $2 WHERE variant_id = $1 AND reason = 'unattributed'`, [
+      product.variantId,
+      `staff:${'-'.repeat(36)}`,
+    ]);
+
+    const res = await history(product.variantId, { limit: 1 }).expect(200);
+
+    expect(res.body.items).toEqual([expect.objectContaining({ actor: `staff:${'-'.repeat(36)}`, actorEmail: null })]);
+  });
+
   test('when the variant does not exist, then 404; a forged cursor or a bad limit is 400', async () => {
     const product = await createProduct(shop.db.pool, { stock: 1 });
 
