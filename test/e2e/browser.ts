@@ -18,6 +18,8 @@ const FLAGS = [
   '--disable-sync',
 ];
 const SCREENSHOTS = path.resolve('test/e2e/screenshots');
+/** Where a screenshot named `name` goes (for another page of the context: a popup, an element). */
+export const screenshotPath = (name: string) => path.join(SCREENSHOTS, `${name}.png`);
 
 export type BrowserPage = {
   readonly page: Page;
@@ -62,7 +64,7 @@ export function useBrowserPage(): BrowserPage {
     pageErrors,
     refusedByCsp,
     dialogs,
-    shot: (name) => ready().screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true }),
+    shot: (name) => ready().screenshot({ path: screenshotPath(name), fullPage: true }),
     async signIn(base, email, password) {
       // the login button is not type=submit: click it by its text
       const p = ready();
