@@ -3,9 +3,11 @@
 // one renames the key in them, a removed one drops it (refused when variants would then be the
 // same). Variant writes re-check the option values against the options, locked, so an option
 // edit racing a variant save cannot leave a variant with a value its option no longer has.
-import { ValidationError } from 'adminjs';
+import { ValidationError, type CurrentAdmin } from 'adminjs';
 import type pg from 'pg';
-import { inTransaction, type Tx } from '../src/shared/db.js';
+import type { Prisma, PrismaClient } from '@prisma/client';
+import { inTransaction, type Queryable, type Tx } from '../src/shared/db.js';
+import { describeStockMovement, type StockMovement } from '../src/catalog/stock.js';
 import { optionValuesRule, removedValuesInUse, type OptionSpec } from '../src/catalog/variant-rules.js';
 import { uniqueViolationFields, type ModelWrites } from './prisma-resource.js';
 
@@ -13,7 +15,8 @@ type Row = Record<string, unknown>;
 
 export const OPTION_COLUMNS = `id, product_id AS "productId", name, position, values`;
 export const VARIANT_COLUMNS = `id, product_id AS "productId", sku, option_values AS "optionValues", price_minor AS "priceMinor",
-  compare_at_price_minor AS "compareAtPriceMinor", stock, active, position, image_url AS "imageUrl", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  compare_at_price_minor AS "compareAtPriceMinor", stock, active, position, image_url AS "imageUrl", low_stock_threshold AS "lowStockThreshold",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const SAME_COMBINATION = 'Another variant of this product already has these option values';
 const NO_OPTIONS_ONE_VARIANT = 'This product has no options, so it has one variant only: add an option (e.g. Size) to the product first';
@@ -52,16 +55,33 @@ async function takenBy(tx: Tx, productId: string, values: Record<string, string>
 const isUniqueOn = (err: unknown, constraint: string) =>
   (err as { code?: string; constraint?: string })?.code === '23505' && (err as { constraint?: string }).constraint === constraint;
 
+/** A new variant's stock, typed by staff in the panel: theirs in the ledger. */
+const initialStock = (staff: CurrentAdmin): StockMovement => ({ reason: 'initial', actor: `staff:${staff.id}` });
+
+// Prisma's interactive transaction, for the one domain call the product form makes through it.
+const prismaQueryable = (tx: Prisma.TransactionClient): Queryable =>
+  ({ query: async (text: string, values: unknown[] = []) => ({ rows: await tx.$queryRawUnsafe(text, ...values) }) }) as unknown as Queryable;
+
+/** A new product, with its first variant when given: the variant's stock is the staff member's 'initial' movement. */
+export function createProductWithFirstVariant(prisma: PrismaClient, data: Prisma.ProductUncheckedCreateInput, staff?: CurrentAdmin) {
+  return prisma.$transaction(async (tx) => {
+    if (staff && data.variants) await describeStockMovement(prismaQueryable(tx), initialStock(staff));
+    return tx.product.create({ data });
+  });
+}
+
 export function variantWrites(pool: pg.Pool): ModelWrites {
-  const columns = ['sku', 'priceMinor', 'compareAtPriceMinor', 'stock', 'active', 'position', 'imageUrl'] as const;
+  // Not the stock: once made, a variant's stock changes only by adjustments (stock-adjustments.ts),
+  // which name their reason; a form saved with the stock it showed would undo the sales made meanwhile.
+  const columns = ['sku', 'priceMinor', 'compareAtPriceMinor', 'active', 'position', 'imageUrl', 'lowStockThreshold'] as const;
   const sqlName: Record<(typeof columns)[number], string> = {
     sku: 'sku',
     priceMinor: 'price_minor',
     compareAtPriceMinor: 'compare_at_price_minor',
-    stock: 'stock',
     active: 'active',
     position: 'position',
     imageUrl: 'image_url',
+    lowStockThreshold: 'low_stock_threshold',
   };
   const checkValues = async (tx: Tx, productId: string, values: unknown, exceptId?: string) => {
     const options = await optionsOf(tx, productId, true);
@@ -84,16 +104,17 @@ export function variantWrites(pool: pg.Pool): ModelWrites {
     }
   };
   return {
-    async create(data) {
+    async create(data, _params, staff) {
       const productId = typeof data.productId === 'string' ? data.productId : undefined;
       if (!productId) throw fieldError('product', 'Choose the product this variant belongs to');
       return write(
         () =>
           inTransaction(pool, async (tx) => {
             await checkValues(tx, productId, data.optionValues);
+            if (staff) await describeStockMovement(tx, initialStock(staff));
             const { rows } = await tx.query<Row>(
-              `INSERT INTO product_variants (product_id, sku, option_values, price_minor, compare_at_price_minor, stock, active, position, image_url)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${VARIANT_COLUMNS}`,
+              `INSERT INTO product_variants (product_id, sku, option_values, price_minor, compare_at_price_minor, stock, active, position, image_url, low_stock_threshold)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${VARIANT_COLUMNS}`,
               [
                 productId,
                 data.sku,
@@ -104,6 +125,7 @@ export function variantWrites(pool: pg.Pool): ModelWrites {
                 data.active ?? true,
                 data.position ?? 0,
                 data.imageUrl ?? null,
+                data.lowStockThreshold ?? null,
               ],
             );
             return rows[0];

@@ -26,6 +26,9 @@ export function panelComponents() {
     RecordHistory: loader.add('RecordHistory', source('record-history.tsx')),
     AuditDifference: loader.add('AuditDifference', source('audit-difference.tsx')),
     AuditRecordLink: loader.add('AuditRecordLink', source('audit-record-link.tsx')),
+    StockAdjustment: loader.add('StockAdjustment', source('stock-adjustment.tsx')),
+    StockHistory: loader.add('StockHistory', source('stock-history.tsx')),
+    StockInput: loader.add('StockInput', source('stock-input.tsx')),
   };
   return { loader, names };
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { variantTitleSql } from '../src/catalog/variant-title.js';
+import { STORE_LOW_STOCK_THRESHOLD } from '../src/catalog/stock.js';
 import { AWAITING_SHIPMENT, ORDER_STATUSES, REVENUE_STATUSES, type OrderStatus } from '../src/orders/statuses.js';
 import { JOB_SCHEMA } from '../src/shared/migrate.js';
 import { DEAD_LETTERS } from '../src/jobs/job-engine.js';
@@ -14,9 +15,12 @@ export type Dashboard = {
   /** one entry per currency, `days` oldest first, the last one being today (UTC) */
   dailyRevenue: { currency: string; days: { day: string; revenueMinor: number; orders: number }[] }[];
   ordersByStatus: { status: OrderStatus; count: number }[];
-  /** active variants of active products, lowest stock first; `title` is the full one, "T-shirt — M / Red" */
-  lowestStock: { id: string; productId: string; sku: string; title: string; stock: number }[];
-  /** over the same variants */
+  /**
+   * active variants of active products, those at or below their low-stock threshold (their own,
+   * else the store's) first, then by stock; `title` is the full one, "T-shirt — M / Red"
+   */
+  lowestStock: { id: string; productId: string; sku: string; title: string; stock: number; threshold: number }[];
+  /** over the same variants; `low`: in stock, at or below the threshold */
   stock: { variants: number; outOfStock: number; low: number; units: number };
   awaitingShipment: {
     count: number;
@@ -42,14 +46,13 @@ const RECENT_JOBS = `
     SELECT name, state, created_on FROM ${JOB_SCHEMA}.archive WHERE archived_on >= now() - interval '24 hours' AND created_on >= now() - interval '24 hours'
   ) recent WHERE name <> $1 GROUP BY 1`;
 
-/** At or below this many units (and above none) a variant counts as low on stock. */
-export const LOW_STOCK = 5;
-
 // What is for sale: active variants of active products, each with its full title (the option
-// values in the options' position order, after an em dash; the product's title alone without options).
+// values in the options' position order, after an em dash; the product's title alone without
+// options) and its low-stock threshold (its own, else the store's).
 const FOR_SALE = `
-  SELECT v.id, v.product_id AS "productId", v.sku, v.stock, p.title || coalesce(' — ' || ${variantTitleSql('v')}, '') AS title
-    FROM product_variants v JOIN products p ON p.id = v.product_id
+  SELECT v.id, v.product_id AS "productId", v.sku, v.stock, p.title || coalesce(' — ' || ${variantTitleSql('v')}, '') AS title,
+         coalesce(v.low_stock_threshold, store.threshold) AS threshold
+    FROM product_variants v JOIN products p ON p.id = v.product_id, (SELECT ${STORE_LOW_STOCK_THRESHOLD} AS threshold) store
    WHERE v.active AND p.active`;
 
 export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
@@ -71,12 +74,13 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
       [REVENUE_STATUSES],
     ),
     pool.query<{ status: OrderStatus; count: number }>(`SELECT status, COUNT(*) AS count FROM orders GROUP BY status`),
-    pool.query<Dashboard['lowestStock'][number]>(`${FOR_SALE} ORDER BY v.stock, title, v.sku LIMIT 8`),
+    pool.query<Dashboard['lowestStock'][number]>(
+      `${FOR_SALE} ORDER BY v.stock <= coalesce(v.low_stock_threshold, store.threshold) DESC, v.stock, title, v.sku LIMIT 8`,
+    ),
     pool.query<Dashboard['stock']>(
-      `SELECT COUNT(*)::int AS variants, COUNT(*) FILTER (WHERE v.stock = 0)::int AS "outOfStock",
-              COUNT(*) FILTER (WHERE v.stock > 0 AND v.stock <= $1)::int AS low, COALESCE(SUM(v.stock), 0)::int AS units
-         FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.active AND p.active`,
-      [LOW_STOCK],
+      `SELECT COUNT(*)::int AS variants, COUNT(*) FILTER (WHERE stock = 0)::int AS "outOfStock",
+              COUNT(*) FILTER (WHERE stock > 0 AND stock <= threshold)::int AS low, COALESCE(SUM(stock), 0)::int AS units
+         FROM (${FOR_SALE}) for_sale`,
     ),
     pool.query<Dashboard['awaitingShipment']['oldest'][number]>(
       `SELECT o.id, o.number, u.email AS customer, o.total_minor AS "totalMinor", o.currency, o.paid_at AS "paidAt"

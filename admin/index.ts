@@ -98,6 +98,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             DiscountCode: 'Discount codes',
             User: 'Customers and staff',
             AuditLog: 'Audit trail',
+            StockMovement: 'Stock movements',
           },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',
@@ -123,7 +124,10 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             },
             ProductOption: { properties: { values: 'Values' } },
             ProductVariant: {
+              actions: { adjustStock: 'Adjust stock' },
               properties: {
+                lowStockThreshold: 'Low-stock threshold',
+                stockHistory: 'Stock history',
                 sku: 'SKU',
                 title: 'Options',
                 optionValues: 'Option values',
@@ -146,6 +150,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
                 details: 'Delivery, items, payments and history',
               },
             },
+            StockMovement: { properties: { stockAfter: 'Stock after', variant: 'Variant', order: 'Order' } },
             OrderItem: { properties: { sku: 'SKU', variantTitle: 'Options', unitPriceMinor: 'Unit price', lineTotalMinor: 'Line total', taxMinor: 'Tax' } },
             ShippingZone: { properties: { countries: 'Countries' } },
             ShippingMethod: {

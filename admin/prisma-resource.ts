@@ -1,4 +1,4 @@
-import { BaseRecord, ValidationError, type Filter } from 'adminjs';
+import { BaseRecord, ValidationError, type ActionContext, type CurrentAdmin, type Filter } from 'adminjs';
 import { convertFilter, Resource as PrismaResource } from '@adminjs/prisma';
 
 type UniqueViolation = { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; constraint?: { fields?: string[] } } } } };
@@ -16,8 +16,11 @@ export function uniqueViolationFields(err: unknown): string[] | undefined {
  * values in its variants). They get the adapter's prepared data (Prisma field names).
  */
 export type ModelWrites = {
-  /** `params` are the action's own, for values that are no field of the model (a product's first variant) */
-  create?(data: Record<string, unknown>, params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
+   * `params` are the action's own, for values that are no field of the model (a product's first
+   * variant); `staff` is who is signed in (a variant's initial stock is theirs in the ledger)
+   */
+  create?(data: Record<string, unknown>, params: Record<string, unknown>, staff?: CurrentAdmin): Promise<Record<string, unknown>>;
   update?(id: string, data: Record<string, unknown>): Promise<Record<string, unknown>>;
   delete?(id: string): Promise<void>;
 };
@@ -107,10 +110,11 @@ export class ShopPrismaResource extends PrismaResource {
   }
 
   /** The id as the column holds it: a one-row table's boolean id arrives as "true"; a malformed uuid finds nothing. */
-  private idValue(id: string | number): string | number | boolean | undefined {
+  private idValue(id: string | number): string | number | bigint | boolean | undefined {
     const column = (this.model.fields as readonly Column[]).find((f) => f.name === this.idProperty.path());
     if (column?.type === 'Boolean') return id === 'true' || id === 'false' ? id === 'true' : undefined;
     if (isUuidColumn(column)) return isUuid(id) ? id : undefined;
+    if (column?.type === 'BigInt') return /^\d{1,18}$/.test(String(id)) ? BigInt(id) : undefined;
     return id;
   }
 
@@ -128,9 +132,9 @@ export class ShopPrismaResource extends PrismaResource {
     return rows.map((row: Record<string, unknown>) => new BaseRecord(this.prepareReturnValues(row), this));
   }
 
-  async create(params: Record<string, unknown>) {
+  async create(params: Record<string, unknown>, context?: ActionContext) {
     const write = this.writes.create
-      ? this.writes.create(this.prepareParams(params), params).then((row) => this.prepareReturnValues(row))
+      ? this.writes.create(this.prepareParams(params), params, context?.currentAdmin).then((row) => this.prepareReturnValues(row))
       : super.create(params);
     return write.catch((err) => this.asFieldErrors(err));
   }
@@ -149,6 +153,14 @@ export class ShopPrismaResource extends PrismaResource {
       if ((err as { code?: string })?.code === 'P2003' && this.inUseMessage) throw new ValidationError({}, { message: this.inUseMessage, type: 'in_use' });
       throw err;
     });
+  }
+
+  // A BIGINT column (a ledger's id) comes from Prisma as a bigint, which JSON cannot carry to
+  // the browser: as a number (ids far below 2^53).
+  prepareReturnValues(params: Record<string, unknown>) {
+    const values = super.prepareReturnValues(params);
+    for (const [key, value] of Object.entries(values)) if (typeof value === 'bigint') values[key] = Number(value);
+    return values;
   }
 
   private asFieldErrors(err: unknown): never {

@@ -30,6 +30,7 @@ import { staffWebhookRoutes } from './webhooks/routes.js';
 import { cartDiscountRoutes, staffDiscountRoutes } from './promotions/routes.js';
 import { withDiscount } from './promotions/cart-discount.js';
 import { staffCustomerRoutes } from './customers/routes.js';
+import { staffStockRoutes } from './catalog/stock-routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -62,6 +63,7 @@ const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   staffWebhookRoutes,
   staffDiscountRoutes,
   staffCustomerRoutes,
+  staffStockRoutes,
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

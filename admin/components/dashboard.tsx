@@ -179,7 +179,7 @@ const Dashboard: React.FC = () => {
             </Table>
           )}
         </Card>
-        <Card title="Lowest stock (per variant)">
+        <Card title="Low stock (per variant, at or below its threshold first)">
           <Text
             mb="lg"
             data-testid="stock-summary"
@@ -190,6 +190,7 @@ const Dashboard: React.FC = () => {
                 <TableCell>SKU</TableCell>
                 <TableCell>Variant</TableCell>
                 <TableCell>Stock</TableCell>
+                <TableCell>Low at</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
@@ -202,8 +203,9 @@ const Dashboard: React.FC = () => {
                     <Link href={recordUrl('Product', v.productId)}>{v.title}</Link>
                   </TableCell>
                   <TableCell>
-                    <Badge variant={v.stock === 0 ? 'danger' : 'light'}>{v.stock}</Badge>
+                    <Badge variant={v.stock === 0 ? 'danger' : v.stock <= v.threshold ? 'primary' : 'light'}>{v.stock}</Badge>
                   </TableCell>
+                  <TableCell>{v.threshold}</TableCell>
                 </TableRow>
               ))}
             </TableBody>

@@ -1,11 +1,25 @@
-import { flat, type ActionRequest, type ActionResponse, type After, type Before, type RecordActionResponse, type RecordJSON } from 'adminjs';
+import { flat, type Action, type ActionRequest, type ActionResponse, type After, type Before, type RecordActionResponse, type RecordJSON } from 'adminjs';
 import type pg from 'pg';
 import type { Prisma } from '@prisma/client';
 import { z } from 'zod';
-import { optionRules, optionValuesRule, priceRule, skuRule, stockRule, variantFieldsRules, variantTitle } from '../../src/catalog/variant-rules.js';
-import { move, optionsOf, optionWrites, variantWrites } from '../catalog-writes.js';
+import {
+  lowStockThresholdRule,
+  optionRules,
+  optionValuesRule,
+  priceRule,
+  skuRule,
+  stockRule,
+  variantFieldsRules,
+  variantTitle,
+} from '../../src/catalog/variant-rules.js';
+import { STAFF_STOCK_REASONS, STOCK_REASONS } from '../../src/catalog/stock.js';
+import { adjustStock, listStockMovements } from '../../src/catalog/stock-adjustments.js';
+import { stockAdjustmentBody } from '../../src/catalog/stock-schemas.js';
+import { AppError } from '../../src/shared/errors.js';
+import type { ComponentNames } from '../components.js';
+import { createProductWithFirstVariant, move, optionsOf, optionWrites, variantWrites } from '../catalog-writes.js';
 import { loadProductCatalog, optionsByProduct } from '../product-catalog.js';
-import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, type ResourceKit } from './shared.js';
+import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
 
 // The panel's writes obey the same rules as the catalog API and the database's CHECKs:
 // prices and stock are whole, non-negative numbers; currencies are ISO 4217 codes. A product's
@@ -113,11 +127,15 @@ function variantChecks(pool: pg.Pool): Before {
     const creating = context.action.name === 'new';
     const stored: Record<string, unknown> = creating ? {} : flat.unflatten(context.record?.params ?? {});
     const submitted: Record<string, unknown> = flat.unflatten(request.payload ?? {});
+    // once made, a variant's stock moves only by adjustments (the write leaves it alone too)
+    if (!creating) delete submitted.stock;
     const merged: Record<string, unknown> = { ...stored, ...submitted };
     const productId = creating ? submitted.product : stored.product;
     const issues: z.core.$ZodIssue[] = [];
     const fields = variantFieldsRules.safeParse(Object.fromEntries(VARIANT_FIELDS.map((key) => [key, merged[key]])));
     if (!fields.success) issues.push(...fields.error.issues);
+    const threshold = lowStockThresholdRule.safeParse(merged.lowStockThreshold);
+    if (!threshold.success) issues.push(...threshold.error.issues.map((issue) => ({ ...issue, path: ['lowStockThreshold', ...issue.path] })));
     let optionValues: Record<string, string> | undefined;
     if (typeof productId !== 'string' || !z.uuid().safeParse(productId).success) {
       issues.push({ code: 'custom', path: ['product'], message: 'Choose the product this variant belongs to', input: productId });
@@ -129,7 +147,7 @@ function variantChecks(pool: pg.Pool): Before {
       else issues.push(...checked.error.issues.map((issue) => ({ ...issue, path: ['optionValues', ...issue.path] })));
     }
     if (issues.length) throw asValidationError(issues);
-    return { ...request, payload: { ...(fields.success ? fields.data : {}), optionValues, product: productId } };
+    return { ...request, payload: { ...(fields.success ? fields.data : {}), lowStockThreshold: threshold.data, optionValues, product: productId } };
   };
 }
 
@@ -178,6 +196,58 @@ function moveAction(pool: pg.Pool, table: 'product_variants' | 'product_options'
     },
   };
 }
+
+// The form sends text: the change as typed ("12", "-3"), then the API's own rules.
+const adjustmentForm = z
+  .object({
+    change: z
+      .string({ error: 'the change is required' })
+      .trim()
+      .regex(/^[+-]?\d{1,10}$/, 'a whole number of units, e.g. 12 or -3')
+      .transform(Number),
+    reason: z.unknown(),
+    note: z.unknown().optional(),
+  })
+  .pipe(stockAdjustmentBody);
+
+/**
+ * "Adjust stock" on a variant's page: a change, a reason and a note, sent as a POST (opening
+ * the action changes nothing); the same adjustment as the staff API, so it is in the ledger
+ * and the audit trail. A refusal (the stock would go below 0) comes back as an error notice.
+ */
+function adjustStockAction(pool: pg.Pool, components: ComponentNames): Action<ActionResponse> {
+  return {
+    name: 'adjustStock',
+    actionType: 'record',
+    icon: 'Package',
+    component: components.StockAdjustment,
+    custom: { reasons: STAFF_STOCK_REASONS },
+    handler: async (request, _response, context): Promise<RecordActionResponse> => {
+      const { record, currentAdmin, h, resource } = context;
+      if (!record || !currentAdmin?.id) throw new Error('a stock adjustment needs a variant and a signed-in staff member');
+      if (request.method !== 'post') return { record: record.toJSON(currentAdmin) };
+      const input = adjustmentForm.safeParse(request.payload ?? {});
+      if (!input.success) throw asValidationError(input.error);
+      const variantId = String(record.id());
+      let stock: number;
+      try {
+        ({ stock } = await adjustStock(pool, variantId, String(currentAdmin.id), input.data));
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return { record: record.toJSON(currentAdmin), notice: { message: err.detail ?? err.title, type: 'error' } };
+      }
+      const fresh = (await resource.findOne(variantId)) ?? record;
+      return {
+        record: fresh.toJSON(currentAdmin),
+        notice: { message: `The stock of ${String(fresh.get('sku'))} is now ${stock}`, type: 'success' },
+        redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: variantId, actionName: 'show' }),
+      };
+    },
+  };
+}
+
+/** How many movements a variant's page shows; the rest are in Stock movements, filtered by it. */
+const HISTORY_ON_PAGE = 20;
 
 export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency: string) {
   const { components } = kit;
@@ -269,10 +339,10 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
       },
       {
         writes: {
-          async create(data, params) {
+          async create(data, params, staff) {
             const first = flat.get(params as Parameters<typeof flat.get>[0], 'firstVariant') as { sku: string; priceMinor: number; stock: number } | undefined;
             const product = { ...ownFields(data), ...(first ? { variants: { create: first } } : {}) } as Prisma.ProductUncheckedCreateInput;
-            return kit.prisma.product.create({ data: product });
+            return createProductWithFirstVariant(kit.prisma, product, staff);
           },
           async update(id, data) {
             return kit.prisma.product.update({ where: { id }, data: ownFields(data) as Prisma.ProductUncheckedUpdateInput });
@@ -319,7 +389,15 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
           optionValues: { isVisible: { list: false, filter: false, show: false, edit: true }, components: { edit: components.OptionValuesInput } },
           priceMinor: money('Stored as whole minor units (cents); type the amount, e.g. 12.50'),
           compareAtPriceMinor: money('Optional “was” price, above the price; leave empty for none'),
-          stock: { description: 'Units in stock (0 or more)' },
+          stock: {
+            description: 'Units in stock (0 or more). Once the variant is made, change it with “Adjust stock”, which records why.',
+            components: { edit: components.StockInput },
+          },
+          lowStockThreshold: {
+            isRequired: false,
+            description: 'Staff are mailed when the stock falls to this or below; empty: the store’s threshold (Store settings)',
+          },
+          stockHistory: { type: 'string', isVisible: onlyOnShow, components: { show: components.StockHistory } },
           position: { isRequired: false, description: 'Order among the product’s variants (0 first; empty: 0)' },
           active: { description: 'Only active variants are sold and count for the product’s price range' },
           imageUrl: { description: 'Optional: a picture of this variant (http or https)', isVisible: { list: false, filter: false, show: true, edit: true } },
@@ -333,9 +411,11 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
           'priceMinor',
           'compareAtPriceMinor',
           'stock',
+          'lowStockThreshold',
           'active',
           'position',
           'imageUrl',
+          'stockHistory',
           'createdAt',
           'updatedAt',
           'id',
@@ -343,17 +423,24 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
         sort: { sortBy: 'sku', direction: 'asc' },
         actions: {
           list: { after: titled },
-          show: { after: titled },
+          show: {
+            after: async (response: ActionResponse) => {
+              const variant = response.record as RecordJSON & { stockHistory?: unknown };
+              if (variant?.id) variant.stockHistory = await listStockMovements(pool, String(variant.id), { limit: HISTORY_ON_PAGE });
+              return titled(response);
+            },
+          },
           new: {
-            layout: ['product', 'optionValues', 'sku', 'priceMinor', 'compareAtPriceMinor', 'stock', 'active', 'position', 'imageUrl'],
+            layout: ['product', 'optionValues', 'sku', 'priceMinor', 'compareAtPriceMinor', 'stock', 'lowStockThreshold', 'active', 'position', 'imageUrl'],
             before: variantChecks(pool),
             after: toProductPage(productOf),
           },
           edit: {
-            layout: ['optionValues', 'sku', 'priceMinor', 'compareAtPriceMinor', 'stock', 'active', 'position', 'imageUrl'],
+            layout: ['optionValues', 'sku', 'priceMinor', 'compareAtPriceMinor', 'stock', 'lowStockThreshold', 'active', 'position', 'imageUrl'],
             before: variantChecks(pool),
             after: toProductPage(productOf),
           },
+          adjustStock: adjustStockAction(pool, components),
           delete: { after: afterDelete },
           bulkDelete: { isAccessible: false },
           move: moveAction(pool, 'product_variants'),
@@ -361,5 +448,19 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
       },
       { writes: variantWrites(pool) },
     ),
+    // The ledger, written by the database's triggers on every stock change: read only.
+    prismaResource(kit, 'StockMovement', {
+      navigation: NAVIGATION.catalog,
+      properties: {
+        id: { isVisible: onlyOnShow },
+        reason: { isTitle: true, availableValues: STOCK_REASONS.map((reason) => ({ value: reason, label: reason.replaceAll('_', ' ') })) },
+        actor: { description: 'staff:<user>, customer:<user>, provider:<gateway>, system:<job>, or db:<role> for a change made outside the shop' },
+      },
+      listProperties: ['createdAt', 'variant', 'change', 'stockAfter', 'reason', 'actor', 'order'],
+      filterProperties: ['variant', 'reason', 'order', 'actor', 'createdAt'],
+      showProperties: ['variant', 'change', 'stockAfter', 'reason', 'actor', 'order', 'note', 'createdAt', 'id'],
+      sort: { sortBy: 'id', direction: 'desc' },
+      actions: READ_ONLY_ACTIONS,
+    }),
   ];
 }

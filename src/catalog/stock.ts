@@ -11,6 +11,9 @@ export type ProductStockLow = { variantId: string; productId: string; stock: num
 
 export type StockLine = { variantId: string; quantity: number };
 
+/** The store's low-stock threshold, as SQL: a variant without its own (low_stock_threshold) has this one. */
+export const STORE_LOW_STOCK_THRESHOLD = `coalesce((SELECT low_stock_threshold FROM store_settings), 5)`;
+
 /**
  * Why stock moved: the stock ledger's reasons (the stock_movements CHECK). `initial` is a new
  * variant's stock; `received`, `damaged` and `count_correction` are staff adjustments;
@@ -87,17 +90,18 @@ export async function takeStock(tx: Queryable, lines: StockLine[], movement: Sto
     })
     .filter((l) => l.available < l.requested);
   if (short.length) throw new InsufficientStock(short);
-  // The low-stock event goes in the same statement: only the take that crosses the threshold
-  // (from above it to at or below it) writes one, so a variant sold down further is mailed once.
+  // The low-stock event goes in the same statement: only the take that crosses the variant's
+  // threshold (its own, else the store's) from above it to at or below it writes one, so a
+  // variant sold down further is mailed once.
   await tx.query(
-    `WITH ${MOVEMENT_CONTEXT('$4')}, taken AS (
+    `WITH ${MOVEMENT_CONTEXT('$4')}, store AS (SELECT ${STORE_LOW_STOCK_THRESHOLD} AS threshold), taken AS (
        UPDATE product_variants v SET stock = v.stock - w.quantity, updated_at = now()
          FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity), movement WHERE v.id = w.id
-       RETURNING v.id, v.product_id, v.stock, v.stock + w.quantity AS before
-     ), threshold AS (SELECT coalesce((SELECT low_stock_threshold FROM store_settings), 5) AS value)
+       RETURNING v.id, v.product_id, v.stock, v.stock + w.quantity AS before, coalesce(v.low_stock_threshold, (SELECT threshold FROM store)) AS threshold
+     )
      INSERT INTO outbox (topic, payload)
-     SELECT $3, json_build_object('variantId', t.id, 'productId', t.product_id, 'stock', t.stock, 'threshold', threshold.value)
-       FROM taken t, threshold WHERE t.before > threshold.value AND t.stock <= threshold.value`,
+     SELECT $3, json_build_object('variantId', t.id, 'productId', t.product_id, 'stock', t.stock, 'threshold', t.threshold)
+       FROM taken t WHERE t.before > t.threshold AND t.stock <= t.threshold`,
     [ids, wanted.map((l) => l.quantity), PRODUCT_STOCK_LOW, movementJson(movement)],
   );
 }

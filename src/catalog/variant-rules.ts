@@ -36,6 +36,8 @@ export const skuRule = text(64).regex(SKU_PATTERN, 'letters, digits, dot, dash a
 export const priceRule = wholeNumber('the price in minor units (cents)');
 export const stockRule = wholeNumber('the stock');
 export const positionRule = wholeNumber('the position');
+/** A variant's own low-stock threshold; empty: the store's. */
+export const lowStockThresholdRule = optional(wholeNumber('the low-stock threshold'));
 export const imageUrlRule = optional(z.url({ protocol: /^https?$/, error: 'a full http(s) address' }).max(2000));
 
 /** A variant's own fields, without its option values (those depend on the product: optionValuesRule). */

@@ -48,7 +48,7 @@ describe('GET /admin/api/dashboard', () => {
       EXPIRED: 0,
       REFUNDED: 1,
     });
-    expect(data.lowestStock[0]).toEqual({ id: scarce.variantId, productId: scarce.id, sku: scarce.sku, title: 'A scarce thing', stock: 0 });
+    expect(data.lowestStock[0]).toEqual({ id: scarce.variantId, productId: scarce.id, sku: scarce.sku, title: 'A scarce thing', stock: 0, threshold: 5 });
     expect(data.lowestStock.map((p: { title: string }) => p.title)).not.toContain('Withdrawn thing');
     expect(data.awaitingShipment.count).toBe(2);
     expect(data.awaitingShipment.oldest.map((o: { id: string }) => o.id)).toEqual([olderPaid.id, paidToday.id]);
@@ -77,12 +77,35 @@ describe('GET /admin/api/dashboard', () => {
     const res = await panel.staff.get('/admin/api/dashboard').expect(200);
 
     expect(res.body.lowestStock).toEqual([
-      { id: tee.variants[0].id, productId: tee.id, sku: tee.variants[0].sku, title: 'T-shirt — M / Red', stock: 0 },
-      { id: tee.variants[1].id, productId: tee.id, sku: tee.variants[1].sku, title: 'T-shirt — S / Blue', stock: 2 },
-      { id: mug.variantId, productId: mug.id, sku: mug.sku, title: 'Plain mug', stock: 3 },
-      { id: tee.variants[3].id, productId: tee.id, sku: tee.variants[3].sku, title: 'T-shirt — S / Red', stock: 40 },
+      { id: tee.variants[0].id, productId: tee.id, sku: tee.variants[0].sku, title: 'T-shirt — M / Red', stock: 0, threshold: 5 },
+      { id: tee.variants[1].id, productId: tee.id, sku: tee.variants[1].sku, title: 'T-shirt — S / Blue', stock: 2, threshold: 5 },
+      { id: mug.variantId, productId: mug.id, sku: mug.sku, title: 'Plain mug', stock: 3, threshold: 5 },
+      { id: tee.variants[3].id, productId: tee.id, sku: tee.variants[3].sku, title: 'T-shirt — S / Red', stock: 40, threshold: 5 },
     ]);
     expect(res.body.stock).toEqual({ variants: 4, outOfStock: 1, low: 2, units: 45 });
+  });
+
+  test("when variants have their own low-stock thresholds, then those decide what is low, listed first, beside the store's", async () => {
+    const pool = panel.shop.db.pool;
+    await pool.query(`UPDATE product_variants SET active = false`); // only this test's catalog counts
+    const watched = await createProduct(pool, { title: 'Watched tea', stock: 30 });
+    const relaxed = await createProduct(pool, { title: 'Relaxed tea', stock: 2 });
+    await createProduct(pool, { title: 'Plain tea', stock: 4 });
+    await createProduct(pool, { title: 'Plenty tea', stock: 20 });
+    await pool.query(
+      `UPDATE product_variants SET low_stock_threshold = v.t FROM (VALUES ($1::uuid, 50), ($2::uuid, 1)) AS v(id, t) WHERE product_variants.id = v.id`,
+      [watched.variantId, relaxed.variantId],
+    );
+
+    const res = await panel.staff.get('/admin/api/dashboard').expect(200);
+
+    expect(res.body.lowestStock.map((v: { title: string; stock: number; threshold: number }) => [v.title, v.stock, v.threshold])).toEqual([
+      ['Plain tea', 4, 5],
+      ['Watched tea', 30, 50],
+      ['Relaxed tea', 2, 1],
+      ['Plenty tea', 20, 5],
+    ]);
+    expect(res.body.stock).toEqual({ variants: 4, outOfStock: 0, low: 2, units: 56 });
   });
 
   test('when a cash-on-delivery order is confirmed, then it waits to ship too (it is paid at the door, later)', async () => {

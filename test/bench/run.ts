@@ -34,6 +34,7 @@ import { cartScenarios } from './scenarios/cart.js';
 import { checkoutScenario } from './scenarios/checkout.js';
 import { WEBHOOK_SECRET, webhookScenario } from './scenarios/webhooks.js';
 import { mailScenario, startBenchSmtpServer } from './scenarios/mails.js';
+import { ledgerBalance } from '../helpers/stock-ledger.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -138,6 +139,10 @@ try {
     if (done.length) printTable(done);
     rows.push(...done);
   }
+  // Every checkout, expiry and cancel the scenarios made wrote its stock movement: the ledger must still add up.
+  const ledger = await ledgerBalance(db.pool);
+  step(`stock ledger: ${ledger.movements} movements, ${ledger.unbalanced.length} variants whose movements do not add up to their stock`);
+  if (ledger.unbalanced.length) throw new Error(`The stock ledger does not add up: ${JSON.stringify(ledger.unbalanced.slice(0, 5))}`);
   step('done');
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;
   console.log(`\n${CONNECTIONS} connections (HTTP load) or 32 in flight (checkout, webhooks), ${SECONDS} s per side after a 1 s warm-up; ${machine}\n`);

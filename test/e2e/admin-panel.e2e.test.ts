@@ -1,53 +1,23 @@
 // The staff panel in a real browser: Debian's headless Chromium driven by playwright-core.
 // Run with `npm run test:e2e` (test/e2e/install-chromium.sh installs the browser).
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { uniqueId, useTestShop } from '../helpers/test-app.js';
 import { catalogOf, createStaff, deliveryRows, orderRow, setOrderDelivery } from '../helpers/admin-fixtures.js';
 import { TEST_ADDRESS } from '../helpers/delivery-fixtures.js';
 import { failedJob, jobRow, jobsFinished, queueJobs } from '../helpers/jobs-fixtures.js';
 import { createOrder, createProduct, createProductWithVariants, createUser } from '../helpers/fixtures.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = path.resolve('test/e2e/screenshots');
+import { screenshotPath, useBrowserPage } from './browser.js';
 
 const shop = useTestShop({ adminPanel: true });
+const browser = useBrowserPage();
+const { pageErrors, refusedByCsp, dialogs, shot } = browser;
 let base: string;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
-const refusedByCsp: string[] = [];
-const dialogs: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run test/e2e/install-chromium.sh first`);
-  mkdirSync(SCREENSHOTS, { recursive: true });
   base = await shop.listen();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1600 } });
-  // Like the tests' network guard: the page may only talk to the app (no web fonts, no CDNs).
-  await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && refusedByCsp.push(message.text())));
-  page.on('dialog', (dialog) => void (dialogs.push(dialog.message()), dialog.dismiss()));
+  page = browser.page;
 });
-afterAll(async () => {
-  await browser?.close();
-});
-
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 test('when staff sign in, then they can create a product the storefront lists and ship a paid order', async () => {
   // Arrange: a staff account (named like a script: it must show as text), a customer's paid order waiting to ship
@@ -120,7 +90,7 @@ test('when staff sign in, then they can create a product the storefront lists an
   expect(dialogs).toEqual([]); // the staff member's name never ran as script
 });
 
-test('when staff open a product with variants, then they see them, edit a variant’s price and stock, and add a variant', async () => {
+test('when staff open a product with variants, then they see them, edit a variant’s price (its stock read only), and add a variant', async () => {
   // Arrange: a T-shirt in S/M/L × Red/Blue, three combinations made; staff signed in (the first test signed in this page)
   const stamp = uniqueId('tee').toUpperCase();
   const tee = await createProductWithVariants(shop.db.pool, {
@@ -150,13 +120,14 @@ test('when staff open a product with variants, then they see them, edit a varian
   expect(await variants.locator('[data-testid^="variant-"]').count()).toBe(3);
   await shot('product-variants');
 
-  // Edit the M / Red variant's price and stock
+  // Edit the M / Red variant's price; its stock is shown, changed only by "Adjust stock"
   await variants.getByTestId(`edit-variant-${medium.sku}`).click();
   await page.waitForURL(`${base}/admin/resources/ProductVariant/records/${medium.id}/edit`);
   await page.locator('select[name="optionValues.Size"]').waitFor();
   expect(await page.locator('select[name="optionValues.Size"]').inputValue()).toBe('M');
   await page.fill('input[name=priceMinor]', '21.50');
-  await page.fill('input[name=stock]', '8');
+  await page.getByTestId('stock-read-only').getByText('4 in stock').waitFor();
+  expect(await page.locator('input[name=stock]').count()).toBe(0);
   await shot('variant-form');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(new RegExp(`/admin/resources/Product/records/${tee.id}/show`));
@@ -181,7 +152,7 @@ test('when staff open a product with variants, then they see them, edit a varian
   const after = await catalogOf(shop.db.pool, tee.id);
   expect(after.variants.find((v) => v.id === medium.id)).toMatchObject({
     priceMinor: 2150,
-    stock: 8,
+    stock: 4,
     compareAtPriceMinor: 2490,
     optionValues: { Size: 'M', Colour: 'Red' },
   });
@@ -283,7 +254,7 @@ test('when staff set up delivery, then they create a zone and a method in the pa
   await slip.getByTestId('ship-to').getByText('<b>Rahim</b> Uddin').waitFor();
   await slip.getByText('Bangladesh').waitFor();
   await slip.getByText(beans.sku).waitFor();
-  await slip.screenshot({ path: path.join(SCREENSHOTS, 'packing-slip.png'), fullPage: true });
+  await slip.screenshot({ path: screenshotPath('packing-slip'), fullPage: true });
   await slip.evaluate(() => {
     window.print = () => void (document.body.dataset.printed = 'yes');
   });
@@ -291,7 +262,7 @@ test('when staff set up delivery, then they create a zone and a method in the pa
   expect(await slip.evaluate(() => document.body.dataset.printed)).toBe('yes');
   await slip.emulateMedia({ media: 'print' });
   expect(await slip.getByRole('button', { name: 'Print' }).isHidden()).toBe(true);
-  await slip.screenshot({ path: path.join(SCREENSHOTS, 'packing-slip-print.png'), fullPage: true });
+  await slip.screenshot({ path: screenshotPath('packing-slip-print'), fullPage: true });
   await slip.close();
 
   expect(slipErrors).toEqual([]);
@@ -320,7 +291,7 @@ test('when a background job failed, then staff see it on the dashboard and the j
   await page.goto(`${base}/admin`);
   const jobs = page.getByTestId('background-jobs');
   expect(Number(await jobs.getByTestId('jobs-failed').textContent())).toBeGreaterThanOrEqual(1);
-  await jobs.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-jobs.png') });
+  await jobs.screenshot({ path: screenshotPath('dashboard-jobs') });
   await page.getByRole('link', { name: 'Failed and retrying jobs' }).click();
   await page.waitForURL(`${base}/admin/resources/BackgroundJob`);
   await page.goto(`${base}/admin/resources/BackgroundJob?filters.queue=${queue}`);

@@ -19,3 +19,12 @@ export async function unbalancedStock(db: Queryable): Promise<UnbalancedVariant[
   );
   return rows;
 }
+
+/**
+ * The ledger after a load (the reliability suite, the bench): the variants it does not add up
+ * for (none, when it holds) and how many movements there are, for the run's counts.
+ */
+export async function ledgerBalance(db: Queryable): Promise<{ unbalanced: UnbalancedVariant[]; movements: number }> {
+  const { rows } = await db.query<{ movements: number }>(`SELECT count(*)::int AS movements FROM stock_movements`);
+  return { unbalanced: await unbalancedStock(db), movements: rows[0].movements };
+}

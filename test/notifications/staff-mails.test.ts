@@ -97,6 +97,28 @@ describe('low stock', () => {
     expect(mail.text).toContain(`Mug (SKU ${product.sku}) is down to 4 in stock (the low-stock threshold is 5)`);
   });
 
+  test("when a variant has its own threshold, then the crossing of that one is mailed (not the store's), with it in the mail", async () => {
+    const watched = await createProduct(shop.db.pool, { title: 'Teapot', stock: 12 });
+    const relaxed = await createProduct(shop.db.pool, { title: 'Spoon', stock: 7 });
+    await shop.db.pool.query(
+      `UPDATE product_variants SET low_stock_threshold = v.t FROM (VALUES ($1::uuid, 10), ($2::uuid, 1)) AS v(id, t) WHERE product_variants.id = v.id`,
+      [watched.variantId, relaxed.variantId],
+    );
+    const buyer = await createUser(shop.db.pool);
+
+    await placeOrder(shop.request, shop.db.pool, buyer, [
+      { variantId: watched.variantId, quantity: 3 },
+      { variantId: relaxed.variantId, quantity: 4 },
+    ]);
+    await smtp.server.waitFor(1, buyer.email);
+    await mailsSettled(shop.db.pool, `variant:${watched.variantId}:low:`, 1);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // time for the other one, if it came
+
+    expect(await mailRows(shop.db.pool, `variant:${relaxed.variantId}:`)).toEqual([]);
+    const [mail] = staffMails(`Low stock: Teapot (${watched.sku})`);
+    expect(mail.text).toContain(`Teapot (SKU ${watched.sku}) is down to 9 in stock (the low-stock threshold is 10)`);
+  });
+
   test('when a checkout fails for short stock, then no low-stock event is left behind', async () => {
     const product = await createProduct(shop.db.pool, { stock: 6 });
     const buyer = await createUser(shop.db.pool);

@@ -16,6 +16,7 @@ import {
   type ShopProcess,
 } from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
+import { ledgerBalance } from '../helpers/stock-ledger.js';
 import { createProduct, createProductWithVariants, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 // The test's own connections are spared by the connection killer.
@@ -23,7 +24,7 @@ const SPARED = 'reliability-test';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Db;
-const counts = { requestsSent: 0, faultsInjected: 0, ordersChecked: 0 };
+const counts = { requestsSent: 0, faultsInjected: 0, ordersChecked: 0, stockMovements: 0 };
 
 const withAppName = (url: string) => {
   const u = new URL(url);
@@ -177,5 +178,14 @@ describe('the database goes away', () => {
       await shop.stop();
       await proxy.close();
     }
+  });
+});
+
+describe('the stock ledger after the load', () => {
+  test("when the tests above are done, then every variant's movements add up to its stock", async () => {
+    const { unbalanced, movements } = await ledgerBalance(db.pool);
+    counts.stockMovements = movements;
+    expect(unbalanced).toEqual([]);
+    expect(movements).toBeGreaterThan(0);
   });
 });

@@ -14,6 +14,7 @@ import { eventually, startShopProcess, type ShopProcess } from '../helpers/relia
 import { onConnection } from '../../src/jobs/connection.js';
 import { JOB_SCHEMA } from '../../src/shared/migrate.js';
 import { reportCounts } from './report.js';
+import { ledgerBalance } from '../helpers/stock-ledger.js';
 
 const ORDERS = 30;
 const startWorker = () => startShopProcess(database.url, { ...env, PROCESS_ROLE: 'worker' });
@@ -24,7 +25,7 @@ let smtp: TestSmtpServer;
 let apis: ShopProcess[];
 let workers: ShopProcess[] = [];
 let env: Record<string, string>;
-const counts = { orders: 0, mailsSent: 0, mailsLeftByTheKill: 0, refunds: 0, jobsHeldAtTheKill: 0 };
+const counts = { orders: 0, mailsSent: 0, mailsLeftByTheKill: 0, refunds: 0, jobsHeldAtTheKill: 0, stockMovements: 0 };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -131,4 +132,13 @@ describe('a worker killed mid-job', () => {
     for (const kind of ['payment_received', 'refunded']) expect(mails.filter((m) => m.kind === kind)).toHaveLength(ORDERS);
     Object.assign(counts, { orders: ORDERS, mailsSent: sent.length, mailsLeftByTheKill: leftByTheKill.length, refunds: ORDERS });
   }, 180_000);
+});
+
+describe('the stock ledger after the load', () => {
+  test("when the tests above are done, then every variant's movements add up to its stock", async () => {
+    const { unbalanced, movements } = await ledgerBalance(db.pool);
+    counts.stockMovements = movements;
+    expect(unbalanced).toEqual([]);
+    expect(movements).toBeGreaterThan(0);
+  });
 });

@@ -6,6 +6,7 @@ import { createTestDatabase } from '../helpers/test-app.js';
 import { createDb, type Db } from '../../src/shared/db.js';
 import { rssOf, startShopProcess, type ShopProcess } from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
+import { ledgerBalance } from '../helpers/stock-ledger.js';
 import { createProduct, createProductWithVariants, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
@@ -131,6 +132,9 @@ describe('soak', () => {
       expect(placed.length).toBeGreaterThan(0);
       expect(startRss).toBeGreaterThan(0);
       expect(endRss).toBeLessThan(startRss * 1.5 + 30 * MB);
+      const ledger = await ledgerBalance(db.pool);
+      reportCounts('soak stock ledger', { movements: ledger.movements, unbalancedVariants: ledger.unbalanced.length });
+      expect(ledger.unbalanced).toEqual([]);
     },
     (SOAK_SECONDS + 120) * 1000,
   );

@@ -16,13 +16,14 @@ import {
   type ShopProcess,
 } from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
+import { ledgerBalance } from '../helpers/stock-ledger.js';
 import { createProduct, createProductWithVariants, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Db;
 let fake: FakeStripe;
 let shops: ShopProcess[];
-const counts = { requestsSent: 0, ordersChecked: 0, webhookDeliveries: 0 };
+const counts = { requestsSent: 0, ordersChecked: 0, webhookDeliveries: 0, stockMovements: 0 };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -227,5 +228,14 @@ describe('discount codes across both processes', () => {
     );
     expect(rows[0]).toEqual({ usedCount: 1, uses: 1 });
     counts.ordersChecked += 1;
+  });
+});
+
+describe('the stock ledger after the load', () => {
+  test("when the tests above are done, then every variant's movements add up to its stock", async () => {
+    const { unbalanced, movements } = await ledgerBalance(db.pool);
+    counts.stockMovements = movements;
+    expect(unbalanced).toEqual([]);
+    expect(movements).toBeGreaterThan(0);
   });
 });
