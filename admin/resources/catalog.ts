@@ -2,6 +2,7 @@ import { flat, type ActionRequest, type ActionResponse, type After, type Before,
 import type pg from 'pg';
 import type { Prisma } from '@prisma/client';
 import { z } from 'zod';
+import { productRules, slugRule } from '../../src/catalog/product-rules.js';
 import { optionRules, optionValuesRule, priceRule, skuRule, stockRule, variantFieldsRules, variantTitle } from '../../src/catalog/variant-rules.js';
 import { move, optionsOf, optionWrites, variantWrites } from '../catalog-writes.js';
 import { loadProductCatalog, optionsByProduct } from '../product-catalog.js';
@@ -13,26 +14,11 @@ import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, type Resourc
 // managed from the product's page.
 
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `at most ${max} characters`);
-const slug = text(120).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single dashes, e.g. house-blend');
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? null : v), schema.nullable().optional());
 
 const categoryRules = z.object({
   name: text(100),
-  slug,
+  slug: slugRule,
   description: z.string().max(2000).optional(),
-});
-
-const productRules = z.object({
-  slug,
-  title: text(200),
-  description: z.string().max(10_000).optional(),
-  currency: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code like USD'),
-  imageUrl: optional(z.url({ protocol: /^https?$/, error: 'a full http(s) address' }).max(2000)),
-  category: optional(z.uuid()),
 });
 
 /** The first variant staff may give with a new product: SKU and price, stock 0 unless typed. */
