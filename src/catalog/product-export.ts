@@ -6,11 +6,11 @@ import { stringify } from 'csv-stringify';
 import { CATALOG_CSV_COLUMNS, type CatalogCsvRow } from './catalog-csv.js';
 
 // Every variant with its product, in product slug then variant position order. The option
-// values are built as json (not jsonb), so their keys keep the product's option order.
+// values are built as JSON text (jsonb would sort the keys), so they keep the product's option order.
 const EXPORT_SQL = `
   SELECT p.slug AS product_slug, p.title AS product_title, p.description AS product_description,
          coalesce(c.slug, '') AS category_slug, p.currency, p.active::text AS product_active,
-         coalesce((SELECT json_object_agg(o.name, v.option_values ->> o.name ORDER BY o.position, o.name)::text
+         coalesce((SELECT '{' || string_agg(to_json(o.name)::text || ':' || to_json(v.option_values ->> o.name)::text, ',' ORDER BY o.position, o.name) || '}'
                      FROM product_options o WHERE o.product_id = p.id AND v.option_values ? o.name), '') AS option_values,
          v.sku, v.price_minor::text AS price_minor, coalesce(v.compare_at_price_minor::text, '') AS compare_at_price_minor,
          v.stock::text AS stock, v.active::text AS variant_active, v.position::text AS position
