@@ -21,6 +21,10 @@ export function panelComponents() {
     ListValue: loader.add('ListValue', source('list-value.tsx')),
     FlagInput: loader.add('FlagInput', source('flag-input.tsx')),
     JobRetry: loader.add('JobRetry', source('job-retry.tsx')),
+    BulkEdit: loader.add('BulkEdit', source('bulk-edit.tsx')),
+    ProductExport: loader.add('ProductExport', source('product-export.tsx')),
+    ProductImportUpload: loader.add('ProductImportUpload', source('product-import-upload.tsx')),
+    ProductImportReport: loader.add('ProductImportReport', source('product-import-report.tsx')),
   };
   return { loader, names };
 }

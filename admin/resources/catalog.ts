@@ -6,6 +6,7 @@ import { productRules, slugRule } from '../../src/catalog/product-rules.js';
 import { optionRules, optionValuesRule, priceRule, skuRule, stockRule, variantFieldsRules, variantTitle } from '../../src/catalog/variant-rules.js';
 import { move, optionsOf, optionWrites, variantWrites } from '../catalog-writes.js';
 import { loadProductCatalog, optionsByProduct } from '../product-catalog.js';
+import { productBulkActions, productExportAction, variantBulkActions } from './catalog-bulk.js';
 import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, type ResourceKit } from './shared.js';
 
 // The panel's writes obey the same rules as the catalog API and the database's CHECKs:
@@ -244,6 +245,8 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
             after: toProductPage((record) => record.id),
           },
           edit: { layout: ['slug', 'title', 'description', 'currency', 'active', 'category', 'imageUrl'], before: productEditChecks },
+          ...productBulkActions(pool, components),
+          exportCsv: productExportAction(components),
           show: {
             after: async (response: ActionResponse) => {
               const product = response.record as RecordJSON & { catalog?: unknown };
@@ -343,6 +346,7 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
           delete: { after: afterDelete },
           bulkDelete: { isAccessible: false },
           move: moveAction(pool, 'product_variants'),
+          ...variantBulkActions(pool, components),
         },
       },
       { writes: variantWrites(pool) },

@@ -19,6 +19,11 @@ export async function editProducts(pool: pg.Pool, productIds: string[], edit: Pr
   const [field, column] = 'active' in edit ? (['active', 'active'] as const) : (['categoryId', 'category_id'] as const);
   const value = 'active' in edit ? edit.active : edit.categoryId;
   return inTransaction(pool, async (tx) => {
+    if ('categoryId' in edit && edit.categoryId) {
+      // held until commit, so the category cannot be deleted in between
+      const found = await tx.query(`SELECT 1 FROM categories WHERE id = $1 FOR KEY SHARE`, [edit.categoryId]);
+      if (!found.rowCount) throw new BulkEditRefused(['that category no longer exists']);
+    }
     const { rows } = await tx.query<{ id: string; title: string; before: unknown }>(
       `WITH old AS (SELECT id, ${column} AS before FROM products WHERE id = ANY($1::uuid[]) AND ${column} IS DISTINCT FROM $2 ORDER BY id FOR UPDATE)
        UPDATE products p SET ${column} = $2, updated_at = now() FROM old WHERE p.id = old.id RETURNING p.id, p.title, old.before`,
