@@ -12,7 +12,7 @@ const NO_CATEGORY: Choice = { value: '', label: '(no category)' };
  * category, a percentage), sent as a POST. Opening it changes nothing; the notice says what did.
  */
 const BulkEdit: React.FC<ActionProps> = ({ action, resource, records = [] }) => {
-  const { question, field } = action.custom as { question: string; field: 'none' | 'category' | 'percentage' };
+  const { question, field, submit: submitLabel } = action.custom as { question: string; field: 'none' | 'category' | 'percentage'; submit: string };
   const [value, setValue] = useState('');
   const [categories, setCategories] = useState<Choice[]>([NO_CATEGORY]);
   const [busy, setBusy] = useState(false);
@@ -67,7 +67,7 @@ const BulkEdit: React.FC<ActionProps> = ({ action, resource, records = [] }) => 
         </FormGroup>
       ) : null}
       <Button type="submit" variant="contained" disabled={busy}>
-        {action.label}
+        {submitLabel}
       </Button>
     </Box>
   );

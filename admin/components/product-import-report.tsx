@@ -57,13 +57,16 @@ const ProductImportReport: React.FC<BasePropertyProps> = ({ record }) => {
       setBusy(false);
     }
   };
+  // what the counts mean: done by an apply, to be done by a dry run, never done by a refused or failed apply
+  const [made, changed] =
+    run.status === 'applied' ? ['created', 'updated'] : run.dryRun ? ['to create', 'to update'] : ['would be created', 'would be updated'];
   const changing = run.rows.filter((r) => r.action === 'create' || r.action === 'update' || r.product?.action === 'update');
   const { summary } = run;
   return (
-    <Box data-testid="import-report">
+    <Box data-testid="import-report" mb="xl">
       <Box mb="lg">
-        <Badge variant={run.status === 'applied' || run.status === 'checked' ? 'success' : unfinished ? 'info' : 'danger'} mr="default">
-          {run.status}
+        <Badge variant={run.errorCount > 0 || run.status === 'failed' ? 'danger' : unfinished ? 'info' : 'success'} mr="default">
+          {run.errorCount > 0 ? `${run.status}: ${run.errorCount} error${run.errorCount === 1 ? '' : 's'}` : run.status}
         </Badge>
         <Text as="span">{`${run.dryRun ? 'Dry run' : 'Apply'}: ${OUTCOME[run.status]}`}</Text>
       </Box>
@@ -71,8 +74,8 @@ const ProductImportReport: React.FC<BasePropertyProps> = ({ record }) => {
       {run.failure ? <Text mb="lg">{run.failure}</Text> : null}
       {summary ? (
         <Text mb="lg" data-testid="import-summary">
-          {`Products: ${summary.products.create} to create, ${summary.products.update} to update, ${summary.products.unchanged} unchanged. ` +
-            `Variants: ${summary.variants.create} to create, ${summary.variants.update} to update, ${summary.variants.unchanged} unchanged. ` +
+          {`Products: ${summary.products.create} ${made}, ${summary.products.update} ${changed}, ${summary.products.unchanged} unchanged. ` +
+            `Variants: ${summary.variants.create} ${made}, ${summary.variants.update} ${changed}, ${summary.variants.unchanged} unchanged. ` +
             `Errors: ${summary.errors}.`}
         </Text>
       ) : null}

@@ -22,12 +22,12 @@ const categoryChoice = z.preprocess((v) => (v === '' || v === undefined ? null :
  * One bulk action: opening it shows the selection and the form (GET); the POST does the work,
  * answering a refusal (nothing changed) as an error notice on the same page.
  */
-function bulkAction(components: ComponentNames, options: { icon: string; question: string; field: BulkField; work: BulkWork }) {
+function bulkAction(components: ComponentNames, options: { icon: string; question: string; field: BulkField; submit: string; work: BulkWork }) {
   return {
     actionType: 'bulk' as const,
     icon: options.icon,
     component: components.BulkEdit,
-    custom: { question: options.question, field: options.field },
+    custom: { question: options.question, field: options.field, submit: options.submit },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<BulkActionResponse> => {
       const { records = [], currentAdmin, resource, h } = context;
       const json = records.map((record) => record.toJSON(currentAdmin));
@@ -61,18 +61,21 @@ export function productBulkActions(pool: pg.Pool, components: ComponentNames) {
       icon: 'Eye',
       question: 'Activate these products? They are listed and sold again.',
       field: 'none',
+      submit: 'Activate',
       work: setActive(true),
     }),
     deactivate: bulkAction(components, {
       icon: 'EyeOff',
       question: 'Deactivate these products? They leave the listing and cannot be bought.',
       field: 'none',
+      submit: 'Deactivate',
       work: setActive(false),
     }),
     setCategory: bulkAction(components, {
       icon: 'Folder',
       question: 'Move these products to a category (or to none).',
       field: 'category',
+      submit: 'Set category',
       work: async (ids, payload, staffId) => {
         const categoryId = categoryChoice.parse(payload.categoryId);
         return `${plural(await editProducts(pool, ids, { categoryId }, staffId), 'product')} moved`;
@@ -82,6 +85,7 @@ export function productBulkActions(pool: pg.Pool, components: ComponentNames) {
       icon: 'Percent',
       question: 'Change the price of every variant of these products by a percentage.',
       field: 'percentage',
+      submit: 'Adjust prices',
       work: async (ids, payload, staffId) => {
         const basisPoints = percentageRule.parse(payload.percentage);
         return `${plural(await adjustPrices(pool, { productIds: ids }, basisPoints, staffId), 'variant price')} changed`;
@@ -97,6 +101,7 @@ export function variantBulkActions(pool: pg.Pool, components: ComponentNames) {
       icon: 'Percent',
       question: 'Change the price of these variants by a percentage.',
       field: 'percentage',
+      submit: 'Adjust prices',
       work: async (ids, payload, staffId) => {
         const basisPoints = percentageRule.parse(payload.percentage);
         return `${plural(await adjustPrices(pool, { variantIds: ids }, basisPoints, staffId), 'variant price')} changed`;
