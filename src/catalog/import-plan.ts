@@ -99,6 +99,7 @@ export async function planImport(
     if (result) checked.push(result);
     if (options.onProgress && (index + 1) % PROGRESS_EVERY === 0) await options.onProgress(index + 1);
   }
+  await options.onProgress?.(rows.length);
   const state = await loadCatalogState(
     db,
     [...new Set(checked.map((r) => r.product.slug))],

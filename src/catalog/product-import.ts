@@ -92,16 +92,19 @@ export async function applyCheckedImport(pool: pg.Pool, checkedImportId: string,
 const APPLY_LOCK = `SELECT pg_advisory_xact_lock(hashtext('product-import'))`;
 const PROGRESS = `UPDATE product_imports SET processed_rows = $2 WHERE id = $1`;
 
+/** What runImport did: ran the run, found it finished, or found another process running it. */
+export type RunOutcome = 'ran' | 'finished' | 'busy';
+
 /**
  * Runs a queued run to its end: checks every row and, for an apply without errors, writes them
  * all, the ledger rows of the stock they set, the audit entry and the run's outcome, in one
  * transaction. A run another process is running, or one already finished, is left alone.
  */
-export async function runImport(pool: pg.Pool, importId: string, logger: Logger): Promise<void> {
+export async function runImport(pool: pg.Pool, importId: string, logger: Logger): Promise<RunOutcome> {
   try {
-    await inTransaction(pool, async (tx) => {
+    return await inTransaction(pool, async (tx) => {
       const run = await claim(tx, importId);
-      if (!run) return;
+      if (run === 'busy' || run === 'finished') return run;
       // progress on another connection, so it is seen while this transaction runs
       await pool.query(`UPDATE product_imports SET status = 'running', started_at = coalesce(started_at, now()), processed_rows = 0 WHERE id = $1`, [importId]);
       if (!run.dryRun) await tx.query(APPLY_LOCK);
@@ -127,6 +130,7 @@ export async function runImport(pool: pg.Pool, importId: string, logger: Logger)
         `UPDATE product_imports SET status = $2, processed_rows = total_rows, error_count = $3, summary = $4, report = $5, finished_at = now() WHERE id = $1`,
         [importId, status, plan.errors.length, JSON.stringify(plan.summary), JSON.stringify({ rows: plan.rows, errors: plan.errors })],
       );
+      return 'ran' as const;
     });
   } catch (err) {
     logger.error({ err, importId }, 'product import failed');
@@ -139,20 +143,21 @@ export async function runImport(pool: pg.Pool, importId: string, logger: Logger)
       importId,
       failure,
     ]);
+    return 'ran';
   }
 }
 
-/** The run, if it is unfinished and no other process holds it (for the rest of this transaction). */
+/** The run, if it is unfinished and no other process holds it (then for the rest of this transaction). */
 async function claim(tx: Tx, importId: string) {
   const { rows } = await tx.query<{ free: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('product-import:' || $1::text)) AS free`, [importId]);
-  if (!rows[0].free) return undefined;
+  if (!rows[0].free) return 'busy' as const;
   const run = (
     await tx.query<{ csv: string; dryRun: boolean; status: ImportStatus; createdBy: string; fileName: string }>(
       `SELECT csv, dry_run AS "dryRun", status, created_by AS "createdBy", file_name AS "fileName" FROM product_imports WHERE id = $1`,
       [importId],
     )
   ).rows[0];
-  return run && UNFINISHED.includes(run.status) ? run : undefined;
+  return run && UNFINISHED.includes(run.status) ? run : ('finished' as const);
 }
 
 export async function readImport(db: Queryable, importId: string): Promise<ProductImport | undefined> {
