@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { adjustPrices, BulkEditRefused, editProducts } from '../../src/catalog/bulk-edits.js';
 import { percentageRule } from '../../src/catalog/price-adjustment.js';
-import { readImport } from '../../src/catalog/product-import.js';
+import { IMPORT_STATUSES, readImport } from '../../src/catalog/product-import.js';
 import type { ComponentNames } from '../components.js';
 import { PANEL_EXPORT_PATH, PANEL_IMPORT_PATH } from '../catalog-bulk-pages.js';
 import { NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
@@ -129,7 +129,7 @@ export function productImportResources(kit: ResourceKit, pool: pg.Pool) {
     properties: {
       id: { isVisible: onlyOnShow },
       fileName: { isTitle: true },
-      status: { availableValues: ['queued', 'running', 'checked', 'applied', 'refused', 'failed'].map((value) => ({ value, label: value })) },
+      status: { availableValues: IMPORT_STATUSES.map((value) => ({ value, label: value })) },
       run: { type: 'string', isVisible: onlyOnShow, components: { show: components.ProductImportReport } },
     },
     listProperties: ['createdAt', 'fileName', 'dryRun', 'status', 'totalRows', 'errorCount'],

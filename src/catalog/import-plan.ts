@@ -76,6 +76,8 @@ const VARIANT_COLUMNS: Record<string, CatalogCsvColumn> = {
 };
 const PRODUCT_CELLS = ['product_title', 'product_description', 'category_slug', 'currency', 'product_active'] as const;
 const productFieldRules = productRules.pick({ slug: true, title: true, description: true, currency: true });
+/** Rows checked between two progress reports. */
+const PROGRESS_EVERY = 1000;
 const OPTION_VALUES_SHAPE = 'a JSON object of option name to value, e.g. {"Size":"M","Colour":"Red"} (empty for a product without options)';
 
 /** A cell typed in a spreadsheet: TRUE, True and true are one; empty means the rules' default. */
@@ -118,8 +120,6 @@ export async function planImport(
   errors.sort((a, b) => a.row - b.row);
   return { rows: report, errors, summary: summarize(report, errors.length), writes };
 }
-
-const PROGRESS_EVERY = 1000;
 
 function checkCells(row: ImportRow, fail: (row: number, column: CatalogCsvColumn | null, message: string) => void): CheckedRow | undefined {
   const { cells } = row;

@@ -1,10 +1,11 @@
 // Staff import products from CSV by story: a dry run reports every row and error and changes
 // nothing; an apply writes every row or none, with ledger rows and an audit entry; large files
 // run in a worker with progress; bad files are refused whole.
+import fc from 'fast-check';
 import { useTestShop } from '../helpers/test-app.js';
 import { createCategory, createProductWithVariants, createUser, type UserFixture } from '../helpers/fixtures.js';
 import { catalogCsv, generatedRows } from '../helpers/catalog-csv-fixtures.js';
-import type { CatalogCsvRow } from '../../src/catalog/catalog-csv.js';
+import { CATALOG_CSV_COLUMNS, type CatalogCsvRow } from '../../src/catalog/catalog-csv.js';
 
 const shop = useTestShop({ jobs: true });
 const pool = () => shop.db.pool;
@@ -367,4 +368,45 @@ describe('GET /api/admin/product-imports/{id} and POST .../apply', () => {
     expect(res.body.code).toBe('IMPORT_NOT_CHECKED');
     expect(await catalogCounts('nc')).toEqual({ products: 0, variants: 0, stock: 0 });
   });
+});
+
+describe('hostile cells', () => {
+  const cell = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.constantFrom(
+      '',
+      ' ',
+      '-0',
+      '1e3',
+      '0x10',
+      '2147483648',
+      '99999999999',
+      'NaN',
+      'TRUE',
+      'yes',
+      '{}',
+      '[]',
+      '{"__proto__":"x"}',
+      '{"Size":1}',
+      "'; DROP TABLE products; --",
+      '\u00e9t\u00e9',
+      'a'.repeat(300),
+    ),
+  );
+  const hostileRow = fc.record(Object.fromEntries(CATALOG_CSV_COLUMNS.map((column) => [column, cell])) as Record<keyof CatalogCsvRow, typeof cell>);
+
+  test('when rows carry random and hostile cells, then every row is reported, and an apply is applied or refused, never failed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(hostileRow, { minLength: 1, maxLength: 6 }), async (rows) => {
+        const dry = await upload(catalogCsv(rows));
+        expect(dry.status).toBe(201);
+        expect(dry.body.rows).toHaveLength(rows.length);
+        const applied = await upload(catalogCsv(rows), { dryRun: 'false' });
+        expect(applied.status).toBe(201);
+        expect(['applied', 'refused']).toContain(applied.body.status);
+        expect(applied.body.status === 'applied').toBe(dry.body.errorCount === 0);
+      }),
+      { numRuns: 40 },
+    );
+  }, 120_000);
 });
