@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { adjustPrices, BulkEditRefused, editProducts } from '../../src/catalog/bulk-edits.js';
 import { percentageRule } from '../../src/catalog/price-adjustment.js';
-import { IMPORT_STATUSES, readImport } from '../../src/catalog/product-import.js';
+import { IMPORT_STATUSES, readImport, type ProductImport } from '../../src/catalog/product-import.js';
 import type { ComponentNames } from '../components.js';
 import { PANEL_EXPORT_PATH, PANEL_IMPORT_PATH } from '../catalog-bulk-pages.js';
 import { NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
@@ -121,6 +121,15 @@ export function productExportAction(components: ComponentNames) {
   };
 }
 
+/** Rows and errors a run's page lists (its counts cover them all): a page stays light for a file of 100k rows. */
+export const LISTED_ON_THE_PAGE = 500;
+
+/** A run as its page shows it: the rows that change something and the errors, the first of each. */
+function forThePage(run: ProductImport) {
+  const changing = run.rows.filter((r) => r.action === 'create' || r.action === 'update' || r.product?.action === 'update');
+  return { ...run, rows: changing.slice(0, LISTED_ON_THE_PAGE), changingRows: changing.length, errors: run.errors.slice(0, LISTED_ON_THE_PAGE) };
+}
+
 /** Import runs: the upload page, and each run's progress and report (read-only: runs are made by uploads). */
 export function productImportResources(kit: ResourceKit, pool: pg.Pool) {
   const { components } = kit;
@@ -148,7 +157,8 @@ export function productImportResources(kit: ResourceKit, pool: pg.Pool) {
       show: {
         after: async (response: ActionResponse) => {
           const record = response.record as RecordJSON & { run?: unknown };
-          if (record?.id) record.run = { ...(await readImport(pool, String(record.id))), applyUrl: `${PANEL_IMPORT_PATH}/${record.id}/apply` };
+          const run = record?.id ? await readImport(pool, String(record.id)) : undefined;
+          if (run) record.run = { ...forThePage(run), applyUrl: `${PANEL_IMPORT_PATH}/${run.id}/apply` };
           return response;
         },
       },

@@ -3,7 +3,7 @@
 import { adminApi, panelPerFile } from '../helpers/admin-fixtures.js';
 import { createCategory, createProductWithVariants } from '../helpers/fixtures.js';
 import { uniqueId } from '../helpers/test-app.js';
-import { catalogCsv } from '../helpers/catalog-csv-fixtures.js';
+import { catalogCsv, generatedRows } from '../helpers/catalog-csv-fixtures.js';
 
 const panel = panelPerFile();
 const pool = () => panel.shop.db.pool;
@@ -153,7 +153,7 @@ describe('CSV from the panel', () => {
 
     expect(dry.headers.location).toBe(`/admin/resources/ProductImport/records/${dry.body.id}/show`);
     const page = await panel.staff.get(adminApi.recordAction('ProductImport', dry.body.id, 'show')).expect(200);
-    expect(page.body.record.run).toMatchObject({ status: 'checked', rows: [{ row: 2, sku: 'PANEL-CAP', action: 'create' }] });
+    expect(page.body.record.run).toMatchObject({ status: 'checked', changingRows: 1, rows: [{ row: 2, sku: 'PANEL-CAP', action: 'create' }] });
     expect(page.body.record.params.csv).toBeUndefined();
 
     const applied = await panel.staff.post(`/admin/product-imports/${dry.body.id}/apply`).expect(201);
@@ -162,6 +162,20 @@ describe('CSV from the panel', () => {
     expect((await pool().query(`SELECT stock FROM product_variants WHERE sku = 'PANEL-CAP'`)).rows).toEqual([{ stock: 4 }]);
     const list = await panel.staff.get(adminApi.list('ProductImport')).expect(200);
     expect(list.body.records.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([dry.body.id, applied.body.id]));
+  });
+
+  test('when a run has more changes than the page lists, then the page has the first 500 and the count of all', async () => {
+    const dry = await panel.staff
+      .post('/admin/product-imports')
+      .set('Content-Type', 'text/csv')
+      .send(catalogCsv(generatedRows('paged', 200)))
+      .expect(201);
+
+    const page = await panel.staff.get(adminApi.recordAction('ProductImport', dry.body.id, 'show')).expect(200);
+
+    expect(page.body.record.run.changingRows).toBe(600);
+    expect(page.body.record.run.rows).toHaveLength(500);
+    expect(page.body.record.run.rows[0]).toMatchObject({ row: 2, action: 'create' });
   });
 
   test('when a signed-out caller uploads, then 401 and no run is stored', async () => {
