@@ -29,6 +29,10 @@ export function panelComponents() {
     StockAdjustment: loader.add('StockAdjustment', source('stock-adjustment.tsx')),
     StockHistory: loader.add('StockHistory', source('stock-history.tsx')),
     StockInput: loader.add('StockInput', source('stock-input.tsx')),
+    BulkEdit: loader.add('BulkEdit', source('bulk-edit.tsx')),
+    ProductExport: loader.add('ProductExport', source('product-export.tsx')),
+    ProductImportUpload: loader.add('ProductImportUpload', source('product-import-upload.tsx')),
+    ProductImportReport: loader.add('ProductImportReport', source('product-import-report.tsx')),
   };
   return { loader, names };
 }

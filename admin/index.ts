@@ -15,6 +15,7 @@ import { loadFullDmmf } from './dmmf.js';
 import { panelComponents } from './components.js';
 import { ShopPrismaResource } from './prisma-resource.js';
 import { catalogResources } from './resources/catalog.js';
+import { productImportResources } from './resources/catalog-bulk.js';
 import { orderResources } from './resources/orders.js';
 import type { RefundOrder } from '../src/orders/staff-actions.js';
 import { staffRefunder } from '../src/payments/refunds.js';
@@ -68,6 +69,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
     componentLoader: loader,
     resources: withAuditTrail({ pool: deps.db.pool, loader, components: names }, [
       ...catalogResources(kit, deps.db.pool, deps.config.STORE_CURRENCY),
+      ...productImportResources(kit, deps.db.pool),
       ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder({ pool: deps.db.pool, providers: deps.providers, logger: deps.logger })),
       ...paymentResources(kit),
       ...customerResources(kit, deps.db.pool),
@@ -99,6 +101,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             User: 'Customers and staff',
             AuditLog: 'Audit trail',
             StockMovement: 'Stock movements',
+            ProductImport: 'Product imports',
           },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',
@@ -113,6 +116,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
           },
           resources: {
             Product: {
+              actions: { activate: 'Activate', deactivate: 'Deactivate', setCategory: 'Set category', adjustPrices: 'Adjust prices', exportCsv: 'Export CSV' },
               properties: {
                 priceMinMinor: 'Price',
                 imageUrl: 'Image URL',
@@ -123,8 +127,12 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
               },
             },
             ProductOption: { properties: { values: 'Values' } },
+            ProductImport: {
+              actions: { upload: 'Import CSV' },
+              properties: { fileName: 'File', dryRun: 'Dry run', totalRows: 'Rows', errorCount: 'Errors', run: 'Progress and report' },
+            },
             ProductVariant: {
-              actions: { adjustStock: 'Adjust stock' },
+              actions: { adjustStock: 'Adjust stock', adjustPrices: 'Adjust prices' },
               properties: {
                 lowStockThreshold: 'Low-stock threshold',
                 stockHistory: 'Stock history',

@@ -15,6 +15,7 @@ import { authenticateStaff, isStaff } from '../src/auth/staff-accounts.js';
 import { securePanelPages } from './page-security.js';
 import { refuseForeignOrigins } from './same-origin.js';
 import { packingSlipRouter } from './packing-slip.js';
+import { catalogBulkPages } from './catalog-bulk-pages.js';
 
 /** Who is signed in to the panel (AdminJS's `currentAdmin`). */
 export type StaffSession = { id: string; email: string; title: string; role: 'ADMIN'; via: 'password' | 'clerk' };
@@ -61,6 +62,7 @@ export function staffRouter(admin: AdminJS, { config, db, logger, clerk }: Deps)
   router.use(session(sessionOptions)); // AdminJS's own session middleware then sees one and steps aside
   router.use(dropFormerStaff(db));
   router.use(packingSlipRouter(db.pool)); // pages of the panel's own, outside AdminJS: they check the session themselves
+  router.use(catalogBulkPages(db.pool, config, logger));
   return buildAuthenticatedRouter(
     admin,
     {

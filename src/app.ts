@@ -18,6 +18,7 @@ import type { RouteContext } from './shared/route-context.js';
 import { healthRoutes } from './health/routes.js';
 import { meRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
+import { staffCatalogRoutes } from './catalog/staff-routes.js';
 import { addressRoutes } from './addresses/routes.js';
 import { shippingRoutes } from './shipping/routes.js';
 import { cartRoutes } from './cart/routes.js';
@@ -64,6 +65,7 @@ const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   staffDiscountRoutes,
   staffCustomerRoutes,
   staffStockRoutes,
+  staffCatalogRoutes,
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -86,6 +86,15 @@ const schema = z
     GUEST_CART_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     GUEST_CARTS_PER_IP_PER_WINDOW: z.coerce.number().int().min(1).default(20),
     CART_MAX_LINES: z.coerce.number().int().min(1).max(1000).default(100),
+    // a product CSV upload larger than this is refused (413) before it is read
+    PRODUCT_IMPORT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(200 * 1024 * 1024)
+      .default(20 * 1024 * 1024),
+    // files of at most this many rows are run in the request that uploads them; larger ones by a worker
+    PRODUCT_IMPORT_INLINE_ROWS: z.coerce.number().int().min(0).max(100_000).default(1000),
     // outbound webhooks (src/webhooks): a delivery's timeout, its first retry's delay (doubling
     // after), how long an endpoint may keep failing before it is disabled, and whether endpoints
     // may be private addresses in production (an operator's choice for systems on the same network)

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { JobBase, JobDefinition } from './jobs/job-definition.js';
 import { defineJob } from './jobs/job-definition.js';
 import { cartJobs } from './cart/cart-jobs.js';
+import { catalogJobs } from './catalog/import-jobs.js';
 import { orderJobs } from './orders/order-jobs.js';
 import { paymentJobs } from './payments/payment-jobs.js';
 import { mailJobs } from './notifications/mail-jobs.js';
@@ -21,6 +22,7 @@ export const JOB_DEFINITIONS: readonly JobDefinition<object, AppJobDeps>[] = [
   ...webhookJobs,
   ...mailJobs,
   ...cartJobs,
+  ...catalogJobs,
   defineJob({
     name: 'rate-limits-purge',
     cron: '*/5 * * * *',

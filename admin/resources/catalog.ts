@@ -20,6 +20,8 @@ import type { ComponentNames } from '../components.js';
 import { createProductWithFirstVariant, move, optionsOf, optionWrites, variantWrites } from '../catalog-writes.js';
 import { loadProductCatalog, optionsByProduct } from '../product-catalog.js';
 import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
+import { productRules, slugRule } from '../../src/catalog/product-rules.js';
+import { productBulkActions, productExportAction, variantBulkActions } from './catalog-bulk.js';
 
 // The panel's writes obey the same rules as the catalog API and the database's CHECKs:
 // prices and stock are whole, non-negative numbers; currencies are ISO 4217 codes. A product's
@@ -27,26 +29,11 @@ import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_AC
 // managed from the product's page.
 
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `at most ${max} characters`);
-const slug = text(120).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single dashes, e.g. house-blend');
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? null : v), schema.nullable().optional());
 
 const categoryRules = z.object({
   name: text(100),
-  slug,
+  slug: slugRule,
   description: z.string().max(2000).optional(),
-});
-
-const productRules = z.object({
-  slug,
-  title: text(200),
-  description: z.string().max(10_000).optional(),
-  currency: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code like USD'),
-  imageUrl: optional(z.url({ protocol: /^https?$/, error: 'a full http(s) address' }).max(2000)),
-  category: optional(z.uuid()),
 });
 
 /** The first variant staff may give with a new product: SKU and price, stock 0 unless typed. */
@@ -328,6 +315,8 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
             after: toProductPage((record) => record.id),
           },
           edit: { layout: ['slug', 'title', 'description', 'currency', 'active', 'category', 'imageUrl'], before: productEditChecks },
+          ...productBulkActions(pool, components),
+          exportCsv: productExportAction(components),
           show: {
             after: async (response: ActionResponse) => {
               const product = response.record as RecordJSON & { catalog?: unknown };
@@ -444,6 +433,7 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
           delete: { after: afterDelete },
           bulkDelete: { isAccessible: false },
           move: moveAction(pool, 'product_variants'),
+          ...variantBulkActions(pool, components),
         },
       },
       { writes: variantWrites(pool) },

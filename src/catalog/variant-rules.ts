@@ -30,7 +30,8 @@ export const wholeNumber = (meaning: string) =>
 /** '' (a cleared form field) and null both mean "none". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === undefined ? null : v), schema.nullable());
 
-const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'true or false' }));
+/** true or false, typed in a form or a CSV cell ('true', 'false') or sent as JSON. */
+export const flagRule = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'true or false' }));
 
 export const skuRule = text(64).regex(SKU_PATTERN, 'letters, digits, dot, dash and underscore, starting with a letter or digit');
 export const priceRule = wholeNumber('the price in minor units (cents)');
@@ -47,7 +48,7 @@ export const variantFieldsRules = z
     priceMinor: priceRule,
     compareAtPriceMinor: optional(wholeNumber('the compare-at price in minor units (cents)')),
     stock: stockRule,
-    active: flag.default(true),
+    active: flagRule.default(true),
     position: z.preprocess((v) => (v === '' || v === null ? undefined : v), positionRule.default(0)),
     imageUrl: imageUrlRule.default(null),
   })
