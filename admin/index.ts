@@ -24,6 +24,8 @@ import { webhookResources } from './resources/webhooks.js';
 import { backgroundJobResources } from './resources/background-jobs.js';
 import { mailboxResources } from './resources/mailbox.js';
 import { discountResources } from './resources/discounts.js';
+import { mediaResources } from './resources/media.js';
+import type { MediaStorage } from '../src/media/storage.js';
 import { loadDashboard } from './dashboard.js';
 import { staffRouter } from './staff-access.js';
 
@@ -36,6 +38,8 @@ export type AdminDeps = {
   clerk: ClerkOptions;
   /** the app's payment providers (built once, where the app is composed) */
   providers: Providers;
+  /** where product images are stored (built once, where the app is composed) */
+  media: MediaStorage;
   /** The refund the order actions use; by default the payments module's, over `providers`. */
   refundOrder?: RefundOrder;
   /** the job engine's pg-boss (src/jobs/job-engine.ts), to retry failed jobs */
@@ -66,6 +70,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
     componentLoader: loader,
     resources: [
       ...catalogResources(kit, deps.db.pool, deps.config.STORE_CURRENCY),
+      ...mediaResources(kit, deps.db.pool, deps.media, loader, deps.config.MEDIA_MAX_UPLOAD_BYTES),
       ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder({ pool: deps.db.pool, providers: deps.providers, logger: deps.logger })),
       ...paymentAndPeopleResources(kit),
       ...deliveryResources(kit, deps.config.STORE_CURRENCY),
@@ -92,6 +97,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             BackgroundJob: 'Background jobs',
             Mail: 'Mailbox',
             DiscountCode: 'Discount codes',
+            ProductImage: 'Product images',
           },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',

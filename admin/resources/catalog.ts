@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Prisma } from '@prisma/client';
 import { z } from 'zod';
 import { optionRules, optionValuesRule, priceRule, skuRule, stockRule, variantFieldsRules, variantTitle } from '../../src/catalog/variant-rules.js';
-import { move, optionsOf, optionWrites, variantWrites } from '../catalog-writes.js';
+import { move, optionsOf, optionWrites, variantWrites, type MovableTable } from '../catalog-writes.js';
 import { loadProductCatalog, optionsByProduct } from '../product-catalog.js';
 import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, type ResourceKit } from './shared.js';
 
@@ -84,7 +84,7 @@ const KEPT_BY_TRIGGERS = ['priceMinMinor', 'priceMaxMinor', 'variantSkus', 'opti
 const ownFields = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([key]) => !KEPT_BY_TRIGGERS.includes(key)));
 
 /** After a save, back to the product's page, where its options and variants are listed. */
-const toProductPage =
+export const toProductPage =
   (productOf: (record: RecordJSON) => unknown): After<ActionResponse> =>
   async (response) => {
     const record = (response as RecordActionResponse).record;
@@ -94,7 +94,7 @@ const toProductPage =
   };
 
 /** After deleting an option or variant, back to its product's page. */
-const afterDelete: After<ActionResponse> = async (response) => {
+export const afterDelete: After<ActionResponse> = async (response) => {
   const { notice, record } = response as RecordActionResponse;
   if (notice?.type !== 'error' && typeof record?.params?.product === 'string') response.redirectUrl = recordUrl('Product', record.params.product);
   return response;
@@ -161,8 +161,8 @@ function optionChecks(): Before {
   };
 }
 
-/** Up or down among the product's variants (options): the product page's arrows. POST only. */
-function moveAction(pool: pg.Pool, table: 'product_variants' | 'product_options') {
+/** Up or down among the product's variants (options, images): the product page's arrows. POST only. */
+export function moveAction(pool: pg.Pool, table: MovableTable) {
   return {
     actionType: 'record' as const,
     icon: 'ArrowUp',
