@@ -4,9 +4,6 @@ import { ComponentLoader } from 'adminjs';
 // The panel's own React components, bundled by AdminJS (rollup) into .adminjs/: at start-up in
 // production (admin.initialize()), on first request elsewhere.
 const source = (file: string) => fileURLToPath(new URL(`./components/${file}`, import.meta.url));
-// @adminjs/upload adds its own components when its feature is built (resources/media.ts), by
-// these names and files; registered here as well, so the build's prebuilt bundle has them.
-const uploadComponent = (name: string) => fileURLToPath(new URL(`./features/upload-file/components/${name}`, import.meta.resolve('@adminjs/upload')));
 
 export function panelComponents() {
   const loader = new ComponentLoader();
@@ -24,9 +21,6 @@ export function panelComponents() {
     ListValue: loader.add('ListValue', source('list-value.tsx')),
     FlagInput: loader.add('FlagInput', source('flag-input.tsx')),
     JobRetry: loader.add('JobRetry', source('job-retry.tsx')),
-    UploadEditComponent: loader.add('UploadEditComponent', uploadComponent('UploadEditComponent')),
-    UploadListComponent: loader.add('UploadListComponent', uploadComponent('UploadListComponent')),
-    UploadShowComponent: loader.add('UploadShowComponent', uploadComponent('UploadShowComponent')),
   };
   return { loader, names };
 }

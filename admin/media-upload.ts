@@ -3,22 +3,28 @@ import type { UploadedFile } from 'adminjs';
 import type { PreparedImage } from '../src/media/image-upload.js';
 import type { MediaStorage } from '../src/media/storage.js';
 
+/** An image whose row was never saved (the save failed after the checks) is forgotten after this long. */
+const KEPT_MS = 10 * 60_000;
+
 /**
- * The images the panel checked and sized before saving their row (resources/media.ts), by the
- * uploaded file: @adminjs/upload hands the provider the same file object after the save.
+ * The images the panel checked and sized before saving their row (resources/media.ts), until
+ * @adminjs/upload hands the provider the file after the save: by the file's temporary path,
+ * unique per upload (AdminJS copies the payload between hooks, so not by the object).
  */
 export class PreparedUploads {
-  private readonly images = new WeakMap<UploadedFile, PreparedImage>();
+  private readonly images = new Map<string, { image: PreparedImage; at: number }>();
 
   keep(file: UploadedFile, image: PreparedImage): void {
-    this.images.set(file, image);
+    const now = Date.now();
+    for (const [path, kept] of this.images) if (now - kept.at > KEPT_MS) this.images.delete(path);
+    this.images.set(file.path, { image, at: now });
   }
 
   take(file: UploadedFile): PreparedImage {
-    const image = this.images.get(file);
-    if (!image) throw new Error('an image reached the media storage without being checked first');
-    this.images.delete(file);
-    return image;
+    const kept = this.images.get(file.path);
+    if (!kept) throw new Error('an image reached the media storage without being checked first');
+    this.images.delete(file.path);
+    return kept.image;
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import uploadFeature from '@adminjs/upload';
-import { flat, type Before, type ComponentLoader, type UploadedFile } from 'adminjs';
+import { buildFeature, flat, type Before, type ComponentLoader, type UploadedFile } from 'adminjs';
 import type pg from 'pg';
 import { z } from 'zod';
 import { ImageRejected, prepareImage, type PreparedImage } from '../../src/media/image-upload.js';
@@ -52,7 +52,9 @@ function imageChecks(pool: pg.Pool, prepared: PreparedUploads, maxBytes: number)
     const merged = { ...stored, ...submitted };
     const productId = creating ? submitted.product : stored.product;
     const variantId = merged.variant === '' || merged.variant === undefined ? null : merged.variant;
-    const file = submitted.file;
+    // the panel's file picker sends a list (`file.0`), even of one
+    const sent = flat.get(request.payload ?? {}, 'file') as UploadedFile | UploadedFile[] | null | undefined;
+    const file = Array.isArray(sent) ? sent[0] : sent;
     const issues: Issue[] = [];
 
     const fields = imageRules.safeParse({ alt: merged.alt, position: merged.position });
@@ -60,6 +62,7 @@ function imageChecks(pool: pg.Pool, prepared: PreparedUploads, maxBytes: number)
     if (typeof productId !== 'string' || !z.uuid().safeParse(productId).success) issues.push(issue('product', 'Choose the product this image shows'));
     else if (variantId !== null && !(await variantOf(pool, productId, variantId))) issues.push(issue('variant', 'Choose one of this product’s variants, or none'));
     if (creating && !isUpload(file)) issues.push(issue('file', 'Choose an image file (JPEG, PNG, WebP or AVIF)'));
+    if (!creating && file === null) issues.push(issue('file', 'An image needs its file: choose another one, or delete the image'));
     const checked = isUpload(file) ? await checkedImage(file, maxBytes) : undefined;
     if (checked && 'refused' in checked) issues.push(checked.refused);
     if (issues.length || !fields.success) throw asValidationError(issues);
@@ -68,9 +71,10 @@ function imageChecks(pool: pg.Pool, prepared: PreparedUploads, maxBytes: number)
     if (creating) payload.position = fields.data.position ?? (await nextPosition(pool, productId as string));
     else if (fields.data.position !== undefined) payload.position = fields.data.position;
     if (checked && 'image' in checked && isUpload(file)) {
-      file.type = checked.image.mimeType;
       prepared.keep(file, checked.image);
-      Object.assign(payload, { width: checked.image.width, height: checked.image.height });
+      Object.assign(payload, { width: checked.image.width, height: checked.image.height, byteSize: checked.image.byteSize });
+      // the file as the upload feature will record it: with the type its bytes are
+      return { ...request, payload: flat.set(flat.filterOutParams(payload, 'file'), 'file', [{ ...file, type: checked.image.mimeType }]) };
     }
     return { ...request, payload };
   };
@@ -118,8 +122,8 @@ export function mediaResources(kit: ResourceKit, pool: pg.Pool, storage: MediaSt
     showProperties: ['file', 'product', 'variant', 'alt', 'position', 'mimeType', 'width', 'height', 'byteSize', 'fileName', 'mediaKey', 'createdAt', 'id'],
     sort: { sortBy: 'position', direction: 'asc' },
     actions: {
-      new: { layout: ['product', 'variant', 'file', 'alt', 'position'], before: checks, after: toProductPage((record) => record.params.product) },
-      edit: { layout: ['variant', 'file', 'alt', 'position'], before: checks },
+      new: { layout: ['product', 'variant', 'file', 'alt', 'position'], after: toProductPage((record) => record.params.product) },
+      edit: { layout: ['variant', 'file', 'alt', 'position'] },
       delete: { after: afterDelete },
       move: moveAction(pool, 'product_images'),
     },
@@ -127,11 +131,15 @@ export function mediaResources(kit: ResourceKit, pool: pg.Pool, storage: MediaSt
   return [
     {
       ...resource,
+      // AdminJS runs features' hooks before the resource's own, in the features' order: the
+      // checks come first, while the file is still in the payload (the upload feature takes it out)
       features: [
+        buildFeature({ actions: { new: { before: checks }, edit: { before: checks } } }),
         uploadFeature({
           componentLoader: loader,
           provider: new MediaUploadProvider(storage, prepared),
-          properties: { key: 'mediaKey', mimeType: 'mimeType', size: 'byteSize', filename: 'fileName', file: 'file' },
+          // (its size property would write the byte count as text, which the Int column refuses: the checks set byteSize)
+          properties: { key: 'mediaKey', mimeType: 'mimeType', filename: 'fileName', file: 'file' },
           uploadPath: () => randomUUID(),
           // what the file picker offers; the bytes are checked on the server whatever it offered
           validation: { mimeTypes: ACCEPTED_TYPES, maxSize: maxBytes },
