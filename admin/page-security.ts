@@ -17,7 +17,8 @@ export function securePanelPages(mediaOrigin: string): RequestHandler[] {
   const policy = helmet.contentSecurityPolicy({
     directives: {
       scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
-      imgSrc: ["'self'", 'data:', mediaOrigin], // product images' thumbnails, from the media storage
+      // product images' thumbnails from the media storage, and the upload form's preview of the chosen file
+      imgSrc: ["'self'", 'data:', 'blob:', mediaOrigin],
     },
   });
   const rewrite: RequestHandler = (_req, res, next) => {

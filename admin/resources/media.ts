@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import uploadFeature from '@adminjs/upload';
-import { buildFeature, flat, type Before, type ComponentLoader, type UploadedFile } from 'adminjs';
+import { buildFeature, flat, type Before, type FlattenValue, type ComponentLoader, type UploadedFile } from 'adminjs';
 import type pg from 'pg';
 import { z } from 'zod';
 import { ImageRejected, prepareImage, type PreparedImage } from '../../src/media/image-upload.js';
@@ -65,9 +65,9 @@ function imageChecks(pool: pg.Pool, prepared: PreparedUploads, maxBytes: number)
     if (!creating && file === null) issues.push(issue('file', 'An image needs its file: choose another one, or delete the image'));
     const checked = isUpload(file) ? await checkedImage(file, maxBytes) : undefined;
     if (checked && 'refused' in checked) issues.push(checked.refused);
-    if (issues.length || !fields.success) throw asValidationError(issues);
+    if (issues.length || !fields.success) throw refusal(issues);
 
-    const payload: Record<string, unknown> = { ...request.payload, alt: fields.data.alt, variant: variantId };
+    const payload: Record<string, FlattenValue> = { ...request.payload, alt: fields.data.alt, variant: variantId as string | null };
     if (creating) payload.position = fields.data.position ?? (await nextPosition(pool, productId as string));
     else if (fields.data.position !== undefined) payload.position = fields.data.position;
     if (checked && 'image' in checked && isUpload(file)) {
@@ -78,6 +78,14 @@ function imageChecks(pool: pg.Pool, prepared: PreparedUploads, maxBytes: number)
     }
     return { ...request, payload };
   };
+}
+
+/** The findings as field errors; @adminjs/upload's drop zone shows none, so the notice also says what is wrong with the file. */
+function refusal(issues: Issue[]) {
+  const error = asValidationError(issues);
+  const file = error.propertyErrors.file;
+  if (file && error.baseError) error.baseError.message = `${error.baseError.message}. File: ${file.message}`;
+  return error;
 }
 
 async function variantOf(pool: pg.Pool, productId: string, variantId: unknown): Promise<boolean> {

@@ -1,4 +1,4 @@
--- Product images (issue 16). Staff upload them in the panel; each upload's sizes are stored in
+-- Product images (issue 16). Staff upload them in the panel, each upload's sizes are stored in
 -- the media storage (src/media/) under its key, by default in media_objects below. The first
 -- image in (position, created_at, id) order is the product's main image.
 CREATE TABLE "product_images" (
