@@ -60,7 +60,8 @@ function imageChecks(pool: pg.Pool, prepared: PreparedUploads, maxBytes: number)
     const fields = imageRules.safeParse({ alt: merged.alt, position: merged.position });
     if (!fields.success) issues.push(...fields.error.issues);
     if (typeof productId !== 'string' || !z.uuid().safeParse(productId).success) issues.push(issue('product', 'Choose the product this image shows'));
-    else if (variantId !== null && !(await variantOf(pool, productId, variantId))) issues.push(issue('variant', 'Choose one of this product’s variants, or none'));
+    else if (variantId !== null && !(await variantOf(pool, productId, variantId)))
+      issues.push(issue('variant', 'Choose one of this product’s variants, or none'));
     if (creating && !isUpload(file)) issues.push(issue('file', 'Choose an image file (JPEG, PNG, WebP or AVIF)'));
     if (!creating && file === null) issues.push(issue('file', 'An image needs its file: choose another one, or delete the image'));
     const checked = isUpload(file) ? await checkedImage(file, maxBytes) : undefined;

@@ -103,7 +103,7 @@ export function imageEnd(bytes: Buffer, mimeType: AcceptedMimeType): number {
 
 /** PNG: chunks (length, type, data, CRC) after the 8-byte signature, up to IEND. */
 function pngEnd(bytes: Buffer): number {
-  for (let at = 8; at + 12 <= bytes.length; ) {
+  for (let at = 8; at + 12 <= bytes.length;) {
     const length = bytes.readUInt32BE(at);
     const type = bytes.toString('latin1', at + 4, at + 8);
     at += 12 + length;

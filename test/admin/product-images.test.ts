@@ -25,7 +25,16 @@ function postImage(fields: Record<string, string>, file?: Upload) {
 }
 
 async function imagesOf(productId: string) {
-  const { rows } = await pool().query<{ id: string; alt: string; position: number; mediaKey: string | null; mimeType: string; width: number; height: number; variantId: string | null }>(
+  const { rows } = await pool().query<{
+    id: string;
+    alt: string;
+    position: number;
+    mediaKey: string | null;
+    mimeType: string;
+    width: number;
+    height: number;
+    variantId: string | null;
+  }>(
     `SELECT id, alt, position, media_key AS "mediaKey", mime_type AS "mimeType", width, height, variant_id AS "variantId"
        FROM product_images WHERE product_id = $1 ORDER BY position, created_at, id`,
     [productId],
@@ -38,21 +47,24 @@ const mediaCount = async () => (await pool().query<{ n: number }>('SELECT count(
 const uploadsLeftOnDisk = () => readdirSync(tmpdir()).filter((name) => /^upload_[0-9a-f]{32}$/.test(name));
 
 describe('uploading an image', () => {
-  test.each(['jpeg', 'png', 'webp', 'avif'] as const)('when staff upload a %s with its alt text, then the row records the type read from the bytes and all three sizes are stored', async (format) => {
-    const product = await createProduct(pool());
-    const file = await upload(format);
+  test.each(['jpeg', 'png', 'webp', 'avif'] as const)(
+    'when staff upload a %s with its alt text, then the row records the type read from the bytes and all three sizes are stored',
+    async (format) => {
+      const product = await createProduct(pool());
+      const file = await upload(format);
 
-    const res = await postImage({ product: product.id, alt: 'The mug from the front' }, file);
+      const res = await postImage({ product: product.id, alt: 'The mug from the front' }, file);
 
-    expect(res.body.record.errors).toEqual({});
-    expect(res.body.redirectUrl).toBe(`/admin/resources/Product/records/${product.id}/show`);
-    const [row] = await imagesOf(product.id);
-    expect(row).toMatchObject({ alt: 'The mug from the front', position: 0, mimeType: `image/${format}`, width: 1000, height: 800, variantId: null });
-    expect(row.mediaKey).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await storedSizes(row.mediaKey!)).toEqual(['card', 'full', 'thumbnail']);
-    const full = await panel.shop.request.get(`/media/${row.mediaKey}/full`).expect(200);
-    expect((await sharp(full.body as Buffer).metadata()).format).toBe('webp');
-  });
+      expect(res.body.record.errors).toEqual({});
+      expect(res.body.redirectUrl).toBe(`/admin/resources/Product/records/${product.id}/show`);
+      const [row] = await imagesOf(product.id);
+      expect(row).toMatchObject({ alt: 'The mug from the front', position: 0, mimeType: `image/${format}`, width: 1000, height: 800, variantId: null });
+      expect(row.mediaKey).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await storedSizes(row.mediaKey!)).toEqual(['card', 'full', 'thumbnail']);
+      const full = await panel.shop.request.get(`/media/${row.mediaKey}/full`).expect(200);
+      expect((await sharp(full.body as Buffer).metadata()).format).toBe('webp');
+    },
+  );
 
   test('when the browser claims another type than the bytes are, then the bytes decide', async () => {
     const product = await createProduct(pool());
@@ -64,7 +76,10 @@ describe('uploading an image', () => {
   });
 
   test('when staff give the image a variant of the product, then it is recorded, and the storefront shows it for that variant', async () => {
-    const product = await createProductWithVariants(pool(), { options: [{ name: 'Colour', values: ['Red', 'Blue'] }], variants: [{ optionValues: { Colour: 'Red' } }, { optionValues: { Colour: 'Blue' } }] });
+    const product = await createProductWithVariants(pool(), {
+      options: [{ name: 'Colour', values: ['Red', 'Blue'] }],
+      variants: [{ optionValues: { Colour: 'Red' } }, { optionValues: { Colour: 'Blue' } }],
+    });
     const blue = product.variants[1];
 
     await postImage({ product: product.id, variant: blue.id, alt: 'The blue one' }, await upload('jpeg', '#2244cc'));
@@ -89,7 +104,13 @@ describe('refused uploads store nothing', () => {
     ['an SVG', async () => ({ bytes: SVG, filename: 'logo.svg', contentType: 'image/svg+xml' }), {}, 'file', /JPEG, PNG, WebP or AVIF/],
     ['a GIF', async () => ({ bytes: await sampleImage('gif', { width: 30, height: 30 }), filename: 'a.gif', contentType: 'image/gif' }), {}, 'file', /GIF/],
     ['a text file named .jpg', async () => ({ bytes: Buffer.from('hello'), filename: 'a.jpg', contentType: 'image/jpeg' }), {}, 'file', /not an image/],
-    ['a PNG with an HTML page after it', async () => ({ bytes: await polyglotPng(), filename: 'a.png', contentType: 'image/png' }), {}, 'file', /data after the end/],
+    [
+      'a PNG with an HTML page after it',
+      async () => ({ bytes: await polyglotPng(), filename: 'a.png', contentType: 'image/png' }),
+      {},
+      'file',
+      /data after the end/,
+    ],
     ['a JPEG header with a script', async () => ({ bytes: FAKE_JPEG, filename: 'a.jpg', contentType: 'image/jpeg' }), {}, 'file', /data after the end/],
     ['a file over MEDIA_MAX_UPLOAD_BYTES', oversize, {}, 'file', /the limit is 0\.3 MB/],
     ['no file', async () => undefined, {}, 'file', /Choose an image file/],
@@ -98,17 +119,20 @@ describe('refused uploads store nothing', () => {
     ['a negative position', () => upload('png'), { position: '-1' }, 'position', /0 or more/],
   ];
 
-  test.each(refusals)('when staff upload %s, then the form shows why on the field, and no row, no file and no temporary upload is left', async (_name, file, fields, field, message) => {
-    const product = await createProduct(pool());
-    const [before, tempBefore] = [await mediaCount(), uploadsLeftOnDisk().length];
+  test.each(refusals)(
+    'when staff upload %s, then the form shows why on the field, and no row, no file and no temporary upload is left',
+    async (_name, file, fields, field, message) => {
+      const product = await createProduct(pool());
+      const [before, tempBefore] = [await mediaCount(), uploadsLeftOnDisk().length];
 
-    const res = await postImage({ product: product.id, alt: 'A picture', ...fields }, await file());
+      const res = await postImage({ product: product.id, alt: 'A picture', ...fields }, await file());
 
-    expect(res.body.record.errors[field].message).toMatch(message);
-    expect(await imagesOf(product.id)).toEqual([]);
-    expect(await mediaCount()).toBe(before);
-    expect(uploadsLeftOnDisk().length).toBeLessThanOrEqual(tempBefore);
-  });
+      expect(res.body.record.errors[field].message).toMatch(message);
+      expect(await imagesOf(product.id)).toEqual([]);
+      expect(await mediaCount()).toBe(before);
+      expect(uploadsLeftOnDisk().length).toBeLessThanOrEqual(tempBefore);
+    },
+  );
 
   test('when the variant belongs to another product, then it is refused on the variant field', async () => {
     const [product, other] = await Promise.all([createProduct(pool()), createProduct(pool())]);
@@ -144,7 +168,11 @@ describe('order and the main image', () => {
     await postImage({ product: product.id, alt: 'Back' }, await upload('png', '#202020'));
     const [, back] = await imagesOf(product.id);
 
-    const moved = await panel.staff.post(adminApi.recordAction('ProductImage', back.id, 'move')).type('form').send({ direction: 'up' }).expect(200);
+    const moved = await panel.staff
+      .post(adminApi.recordAction('ProductImage', back.id, 'move'))
+      .type('form')
+      .send({ direction: 'up' })
+      .expect(200);
 
     expect(moved.body.notice.type).toBe('success');
     expect((await imagesOf(product.id)).map((r) => [r.alt, r.position])).toEqual([
@@ -183,7 +211,10 @@ describe('replacing and deleting', () => {
     await postImage({ product: product.id, alt: 'Before' }, await upload('png'));
     const [before] = await imagesOf(product.id);
 
-    await panel.staff.post(adminApi.recordAction('ProductImage', before.id, 'edit')).field('alt', 'After').expect(200);
+    await panel.staff
+      .post(adminApi.recordAction('ProductImage', before.id, 'edit'))
+      .field('alt', 'After')
+      .expect(200);
 
     const [after] = await imagesOf(product.id);
     expect(after).toMatchObject({ alt: 'After', mediaKey: before.mediaKey });

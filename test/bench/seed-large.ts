@@ -141,7 +141,9 @@ export async function seedLarge(pool: pg.Pool, size: LargeSeed = DEFAULT_SIZE): 
 function benchUploads(count: number): Promise<Rendition[][]> {
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
-      const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: `hsl(${(i * 37) % 360}, 60%, 50%)`, noise: { type: 'gaussian', mean: 0, sigma: 40 } } })
+      const photo = await sharp({
+        create: { width: 1600, height: 1200, channels: 3, background: `hsl(${(i * 37) % 360}, 60%, 50%)`, noise: { type: 'gaussian', mean: 0, sigma: 40 } },
+      })
         .jpeg({ quality: 85 })
         .toBuffer();
       return (await prepareImage(photo, 50 * 1_048_576)).renditions;

@@ -63,7 +63,15 @@ describe('GET /api/products/{idOrSlug}', () => {
 
     const res = await shop.request.get(`/api/products/${product.slug}`).expect(200);
 
-    const image = (fixture: typeof front, main: boolean, variantId: string | null) => ({ id: fixture.id, alt: fixture.alt, main, variantId, width: 900, height: 600, urls: urlsOf(fixture.key) });
+    const image = (fixture: typeof front, main: boolean, variantId: string | null) => ({
+      id: fixture.id,
+      alt: fixture.alt,
+      main,
+      variantId,
+      width: 900,
+      height: 600,
+      urls: urlsOf(fixture.key),
+    });
     expect(res.body.images).toEqual([image(front, true, null), image(redOne, false, red.id), image(blueOne, false, blue.id)]);
     expect(res.body.mainImage).toEqual({ alt: 'Front', urls: urlsOf(front.key) });
     expect(res.body.imageUrl).toBe(urlsOf(front.key).card);

@@ -14,7 +14,16 @@ import { freePort } from '../helpers/ports.js';
 import { sampleImage } from '../helpers/image-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOTS = path.resolve('test/e2e/screenshots');
 
 // The image URLs are absolute (PUBLIC_BASE_URL): the app listens where they point.
@@ -92,7 +101,10 @@ test('when staff upload a product image in the panel, then the storefront answer
   await page.goto(`${base}/admin/resources/ProductImage?filters.product=${product.id}`);
   const thumbnail = page.locator(`img[src="${answer.images[0].urls.thumbnail}"]`).first();
   await thumbnail.waitFor();
-  await page.waitForFunction((src) => Array.from(document.images).some((img) => img.src === src && img.complete && img.naturalWidth > 0), answer.images[0].urls.thumbnail);
+  await page.waitForFunction(
+    (src) => Array.from(document.images).some((img) => img.src === src && img.complete && img.naturalWidth > 0),
+    answer.images[0].urls.thumbnail,
+  );
   await shot('image-list');
   const [row] = (await shop.db.pool.query(`SELECT id FROM product_images WHERE product_id = $1`, [product.id])).rows;
   await page.goto(`${base}/admin/resources/ProductImage/records/${row.id}/show`);
@@ -103,7 +115,7 @@ test('when staff upload a product image in the panel, then the storefront answer
   expect(refusedByCsp).toEqual([]);
 });
 
-test('when staff upload an SVG in the panel, then the form says why under the file field and nothing is stored', async () => {
+test('when staff upload an SVG in the panel, then the panel's notice says why and nothing is stored', async () => {
   const product = await createProduct(shop.db.pool, { title: 'Logo mug' });
 
   await page.goto(`${base}/admin/resources/ProductImage/actions/new?product=${product.id}`);

@@ -8,20 +8,23 @@ import { FAKE_JPEG, polyglotPng, sampleImage, SVG } from '../helpers/image-fixtu
 const LIMIT = 2 * 1_048_576;
 
 describe('accepted uploads', () => {
-  test.each(['jpeg', 'png', 'webp', 'avif'] as const)('when the file is a %s image, then it is accepted with its type read from the bytes and three WebP sizes', async (format) => {
-    const bytes = await sampleImage(format, { width: 2400, height: 1200 });
+  test.each(['jpeg', 'png', 'webp', 'avif'] as const)(
+    'when the file is a %s image, then it is accepted with its type read from the bytes and three WebP sizes',
+    async (format) => {
+      const bytes = await sampleImage(format, { width: 2400, height: 1200 });
 
-    const image = await prepareImage(bytes, LIMIT);
+      const image = await prepareImage(bytes, LIMIT);
 
-    expect(image).toMatchObject({ mimeType: `image/${format}`, width: 2400, height: 1200, byteSize: bytes.length });
-    const sizes = await Promise.all(image.renditions.map(async (r) => ({ size: r.size, type: r.contentType, meta: await sharp(r.bytes).metadata(), r })));
-    expect(sizes.map(({ size, type, meta, r }) => [size, type, meta.format, meta.width, meta.height, r.width, r.height])).toEqual([
-      ['thumbnail', 'image/webp', 'webp', 200, 100, 200, 100],
-      ['card', 'image/webp', 'webp', 600, 300, 600, 300],
-      ['full', 'image/webp', 'webp', 1600, 800, 1600, 800],
-    ]);
-    for (const r of image.renditions) expect(r.etag).toMatch(/^[A-Za-z0-9_-]{43}$/);
-  });
+      expect(image).toMatchObject({ mimeType: `image/${format}`, width: 2400, height: 1200, byteSize: bytes.length });
+      const sizes = await Promise.all(image.renditions.map(async (r) => ({ size: r.size, type: r.contentType, meta: await sharp(r.bytes).metadata(), r })));
+      expect(sizes.map(({ size, type, meta, r }) => [size, type, meta.format, meta.width, meta.height, r.width, r.height])).toEqual([
+        ['thumbnail', 'image/webp', 'webp', 200, 100, 200, 100],
+        ['card', 'image/webp', 'webp', 600, 300, 600, 300],
+        ['full', 'image/webp', 'webp', 1600, 800, 1600, 800],
+      ]);
+      for (const r of image.renditions) expect(r.etag).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    },
+  );
 
   test('when the image is smaller than a size, then that size keeps its pixels (never enlarged)', async () => {
     const image = await prepareImage(await sampleImage('png', { width: 300, height: 450 }), LIMIT);

@@ -13,20 +13,23 @@ beforeAll(async () => {
 });
 
 describe('GET /media/{key}/{size}', () => {
-  test.each(['thumbnail', 'card', 'full'] as const)('when the %s of a stored image is asked for, then its WebP bytes come with an ETag and a year-long immutable Cache-Control', async (size) => {
-    const stored = image.renditions.find((r) => r.size === size)!;
+  test.each(['thumbnail', 'card', 'full'] as const)(
+    'when the %s of a stored image is asked for, then its WebP bytes come with an ETag and a year-long immutable Cache-Control',
+    async (size) => {
+      const stored = image.renditions.find((r) => r.size === size)!;
 
-    const res = await shop.request.get(`/media/${image.key}/${size}`).expect(200);
+      const res = await shop.request.get(`/media/${image.key}/${size}`).expect(200);
 
-    expect(res.headers).toMatchObject({
-      'content-type': 'image/webp',
-      etag: `"${stored.etag}"`,
-      'cache-control': 'public, max-age=31536000, immutable',
-      'cross-origin-resource-policy': 'cross-origin',
-      'content-length': String(stored.bytes.length),
-    });
-    expect(Buffer.compare(res.body as Buffer, stored.bytes)).toBe(0);
-  });
+      expect(res.headers).toMatchObject({
+        'content-type': 'image/webp',
+        etag: `"${stored.etag}"`,
+        'cache-control': 'public, max-age=31536000, immutable',
+        'cross-origin-resource-policy': 'cross-origin',
+        'content-length': String(stored.bytes.length),
+      });
+      expect(Buffer.compare(res.body as Buffer, stored.bytes)).toBe(0);
+    },
+  );
 
   test('when If-None-Match carries its ETag (even with the no-cache a browser adds), then the answer is 304 without a body', async () => {
     const { headers } = await shop.request.get(`/media/${image.key}/card`).expect(200);

@@ -32,7 +32,12 @@ describe('S3 storage', () => {
       expect(Buffer.compare(stored!.body, r.bytes)).toBe(0);
     }
     // what a browser then gets from the bucket
-    const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3.env.MEDIA_S3_ACCESS_KEY_ID, secretAccessKey: 'x' } });
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.env.MEDIA_S3_ACCESS_KEY_ID, secretAccessKey: 'x' },
+    });
     const got = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `${key}/card` }));
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(image.renditions[1].bytes)).toBe(true);
   });
@@ -97,8 +102,16 @@ describe('the catalog with MEDIA_STORAGE=s3', () => {
 
     const page = await shop.request.get(`/api/products/${product.id}`).expect(200);
 
-    const urls = { thumbnail: `https://cdn.shop.test/shop-media/${stored.key}/thumbnail`, card: `https://cdn.shop.test/shop-media/${stored.key}/card`, full: `https://cdn.shop.test/shop-media/${stored.key}/full` };
-    expect(page.body).toMatchObject({ mainImage: { alt: 'A blue mug', urls }, imageUrl: urls.card, images: [expect.objectContaining({ alt: 'A blue mug', urls })] });
+    const urls = {
+      thumbnail: `https://cdn.shop.test/shop-media/${stored.key}/thumbnail`,
+      card: `https://cdn.shop.test/shop-media/${stored.key}/card`,
+      full: `https://cdn.shop.test/shop-media/${stored.key}/full`,
+    };
+    expect(page.body).toMatchObject({
+      mainImage: { alt: 'A blue mug', urls },
+      imageUrl: urls.card,
+      images: [expect.objectContaining({ alt: 'A blue mug', urls })],
+    });
     const listed = await shop.request.get(`/api/products?limit=100`).expect(200);
     expect(listed.body.items.find((p: { id: string }) => p.id === product.id)).toMatchObject({ mainImage: { alt: 'A blue mug', urls }, imageUrl: urls.card });
   });
