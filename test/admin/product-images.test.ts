@@ -134,6 +134,22 @@ describe('refused uploads store nothing', () => {
     },
   );
 
+  test('when the file is far over the limit (beyond what the form parser reads), then the answer is 413 BODY_TOO_LARGE and nothing is stored', async () => {
+    const product = await createProduct(pool());
+    const before = await mediaCount();
+
+    const res = await panel.staff
+      .post(adminApi.resourceAction('ProductImage', 'new'))
+      .field('product', product.id)
+      .field('alt', 'Huge')
+      .attach('file.0', Buffer.alloc(MAX_BYTES + 1_100_000, 0xff), { filename: 'huge.jpg', contentType: 'image/jpeg' })
+      .catch((err: { response?: unknown }) => err.response ?? Promise.reject(err));
+
+    expect(res).toMatchObject({ status: 413, body: { code: 'BODY_TOO_LARGE' } });
+    expect(await imagesOf(product.id)).toEqual([]);
+    expect(await mediaCount()).toBe(before);
+  });
+
   test('when the variant belongs to another product, then it is refused on the variant field', async () => {
     const [product, other] = await Promise.all([createProduct(pool()), createProduct(pool())]);
 

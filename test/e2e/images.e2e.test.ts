@@ -115,7 +115,7 @@ test('when staff upload a product image in the panel, then the storefront answer
   expect(refusedByCsp).toEqual([]);
 });
 
-test('when staff upload an SVG in the panel, then the panel's notice says why and nothing is stored', async () => {
+test('when staff upload an SVG in the panel, then the panel’s notice says why and nothing is stored', async () => {
   const product = await createProduct(shop.db.pool, { title: 'Logo mug' });
 
   await page.goto(`${base}/admin/resources/ProductImage/actions/new?product=${product.id}`);
