@@ -84,7 +84,7 @@ const KEPT_BY_TRIGGERS = ['priceMinMinor', 'priceMaxMinor', 'variantSkus', 'opti
 const ownFields = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([key]) => !KEPT_BY_TRIGGERS.includes(key)));
 
 /** After a save, back to the product's page, where its options and variants are listed. */
-export const toProductPage =
+const toProductPage =
   (productOf: (record: RecordJSON) => unknown): After<ActionResponse> =>
   async (response) => {
     const record = (response as RecordActionResponse).record;
@@ -94,7 +94,7 @@ export const toProductPage =
   };
 
 /** After deleting an option or variant, back to its product's page. */
-export const afterDelete: After<ActionResponse> = async (response) => {
+const afterDelete: After<ActionResponse> = async (response) => {
   const { notice, record } = response as RecordActionResponse;
   if (notice?.type !== 'error' && typeof record?.params?.product === 'string') response.redirectUrl = recordUrl('Product', record.params.product);
   return response;

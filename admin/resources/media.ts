@@ -1,13 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import uploadFeature from '@adminjs/upload';
-import { buildFeature, flat, type Before, type FlattenValue, type ComponentLoader, type UploadedFile } from 'adminjs';
+import {
+  buildFeature,
+  flat,
+  type ActionResponse,
+  type After,
+  type Before,
+  type FlattenValue,
+  type RecordActionResponse,
+  type ComponentLoader,
+  type UploadedFile,
+} from 'adminjs';
 import type pg from 'pg';
 import { z } from 'zod';
 import { ImageRejected, prepareImage, type PreparedImage } from '../../src/media/image-upload.js';
 import type { MediaStorage } from '../../src/media/storage.js';
 import { MediaUploadProvider, PreparedUploads } from '../media-upload.js';
-import { afterDelete, moveAction, toProductPage } from './catalog.js';
+import { moveAction } from './catalog.js';
 import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, type ResourceKit } from './shared.js';
 
 const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif'];
@@ -89,6 +99,15 @@ function refusal(issues: Issue[]) {
   return error;
 }
 
+/** A product's images, in order: where staff land after adding or deleting one. */
+const imagesOf = (productId: string) => `/admin/resources/ProductImage?filters.product=${productId}&sortBy=position&direction=asc`;
+const toProductImages: After<ActionResponse> = async (response) => {
+  const { notice, record } = response as RecordActionResponse;
+  const productId = record?.params?.product;
+  if (notice?.type !== 'error' && Object.keys(record?.errors ?? {}).length === 0 && typeof productId === 'string') response.redirectUrl = imagesOf(productId);
+  return response;
+};
+
 async function variantOf(pool: pg.Pool, productId: string, variantId: unknown): Promise<boolean> {
   if (typeof variantId !== 'string' || !z.uuid().safeParse(variantId).success) return false;
   const { rowCount } = await pool.query('SELECT 1 FROM product_variants WHERE id = $1 AND product_id = $2', [variantId, productId]);
@@ -131,9 +150,9 @@ export function mediaResources(kit: ResourceKit, pool: pg.Pool, storage: MediaSt
     showProperties: ['file', 'product', 'variant', 'alt', 'position', 'mimeType', 'width', 'height', 'byteSize', 'fileName', 'mediaKey', 'createdAt', 'id'],
     sort: { sortBy: 'position', direction: 'asc' },
     actions: {
-      new: { layout: ['product', 'variant', 'file', 'alt', 'position'], after: toProductPage((record) => record.params.product) },
-      edit: { layout: ['variant', 'file', 'alt', 'position'] },
-      delete: { after: afterDelete },
+      new: { layout: ['product', 'variant', 'file', 'alt', 'position'], after: toProductImages },
+      edit: { layout: ['variant', 'file', 'alt', 'position'], after: toProductImages },
+      delete: { after: toProductImages },
       move: moveAction(pool, 'product_images'),
     },
   });

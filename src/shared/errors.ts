@@ -208,9 +208,6 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     else if (err?.type === 'entity.parse.failed') problem = new AppError('MALFORMED_BODY', 'Malformed request body', 'The body is not valid JSON');
     else if (err?.type === 'entity.too.large') problem = new AppError('BODY_TOO_LARGE', 'Request body too large', `The body exceeds ${err.limit} bytes`);
     else if (err?.type === 'parameters.too.many') problem = new AppError('BODY_TOO_LARGE', 'Request body too large', 'The form has too many fields');
-    // the staff panel's multipart parser (formidable, under @adminjs/express) marks its limits in the message only
-    else if (/^max(File|Fields)Size exceeded/.test(String(err?.message)))
-      problem = new AppError('BODY_TOO_LARGE', 'Request body too large', 'The uploaded file or form is too large');
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported')
       problem = new AppError('UNSUPPORTED_ENCODING', 'Unsupported body encoding');
     // The rest of the parsers' client errors (an aborted or mis-sized body), and the router's

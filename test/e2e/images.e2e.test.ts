@@ -73,7 +73,7 @@ test('when staff upload a product image in the panel, then the storefront answer
   await page.fill('input[name=alt]', 'An orange ceramic dripper on a white table');
   await shot('image-upload-form');
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.waitForURL(new RegExp(`/admin/resources/Product/records/${product.id}/show`));
+  await page.waitForURL(new RegExp(`/admin/resources/ProductImage\\?filters\\.product=${product.id}`));
 
   // Assert: the storefront's product page carries the image, every size is served as WebP
   const answer = await fetch(`${base}/api/products/${product.id}`).then((r) => r.json());
@@ -97,8 +97,7 @@ test('when staff upload a product image in the panel, then the storefront answer
   const listed = await fetch(`${base}/api/products?limit=100`).then((r) => r.json());
   expect(listed.items.find((p: { id: string }) => p.id === product.id).mainImage).toEqual({ alt: answer.images[0].alt, urls: answer.images[0].urls });
 
-  // The panel's list of the product's images shows the thumbnail, loaded by the browser
-  await page.goto(`${base}/admin/resources/ProductImage?filters.product=${product.id}`);
+  // The panel lands on the product's images: the thumbnail, loaded by the browser
   const thumbnail = page.locator(`img[src="${answer.images[0].urls.thumbnail}"]`).first();
   await thumbnail.waitFor();
   await page.waitForFunction(
