@@ -26,6 +26,7 @@ const loadAppModules = () =>
     import('./auth/first-staff-account.js'),
     import('../prisma/demo-catalog.js'),
     import('../prisma/demo-orders.js'),
+    import('../prisma/demo-images.js'),
   ]);
 
 async function main() {
@@ -63,6 +64,7 @@ async function main() {
     { ensureFirstStaffAccount },
     { seedDemoCatalogIfEmpty },
     { seedDemoOrders },
+    { seedDemoImages },
   ] = await appModules;
   const db = createDb(databaseUrl, config.DATABASE_POOL_SIZE);
   if (stopEmbedded) {
@@ -82,6 +84,10 @@ async function main() {
   const listening = loadConfig(process.env, { port });
   const providers = configuredProviders(listening);
   const media = configuredMediaStorage(listening, db.pool);
+  if (stopEmbedded) {
+    const images = await seedDemoImages(db.pool, media);
+    if (images) logger.info({ images }, 'demo product images seeded');
+  }
   const role = config.PROCESS_ROLE;
   // A worker serves only the health probes, for its orchestrator.
   server.on('request', role === 'worker' ? createHealthApp(db, logger) : createApp({ config: listening, db, logger, clerk, providers, media, adminRouter }));
