@@ -2,6 +2,7 @@
 // compiled code reads at run time, snapshots Prisma's full model description, and bundles the
 // staff panel's browser components, so that `node dist/src/main.js` parses and bundles nothing.
 import { cpSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { bundle } from '@adminjs/bundler';
 import { panelComponents } from '../dist/admin/components.js';
 import { DMMF_SNAPSHOT } from '../dist/admin/dmmf.js';
@@ -15,4 +16,10 @@ cpSync('admin/components', 'dist/admin/components', { recursive: true });
 
 writeFileSync(DMMF_SNAPSHOT, JSON.stringify(await parseFullDmmf()));
 
-await bundle({ componentLoader: panelComponents().loader, destinationDir: 'dist/admin/assets' });
+const { loader } = panelComponents();
+// @adminjs/upload adds its own components when its feature is built (admin/resources/media.ts):
+// the same files by the same names, so the prebuilt bundle has them.
+for (const name of ['UploadEditComponent', 'UploadListComponent', 'UploadShowComponent']) {
+  loader.add(name, fileURLToPath(new URL(`./features/upload-file/components/${name}`, import.meta.resolve('@adminjs/upload'))));
+}
+await bundle({ componentLoader: loader, destinationDir: 'dist/admin/assets' });

@@ -265,12 +265,17 @@ export function optionWrites(pool: pg.Pool): ModelWrites {
   };
 }
 
+/** What the arrows move, with the order that breaks equal positions (the listing's and the panel's). */
+const TIEBREAKS = { product_variants: 'sku', product_options: 'name', product_images: 'created_at, id' };
+export type MovableTable = keyof typeof TIEBREAKS;
+
 /**
- * Moves a variant or option one place up or down among its product's: the positions are
+ * Moves a variant, option or image one place up or down among its product's: the positions are
  * renumbered 0, 1, 2... in their current order first, so equal positions still move.
  */
-export async function move(pool: pg.Pool, table: 'product_variants' | 'product_options', id: string, direction: 'up' | 'down'): Promise<void> {
-  const tiebreak = table === 'product_variants' ? 'sku' : 'name';
+
+export async function move(pool: pg.Pool, table: MovableTable, id: string, direction: 'up' | 'down'): Promise<void> {
+  const tiebreak = TIEBREAKS[table];
   await inTransaction(pool, async (tx) => {
     const owner = (await tx.query<{ productId: string }>(`SELECT product_id AS "productId" FROM ${table} WHERE id = $1`, [id])).rows[0];
     if (!owner) return;

@@ -27,6 +27,8 @@ import { webhookResources } from './resources/webhooks.js';
 import { backgroundJobResources } from './resources/background-jobs.js';
 import { mailboxResources } from './resources/mailbox.js';
 import { discountResources } from './resources/discounts.js';
+import { mediaResources } from './resources/media.js';
+import type { MediaStorage } from '../src/media/storage.js';
 import { loadDashboard } from './dashboard.js';
 import { staffRouter } from './staff-access.js';
 
@@ -39,6 +41,8 @@ export type AdminDeps = {
   clerk: ClerkOptions;
   /** the app's payment providers (built once, where the app is composed) */
   providers: Providers;
+  /** where product images are stored (built once, where the app is composed) */
+  media: MediaStorage;
   /** The refund the order actions use; by default the payments module's, over `providers`. */
   refundOrder?: RefundOrder;
   /** the job engine's pg-boss (src/jobs/job-engine.ts), to retry failed jobs */
@@ -70,6 +74,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
     resources: withAuditTrail({ pool: deps.db.pool, loader, components: names }, [
       ...catalogResources(kit, deps.db.pool, deps.config.STORE_CURRENCY),
       ...productImportResources(kit, deps.db.pool),
+      ...mediaResources(kit, deps.db.pool, deps.media, loader, deps.config.MEDIA_MAX_UPLOAD_BYTES),
       ...orderResources(kit, deps.db.pool, deps.refundOrder ?? staffRefunder({ pool: deps.db.pool, providers: deps.providers, logger: deps.logger })),
       ...paymentResources(kit),
       ...customerResources(kit, deps.db.pool),
@@ -102,6 +107,7 @@ export async function buildAdminRouter(deps: AdminDeps): Promise<Router> {
             AuditLog: 'Audit trail',
             StockMovement: 'Stock movements',
             ProductImport: 'Product imports',
+            ProductImage: 'Product images',
           },
           messages: {
             tooManyRequests: 'Too many failed sign-ins from here. Wait a minute, then try again.',

@@ -13,9 +13,13 @@ import type { RequestHandler, Response } from 'express';
  * browser sends `Origin: null` even with the panel's own form posts, and the same-origin check
  * (same-origin.ts) could not tell them from a foreign page's.
  */
-export function securePanelPages(): RequestHandler[] {
+export function securePanelPages(mediaOrigin: string): RequestHandler[] {
   const policy = helmet.contentSecurityPolicy({
-    directives: { scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`] },
+    directives: {
+      scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
+      // product images' thumbnails from the media storage, and the upload form's preview of the chosen file
+      imgSrc: ["'self'", 'data:', 'blob:', mediaOrigin],
+    },
   });
   const rewrite: RequestHandler = (_req, res, next) => {
     const nonce = randomBytes(16).toString('base64');

@@ -13,6 +13,7 @@ import type { ClerkOptions } from '../src/auth/clerk-options.js';
 import { userForIdentity } from '../src/auth/users.js';
 import { authenticateStaff, isStaff } from '../src/auth/staff-accounts.js';
 import { securePanelPages } from './page-security.js';
+import type { MediaStorage } from '../src/media/storage.js';
 import { refuseForeignOrigins } from './same-origin.js';
 import { packingSlipRouter } from './packing-slip.js';
 import { catalogBulkPages } from './catalog-bulk-pages.js';
@@ -30,14 +31,14 @@ export const SESSION_COOKIE = 'shop.staff';
 const SESSION_HOURS = 12;
 const DEV_SESSION_SECRET = 'development-only-session-secret-do-not-use-in-production';
 
-type Deps = { config: Config; db: Db; logger: Logger; clerk: ClerkOptions };
+type Deps = { config: Config; db: Db; logger: Logger; clerk: ClerkOptions; media: MediaStorage };
 
 /**
  * AdminJS behind staff sign-in: a password form for staff accounts (sessions in PostgreSQL, so
  * every instance shares them), or a Clerk session whose role is admin. Anyone else, customers
  * included, is sent to the login page.
  */
-export function staffRouter(admin: AdminJS, { config, db, logger, clerk }: Deps): Router {
+export function staffRouter(admin: AdminJS, { config, db, logger, clerk, media }: Deps): Router {
   const secret = config.SESSION_SECRET ?? DEV_SESSION_SECRET; // config refuses production without one
   const PgStore = connectPgSimple(session);
   const sessionOptions: session.SessionOptions = {
@@ -56,7 +57,7 @@ export function staffRouter(admin: AdminJS, { config, db, logger, clerk }: Deps)
 
   const router = Router();
   router.use(refuseForeignOrigins(config.PUBLIC_BASE_URL));
-  router.use(securePanelPages());
+  router.use(securePanelPages(media.origin));
   router.post('/login', failedLoginLimit(admin, config, db, logger));
   router.use(clerkStaff(clerk, db));
   router.use(session(sessionOptions)); // AdminJS's own session middleware then sees one and steps aside
@@ -77,7 +78,8 @@ export function staffRouter(admin: AdminJS, { config, db, logger, clerk }: Deps)
     },
     router,
     sessionOptions,
-    { maxFieldsSize: 1024 * 1024, maxFileSize: 1024 * 1024 },
+    // an image just over the limit still arrives, so its refusal is a message on the form's field
+    { maxFieldsSize: 1024 * 1024, maxFileSize: config.MEDIA_MAX_UPLOAD_BYTES + 1024 * 1024 },
   );
 }
 

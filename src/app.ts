@@ -32,6 +32,8 @@ import { cartDiscountRoutes, staffDiscountRoutes } from './promotions/routes.js'
 import { withDiscount } from './promotions/cart-discount.js';
 import { staffCustomerRoutes } from './customers/routes.js';
 import { staffStockRoutes } from './catalog/stock-routes.js';
+import { mediaRoutes } from './media/routes.js';
+import type { MediaStorage } from './media/storage.js';
 
 export type AppDeps = {
   config: Config;
@@ -40,6 +42,8 @@ export type AppDeps = {
   clerk: ClerkOptions;
   /** the payment providers this configuration enables (configuredProviders), built once by the caller */
   providers: Providers;
+  /** where product images are stored (configuredMediaStorage), built once by the caller */
+  media: MediaStorage;
   /** The staff panel (admin/: buildAdminRouter); its set-up is slow, so only main.ts and the tests that need it build it. */
   adminRouter?: RequestHandler;
 };
@@ -51,7 +55,11 @@ export type AppDeps = {
  * browser page load without a Clerk cookie would get Clerk's handshake redirect). They parse
  * their own bodies: a signed webhook needs the raw one.
  */
-const sessionlessRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [catalogRoutes, (ctx, { providers }) => paymentGatewayRoutes(ctx, providers)];
+const sessionlessRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
+  (ctx, { media }) => catalogRoutes(ctx, media.urlsOf),
+  mediaRoutes,
+  (ctx, { providers }) => paymentGatewayRoutes(ctx, providers),
+];
 const apiRoutes: ((ctx: RouteContext, deps: AppDeps) => Router)[] = [
   (ctx) => meRoutes(ctx.guards),
   addressRoutes,

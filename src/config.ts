@@ -108,6 +108,21 @@ const schema = z
     WEBHOOKS_ALLOW_PRIVATE_URLS: flag.default(false),
     // finished deliveries (and their attempts) are kept this long for staff to look up
     WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+    // product images (src/media): the largest upload, and where their sizes are stored
+    MEDIA_MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1_048_576)
+      .default(10 * 1_048_576),
+    MEDIA_STORAGE: z.enum(['postgres', 's3']).default('postgres'),
+    MEDIA_S3_ENDPOINT: webUrl.optional(),
+    MEDIA_S3_REGION: z.string().trim().min(1).default('us-east-1'),
+    MEDIA_S3_BUCKET: optionalText,
+    MEDIA_S3_ACCESS_KEY_ID: optionalText,
+    MEDIA_S3_SECRET_ACCESS_KEY: optionalText,
+    MEDIA_S3_FORCE_PATH_STYLE: flag.default(false),
+    MEDIA_S3_PUBLIC_BASE_URL: webUrl.optional(),
   })
   .superRefine((config, ctx) => {
     // Staff panel sessions are signed with SESSION_SECRET: a default one would let anyone forge them.
@@ -116,6 +131,17 @@ const schema = z
     }
     if (!config.ADMIN_EMAIL !== !config.ADMIN_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: [config.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
+    }
+    if (config.MEDIA_STORAGE === 's3') {
+      for (const name of ['MEDIA_S3_BUCKET', 'MEDIA_S3_PUBLIC_BASE_URL'] as const)
+        if (!config[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required with MEDIA_STORAGE=s3' });
+    }
+    if (!config.MEDIA_S3_ACCESS_KEY_ID !== !config.MEDIA_S3_SECRET_ACCESS_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.MEDIA_S3_ACCESS_KEY_ID ? 'MEDIA_S3_SECRET_ACCESS_KEY' : 'MEDIA_S3_ACCESS_KEY_ID'],
+        message: 'MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY go together',
+      });
     }
   });
 

@@ -19,12 +19,14 @@ const loadAppModules = () =>
     import('./shared/http-server.js'),
     import('./app.js'),
     import('./payments/providers/registry.js'),
+    import('./media/configured-storage.js'),
     import('./jobs/job-engine.js'),
     import('./job-definitions.js'),
     import('./notifications/mailer.js'),
     import('./auth/first-staff-account.js'),
     import('../prisma/demo-catalog.js'),
     import('../prisma/demo-orders.js'),
+    import('../prisma/demo-images.js'),
   ]);
 
 async function main() {
@@ -55,12 +57,14 @@ async function main() {
     { startHttpServer },
     { createApp, createHealthApp },
     { configuredProviders },
+    { configuredMediaStorage },
     { startJobEngine, logUnhandledRejections },
     { JOB_DEFINITIONS },
     { createMailer },
     { ensureFirstStaffAccount },
     { seedDemoCatalogIfEmpty },
     { seedDemoOrders },
+    { seedDemoImages },
   ] = await appModules;
   const db = createDb(databaseUrl, config.DATABASE_POOL_SIZE);
   if (stopEmbedded) {
@@ -79,9 +83,14 @@ async function main() {
   // app is attached: nothing below awaits.
   const listening = loadConfig(process.env, { port });
   const providers = configuredProviders(listening);
+  const media = configuredMediaStorage(listening, db.pool);
+  if (stopEmbedded) {
+    const images = await seedDemoImages(db.pool, media);
+    if (images) logger.info({ images }, 'demo product images seeded');
+  }
   const role = config.PROCESS_ROLE;
   // A worker serves only the health probes, for its orchestrator.
-  server.on('request', role === 'worker' ? createHealthApp(db, logger) : createApp({ config: listening, db, logger, clerk, providers, adminRouter }));
+  server.on('request', role === 'worker' ? createHealthApp(db, logger) : createApp({ config: listening, db, logger, clerk, providers, media, adminRouter }));
   const mailer = createMailer(config);
   logUnhandledRejections(logger);
   const jobs = await startJobEngine({
@@ -110,7 +119,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   if (role === 'worker') return;
-  panel = await (await import('../admin/index.js')).buildAdminRouter({ config: listening, db, logger, clerk, providers, boss: jobs.boss });
+  panel = await (await import('../admin/index.js')).buildAdminRouter({ config: listening, db, logger, clerk, providers, media, boss: jobs.boss });
   const base = localUrl(config.HOST, port);
   logger.info(`API     ${base}/api/products`);
   logger.info(`Docs    ${base}/docs`);

@@ -17,7 +17,7 @@ import { adjustStock, listStockMovements } from '../../src/catalog/stock-adjustm
 import { stockAdjustmentBody } from '../../src/catalog/stock-schemas.js';
 import { AppError } from '../../src/shared/errors.js';
 import type { ComponentNames } from '../components.js';
-import { createProductWithFirstVariant, move, optionsOf, optionWrites, variantWrites } from '../catalog-writes.js';
+import { createProductWithFirstVariant, move, optionsOf, optionWrites, variantWrites, type MovableTable } from '../catalog-writes.js';
 import { loadProductCatalog, optionsByProduct } from '../product-catalog.js';
 import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
 import { productRules, slugRule } from '../../src/catalog/product-rules.js';
@@ -166,8 +166,8 @@ function optionChecks(): Before {
   };
 }
 
-/** Up or down among the product's variants (options): the product page's arrows. POST only. */
-function moveAction(pool: pg.Pool, table: 'product_variants' | 'product_options') {
+/** Up or down among the product's variants (options, images): the product page's arrows. POST only. */
+export function moveAction(pool: pg.Pool, table: MovableTable) {
   return {
     actionType: 'record' as const,
     icon: 'ArrowUp',

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ImageUrls } from '../media/image-sizes.js';
 import type { Queryable } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
 import { decodeCursor, encodeCursor } from './product-cursor.js';
@@ -20,12 +21,23 @@ export type VariantSummary = {
 /** A variant on the product's page: also its title ("M / Red"), stock and image. */
 export type ProductVariant = VariantSummary & { title: string | null; stock: number; imageUrl: string | null };
 
+/** Where each size of an uploaded image is served (the media storage's urlsOf). */
+export type ImageUrlsOf = (key: string) => ImageUrls;
+
+/** A product's uploaded image as the storefront shows it. */
+export type ImageView = { alt: string; urls: ImageUrls };
+/** On the product's page: every image, in order, the first one main, each maybe of one variant. */
+export type ProductImage = ImageView & { id: string; main: boolean; variantId: string | null; width: number | null; height: number | null };
+
 type ProductFields<V> = {
   id: string;
   slug: string;
   title: string;
   description: string;
+  /** the main image at card size; without uploaded images, the image URL staff typed (kept for older storefronts) */
   imageUrl: string | null;
+  /** the first of the product's uploaded images, in the order staff chose */
+  mainImage: ImageView | null;
   currency: string;
   /** over the active variants: what "from $X" shows */
   priceRange: { minMinor: number; maxMinor: number };
@@ -39,9 +51,12 @@ type ProductFields<V> = {
 };
 
 export type ProductSummary = ProductFields<VariantSummary>;
-export type Product = ProductFields<ProductVariant>;
+export type Product = ProductFields<ProductVariant> & { images: ProductImage[] };
 
-type ProductRow<V> = Omit<ProductFields<V>, 'priceRange' | 'inStock' | 'category'> & {
+type StoredImage = { id: string; key: string; alt: string; variantId: string | null; width: number | null; height: number | null };
+
+type ProductRow<V> = Omit<ProductFields<V>, 'priceRange' | 'inStock' | 'category' | 'mainImage'> & {
+  mainImage: { key: string; alt: string } | null;
   priceMinMinor: number;
   priceMaxMinor: number;
   categoryId: string | null;
@@ -64,9 +79,18 @@ const SUMMARY_FIELDS = `'id', v.id, 'sku', v.sku, 'optionValues', v.option_value
     'compareAtPriceMinor', v.compare_at_price_minor, 'inStock', v.stock > 0`;
 const DETAIL_FIELDS = `${SUMMARY_FIELDS}, 'title', ${variantTitleSql('v')}, 'stock', v.stock, 'imageUrl', v.image_url`;
 
+// The main image rides in the same statement (one index probe per listed product, never a
+// query per product); a row whose upload was not stored (media_key NULL) is no image.
+const IMAGE_ORDER = 'i.position, i.created_at, i.id';
+const MAIN_IMAGE = `(SELECT json_build_object('key', i.media_key, 'alt', i.alt) FROM product_images i
+    WHERE i.product_id = p.id AND i.media_key IS NOT NULL ORDER BY ${IMAGE_ORDER} LIMIT 1) AS "mainImage"`;
+const IMAGES = `(SELECT coalesce(json_agg(json_build_object('id', i.id, 'key', i.media_key, 'alt', i.alt, 'variantId', i.variant_id,
+    'width', i.width, 'height', i.height) ORDER BY ${IMAGE_ORDER}), '[]')
+    FROM product_images i WHERE i.product_id = p.id AND i.media_key IS NOT NULL) AS images`;
+
 const productColumns = (variantFields: string) => `p.id, p.slug, p.title, p.description, p.image_url AS "imageUrl", p.currency,
   p.price_min_minor AS "priceMinMinor", p.price_max_minor AS "priceMaxMinor", p.created_at AS "createdAt",
-  c.id AS "categoryId", c.slug AS "categorySlug", c.name AS "categoryName", ${OPTIONS}, ${variantsOf(variantFields)}`;
+  c.id AS "categoryId", c.slug AS "categorySlug", c.name AS "categoryName", ${OPTIONS}, ${variantsOf(variantFields)}, ${MAIN_IMAGE}`;
 const PRODUCTS_WITH_CATEGORY = 'products p LEFT JOIN categories c ON c.id = p.category_id';
 // For sale: active, with at least one active variant (the triggers leave the price range NULL otherwise).
 const FOR_SALE = 'p.active AND p.price_min_minor IS NOT NULL';
@@ -174,13 +198,15 @@ export function productListSql(query: ProductListQuery): { page: pg.QueryConfig;
 export const FEW_MATCHES = 300;
 
 // Spelled out, not rest/spread: this runs for every listed product and a literal is far cheaper.
-function toProduct<V extends VariantSummary>(row: ProductRow<V>): ProductFields<V> {
+function toProduct<V extends VariantSummary>(row: ProductRow<V>, urlsOf: ImageUrlsOf): ProductFields<V> {
+  const mainImage = row.mainImage ? { alt: row.mainImage.alt, urls: urlsOf(row.mainImage.key) } : null;
   return {
     id: row.id,
     slug: row.slug,
     title: row.title,
     description: row.description,
-    imageUrl: row.imageUrl,
+    imageUrl: mainImage ? mainImage.urls.card : row.imageUrl,
+    mainImage,
     currency: row.currency,
     priceRange: { minMinor: row.priceMinMinor, maxMinor: row.priceMaxMinor },
     inStock: row.variants.some((v) => v.inStock),
@@ -195,7 +221,7 @@ function toProduct<V extends VariantSummary>(row: ProductRow<V>): ProductFields<
  * One page of products for sale: two queries, the page and its count, side by side; with an
  * option filter the count first, as it picks the page's plan.
  */
-export async function listProducts(db: Queryable, query: ProductListQuery): Promise<ProductPage> {
+export async function listProducts(db: Queryable, query: ProductListQuery, urlsOf: ImageUrlsOf): Promise<ProductPage> {
   const sql = productListSql(query);
   const [page, count] = sql.fewMatches
     ? await countThenPage(db, sql)
@@ -204,7 +230,7 @@ export async function listProducts(db: Queryable, query: ProductListQuery): Prom
   const last = rows.at(-1);
   const { total } = count.rows[0];
   return {
-    items: rows.map(toProduct),
+    items: rows.map((row) => toProduct(row, urlsOf)),
     nextCursor: last && page.rows.length > query.limit ? encodeCursor(query.sort, { key: ORDERS[query.sort].keyOf(last), id: last.id }) : null,
     total: Math.min(total, COUNT_LIMIT),
     totalExact: total <= COUNT_LIMIT,
@@ -220,13 +246,27 @@ export async function countThenPage(db: Queryable, sql: ReturnType<typeof produc
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A product for sale by id or slug, with its options and every active variant; anything else is not found. */
-export async function findProduct(db: Queryable, idOrSlug: string): Promise<Product> {
+/**
+ * A product for sale by id or slug, with its options, every active variant and every image;
+ * anything else is not found. A variant without an image URL of its own shows its first image.
+ */
+export async function findProduct(db: Queryable, idOrSlug: string, urlsOf: ImageUrlsOf): Promise<Product> {
   const column = UUID.test(idOrSlug) ? 'p.id' : 'p.slug';
-  const { rows } = await db.query<ProductRow<ProductVariant>>(
-    `SELECT ${productColumns(DETAIL_FIELDS)} FROM ${PRODUCTS_WITH_CATEGORY} WHERE ${FOR_SALE} AND ${column} = $1`,
+  const { rows } = await db.query<ProductRow<ProductVariant> & { images: StoredImage[] }>(
+    `SELECT ${productColumns(DETAIL_FIELDS)}, ${IMAGES} FROM ${PRODUCTS_WITH_CATEGORY} WHERE ${FOR_SALE} AND ${column} = $1`,
     [idOrSlug],
   );
   if (!rows[0]) throw new NotFound('Product');
-  return toProduct(rows[0]);
+  const images = rows[0].images.map((image, at) => ({
+    id: image.id,
+    alt: image.alt,
+    main: at === 0,
+    variantId: image.variantId,
+    width: image.width,
+    height: image.height,
+    urls: urlsOf(image.key),
+  }));
+  const product = toProduct(rows[0], urlsOf);
+  for (const variant of product.variants) variant.imageUrl ??= images.find((image) => image.variantId === variant.id)?.urls.card ?? null;
+  return { ...product, images };
 }

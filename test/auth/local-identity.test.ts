@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import supertest from 'supertest';
+import { configuredMediaStorage } from '../../src/media/configured-storage.js';
 import { configuredProviders } from '../../src/payments/providers/registry.js';
 import { createApp } from '../../src/app.js';
 import { resolveClerkOptions } from '../../src/auth/clerk-options.js';
@@ -33,7 +34,14 @@ describe('local development identity', () => {
     const clerk = resolveClerkOptions(config);
     expect(clerk.local).toBe(true);
     expect(existsSync(path.join(dataDir, 'dev-clerk-private.pem'))).toBe(true);
-    const app = createApp({ config, db: database.db, logger: createLogger('silent'), clerk, providers: configuredProviders(config) });
+    const app = createApp({
+      config,
+      db: database.db,
+      logger: createLogger('silent'),
+      clerk,
+      providers: configuredProviders(config),
+      media: configuredMediaStorage(config, database.db.pool),
+    });
     const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', NODE_OPTIONS: '' };
     const cli = path.resolve('node_modules/.bin/tsx');
     const { stdout } = await run(cli, ['src/auth/token-cli.ts', '--user', 'dev_user_1', '--role', 'admin', '--email', 'dev@shop.test'], { env });

@@ -6,6 +6,9 @@
 import express from 'express';
 import pg from 'pg';
 import { countThenPage, findProduct, productListSql } from '../../src/catalog/products.js';
+import type { ImageSize } from '../../src/media/image-sizes.js';
+import { readMediaObject } from '../../src/media/postgres-storage.js';
+import type { MediaStorage } from '../../src/media/storage.js';
 import { productListQuery } from '../../src/catalog/schemas.js';
 import { addToCart } from '../../src/cart/cart-lines.js';
 import { readCart } from '../../src/cart/read-cart.js';
@@ -32,7 +35,7 @@ export function countStatements(): void {
   pg.Client.prototype.query = Object.assign(counted, { counted: true }) as unknown as typeof pg.Client.prototype.query;
 }
 
-export function ceilingApp(pool: pg.Pool, currency: string, providers: Providers, logger: Logger): express.Express {
+export function ceilingApp(pool: pg.Pool, currency: string, providers: Providers, logger: Logger, media: MediaStorage): express.Express {
   const app = express();
   app.get('/ceiling/statements', (_req, res) => {
     res.json({ statements });
@@ -45,7 +48,14 @@ export function ceilingApp(pool: pg.Pool, currency: string, providers: Providers
     res.json({ items: page.rows, total: count.rows[0].total });
   });
   app.get('/ceiling/products/:id', async (req, res) => {
-    res.json(await findProduct(pool, req.params.id));
+    res.json(await findProduct(pool, req.params.id, media.urlsOf));
+  });
+  // One size of an uploaded image: the same statement through the same pool, the bytes sent as
+  // they are (no validation, no problem answers, no cache headers).
+  app.get('/ceiling/media/:key/:size', async (req, res) => {
+    const stored = await readMediaObject(pool, req.params.key, req.params.size as ImageSize);
+    if (!stored) return void res.status(404).end();
+    res.type(stored.contentType).send(stored.bytes);
   });
   const user = (req: express.Request) =>
     userForIdentity(pool, { clerkUserId: req.get('x-bench-user')!, email: req.get('x-bench-email')!, name: null, role: 'CUSTOMER' });

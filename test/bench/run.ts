@@ -8,7 +8,7 @@
 //   BENCH_DATABASE_URL=postgresql://...  a database to migrate and fill, or one filled by an earlier run
 //                                         (default: a fresh embedded PostgreSQL)
 //   BENCH_SECONDS (6), BENCH_CONNECTIONS (50)   per measured side
-//   BENCH_ONLY=catalog,filters,vendure,statements,detail,cart,checkout,discount,webhooks,mails,two   a subset of the scenarios
+//   BENCH_ONLY=catalog,filters,vendure,statements,detail,media,cart,checkout,discount,webhooks,mails,two   a subset of the scenarios
 //   BENCH_CPU_PROF=<dir>   write a V8 CPU profile of each server process there (on exit)
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { generateRsaKeyPair, LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-ke
 import { createDb } from '../../src/shared/db.js';
 import { seedDemoCatalog } from '../../prisma/demo-catalog.js';
 import { benchDatabase, printTable, startServerProcess, tableJson, type Row } from './kit.js';
-import { seedLarge, DEFAULT_SIZE, SEEDED_SKU } from './seed-large.js';
+import { seedImages, seedLarge, DEFAULT_SIZE, SEEDED_SKU } from './seed-large.js';
 import type { BenchContext } from './scenarios/context.js';
 import {
   catalogFilterScenarios,
@@ -35,6 +35,7 @@ import { checkoutScenario } from './scenarios/checkout.js';
 import { WEBHOOK_SECRET, webhookScenario } from './scenarios/webhooks.js';
 import { mailScenario, startBenchSmtpServer } from './scenarios/mails.js';
 import { ledgerBalance } from '../helpers/stock-ledger.js';
+import { mediaScenario } from './scenarios/media.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -54,8 +55,14 @@ let worker: Awaited<ReturnType<typeof startServerProcess>> | undefined;
 const smtp = wanted('mails') ? await startBenchSmtpServer() : undefined;
 try {
   const { rows: seeded } = await db.pool.query(`SELECT 1 FROM product_variants WHERE sku = $1`, [SEEDED_SKU]);
-  if (seeded.length) step('the database is seeded already');
-  else {
+  if (seeded.length) {
+    step('the database is seeded already');
+    const { rows: imaged } = await db.pool.query(`SELECT 1 FROM media_objects LIMIT 1`);
+    if (!imaged.length) {
+      step('seeding product images (the database was seeded before products had them)');
+      await seedImages(db.pool);
+    }
+  } else {
     step(`seeding ${JSON.stringify(DEFAULT_SIZE)} and the demo catalog`);
     await seedLarge(db.pool);
     await seedDemoCatalog(db.prisma, 'USD');
@@ -124,6 +131,7 @@ try {
       },
     ],
     ['detail', 'product detail', () => productDetailScenario(ctx, one)],
+    ['media', 'product images from PostgreSQL', () => mediaScenario(ctx, one)],
     ['cart', 'cart add and read', () => cartScenarios(ctx, one)],
     ['checkout', 'checkout under contention', () => checkoutScenario(ctx, one)],
     ['discount', 'checkout with a discount code', () => checkoutScenario(ctx, one, { discounted: true })],

@@ -1,7 +1,9 @@
 // Seeds a large shop for benchmarks: 100k products with 1 to 4 variants each (about 225k
 // variants), 10k users, 100k orders with items, all in set-based SQL (seconds, not minutes);
 // and, apart from them, the "Vendure-shape" set: 1,000 products with exactly two variants each
-// in a category of their own (VENDURE_SHAPE_CATEGORY), which the listing can filter to.
+// in a category of their own (VENDURE_SHAPE_CATEGORY), which the listing can filter to. Each
+// large-set product has two images (rows only); the first STORED_IMAGES main images have their
+// sizes in media_objects, made by the upload code from photo-like JPEGs.
 // Usage: DATABASE_URL=... npx tsx test/bench/seed-large.ts
 //
 // Product n (its variants keep SKU 'BENCH-<n>' for the first, 'BENCH-<n>-<i>' for the others)
@@ -17,6 +19,8 @@
 // (about a quarter of the variants are out of stock); every 6th product's variants have a compare-at price above their price; larger sizes
 // cost more.
 import pg from 'pg';
+import sharp from 'sharp';
+import { prepareImage, type Rendition } from '../../src/media/image-upload.js';
 import { variantTitleSql } from '../../src/catalog/variant-title.js';
 
 export type LargeSeed = { products: number; users: number; orders: number; vendureShapeProducts: number };
@@ -41,6 +45,9 @@ const VARIANTS = `(VALUES
   (7, 1, '{"Colour":"Black"}'), (7, 2, '{"Colour":"White"}'), (7, 3, '{"Colour":"Red"}')
 ) AS layout(k, i, option_values)`;
 const VARIANT_COUNT = `(ARRAY[1, 1, 1, 2, 3, 4, 4, 3])[1 + p.n % 8]`; // by layout
+
+/** Uploads whose sizes are stored (media_objects) for the media route's scenario; every product has images rows. */
+export const STORED_IMAGES = 50;
 
 export async function seedLarge(pool: pg.Pool, size: LargeSeed = DEFAULT_SIZE): Promise<void> {
   const client = await pool.connect();
@@ -116,6 +123,7 @@ export async function seedLarge(pool: pg.Pool, size: LargeSeed = DEFAULT_SIZE): 
         WHERE s.order_id = o.id AND o.total_minor = 0`,
     );
     await client.query('COMMIT');
+    await seedImages(pool);
     // the summary trigger rewrote every product row: the dead versions go, as autovacuum would
     await client.query('VACUUM ANALYZE');
   } catch (err) {
@@ -123,6 +131,67 @@ export async function seedLarge(pool: pg.Pool, size: LargeSeed = DEFAULT_SIZE): 
     throw err;
   } finally {
     client.release();
+  }
+}
+
+/**
+ * Photos as a camera would give them (noise compresses as badly as real detail does), each
+ * sized as an upload is (src/media/image-upload.ts): a card of some tens of kilobytes.
+ */
+function benchUploads(count: number): Promise<Rendition[][]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const photo = await sharp({
+        create: { width: 1600, height: 1200, channels: 3, background: `hsl(${(i * 37) % 360}, 60%, 50%)`, noise: { type: 'gaussian', mean: 0, sigma: 40 } },
+      })
+        .jpeg({ quality: 85 })
+        .toBuffer();
+      return (await prepareImage(photo, 50 * 1_048_576)).renditions;
+    }),
+  );
+}
+
+/**
+ * Two images per large-set product (so every listed row carries a main image), keyed by uuids;
+ * the first STORED_IMAGES products' main images have their sizes stored, for the media route.
+ * Also run on its own (run.ts) for a bench database seeded before products had images.
+ */
+export async function seedImages(pool: pg.Pool) {
+  const uploads = await benchUploads(STORED_IMAGES);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await insertImages(client, uploads);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function insertImages(client: pg.PoolClient, uploads: Rendition[][]) {
+  const numbered = `(SELECT id, substr(slug, 15)::int AS n FROM products WHERE slug LIKE 'bench-product-%') p`;
+  await client.query(
+    `INSERT INTO product_images (product_id, position, alt, media_key, mime_type, byte_size, width, height)
+     SELECT p.id, i.position, 'Bench product ' || p.n || ', view ' || (i.position + 1), gen_random_uuid()::text, 'image/jpeg', 150000, 1200, 900
+       FROM ${numbered} CROSS JOIN (VALUES (0), (1)) AS i(position)
+      WHERE NOT EXISTS (SELECT 1 FROM product_images WHERE product_id = p.id)`,
+  );
+  const { rows } = await client.query<{ key: string }>(
+    `SELECT i.media_key AS key FROM product_images i JOIN products p ON p.id = i.product_id
+      WHERE p.slug LIKE 'bench-product-%' AND i.position = 0 ORDER BY p.slug LIMIT $1`,
+    [uploads.length],
+  );
+  for (const [at, { key }] of rows.entries()) {
+    const renditions = uploads[at];
+    await client.query(
+      `INSERT INTO media_objects (key, size, content_type, etag, bytes)
+       SELECT $1, r.size, 'image/webp', r.etag, r.bytes FROM unnest($2::text[], $3::text[], $4::bytea[]) AS r(size, etag, bytes)
+       ON CONFLICT DO NOTHING`,
+      [key, renditions.map((r) => r.size), renditions.map((r) => r.etag), renditions.map((r) => r.bytes)],
+    );
   }
 }
 

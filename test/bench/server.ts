@@ -11,6 +11,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { startHttpServer } from '../../src/shared/http-server.js';
 import { resolveClerkOptions } from '../../src/auth/clerk-options.js';
 import { configuredProviders } from '../../src/payments/providers/registry.js';
+import { configuredMediaStorage } from '../../src/media/configured-storage.js';
 import { logUnhandledRejections, startJobEngine } from '../../src/jobs/job-engine.js';
 import { JOB_DEFINITIONS } from '../../src/job-definitions.js';
 import { createMailer } from '../../src/notifications/mailer.js';
@@ -22,7 +23,8 @@ const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL!, config.DATABASE_POOL_SIZE);
 const providers = configuredProviders(config);
-const app = createApp({ config, db, logger, clerk: resolveClerkOptions(config), providers });
+const media = configuredMediaStorage(config, db.pool);
+const app = createApp({ config, db, logger, clerk: resolveClerkOptions(config), providers, media });
 const { server, port } = await startHttpServer(app, config.PORT, '127.0.0.1', {
   headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
   requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
@@ -38,7 +40,7 @@ const jobs = await startJobEngine({
 });
 const ceiling =
   process.env.BENCH_CEILINGS === '1'
-    ? await startHttpServer(ceilingApp(db.pool, config.STORE_CURRENCY, providers, logger), 0, '127.0.0.1', {
+    ? await startHttpServer(ceilingApp(db.pool, config.STORE_CURRENCY, providers, logger, media), 0, '127.0.0.1', {
         headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
         requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
       })

@@ -54,6 +54,7 @@ describe('GET /api/products with variants', () => {
       title: 'Tee',
       description: shirt.description,
       imageUrl: 'https://img.example/p.jpg',
+      mainImage: null,
       currency: 'USD',
       priceRange: { minMinor: 1500, maxMinor: 1900 },
       inStock: true,

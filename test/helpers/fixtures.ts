@@ -161,6 +161,7 @@ export function productJson(product: ProductFixture, category: CategoryFixture |
     title: product.title,
     description: product.description,
     imageUrl: 'https://img.example/p.jpg',
+    mainImage: null,
     currency: product.currency,
     priceRange: { minMinor: product.priceMinor, maxMinor: product.priceMinor },
     inStock,
@@ -168,6 +169,7 @@ export function productJson(product: ProductFixture, category: CategoryFixture |
     variants: [variant],
     category: category && { id: category.id, slug: category.slug, name: category.name },
     createdAt: product.createdAt.toISOString(),
+    ...(view === 'page' ? { images: [] } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import type { ClerkOptions } from '../../src/auth/clerk-options.js';
 import supertest from 'supertest';
 import { createApp, type AppDeps } from '../../src/app.js';
 import { configuredProviders, type Providers } from '../../src/payments/providers/registry.js';
+import { configuredMediaStorage } from '../../src/media/configured-storage.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/shared/db.js';
 import { createLogger } from '../../src/shared/logger.js';
@@ -104,7 +105,7 @@ export async function startTestApp(options: StartOptions): Promise<TestApp> {
     authorizedParties: config.CLERK_AUTHORIZED_PARTIES.length ? config.CLERK_AUTHORIZED_PARTIES : undefined,
     local: false,
   };
-  const deps = { config, db, logger, clerk, providers: (options.providers ?? configuredProviders)(config) };
+  const deps = { config, db, logger, clerk, providers: (options.providers ?? configuredProviders)(config), media: configuredMediaStorage(config, db.pool) };
   const mailer = createMailer(config);
   const jobs = await startJobEngine({
     deps: { pool: db.pool, logger, config, providers: deps.providers, mailer },

@@ -59,6 +59,9 @@ export async function buyVariant(
   const detail = await catalog.GET('/api/products/{idOrSlug}', { params: { path: { idOrSlug: listed.slug } } });
   const product = must('product detail', detail);
   if (product.id !== listed.id) throw new Error('product detail: another product');
+  // The grid shows the main image at card size with its alt; the page shows the images in order, the main one first.
+  if (listed.mainImage && product.images[0]?.urls.card !== listed.mainImage.urls.card) throw new Error('product detail: the main image is not the first');
+  if (product.images.some((image, at) => image.main !== (at === 0))) throw new Error('product detail: only the first image is main');
   // Coming back to the page: the storefront's copy is still current (fetch adds no-cache here).
   const etag = detail.response.headers.get('ETag') ?? '';
   const again = await catalog.GET('/api/products/{idOrSlug}', { params: { path: { idOrSlug: listed.slug }, header: { 'If-None-Match': etag } } });
