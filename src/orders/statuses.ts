@@ -11,6 +11,7 @@ export const ORDER_STATUSES = [
   'PAID',
   'SHIPPED',
   'DELIVERED',
+  'PARTIALLY_REFUNDED',
   'CANCELLED',
   'EXPIRED',
   'REFUNDED',
@@ -23,16 +24,39 @@ export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   AWAITING_PAYMENT: ['PAID', 'ON_HOLD', 'CANCELLED', 'EXPIRED'],
   CONFIRMED: ['SHIPPED', 'CANCELLED'], // cash on delivery: staff ship it, or cancel it (stock back)
   ON_HOLD: ['PAID', 'CANCELLED'], // a risky payment: staff release or cancel (and refund) it
-  PAID: ['SHIPPED', 'CANCELLED'],
-  SHIPPED: ['DELIVERED', 'REFUNDED', 'RETURNED'], // RETURNED: cash on delivery refused at the door
-  DELIVERED: ['REFUNDED'],
+  PAID: ['SHIPPED', 'CANCELLED', 'PARTIALLY_REFUNDED'],
+  SHIPPED: ['DELIVERED', 'REFUNDED', 'RETURNED', 'PARTIALLY_REFUNDED'], // RETURNED: cash on delivery refused at the door
+  DELIVERED: ['REFUNDED', 'PARTIALLY_REFUNDED'],
+  PARTIALLY_REFUNDED: ['SHIPPED', 'DELIVERED', 'CANCELLED', 'REFUNDED'], // each only where its goods are: PARTIALLY_REFUNDED_MOVES
   CANCELLED: ['REFUNDED', 'PAID'], // PAID: a late payment for an unpaid cancelled order, if stock is still there
   EXPIRED: ['PAID'], // a late payment, if stock is still there
   REFUNDED: [],
   RETURNED: [],
 };
 
-export const canTransition = (from: OrderStatus, to: OrderStatus) => TRANSITIONS[from].includes(to);
+/**
+ * Where an order's goods are (orders.shipped_at, delivered_at). A partially refunded order
+ * keeps its place in fulfilment: staff still ship an unshipped one (a broken item refunded
+ * before it left), the courier still delivers a shipped one.
+ */
+export type Fulfilment = 'unshipped' | 'shipped' | 'delivered';
+export const fulfilmentOf = (order: { shippedAt?: unknown; deliveredAt?: unknown }): Fulfilment =>
+  order.deliveredAt ? 'delivered' : order.shippedAt ? 'shipped' : 'unshipped';
+
+/**
+ * A PARTIALLY_REFUNDED order's moves, by where its goods are: an unshipped one ships, or is
+ * cancelled when the rest is refunded (its stock back, as a paid order's); a shipped or delivered
+ * one becomes REFUNDED when the rest is refunded, and a shipped one can still be delivered.
+ */
+export const PARTIALLY_REFUNDED_MOVES: Record<Fulfilment, readonly OrderStatus[]> = {
+  unshipped: ['SHIPPED', 'CANCELLED'],
+  shipped: ['DELIVERED', 'REFUNDED'],
+  delivered: ['REFUNDED'],
+};
+
+/** The table's answer; for a PARTIALLY_REFUNDED order, with its fulfilment when the caller knows it. */
+export const canTransition = (from: OrderStatus, to: OrderStatus, fulfilment?: Fulfilment) =>
+  TRANSITIONS[from].includes(to) && (from !== 'PARTIALLY_REFUNDED' || !fulfilment || PARTIALLY_REFUNDED_MOVES[fulfilment].includes(to));
 
 /**
  * The way an order usually comes to each status, from checkout on, along the state machine's
@@ -45,6 +69,7 @@ export const PATH_TO: Record<OrderStatus, OrderStatus[]> = {
   PAID: ['AWAITING_PAYMENT', 'PAID'],
   SHIPPED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED'],
   DELIVERED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED'],
+  PARTIALLY_REFUNDED: ['AWAITING_PAYMENT', 'PAID', 'PARTIALLY_REFUNDED'], // a broken item refunded before shipping
   CANCELLED: ['AWAITING_PAYMENT', 'CANCELLED'],
   EXPIRED: ['AWAITING_PAYMENT', 'EXPIRED'],
   REFUNDED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'REFUNDED'],
@@ -63,6 +88,9 @@ export const CASH_COLLECTED_AT: OrderStatus = 'DELIVERED';
 // given back to the shelf, or gone with the parcel (SHIPPED, DELIVERED: neither set).
 export const HOLDS_STOCK: ReadonlySet<OrderStatus> = new Set(['AWAITING_PAYMENT', 'CONFIRMED', 'ON_HOLD', 'PAID']);
 export const RELEASED_STOCK: ReadonlySet<OrderStatus> = new Set(['CANCELLED', 'EXPIRED', 'REFUNDED', 'RETURNED']);
+/** A partially refunded order still holds the stock of its unshipped goods (less the units its refunds restocked). */
+export const holdsStock = (status: OrderStatus, fulfilment?: Fulfilment) =>
+  HOLDS_STOCK.has(status) || (status === 'PARTIALLY_REFUNDED' && fulfilment === 'unshipped');
 /**
  * An order that lets go before it is paid (unpaid, or cash on delivery not yet delivered, to
  * CANCELLED or EXPIRED) gives its discount code's use back; the state machine does it once.
@@ -81,9 +109,10 @@ export const stockReason = (to: OrderStatus, reclaims: boolean): StockReason =>
   reclaims ? 'late_payment_retake' : to === 'EXPIRED' ? 'expiry' : to === BACK_FROM_THE_DOOR ? 'cod_return' : to === 'REFUNDED' ? 'refund_restock' : 'cancel';
 
 /**
- * How an order follows its refunded payment, by the status it is in: unshipped goods go back on
- * the shelf (through CANCELLED, which restores the stock), shipped ones are refunded as they are.
- * An order in any other status cannot be refunded.
+ * How an order follows its payment once refunds gave back all of it, by the status it is in:
+ * unshipped goods go back on the shelf (through CANCELLED, which restores the stock its refunds
+ * did not restock), shipped ones are refunded as they are. An order in any other status cannot
+ * be refunded.
  */
 export const REFUND_PATH: Partial<Record<OrderStatus, readonly OrderStatus[]>> = {
   PAID: ['CANCELLED', 'REFUNDED'],
@@ -91,7 +120,18 @@ export const REFUND_PATH: Partial<Record<OrderStatus, readonly OrderStatus[]>> =
   CANCELLED: ['REFUNDED'],
   SHIPPED: ['REFUNDED'],
   DELIVERED: ['REFUNDED'],
+  PARTIALLY_REFUNDED: ['REFUNDED'], // shipped or delivered; unshipped: refundPath
 };
+export const refundPath = (status: OrderStatus, fulfilment: Fulfilment): readonly OrderStatus[] | undefined =>
+  status === 'PARTIALLY_REFUNDED' && fulfilment === 'unshipped' ? ['CANCELLED', 'REFUNDED'] : REFUND_PATH[status];
+
+/**
+ * Where a refund of part of the payment (an amount, or some lines) may be made: orders whose
+ * buyer keeps (or gets) the rest. It takes the order to PARTIALLY_REFUNDED while its refunds are
+ * short of the payment; an order held for a risky payment, or cancelled, is refunded whole.
+ */
+export const PARTIAL_REFUND_FROM: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED', 'PARTIALLY_REFUNDED'];
+export const PARTIALLY_REFUNDED: OrderStatus = 'PARTIALLY_REFUNDED';
 
 /** The staff dashboard's revenue: orders whose money the shop keeps. */
 export const REVENUE_STATUSES: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED'];
