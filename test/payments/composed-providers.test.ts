@@ -18,9 +18,9 @@ function recordingProviders(config: Config): Providers {
     calls.push(`session ${payment.id}`);
     return createSession(payment);
   };
-  mock.refund = (payment, made, attemptKey) => {
+  mock.refund = (payment, made) => {
     calls.push(`refund ${payment.id}`);
-    return refund(payment, made, attemptKey);
+    return refund(payment, made);
   };
   return providers;
 }
