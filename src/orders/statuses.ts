@@ -150,12 +150,21 @@ export const CAPTURABLE: ReadonlySet<PaymentStatus> = new Set(['PENDING', 'FAILE
 // notifications domain mails these; the webhooks domain sends these events to staff endpoints.
 
 export type CustomerMailKind =
-  'order_placed' | 'payment_received' | 'shipped' | 'delivered' | 'cancelled' | 'expired' | 'refunded' | 'cod_confirmed' | 'cod_delivered';
+  | 'order_placed'
+  | 'payment_received'
+  | 'shipped'
+  | 'delivered'
+  | 'cancelled'
+  | 'expired'
+  | 'refunded'
+  | 'partially_refunded'
+  | 'cod_confirmed'
+  | 'cod_delivered';
 /**
  * The mail a customer gets when the order reaches a status. A cash-on-delivery order's
  * DELIVERED mail is `cod_delivered` (the cash collected). A refund's mail follows the refunded
  * payment (payment.refunded), not the status, so an automatic refund of a payment the order
- * could not take is mailed too.
+ * could not take is mailed too; a refund short of the whole payment is `partially_refunded`.
  */
 export const CUSTOMER_MAIL_ON: Partial<Record<OrderStatus, CustomerMailKind>> = {
   AWAITING_PAYMENT: 'order_placed',
@@ -170,7 +179,15 @@ export const CUSTOMER_MAIL_ON: Partial<Record<OrderStatus, CustomerMailKind>> = 
 /** Staff are told of an order to ship: paid, or confirmed for cash on delivery. */
 export const STAFF_MAIL_ON: Partial<Record<OrderStatus, 'new_order'>> = { PAID: 'new_order', CONFIRMED: 'new_order' };
 
-export const OUTBOUND_ORDER_EVENTS = ['order.placed', 'order.paid', 'order.shipped', 'order.delivered', 'order.cancelled', 'order.refunded'] as const;
+export const OUTBOUND_ORDER_EVENTS = [
+  'order.placed',
+  'order.paid',
+  'order.shipped',
+  'order.delivered',
+  'order.cancelled',
+  'order.partially_refunded',
+  'order.refunded',
+] as const;
 export type OutboundOrderEvent = (typeof OUTBOUND_ORDER_EVENTS)[number];
 /** The outbound webhook event (src/webhooks) of reaching a status; an expired order counts as cancelled. */
 export const OUTBOUND_EVENT_ON: Partial<Record<OrderStatus, OutboundOrderEvent>> = {
@@ -181,5 +198,6 @@ export const OUTBOUND_EVENT_ON: Partial<Record<OrderStatus, OutboundOrderEvent>>
   DELIVERED: 'order.delivered',
   CANCELLED: 'order.cancelled',
   EXPIRED: 'order.cancelled',
+  PARTIALLY_REFUNDED: 'order.partially_refunded',
   REFUNDED: 'order.refunded',
 };
