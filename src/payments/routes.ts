@@ -27,13 +27,16 @@ const paymentView = (p: PaymentRow) => ({
   updatedAt: p.updatedAt,
 });
 
+/** As the staff order view shows it (OrderRefund). */
 const refundView = (r: RefundRow) => ({
   id: r.id,
+  paymentId: r.paymentId,
   status: r.status,
   amountMinor: r.amountMinor,
   currency: r.currency,
   lines: r.lines,
   restock: r.restock,
+  actor: r.actor,
   providerRefundId: r.providerRefundId,
   failureReason: r.failureReason,
   createdAt: r.createdAt,
