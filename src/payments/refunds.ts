@@ -176,8 +176,8 @@ export async function attemptRefund(deps: PaymentDeps, claim: RefundClaim): Prom
 const readPayment = async (db: pg.Pool | Tx, paymentId: string) =>
   (await db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE id = $1`, [paymentId])).rows[0];
 
-/** The claim's refund row; for a claim made before refunds had rows, its payment's oldest pending one. */
-const CLAIMED_REFUND = `r.id = COALESCE($1::uuid, (SELECT id FROM refunds WHERE payment_id = $2 AND status = 'pending' ORDER BY created_at LIMIT 1))`;
+/** The claim's refund row; for a claim made before refunds had rows (one per payment), its payment's pending one, else its first. */
+const CLAIMED_REFUND = `r.id = COALESCE($1::uuid, (SELECT id FROM refunds WHERE payment_id = $2 ORDER BY status = 'pending' DESC, created_at LIMIT 1))`;
 
 async function readRefund(pool: pg.Pool, claim: RefundClaim): Promise<RefundRow | undefined> {
   const { rows } = await pool.query<RefundRow>(`SELECT ${REFUND_COLUMNS} FROM refunds r WHERE ${CLAIMED_REFUND}`, [claim.refundId ?? null, claim.paymentId]);
