@@ -104,10 +104,10 @@ export async function transition(tx: Tx, orderId: string, to: OrderStatus, optio
   const releases = (holdsStock(from, fulfilment) && RELEASED_STOCK.has(to)) || to === BACK_FROM_THE_DOOR;
   const reclaims = RELEASED_STOCK.has(from) && holdsStock(to);
   if (releases || reclaims) {
-    // units a partial refund put back on the shelf already are not the order's any more
+    // units refunded by line are not the order's any more: back on the shelf already, or written off
     const items = await tx.query<{ variantId: string; quantity: number }>(
-      `SELECT variant_id AS "variantId", quantity - restocked_quantity AS quantity FROM order_items
-        WHERE order_id = $1 AND variant_id IS NOT NULL AND quantity > restocked_quantity`,
+      `SELECT variant_id AS "variantId", quantity - refunded_quantity AS quantity FROM order_items
+        WHERE order_id = $1 AND variant_id IS NOT NULL AND quantity > refunded_quantity`,
       [orderId],
     );
     const movement = { reason: options.stockReason ?? stockReason(to, reclaims), actor: options.actor, orderId };

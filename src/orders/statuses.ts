@@ -88,7 +88,7 @@ export const CASH_COLLECTED_AT: OrderStatus = 'DELIVERED';
 // given back to the shelf, or gone with the parcel (SHIPPED, DELIVERED: neither set).
 export const HOLDS_STOCK: ReadonlySet<OrderStatus> = new Set(['AWAITING_PAYMENT', 'CONFIRMED', 'ON_HOLD', 'PAID']);
 export const RELEASED_STOCK: ReadonlySet<OrderStatus> = new Set(['CANCELLED', 'EXPIRED', 'REFUNDED', 'RETURNED']);
-/** A partially refunded order still holds the stock of its unshipped goods (less the units its refunds restocked). */
+/** A partially refunded order still holds the stock of its unshipped goods (less the units refunded by line). */
 export const holdsStock = (status: OrderStatus, fulfilment?: Fulfilment) =>
   HOLDS_STOCK.has(status) || (status === 'PARTIALLY_REFUNDED' && fulfilment === 'unshipped');
 /**

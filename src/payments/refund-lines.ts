@@ -65,10 +65,11 @@ export async function priceRefundLines(tx: Tx, orderId: string, requested: Refun
 }
 
 /**
- * Counts the refunded units on their lines (the CHECK refuses more than were sold) and, with
- * restock, puts them back on the shelf through the stock ledger: a shipped unit came back, an
- * unshipped one is no longer the order's (a later cancel restores only the rest). In the claim's
- * transaction: a claimed refund is tried until it is made, so the claim is when the units go back.
+ * Counts the refunded units on their lines (the CHECK refuses more than were sold): they are no
+ * longer the order's, so a later cancel puts back only the rest. With restock they go back on the
+ * shelf through the stock ledger (a shipped unit came back; an unshipped one was still held);
+ * without, they are written off (a broken item). In the claim's transaction: a claimed refund is
+ * tried until it is made, so the claim is when the units go back.
  */
 export async function recordRefundedLines(tx: Tx, orderId: string, lines: RefundedLine[], options: { restock: boolean; actor: string }): Promise<void> {
   const { rows } = await tx.query<StockLine & { variantId: string | null }>(
