@@ -97,6 +97,32 @@ describe('the refund job (payments-refund)', () => {
     expect((await orderState(shop.db.pool, order)).status).toBe('REFUNDED');
   });
 
+  test('when a partial refund\'s attempt reached Stripe but its answer was lost, then the retry finds that refund (not the earlier partial one) and refunds nothing again', async () => {
+    const { order, paymentId, intent } = await paidStripeOrder();
+    await refund(order.orderId).send({ amountMinor: 1000 }).expect(200);
+    shop.stripe.failRefunds(1);
+    await refund(order.orderId).send({ amountMinor: 700 }).expect(502);
+    const [, lost] = await refundsOf(shop.db.pool, paymentId);
+    // what Stripe made of the attempt whose answer never came back
+    const made = shop.stripe.refundAtStripe(paymentId, { amount: 700, metadata: { refundId: lost.id } });
+    const before = refundCalls();
+
+    const refunds = await until(
+      () => refundsOf(shop.db.pool, paymentId),
+      (rows) => rows[1].status === 'succeeded',
+    );
+
+    expect(refunds.map((r) => [r.status, r.amountMinor])).toEqual([
+      ['succeeded', 1000],
+      ['succeeded', 700],
+    ]);
+    expect(refunds[1].providerRefundId).toBe(made.id);
+    expect(refundCalls()).toBe(before);
+    expect(shop.stripe.refunds.filter((r) => r.payment_intent === intent).map((r) => r.amount)).toEqual([1000, 700]);
+    expect(await paymentStatus(order.orderId)).toEqual(expect.objectContaining({ status: 'SUCCEEDED', refundRef: made.id }));
+    expect((await orderState(shop.db.pool, order)).status).toBe('PARTIALLY_REFUNDED');
+  });
+
   // the job's data as claims wrote it before refunds had ids (no refundId): the payment's refund
   test('when a job of a refund already recorded runs again, then it changes nothing and calls no gateway', async () => {
     const { order, paymentId } = await paidStripeOrder();

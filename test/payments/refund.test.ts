@@ -127,7 +127,7 @@ describe('POST /api/admin/orders/{id}/refund', () => {
   });
 
   test('when staff refund a paid mock order, then it is refunded by the mock', async () => {
-    const { order, paymentId } = await paidOrder('mock');
+    const { order } = await paidOrder('mock');
 
     const res = await refund(order.orderId).expect(200);
 
