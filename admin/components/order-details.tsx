@@ -144,7 +144,7 @@ function Refunds({ details }: { details: Order }) {
           r.lines.length ? r.lines.map((l) => `${titles.get(l.orderItemId) ?? l.orderItemId} x ${l.quantity}`).join(', ') : 'An amount',
           r.lines.length ? (r.restock ? 'Yes' : 'No') : '',
           r.failureReason ? `${r.status} (${r.failureReason})` : r.status,
-          r.actor ?? '',
+          r.actorEmail ?? r.actor ?? '',
         ])}
       />
     </Box>

@@ -66,8 +66,9 @@ export type OrderRefund = {
   restock: boolean;
   createdAt: string;
   succeededAt: string | null;
-  /** staff view only: who refunded, the gateway's refund id, why the last attempt failed */
+  /** staff view only: who refunded (and the staff member's email), the gateway's refund id, why the last attempt failed */
   actor?: string;
+  actorEmail?: string | null;
   providerRefundId?: string | null;
   failureReason?: string | null;
 };
@@ -171,9 +172,11 @@ const ORDER_DETAIL = `
          (SELECT COALESCE(sum(r.amount_minor), 0)::int FROM refunds r WHERE r.order_id = o.id) AS "refundedMinor",
          COALESCE((SELECT json_agg(json_build_object('id', r.id, 'paymentId', r.payment_id, 'status', r.status, 'amountMinor', r.amount_minor,
                      'currency', r.currency, 'lines', r.lines, 'restock', r.restock, 'createdAt', r.created_at, 'succeededAt', r.succeeded_at,
-                     'actor', r.actor, 'providerRefundId', r.provider_refund_id, 'failureReason', r.failure_reason)
+                     'actor', r.actor, 'actorEmail', staff.email, 'providerRefundId', r.provider_refund_id, 'failureReason', r.failure_reason)
                      ORDER BY r.created_at, r.id)
-                     FROM refunds r WHERE r.order_id = o.id), '[]') AS refunds
+                     FROM refunds r
+                     LEFT JOIN users staff ON staff.id = CASE WHEN r.actor ~ '^staff:[0-9a-f-]{36}$' THEN substr(r.actor, 7)::uuid END
+                    WHERE r.order_id = o.id), '[]') AS refunds
     FROM orders o
    WHERE o.id = $1 AND ($2::uuid IS NULL OR o.user_id = $2)`;
 
@@ -212,9 +215,9 @@ function toOrder(row: OrderRow, audience: Audience): Order {
       audience === 'customer' ? { ...p, createdAt: iso(p.createdAt)! } : { ...p, createdAt: iso(p.createdAt)!, providerRef, failureReason },
     ),
     refundedMinor: row.refundedMinor,
-    refunds: row.refunds.map(({ actor, providerRefundId, failureReason, ...r }) => {
+    refunds: row.refunds.map(({ actor, actorEmail, providerRefundId, failureReason, ...r }) => {
       const times = { createdAt: iso(r.createdAt)!, succeededAt: iso(r.succeededAt) };
-      return audience === 'customer' ? { ...r, ...times } : { ...r, ...times, actor: actor!, providerRefundId, failureReason };
+      return audience === 'customer' ? { ...r, ...times } : { ...r, ...times, actor: actor!, actorEmail, providerRefundId, failureReason };
     }),
     shipping: {
       carrier: row.carrier,
