@@ -44,6 +44,7 @@ describe('GET /admin/api/dashboard', () => {
       PAID: 2,
       SHIPPED: 1,
       DELIVERED: 3,
+      PARTIALLY_REFUNDED: 0,
       CANCELLED: 1,
       EXPIRED: 0,
       REFUNDED: 1,

@@ -51,7 +51,7 @@ const ROUTES: { name: string; path: (id: string) => string; as: () => UserFixtur
     path: (id) => `/api/admin/orders/${id}/ship`,
     as: () => staff,
     body: { carrier: 'DHL', trackingNumber: 'JD0001' },
-    from: ['PAID', 'CONFIRMED'],
+    from: ['PAID', 'CONFIRMED', 'PARTIALLY_REFUNDED'], // the fixture's partially refunded order is not shipped yet
   },
   { name: 'staff deliver', path: (id) => `/api/admin/orders/${id}/deliver`, as: () => staff, from: ['SHIPPED'] },
   {
@@ -59,7 +59,7 @@ const ROUTES: { name: string; path: (id: string) => string; as: () => UserFixtur
     path: (id) => `/api/admin/orders/${id}/cancel`,
     as: () => staff,
     body: { reason: 'fraud' },
-    from: ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID', 'CONFIRMED'],
+    from: ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID', 'CONFIRMED', 'PARTIALLY_REFUNDED'],
   },
 ];
 const refusedByRoute = ROUTES.flatMap((route) => STATUSES.filter((s) => !route.from.includes(s)).map((status) => [route.name, status, route] as const));
