@@ -16,7 +16,7 @@ ALTER TABLE "order_items" ADD CONSTRAINT "order_items_refunded_within_quantity"
   CHECK ("refunded_quantity" BETWEEN 0 AND "quantity" AND "restocked_quantity" BETWEEN 0 AND "refunded_quantity");
 
 -- One row per refund. pending: claimed, its job (payments-refund) tries it until the gateway
--- has made it; succeeded: made. lines: the order lines and units it refunds with what each
+-- has made it, succeeded: made. lines: the order lines and units it refunds with what each
 -- came to (empty for a refund of an amount). The row's id keys the refund at the gateway.
 CREATE TABLE "refunds" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
