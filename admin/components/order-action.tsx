@@ -52,14 +52,29 @@ const OrderAction: React.FC<ActionProps> = (props) => {
             const left = item.quantity - item.refundedQuantity;
             return (
               <FormGroup key={item.id} error={Boolean(errors[name])}>
-                <Label htmlFor={name}>{`${item.title}: units to refund (${left} of ${item.quantity} left, ${formatMoney(item.unitPriceMinor, details.currency)} each)`}</Label>
-                <Input id={name} name={name} type="number" min={0} max={left} value={values[name] ?? ''} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set(name, e.target.value)} />
+                <Label
+                  htmlFor={name}
+                >{`${item.title}: units to refund (${left} of ${item.quantity} left, ${formatMoney(item.unitPriceMinor, details.currency)} each)`}</Label>
+                <Input
+                  id={name}
+                  name={name}
+                  type="number"
+                  min={0}
+                  max={left}
+                  value={values[name] ?? ''}
+                  onChange={(e: React.ChangeEvent<HTMLInputElement>) => set(name, e.target.value)}
+                />
                 <FormMessage>{errors[name]?.message}</FormMessage>
               </FormGroup>
             );
           })}
           <FormGroup>
-            <CheckBox id="restock" name="restock" checked={values.restock === 'true'} onChange={() => set('restock', values.restock === 'true' ? 'false' : 'true')} />
+            <CheckBox
+              id="restock"
+              name="restock"
+              checked={values.restock === 'true'}
+              onChange={() => set('restock', values.restock === 'true' ? 'false' : 'true')}
+            />
             <Label inline htmlFor="restock" ml="default">
               Put the refunded units back into stock
             </Label>

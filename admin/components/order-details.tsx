@@ -133,7 +133,10 @@ function Refunds({ details }: { details: Order }) {
   const titles = new Map(details.items.map((i) => [i.id, i.title]));
   return (
     <Box data-testid="refunds">
-      <Text mb="default" data-testid="refunded-so-far">{`Refunded so far: ${formatMoney(details.refundedMinor, details.currency)} of ${formatMoney(details.totalMinor, details.currency)}`}</Text>
+      <Text
+        mb="default"
+        data-testid="refunded-so-far"
+      >{`Refunded so far: ${formatMoney(details.refundedMinor, details.currency)} of ${formatMoney(details.totalMinor, details.currency)}`}</Text>
       <Section
         title="Refunds"
         empty="No refunds"

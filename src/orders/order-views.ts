@@ -122,7 +122,19 @@ const iso = (value: Date | string | null) => (value === null ? null : new Date(v
 type Timestamps<K extends string> = Record<K, Date | null>;
 type OrderRow = Omit<
   Order,
-  'items' | 'history' | 'payments' | 'refunds' | 'shipping' | 'contact' | 'shippingMethod' | 'discount' | 'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt'
+  | 'items'
+  | 'history'
+  | 'payments'
+  | 'refunds'
+  | 'shipping'
+  | 'contact'
+  | 'shippingMethod'
+  | 'discount'
+  | 'expiresAt'
+  | 'paidAt'
+  | 'cancelledAt'
+  | 'createdAt'
+  | 'updatedAt'
 > &
   Timestamps<'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt' | 'shippedAt' | 'deliveredAt'> & {
     carrier: string | null;

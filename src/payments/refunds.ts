@@ -56,7 +56,7 @@ export type RefundRow = {
   succeededAt: Date | null;
 };
 
-export const REFUND_COLUMNS = `r.id, r.payment_id AS "paymentId", r.order_id AS "orderId", r.amount_minor AS "amountMinor", r.currency, r.lines,
+const REFUND_COLUMNS = `r.id, r.payment_id AS "paymentId", r.order_id AS "orderId", r.amount_minor AS "amountMinor", r.currency, r.lines,
   r.restock, r.status, r.provider_refund_id AS "providerRefundId", r.failure_reason AS "failureReason", r.actor,
   r.created_at AS "createdAt", r.succeeded_at AS "succeededAt"`;
 
@@ -219,7 +219,12 @@ async function recordRefund(pool: pg.Pool, refund: RefundRow, refundRef: string,
     await tx.query(
       `INSERT INTO payment_events (provider, provider_event_id, type, payload, payment_id, outcome, processed_at)
        VALUES ($1, $2, 'refund.issued', $3, $4, 'applied', now()) ON CONFLICT (provider, provider_event_id) DO NOTHING`,
-      [payment.provider, `refund:${refundRef}`, { refundRef, refundId: refund.id, amountMinor: refund.amountMinor, currency: refund.currency, actor: claim.actor }, payment.id],
+      [
+        payment.provider,
+        `refund:${refundRef}`,
+        { refundRef, refundId: refund.id, amountMinor: refund.amountMinor, currency: refund.currency, actor: claim.actor },
+        payment.id,
+      ],
     );
     await recordRefunded(tx, payment, made.rows[0], !whole);
     if (claim.orderFollows) await (whole ? closeOrderAfterRefund(tx, payment.orderId, claim.actor) : markPartiallyRefunded(tx, payment.orderId, claim.actor));
@@ -242,7 +247,7 @@ export async function recordRefunded(tx: Tx, payment: PaymentRow, refund: Pick<R
 
 /** What staff refund: an amount, or order lines (and whether their units go back on the shelf); neither: all that is left. */
 export type RefundRequest = { amountMinor?: number; lines?: RefundLineRequest[]; restock?: boolean };
-export type OrderRefund = RefundOutcome & { orderId: string; orderStatus: OrderStatus };
+export type OrderRefundOutcome = RefundOutcome & { orderId: string; orderStatus: OrderStatus };
 
 /**
  * Staff refund of an order's captured payment, all that is left of it or part. The claim (under
@@ -251,7 +256,13 @@ export type OrderRefund = RefundOutcome & { orderId: string; orderStatus: OrderS
  * at once never claim more than the payment: the one that would is a 409. When the gateway
  * fails, the answer is its error, and the job retries the refund (REFUND_RETRY_DELAY_SECONDS).
  */
-export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: string, request: RefundRequest = {}, options: RefundOptions = {}): Promise<OrderRefund> {
+export async function refundOrder(
+  deps: PaymentDeps,
+  orderId: string,
+  staffId: string,
+  request: RefundRequest = {},
+  options: RefundOptions = {},
+): Promise<OrderRefundOutcome> {
   const actor = `staff:${staffId}`;
   const claimed = await inTransaction(deps.pool, async (tx) => {
     const order = await lockOrder(tx, orderId);
@@ -262,7 +273,9 @@ export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: s
       throw new NotRefundable(`The order is ${order.status}; only an order that is ${Object.keys(REFUND_PATH).join(', ')} can be refunded`);
     const partial = request.amountMinor !== undefined || request.lines !== undefined;
     if (partial && !PARTIAL_REFUND_FROM.includes(order.status))
-      throw new NotRefundable(`The order is ${order.status}: it can only be refunded whole; part of a payment is refunded when the order is ${PARTIAL_REFUND_FROM.join(', ')}`);
+      throw new NotRefundable(
+        `The order is ${order.status}: it can only be refunded whole; part of a payment is refunded when the order is ${PARTIAL_REFUND_FROM.join(', ')}`,
+      );
     const payment = await lockCapturedPayment(tx, orderId);
     // cash collected at the door goes back by hand, not through a gateway
     if (!payment)
@@ -277,7 +290,14 @@ export async function refundOrder(deps: PaymentDeps, orderId: string, staffId: s
       action: 'refund',
       resource: 'Order',
       recordId: orderId,
-      difference: { refundId: claim.refundId, paymentId: payment.id, amountMinor, currency: payment.currency, lines: lines ?? null, restock: request.restock ?? false },
+      difference: {
+        refundId: claim.refundId,
+        paymentId: payment.id,
+        amountMinor,
+        currency: payment.currency,
+        lines: lines ?? null,
+        restock: request.restock ?? false,
+      },
     });
     return claim;
   });
@@ -298,12 +318,6 @@ async function lockCapturedPayment(tx: Tx, orderId: string): Promise<PaymentRow 
     [orderId, CAPTURED],
   );
   return rows[0];
-}
-
-/** The refunds of an order, oldest first. */
-export async function refundsOfOrder(db: pg.Pool | Tx, orderId: string): Promise<RefundRow[]> {
-  const { rows } = await db.query<RefundRow>(`SELECT ${REFUND_COLUMNS} FROM refunds r WHERE order_id = $1 ORDER BY created_at, id`, [orderId]);
-  return rows;
 }
 
 /** The staff refund as the order actions call it (REST, staff panel), over the app's providers. */

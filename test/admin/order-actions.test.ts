@@ -259,7 +259,7 @@ describe('Refund', () => {
     expect(refunds).toContainEqual({ orderId: order.id, staffId: panel.staffId });
   });
 
-  test('when staff open the refund form, then it lists the order\'s lines with their ids and what is left to refund', async () => {
+  test("when staff open the refund form, then it lists the order's lines with their ids and what is left to refund", async () => {
     const order = await orderIn('PAID');
 
     const res = await panel.staff.get(adminApi.recordAction('Order', order.id, 'refund')).expect(200);
@@ -276,7 +276,10 @@ describe('Refund', () => {
     const order = await orderIn('DELIVERED');
     const { rows } = await panel.shop.db.pool.query<{ id: string }>(`SELECT id FROM order_items WHERE order_id = $1`, [order.id]);
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'refund')).send(form(rows[0].id)).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'refund'))
+      .send(form(rows[0].id))
+      .expect(200);
 
     expect(res.body.notice.type).toBe('success');
     const request = refundRequests.get(order.id);
@@ -292,7 +295,10 @@ describe('Refund', () => {
     const order = await orderIn('DELIVERED');
     const { rows } = await panel.shop.db.pool.query<{ id: string }>(`SELECT id FROM order_items WHERE order_id = $1`, [order.id]);
 
-    const res = await panel.staff.post(adminApi.recordAction('Order', order.id, 'refund')).send(form(rows[0].id)).expect(200);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'refund'))
+      .send(form(rows[0].id))
+      .expect(200);
 
     expect(res.body.notice.type).toBe('error');
     expect(refunds.map((r) => r.orderId)).not.toContain(order.id);

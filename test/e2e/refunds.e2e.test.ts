@@ -50,7 +50,14 @@ test('when staff refund one of two glasses with restock from the order page, the
   const customer = await createUser(shop.db.pool);
   const glass = await createProduct(shop.db.pool, { title: 'Tumbler glass', priceMinor: 1200, stock: 10 });
   const jug = await createProduct(shop.db.pool, { title: 'Water jug', priceMinor: 3000, stock: 10 });
-  const order = await createOrder(shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product: glass, quantity: 2 }, { product: jug, quantity: 1 }] });
+  const order = await createOrder(shop.db.pool, {
+    userId: customer.id,
+    status: 'PAID',
+    lines: [
+      { product: glass, quantity: 2 },
+      { product: jug, quantity: 1 },
+    ],
+  });
   const { rows } = await shop.db.pool.query<{ id: string }>(`SELECT id FROM order_items WHERE order_id = $1 AND variant_id = $2`, [order.id, glass.variantId]);
   await page.goto(`${base}/admin/login`);
   await page.fill('input[name=email]', staff.email);

@@ -212,7 +212,10 @@ export async function startFakeStripe() {
   const refundedOf = (intent: string) => refunds.filter((r) => r.payment_intent === intent && r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
 
   /** Like Stripe: `amount` defaults to what is left of the charge, and may not exceed it. */
-  function makeRefund(intent: string, options: { amount?: number; idempotencyKey?: string; metadata?: Record<string, string> } = {}): Refund | { error: string } {
+  function makeRefund(
+    intent: string,
+    options: { amount?: number; idempotencyKey?: string; metadata?: Record<string, string> } = {},
+  ): Refund | { error: string } {
     const session = [...sessions.values()].find((s) => s.payment_intent === intent);
     if (!session) return { error: `No such payment_intent: '${intent}'` };
     const left = session.amount_total - refundedOf(intent);

@@ -170,7 +170,12 @@ describe('partial refunds', () => {
     const mails = await smtp.server.waitFor(5, buyer.email);
 
     // the rest of the order is cancelled (unshipped) and refunded
-    expect(mails.slice(3).map((m) => m.subject.split(' (')[0]).sort()).toEqual(['Your order was cancelled', 'Your refund']);
+    expect(
+      mails
+        .slice(3)
+        .map((m) => m.subject.split(' (')[0])
+        .sort(),
+    ).toEqual(['Your order was cancelled', 'Your refund']);
     expect(mails.find((m) => m.subject.startsWith('Your refund'))!.text).toContain('We refunded $15.00');
   });
 });

@@ -273,7 +273,7 @@ describe('stock locks', () => {
     const { rows } = await shop.db.pool.query(`INSERT INTO carts (user_id) VALUES ($1) RETURNING id`, [other.id]);
 
     await inTransaction(shop.db.pool, async (tx) => {
-      await takeStock(tx, [{ variantId: hot.variantId, quantity: 1 }], { reason: "checkout", actor: "customer:test" });
+      await takeStock(tx, [{ variantId: hot.variantId, quantity: 1 }], { reason: 'checkout', actor: 'customer:test' });
       // lock_timeout turns "blocked behind the checkout" into an error instead of a hang
       await inTransaction(shop.db.pool, async (cartTx) => {
         await cartTx.query(`SET LOCAL lock_timeout = '5s'`);

@@ -20,11 +20,7 @@ beforeAll(async () => {
 afterEach(() => shop.stripe.setTrouble(undefined));
 
 async function payWith(order: PayableOrder, provider: 'stripe' | 'sslcommerz' | 'mock'): Promise<string> {
-  const started = await shop.request
-    .post(`/api/orders/${order.orderId}/payments`)
-    .set('Authorization', `Bearer ${order.token}`)
-    .send({ provider })
-    .expect(201);
+  const started = await shop.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider }).expect(201);
   const paymentId: string = started.body.id;
   if (provider === 'stripe') {
     const { payload, header } = signedDelivery(shop.stripe.completed(paymentId));
@@ -47,8 +43,12 @@ async function paidOrder(provider: 'stripe' | 'sslcommerz' | 'mock' = 'stripe') 
 }
 
 const itemIdOf = async (pool: pg.Pool, orderId: string, sku?: string) =>
-  (await pool.query<{ id: string }>(`SELECT id FROM order_items WHERE order_id = $1 AND ($2::text IS NULL OR title = $2) ORDER BY title`, [orderId, sku ?? null]))
-    .rows[0].id;
+  (
+    await pool.query<{ id: string }>(`SELECT id FROM order_items WHERE order_id = $1 AND ($2::text IS NULL OR title = $2) ORDER BY title`, [
+      orderId,
+      sku ?? null,
+    ])
+  ).rows[0].id;
 
 const refund = (orderId: string, body?: object) => {
   const req = shop.request.post(`/api/admin/orders/${orderId}/refund`).set('Authorization', `Bearer ${staff}`);
@@ -85,7 +85,9 @@ describe('POST /api/admin/orders/{id}/refund with an amount', () => {
 
     const res = await refund(order.orderId, { amountMinor: 1000 }).expect(200);
 
-    expect(stripeRefundsOf(paymentId)).toEqual([expect.objectContaining({ amount: 1000, metadata: expect.objectContaining({ refundId: res.body.refund.id }) })]);
+    expect(stripeRefundsOf(paymentId)).toEqual([
+      expect.objectContaining({ amount: 1000, metadata: expect.objectContaining({ refundId: res.body.refund.id }) }),
+    ]);
     expect(res.body).toEqual({
       orderId: order.orderId,
       orderStatus: 'PARTIALLY_REFUNDED',
@@ -106,7 +108,12 @@ describe('POST /api/admin/orders/{id}/refund with an amount', () => {
       order.orderId,
     ]);
     expect(audit).toEqual([
-      { action: 'refund', resource: 'Order', userId: staffId, difference: expect.objectContaining({ refundId: res.body.refund.id, amountMinor: 1000, lines: null }) },
+      {
+        action: 'refund',
+        resource: 'Order',
+        userId: staffId,
+        difference: expect.objectContaining({ refundId: res.body.refund.id, amountMinor: 1000, lines: null }),
+      },
     ]);
     const { rows: mails } = await shop.db.pool.query(`SELECT payload FROM outbox WHERE topic = 'payment.refunded' AND payload->>'paymentId' = $1`, [paymentId]);
     expect(mails.map((m) => m.payload)).toEqual([expect.objectContaining({ refundId: res.body.refund.id, amountMinor: 1000, partial: true })]);
@@ -174,8 +181,15 @@ describe('POST /api/admin/orders/{id}/refund with an amount', () => {
 
   test('when an order held for a risky payment is refunded in part, then 409 NOT_REFUNDABLE (it is refunded whole) and nothing changes', async () => {
     const order = await createPayableOrder(shop.db.pool, { currency: 'BDT', unitPriceMinor: 50_000 });
-    const started = await shop.request.post(`/api/orders/${order.orderId}/payments`).set('Authorization', `Bearer ${order.token}`).send({ provider: 'sslcommerz' });
-    await shop.request.post('/api/payments/sslcommerz/ipn').type('form').send(shop.sslcommerz.paid(started.body.id, { riskLevel: '1' })).expect(200);
+    const started = await shop.request
+      .post(`/api/orders/${order.orderId}/payments`)
+      .set('Authorization', `Bearer ${order.token}`)
+      .send({ provider: 'sslcommerz' });
+    await shop.request
+      .post('/api/payments/sslcommerz/ipn')
+      .type('form')
+      .send(shop.sslcommerz.paid(started.body.id, { riskLevel: '1' }))
+      .expect(200);
 
     const res = await refund(order.orderId, { amountMinor: 1000 }).expect(409);
 
@@ -234,9 +248,10 @@ describe('POST /api/admin/orders/{id}/refund with lines', () => {
 
     expect(res.body).toMatchObject({ orderStatus: 'PARTIALLY_REFUNDED', refund: { amountMinor: 1250, restock: true } });
     expect(await stockOf(shop.db.pool, order)).toBe(4);
-    const { rows: ledger } = await shop.db.pool.query(`SELECT change, reason, actor, order_id AS "orderId" FROM stock_movements WHERE variant_id = $1 ORDER BY id`, [
-      order.variantId,
-    ]);
+    const { rows: ledger } = await shop.db.pool.query(
+      `SELECT change, reason, actor, order_id AS "orderId" FROM stock_movements WHERE variant_id = $1 ORDER BY id`,
+      [order.variantId],
+    );
     expect(ledger.at(-1)).toEqual({ change: 1, reason: 'refund_restock', actor: `staff:${staffId}`, orderId: order.orderId });
 
     await shop.request.post(`/api/admin/orders/${order.orderId}/cancel`).set('Authorization', `Bearer ${staff}`).send({}).expect(200);
@@ -281,7 +296,7 @@ describe('POST /api/admin/orders/{id}/refund with lines', () => {
     expect(await refundState(order, paymentId)).toEqual(after);
   });
 
-  test('when a line is not the order\'s, then 422 REFUND_LINE_UNKNOWN and nothing changes', async () => {
+  test("when a line is not the order's, then 422 REFUND_LINE_UNKNOWN and nothing changes", async () => {
     const { order, paymentId } = await paidOrder();
     const other = await paidOrder();
     const before = await refundState(order, paymentId);
@@ -341,7 +356,7 @@ describe('partial refunds at each gateway', () => {
     expect(res.body).toMatchObject({ orderStatus: 'PARTIALLY_REFUNDED', refundRef: made[1].refundRefId, payment: { refundedMinor: 35_050 } });
   });
 
-  test('when staff refund part of a mock payment, then the mock refunds it under the refund\'s own reference', async () => {
+  test("when staff refund part of a mock payment, then the mock refunds it under the refund's own reference", async () => {
     const { order } = await paidOrder('mock');
 
     const res = await refund(order.orderId, { amountMinor: 100 }).expect(200);
@@ -354,7 +369,8 @@ describe('a PARTIALLY_REFUNDED order', () => {
   test('when it was not shipped, then staff ship it and deliver it, and a second ship is 409 ILLEGAL_TRANSITION', async () => {
     const { order, itemId } = await paidOrder();
     await refund(order.orderId, { lines: [{ orderItemId: itemId, quantity: 1 }], restock: true }).expect(200);
-    const admin = (path: string, body: object) => shop.request.post(`/api/admin/orders/${order.orderId}/${path}`).set('Authorization', `Bearer ${staff}`).send(body);
+    const admin = (path: string, body: object) =>
+      shop.request.post(`/api/admin/orders/${order.orderId}/${path}`).set('Authorization', `Bearer ${staff}`).send(body);
 
     await admin('ship', { carrier: 'DHL', trackingNumber: 'T1' }).expect(200);
     expect((await admin('ship', { carrier: 'DHL', trackingNumber: 'T2' }).expect(409)).body.code).toBe('ILLEGAL_TRANSITION');
@@ -377,7 +393,8 @@ describe('a PARTIALLY_REFUNDED order', () => {
     const { order } = await paidOrder();
     await moveOrder(shop.db.pool, order.orderId, 'SHIPPED', 'staff:test');
     await refund(order.orderId, { amountMinor: 500 }).expect(200);
-    const admin = (path: string, body: object) => shop.request.post(`/api/admin/orders/${order.orderId}/${path}`).set('Authorization', `Bearer ${staff}`).send(body);
+    const admin = (path: string, body: object) =>
+      shop.request.post(`/api/admin/orders/${order.orderId}/${path}`).set('Authorization', `Bearer ${staff}`).send(body);
 
     expect((await admin('ship', { carrier: 'DHL', trackingNumber: 'T2' }).expect(409)).body.code).toBe('ILLEGAL_TRANSITION');
     expect((await admin('cancel', {}).expect(409)).body.code).toBe('ILLEGAL_TRANSITION');

@@ -87,7 +87,13 @@ describe('the refund job (payments-refund)', () => {
     const made = shop.stripe.refundAtStripe(paymentId, { metadata: { refundId: rows[0].id } });
     const before = refundCalls();
 
-    const ids = await sendJobs(shop.db.pool, REFUND_QUEUE, 1, { refundId: rows[0].id, paymentId, orderId: order.orderId, actor: 'staff:test', orderFollows: true });
+    const ids = await sendJobs(shop.db.pool, REFUND_QUEUE, 1, {
+      refundId: rows[0].id,
+      paymentId,
+      orderId: order.orderId,
+      actor: 'staff:test',
+      orderFollows: true,
+    });
 
     expect(await jobsFinished(shop.db.pool, ids)).toEqual(['completed']);
     expect(refundCalls()).toBe(before);
@@ -97,7 +103,7 @@ describe('the refund job (payments-refund)', () => {
     expect((await orderState(shop.db.pool, order)).status).toBe('REFUNDED');
   });
 
-  test('when a partial refund\'s attempt reached Stripe but its answer was lost, then the retry finds that refund (not the earlier partial one) and refunds nothing again', async () => {
+  test("when a partial refund's attempt reached Stripe but its answer was lost, then the retry finds that refund (not the earlier partial one) and refunds nothing again", async () => {
     const { order, paymentId, intent } = await paidStripeOrder();
     await refund(order.orderId).send({ amountMinor: 1000 }).expect(200);
     shop.stripe.failRefunds(1);
