@@ -133,8 +133,8 @@ export const refundPath = (status: OrderStatus, fulfilment: Fulfilment): readonl
 export const PARTIAL_REFUND_FROM: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED', 'PARTIALLY_REFUNDED'];
 export const PARTIALLY_REFUNDED: OrderStatus = 'PARTIALLY_REFUNDED';
 
-/** The staff dashboard's revenue: orders whose money the shop keeps. */
-export const REVENUE_STATUSES: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED'];
+/** The staff dashboard's revenue: orders whose money the shop keeps (less what their refunds gave back). */
+export const REVENUE_STATUSES: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED', 'PARTIALLY_REFUNDED'];
 /** The staff dashboard's "awaiting shipment": paid, or confirmed for cash on delivery, not yet handed to the carrier. */
 export const AWAITING_SHIPMENT: readonly OrderStatus[] = ['PAID', 'CONFIRMED'];
 

@@ -108,7 +108,7 @@ export async function claimRefund(tx: Tx, payment: PaymentRow, refund: NewRefund
        UPDATE payments SET refunded_minor = refunded_minor + $2, updated_at = now(),
               status = CASE WHEN refunded_minor + $2 = amount_minor THEN 'REFUND_PENDING' ELSE status END,
               failure_reason = COALESCE($6, failure_reason)
-        WHERE id = $1 AND refunded_minor + $2 <= amount_minor RETURNING id, order_id, currency)
+        WHERE id = $1 AND refunded_minor::bigint + $2 <= amount_minor RETURNING id, order_id, currency)
      INSERT INTO refunds (payment_id, order_id, amount_minor, currency, lines, restock, actor)
      SELECT id, order_id, $2, currency, $3, $4, $5 FROM claimed RETURNING id`,
     [payment.id, refund.amountMinor, JSON.stringify(refund.lines ?? []), refund.restock ?? false, refund.actor, refund.reason ?? null],
@@ -283,6 +283,8 @@ export async function refundOrder(
     const lines = request.lines ? await priceRefundLines(tx, orderId, request.lines, order.taxIncluded) : undefined;
     const amountMinor = lines ? lines.reduce((sum, l) => sum + l.amountMinor, 0) : (request.amountMinor ?? payment.amountMinor - payment.refundedMinor);
     if (amountMinor === 0) throw new NotRefundable('The lines were sold for nothing (their discount took all of it): there is no money to give back');
+    const remainingMinor = payment.amountMinor - payment.refundedMinor;
+    if (amountMinor > remainingMinor) throw new RefundExceedsRemaining(amountMinor, remainingMinor, payment.currency);
     const claim = await claimRefund(tx, payment, { amountMinor, lines, restock: request.restock, actor, orderFollows: true });
     if (lines) await recordRefundedLines(tx, orderId, lines, { restock: request.restock ?? false, actor });
     await recordStaffAction(tx, {

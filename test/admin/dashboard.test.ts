@@ -86,6 +86,27 @@ describe('GET /admin/api/dashboard', () => {
     expect(res.body.stock).toEqual({ variants: 4, outOfStock: 1, low: 2, units: 45 });
   });
 
+  test('when orders were refunded in part, then revenue keeps what their refunds did not give back', async () => {
+    const pool = panel.shop.db.pool;
+    const currency = 'GBP'; // a currency of its own: the other tests' orders do not count
+    const product = await createProduct(pool, { priceMinor: 4000, stock: 10, currency });
+    const customer = await createUser(pool);
+    const partly = await createOrder(pool, { userId: customer.id, status: 'PARTIALLY_REFUNDED', lines: [{ product, quantity: 1 }], currency });
+    const shippedAfter = await createOrder(pool, { userId: customer.id, status: 'SHIPPED', lines: [{ product, quantity: 1 }], currency });
+    for (const [order, amountMinor] of [
+      [partly, 1500],
+      [shippedAfter, 500],
+    ] as const)
+      await pool.query(
+        `INSERT INTO refunds (payment_id, order_id, amount_minor, currency, status, actor) SELECT id, order_id, $2, currency, 'succeeded', 'staff:test' FROM payments WHERE order_id = $1`,
+        [order.id, amountMinor],
+      );
+
+    const data = (await panel.staff.get('/admin/api/dashboard').expect(200)).body;
+
+    expect(data.revenue).toContainEqual({ currency, todayMinor: 8000 - 2000, last7DaysMinor: 6000, last30DaysMinor: 6000 });
+  });
+
   test('when a cash-on-delivery order is confirmed, then it waits to ship too (it is paid at the door, later)', async () => {
     const pool = panel.shop.db.pool;
     const before = (await panel.staff.get('/admin/api/dashboard').expect(200)).body.awaitingShipment.count;

@@ -153,6 +153,17 @@ describe('POST /api/admin/orders/{id}/refund with an amount', () => {
     expect(await refundState(order, paymentId)).toEqual(before);
   });
 
+  test('when the amount is the largest the contract allows, then 409 REFUND_EXCEEDS_REMAINING, not an overflow', async () => {
+    const { order, paymentId } = await paidOrder();
+    await refund(order.orderId, { amountMinor: 1 }).expect(200);
+    const before = await refundState(order, paymentId);
+
+    const res = await refund(order.orderId, { amountMinor: 2_147_483_647 }).expect(409);
+
+    expect(res.body).toMatchObject({ code: 'REFUND_EXCEEDS_REMAINING', remainingMinor: 2499 });
+    expect(await refundState(order, paymentId)).toEqual(before);
+  });
+
   test('when ten refunds of 30% each come at once, then exactly three are claimed and made, the rest get 409 REFUND_EXCEEDS_REMAINING', async () => {
     const { order, paymentId } = await paidOrder();
 
