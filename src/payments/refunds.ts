@@ -265,21 +265,7 @@ export async function refundOrder(
 ): Promise<OrderRefundOutcome> {
   const actor = `staff:${staffId}`;
   const claimed = await inTransaction(deps.pool, async (tx) => {
-    const order = await lockOrder(tx, orderId);
-    if (!order) throw new NotFound('Order');
-    // a cancel's refund, decided on the status staff read: the order may have moved on (shipped)
-    if (options.asStep && !canTransition(order.status, options.asStep.to, order.fulfilment)) throw new IllegalTransition(order.status, options.asStep.to);
-    if (!refundPath(order.status, order.fulfilment))
-      throw new NotRefundable(`The order is ${order.status}; only an order that is ${Object.keys(REFUND_PATH).join(', ')} can be refunded`);
-    const partial = request.amountMinor !== undefined || request.lines !== undefined;
-    if (partial && !PARTIAL_REFUND_FROM.includes(order.status))
-      throw new NotRefundable(
-        `The order is ${order.status}: it can only be refunded whole; part of a payment is refunded when the order is ${PARTIAL_REFUND_FROM.join(', ')}`,
-      );
-    const payment = await lockCapturedPayment(tx, orderId);
-    // cash collected at the door goes back by hand, not through a gateway
-    if (!payment)
-      throw new NotRefundable('The order has no captured online payment to refund: it was refunded already, a refund is under way, or it was paid in cash');
+    const { order, payment } = await lockRefundable(tx, orderId, request, options);
     const lines = request.lines ? await priceRefundLines(tx, orderId, request.lines, order.taxIncluded) : undefined;
     const amountMinor = lines ? lines.reduce((sum, l) => sum + l.amountMinor, 0) : (request.amountMinor ?? payment.amountMinor - payment.refundedMinor);
     if (amountMinor === 0) throw new NotRefundable('The lines were sold for nothing (their discount took all of it): there is no money to give back');
@@ -310,6 +296,26 @@ export async function refundOrder(
   });
   const { rows } = await deps.pool.query<{ status: OrderStatus }>(`SELECT status FROM orders WHERE id = $1`, [orderId]);
   return { orderId, orderStatus: rows[0].status, ...outcome };
+}
+
+/** The order and its captured payment, locked for a refund's claim; or why the order cannot be refunded so. */
+async function lockRefundable(tx: Tx, orderId: string, request: RefundRequest, options: RefundOptions): Promise<{ order: LockedOrder; payment: PaymentRow }> {
+  const order = await lockOrder(tx, orderId);
+  if (!order) throw new NotFound('Order');
+  // a cancel's refund, decided on the status staff read: the order may have moved on (shipped)
+  if (options.asStep && !canTransition(order.status, options.asStep.to, order.fulfilment)) throw new IllegalTransition(order.status, options.asStep.to);
+  if (!refundPath(order.status, order.fulfilment))
+    throw new NotRefundable(`The order is ${order.status}; only an order that is ${Object.keys(REFUND_PATH).join(', ')} can be refunded`);
+  const partial = request.amountMinor !== undefined || request.lines !== undefined;
+  if (partial && !PARTIAL_REFUND_FROM.includes(order.status))
+    throw new NotRefundable(
+      `The order is ${order.status}: it can only be refunded whole; part of a payment is refunded when the order is ${PARTIAL_REFUND_FROM.join(', ')}`,
+    );
+  const payment = await lockCapturedPayment(tx, orderId);
+  // cash collected at the door goes back by hand, not through a gateway
+  if (!payment)
+    throw new NotRefundable('The order has no captured online payment to refund: it was refunded already, a refund is under way, or it was paid in cash');
+  return { order, payment };
 }
 
 /** The order's captured online payment that still has money to give back, locked for the claim. */
