@@ -3,7 +3,7 @@ import { useTestShop } from '../helpers/test-app.js';
 import { snapshot } from '../helpers/orders-fixtures.js';
 import { inTransaction } from '../../src/shared/db.js';
 import { IllegalTransition, transition } from '../../src/orders/state-machine.js';
-import { TRANSITIONS, type OrderStatus } from '../../src/orders/statuses.js';
+import { PARTIALLY_REFUNDED_MOVES, TRANSITIONS, type Fulfilment, type OrderStatus } from '../../src/orders/statuses.js';
 import { createOrder, createProduct, createUser, orderStatus, type ProductFixture, type UserFixture } from '../helpers/fixtures.js';
 
 let customer: UserFixture;
@@ -40,6 +40,34 @@ describe('transition() over the TRANSITIONS table', () => {
     await expect(attempt).rejects.toThrow(IllegalTransition);
     await expect(attempt).rejects.toMatchObject({ status: 409, code: 'ILLEGAL_TRANSITION', currentStatus: from });
     expect(await stateAround()).toEqual(before);
+  });
+});
+
+describe('transition() from PARTIALLY_REFUNDED, by where the goods are (PARTIALLY_REFUNDED_MOVES)', () => {
+  const stamped: Record<Fulfilment, string[]> = { unshipped: [], shipped: ['shipped_at'], delivered: ['shipped_at', 'delivered_at'] };
+  const cases = (Object.keys(PARTIALLY_REFUNDED_MOVES) as Fulfilment[]).flatMap((fulfilment) =>
+    TRANSITIONS.PARTIALLY_REFUNDED.map((to) => [fulfilment, to, PARTIALLY_REFUNDED_MOVES[fulfilment].includes(to)] as const),
+  );
+
+  test.each(cases)('when the order is %s and %s is asked, then it is allowed: %s', async (fulfilment, to, allowed) => {
+    const orderId = await createOrder(shop.db.pool, { userId: customer.id, status: 'PARTIALLY_REFUNDED', lines: [{ product: product, quantity: 1 }] }).then(
+      (o) => o.id,
+    );
+    const stamps = stamped[fulfilment].map((column) => `${column} = now()`);
+    if (stamps.length) await shop.db.pool.query(`UPDATE orders SET ${stamps.join(', ')} WHERE id = $1`, [orderId]);
+    const before = await stateAround();
+
+    const attempt = inTransaction(shop.db.pool, (tx) =>
+      transition(tx, orderId, to, { actor: `staff:${staff.id}`, shipping: { carrier: 'UPS', trackingNumber: '1Z' } }),
+    );
+
+    if (allowed) {
+      await expect(attempt).resolves.toMatchObject({ from: 'PARTIALLY_REFUNDED', to });
+      expect(await orderStatus(shop.db.pool, orderId)).toBe(to);
+    } else {
+      await expect(attempt).rejects.toMatchObject({ status: 409, code: 'ILLEGAL_TRANSITION', currentStatus: 'PARTIALLY_REFUNDED' });
+      expect(await stateAround()).toEqual(before);
+    }
   });
 });
 
