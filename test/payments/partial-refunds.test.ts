@@ -376,6 +376,25 @@ describe('partial refunds at each gateway', () => {
   });
 });
 
+describe("a refund of the rest made in Stripe's dashboard", () => {
+  test('when charge.refunded then says the charge is refunded, then the rest is recorded as a refund made at Stripe and the order is REFUNDED', async () => {
+    const { order, paymentId } = await paidOrder();
+    await refund(order.orderId, { amountMinor: 1000 }).expect(200);
+    shop.stripe.refundAtStripe(paymentId);
+    const { payload, header } = signedDelivery(shop.stripe.chargeRefunded(paymentId));
+
+    const res = await shop.request.post('/api/payments/stripe/webhook').set('Content-Type', 'application/json').set('Stripe-Signature', header).send(payload);
+
+    expect(res.body.outcome).toBe('applied');
+    expect((await refundsOf(shop.db.pool, paymentId)).map((r) => [r.status, r.amountMinor, r.actor])).toEqual([
+      ['succeeded', 1000, `staff:${staffId}`],
+      ['succeeded', 1500, 'provider:stripe'],
+    ]);
+    expect(await refundedMinorOf(paymentId)).toBe(2500);
+    expect(await orderState(shop.db.pool, order)).toMatchObject({ status: 'REFUNDED', stock: 5 });
+  });
+});
+
 describe('a PARTIALLY_REFUNDED order', () => {
   test('when it was not shipped, then staff ship it and deliver it, and a second ship is 409 ILLEGAL_TRANSITION', async () => {
     const { order, itemId } = await paidOrder();
