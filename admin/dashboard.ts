@@ -81,10 +81,11 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
          FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.active AND p.active`,
       [LOW_STOCK],
     ),
-    pool.query<Dashboard['awaitingShipment']['oldest'][number]>(
-      `SELECT o.id, o.number, u.email AS customer, o.total_minor AS "totalMinor", o.currency, o.paid_at AS "paidAt"
+    // the count over every waiting order, the window computed before the LIMIT
+    pool.query<Dashboard['awaitingShipment']['oldest'][number] & { waiting: number }>(
+      `SELECT o.id, o.number, u.email AS customer, o.total_minor AS "totalMinor", o.currency, o.paid_at AS "paidAt", COUNT(*) OVER ()::int AS waiting
          FROM orders o JOIN users u ON u.id = o.user_id
-        WHERE o.status = ANY($1::"OrderStatus"[]) ORDER BY o.created_at LIMIT 10`,
+        WHERE o.status = ANY($1::"OrderStatus"[]) AND o.shipped_at IS NULL ORDER BY o.created_at LIMIT 10`,
       [AWAITING_SHIPMENT],
     ),
     pool.query<{ state: JobState; count: number }>(RECENT_JOBS, [DEAD_LETTERS]),
@@ -123,7 +124,7 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
     ordersByStatus: ORDER_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 })),
     lowestStock: lowestStock.rows,
     stock: stock.rows[0],
-    awaitingShipment: { count: AWAITING_SHIPMENT.reduce((n, status) => n + (counts.get(status) ?? 0), 0), oldest: oldestPaid.rows },
+    awaitingShipment: { count: oldestPaid.rows[0]?.waiting ?? 0, oldest: oldestPaid.rows.map(({ waiting: _count, ...order }) => order) },
     discountCodes: codes.rows,
     backgroundJobs: JOB_STATES.map((state) => ({ state, count: jobCounts.get(state) ?? 0 })),
   };

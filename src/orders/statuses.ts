@@ -135,8 +135,11 @@ export const PARTIALLY_REFUNDED: OrderStatus = 'PARTIALLY_REFUNDED';
 
 /** The staff dashboard's revenue: orders whose money the shop keeps (less what their refunds gave back). */
 export const REVENUE_STATUSES: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED', 'PARTIALLY_REFUNDED'];
-/** The staff dashboard's "awaiting shipment": paid, or confirmed for cash on delivery, not yet handed to the carrier. */
-export const AWAITING_SHIPMENT: readonly OrderStatus[] = ['PAID', 'CONFIRMED'];
+/**
+ * The staff dashboard's "awaiting shipment": paid, or confirmed for cash on delivery, not yet handed
+ * to the carrier (orders.shipped_at null: a partially refunded order waits until it is shipped).
+ */
+export const AWAITING_SHIPMENT: readonly OrderStatus[] = ['PAID', 'CONFIRMED', 'PARTIALLY_REFUNDED'];
 
 export const PAYMENT_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED', 'REFUND_PENDING', 'REFUNDED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];

@@ -107,6 +107,23 @@ describe('GET /admin/api/dashboard', () => {
     expect(data.revenue).toContainEqual({ currency, todayMinor: 8000 - 2000, last7DaysMinor: 6000, last30DaysMinor: 6000 });
   });
 
+  test('when a paid order was refunded in part before shipping, then it still waits to ship; once shipped it does not', async () => {
+    const pool = panel.shop.db.pool;
+    const before = (await panel.staff.get('/admin/api/dashboard').expect(200)).body.awaitingShipment.count;
+    const product = await createProduct(pool, { stock: 5 });
+    const customer = await createUser(pool);
+    const unshipped = await createOrder(pool, { userId: customer.id, status: 'PARTIALLY_REFUNDED', lines: [{ product, quantity: 1 }] });
+    const shipped = await createOrder(pool, { userId: customer.id, status: 'PARTIALLY_REFUNDED', lines: [{ product, quantity: 1 }] });
+    await pool.query(`UPDATE orders SET shipped_at = now() WHERE id = $1`, [shipped.id]);
+
+    const data = (await panel.staff.get('/admin/api/dashboard').expect(200)).body;
+
+    expect(data.awaitingShipment.count).toBe(before + 1);
+    const waiting = data.awaitingShipment.oldest.map((o: { id: string }) => o.id);
+    expect(waiting).toContain(unshipped.id);
+    expect(waiting).not.toContain(shipped.id);
+  });
+
   test('when a cash-on-delivery order is confirmed, then it waits to ship too (it is paid at the door, later)', async () => {
     const pool = panel.shop.db.pool;
     const before = (await panel.staff.get('/admin/api/dashboard').expect(200)).body.awaitingShipment.count;
