@@ -55,13 +55,16 @@ const FOR_SALE = `
     FROM product_variants v JOIN products p ON p.id = v.product_id, (SELECT ${STORE_LOW_STOCK_THRESHOLD} AS threshold) store
    WHERE v.active AND p.active`;
 
+/** What the order's refunds give back (a partially refunded order, or one shipped after a partial refund, keeps the rest). */
+const REFUNDED = `COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_id = o.id), 0)`;
+
 export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
   const [daily, byStatus, lowestStock, stock, oldestPaid, recentJobs, codes] = await Promise.all([
     pool.query<{ day: string; currency: string | null; revenueMinor: number; orders: number }>(
       `WITH bounds AS (SELECT date_trunc('day', now() AT TIME ZONE 'UTC') - interval '${DAYS - 1} days' AS first_day),
             kept AS (
               SELECT date_trunc('day', o.created_at AT TIME ZONE 'UTC') AS day, o.currency,
-                     SUM(o.total_minor) AS revenue, COUNT(*) AS orders
+                     SUM(o.total_minor - ${REFUNDED}) AS revenue, COUNT(*) AS orders
                 FROM orders o, bounds b
                WHERE o.status = ANY($1::"OrderStatus"[]) AND o.created_at >= b.first_day AT TIME ZONE 'UTC'
                GROUP BY 1, 2)
@@ -82,16 +85,17 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
               COUNT(*) FILTER (WHERE stock > 0 AND stock <= threshold)::int AS low, COALESCE(SUM(stock), 0)::int AS units
          FROM (${FOR_SALE}) for_sale`,
     ),
-    pool.query<Dashboard['awaitingShipment']['oldest'][number]>(
-      `SELECT o.id, o.number, u.email AS customer, o.total_minor AS "totalMinor", o.currency, o.paid_at AS "paidAt"
+    // the count over every waiting order, the window computed before the LIMIT
+    pool.query<Dashboard['awaitingShipment']['oldest'][number] & { waiting: number }>(
+      `SELECT o.id, o.number, u.email AS customer, o.total_minor AS "totalMinor", o.currency, o.paid_at AS "paidAt", COUNT(*) OVER ()::int AS waiting
          FROM orders o JOIN users u ON u.id = o.user_id
-        WHERE o.status = ANY($1::"OrderStatus"[]) ORDER BY o.created_at LIMIT 10`,
+        WHERE o.status = ANY($1::"OrderStatus"[]) AND o.shipped_at IS NULL ORDER BY o.created_at LIMIT 10`,
       [AWAITING_SHIPMENT],
     ),
     pool.query<{ state: JobState; count: number }>(RECENT_JOBS, [DEAD_LETTERS]),
     pool.query<Dashboard['discountCodes'][number]>(
       `SELECT d.code, d.active, d.used_count AS uses, o.currency,
-              COALESCE(SUM(o.total_minor) FILTER (WHERE o.status = ANY($1::"OrderStatus"[])), 0)::int AS "revenueMinor",
+              COALESCE(SUM(o.total_minor - ${REFUNDED}) FILTER (WHERE o.status = ANY($1::"OrderStatus"[])), 0)::int AS "revenueMinor",
               COALESCE(SUM(o.discount_minor) FILTER (WHERE o.status = ANY($1::"OrderStatus"[])), 0)::int AS "discountMinor"
          FROM discount_codes d
          LEFT JOIN discount_code_uses u ON u.discount_code_id = d.id AND u.released_at IS NULL
@@ -124,7 +128,7 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
     ordersByStatus: ORDER_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 })),
     lowestStock: lowestStock.rows,
     stock: stock.rows[0],
-    awaitingShipment: { count: AWAITING_SHIPMENT.reduce((n, status) => n + (counts.get(status) ?? 0), 0), oldest: oldestPaid.rows },
+    awaitingShipment: { count: oldestPaid.rows[0]?.waiting ?? 0, oldest: oldestPaid.rows.map(({ waiting: _count, ...order }) => order) },
     discountCodes: codes.rows,
     backgroundJobs: JOB_STATES.map((state) => ({ state, count: jobCounts.get(state) ?? 0 })),
   };

@@ -100,13 +100,15 @@ export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
         );
       }
       if (captured) {
-        await tx.query(`INSERT INTO payments (order_id, provider, status, amount_minor, currency, provider_ref) VALUES ($1, 'MOCK', $2, $3, $4, $5)`, [
-          orderId,
-          status === 'REFUNDED' ? 'REFUNDED' : 'SUCCEEDED',
-          total,
-          lines[0].currency,
-          `demo_${i}`,
-        ]);
+        // a refunded order's payment came back whole, in one refund
+        await tx.query(
+          `WITH paid AS (
+             INSERT INTO payments (order_id, provider, status, amount_minor, currency, provider_ref, refunded_minor)
+             VALUES ($1, 'MOCK', $2::"PaymentStatus", $3, $4, $5, CASE WHEN $2::"PaymentStatus" = 'REFUNDED' THEN $3 ELSE 0 END) RETURNING id, order_id, amount_minor, currency, status)
+           INSERT INTO refunds (payment_id, order_id, amount_minor, currency, status, provider_refund_id, actor, succeeded_at)
+           SELECT id, order_id, amount_minor, currency, 'succeeded', 'demo_refund_' || id, 'demo-seed', now() FROM paid WHERE status = 'REFUNDED'`,
+          [orderId, status === 'REFUNDED' ? 'REFUNDED' : 'SUCCEEDED', total, lines[0].currency, `demo_${i}`],
+        );
       }
       made++;
     }

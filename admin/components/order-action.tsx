@@ -1,6 +1,7 @@
 import React, { useState } from 'react';
-import { Box, Button, FormGroup, FormMessage, Input, Label, Text } from '@adminjs/design-system';
-import type { ActionProps } from 'adminjs';
+import { Box, Button, CheckBox, FormGroup, FormMessage, Input, Label, Text } from '@adminjs/design-system';
+import type { ActionProps, RecordJSON } from 'adminjs';
+import type { Order } from '../../src/orders/order-views.ts';
 import { currencyOf, formatMoney } from './money.ts';
 import { useRecordAction } from './use-record-action.ts';
 
@@ -9,16 +10,20 @@ type Field = { name: string; label: string; required: boolean };
 /**
  * Ship, Deliver, Cancel and Refund on the order page: a confirmation (with the fields the
  * action takes), sent as a POST; the server's answer (done, or why not) comes back as a notice.
+ * The refund's form also lists the order's lines (`lineFields`): units to refund of each
+ * (`line:<order item id>`), and whether they go back into stock.
  */
 const OrderAction: React.FC<ActionProps> = (props) => {
   const { action, record } = props;
-  const { question, fields } = action.custom as { question: string; fields: Field[] };
+  const { question, fields, lineFields } = action.custom as { question: string; fields: Field[]; lineFields: boolean };
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, { message?: string }>>({});
   const { busy, submit } = useRecordAction(props, (data) => setErrors(data.record?.errors ?? {}));
   if (!record) return null;
 
   const { number, status, totalMinor } = record.params;
+  const details = lineFields ? (record as RecordJSON & { orderDetails?: Order }).orderDetails : undefined;
+  const set = (name: string, value: string) => setValues({ ...values, [name]: value });
   return (
     <Box as="form" onSubmit={(event: React.FormEvent) => submit(event, values)} variant="container" data-testid={`order-action-${action.name}`}>
       <Text mb="lg">{`Order ${number}, ${status}, ${formatMoney(totalMinor, currencyOf(record.params))}`}</Text>
@@ -34,11 +39,48 @@ const OrderAction: React.FC<ActionProps> = (props) => {
             id={field.name}
             name={field.name}
             value={values[field.name] ?? ''}
-            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValues({ ...values, [field.name]: e.target.value })}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => set(field.name, e.target.value)}
           />
           <FormMessage>{errors[field.name]?.message}</FormMessage>
         </FormGroup>
       ))}
+      {details ? (
+        <Box mb="xl" data-testid="refund-lines">
+          <Text mb="default">{`Refunded so far: ${formatMoney(details.refundedMinor, details.currency)}`}</Text>
+          {details.items.map((item) => {
+            const name = `line:${item.id}`;
+            const left = item.quantity - item.refundedQuantity;
+            return (
+              <FormGroup key={item.id} error={Boolean(errors[name])}>
+                <Label
+                  htmlFor={name}
+                >{`${item.title}: units to refund (${left} of ${item.quantity} left, ${formatMoney(item.unitPriceMinor, details.currency)} each)`}</Label>
+                <Input
+                  id={name}
+                  name={name}
+                  type="number"
+                  min={0}
+                  max={left}
+                  value={values[name] ?? ''}
+                  onChange={(e: React.ChangeEvent<HTMLInputElement>) => set(name, e.target.value)}
+                />
+                <FormMessage>{errors[name]?.message}</FormMessage>
+              </FormGroup>
+            );
+          })}
+          <FormGroup>
+            <CheckBox
+              id="restock"
+              name="restock"
+              checked={values.restock === 'true'}
+              onChange={() => set('restock', values.restock === 'true' ? 'false' : 'true')}
+            />
+            <Label inline htmlFor="restock" ml="default">
+              Put the refunded units back into stock
+            </Label>
+          </FormGroup>
+        </Box>
+      ) : null}
       <Button type="submit" variant="contained" disabled={busy}>{`${action.label} order`}</Button>
     </Box>
   );

@@ -83,6 +83,32 @@ function Amounts({ details, codFeeMinor, currency }: { details: Order; codFeeMin
   );
 }
 
+/** What the order's refunds give back so far, and each refund: its amount, or its lines and units. */
+function Refunds({ details }: { details: Order }) {
+  const titles = new Map(details.items.map((i) => [i.id, i.title]));
+  return (
+    <Box data-testid="refunds">
+      <Text
+        mb="default"
+        data-testid="refunded-so-far"
+      >{`Refunded so far: ${formatMoney(details.refundedMinor, details.currency)} of ${formatMoney(details.totalMinor, details.currency)}`}</Text>
+      <Section
+        title="Refunds"
+        empty="No refunds"
+        headers={['When', 'Amount', 'What', 'Restocked', 'Status', 'By']}
+        rows={details.refunds.map((r) => [
+          when(r.createdAt),
+          formatMoney(r.amountMinor, r.currency),
+          r.lines.length ? r.lines.map((l) => `${titles.get(l.orderItemId) ?? l.orderItemId} x ${l.quantity}`).join(', ') : 'An amount',
+          r.lines.length ? (r.restock ? 'Yes' : 'No') : '',
+          r.failureReason ? `${r.status} (${r.failureReason})` : r.status,
+          r.actorEmail ?? r.actor ?? '',
+        ])}
+      />
+    </Box>
+  );
+}
+
 /** The order page's delivery, amounts, lines, payments and status history: the staff view of readOrder, attached to the record by the show action. */
 const OrderDetails: React.FC<BasePropertyProps> = ({ record }) => {
   const details = (record as (RecordJSON & { orderDetails?: Order }) | undefined)?.orderDetails;
@@ -96,12 +122,13 @@ const OrderDetails: React.FC<BasePropertyProps> = ({ record }) => {
       <Section
         title="Items"
         empty="No items"
-        headers={['SKU', 'Title', 'Unit price', 'Quantity', 'Line total', details.taxIncluded ? 'Tax (included)' : 'Tax']}
+        headers={['SKU', 'Title', 'Unit price', 'Quantity', 'Refunded', 'Line total', details.taxIncluded ? 'Tax (included)' : 'Tax']}
         rows={details.items.map((i) => [
           i.variantId ? <Link href={recordUrl('ProductVariant', i.variantId)}>{i.sku}</Link> : i.sku,
           i.productId ? <Link href={recordUrl('Product', i.productId)}>{i.title}</Link> : i.title,
           formatMoney(i.unitPriceMinor, currency),
           i.quantity,
+          i.refundedQuantity,
           formatMoney(i.lineTotalMinor, currency),
           formatMoney(i.taxMinor, currency),
         ])}
@@ -118,6 +145,7 @@ const OrderDetails: React.FC<BasePropertyProps> = ({ record }) => {
           p.providerRef ?? '',
         ])}
       />
+      <Refunds details={details} />
       <Section
         title="Status history"
         empty="No status changes yet"

@@ -2,8 +2,8 @@ import type { Action, ActionResponse, RecordActionResponse, RecordJSON } from 'a
 import type pg from 'pg';
 import { z } from 'zod';
 import { AppError } from '../../src/shared/errors.js';
-import { canTransition, type OrderStatus } from '../../src/orders/statuses.js';
-import { cancelOrderByStaff, deliverOrder, returnOrder, shipOrder, type RefundOrder } from '../../src/orders/staff-actions.js';
+import { canTransition, fulfilmentOf, refundPath, type OrderStatus } from '../../src/orders/statuses.js';
+import { cancelOrderByStaff, deliverOrder, returnOrder, shipOrder, type RefundOrder, type StaffRefundRequest } from '../../src/orders/staff-actions.js';
 import { fromDecimal } from '../../src/payments/money.js';
 import { ValidationFailed } from '../../src/shared/errors.js';
 import { readOrder } from '../../src/orders/order-views.js';
@@ -14,6 +14,7 @@ import { asValidationError, moneyShown, NAVIGATION, onlyOnShow, prismaResource, 
 /** Refunds an order through its payment gateway; provided by the payments module. */
 
 type Field = { name: string; label: string; required: boolean };
+type OrderParams = { status?: unknown; paidAt?: unknown; paymentMethod?: unknown; shippedAt?: unknown; deliveredAt?: unknown };
 type Transition<I> = {
   name: string;
   to: OrderStatus;
@@ -22,7 +23,11 @@ type Transition<I> = {
   question: string;
   fields: Field[];
   /** a further condition on the order, beyond its status */
-  onlyIf?: (order: { paidAt?: unknown; paymentMethod?: unknown }) => boolean;
+  onlyIf?: (order: OrderParams) => boolean;
+  /** when the action is offered, instead of "the order can move to `to`" (a refund of part leaves it PARTIALLY_REFUNDED) */
+  offeredIf?: (order: OrderParams) => boolean;
+  /** the form lists the order's lines (refund units of them): the record carries the staff view of the order */
+  lineFields?: boolean;
   input: z.ZodType<I>;
   run(orderId: string, staffId: string, input: I): Promise<unknown>;
 };
@@ -107,14 +112,43 @@ function transitions(pool: pg.Pool, refundOrder: RefundOrder): Transition<never>
       name: 'refund',
       to: 'REFUNDED',
       icon: 'RotateCcw',
-      question: 'Refund the payment of this order through its gateway?',
-      fields: [],
-      input: z.object({}),
-      onlyIf: (order: { paidAt?: unknown }) => Boolean(order.paidAt), // a cancelled order that was never paid has nothing to refund
-      run: (orderId: string, staffId: string) => refundOrder(orderId, staffId),
+      question:
+        'Refund through the payment gateway: an amount, or units of the lines below (with restock if they go back on the shelf). Leave everything empty to refund all that is left.',
+      fields: [{ name: 'amount', label: 'Amount (e.g. 5.00), for shipping or a goodwill refund', required: false }],
+      lineFields: true,
+      // a cancelled order that was never paid has nothing to refund
+      offeredIf: (order: OrderParams) => Boolean(order.paidAt) && Boolean(refundPath(order.status as OrderStatus, fulfilmentOf(order))),
+      input: z.record(z.string(), z.unknown()),
+      run: async (orderId: string, staffId: string, form: Record<string, unknown>) =>
+        refundOrder(orderId, staffId, undefined, await refundRequest(pool, orderId, form)),
     },
   ];
   return list as unknown as Transition<never>[];
+}
+
+/** Where the refund form puts the units of each line: `line:<order item id>`. */
+const LINE_FIELD = 'line:';
+
+/** The refund form as the payments module takes it: an amount in the order's currency, or units of lines; nothing: all that is left. */
+async function refundRequest(pool: pg.Pool, orderId: string, form: Record<string, unknown>): Promise<StaffRefundRequest> {
+  const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '');
+  const lines = Object.entries(form)
+    .filter(([name, units]) => name.startsWith(LINE_FIELD) && text(units) !== '')
+    .map(([name, units]) => {
+      const quantity = Number(text(units));
+      if (!isUuid(name.slice(LINE_FIELD.length)) || !Number.isInteger(quantity) || quantity < 0)
+        throw new ValidationFailed([{ path: name, message: 'a whole number of units' }]);
+      return { orderItemId: name.slice(LINE_FIELD.length), quantity };
+    })
+    .filter((line) => line.quantity > 0);
+  const amount = text(form.amount);
+  if (amount && lines.length) throw new ValidationFailed([{ path: 'amount', message: 'an amount, or units of lines, not both' }]);
+  if (lines.length) return { lines, restock: form.restock === true || form.restock === 'true' };
+  if (!amount) return {};
+  const { rows } = await pool.query<{ currency: string }>(`SELECT currency FROM orders WHERE id = $1`, [orderId]);
+  const amountMinor = fromDecimal(amount, rows[0]?.currency ?? 'USD');
+  if (!amountMinor) throw new ValidationFailed([{ path: 'amount', message: `is not an amount of ${rows[0]?.currency} above 0, e.g. 5.00` }]);
+  return { amountMinor };
 }
 
 /**
@@ -122,18 +156,26 @@ function transitions(pool: pg.Pool, refundOrder: RefundOrder): Transition<never>
  * it; GET only shows the form (a link must never change an order); POST performs it, and a
  * refusal (someone else moved the order first, say) comes back as a clear error notice.
  */
-function transitionAction(transition: Transition<never>, components: ComponentNames): Action<ActionResponse> {
+function transitionAction(pool: pg.Pool, transition: Transition<never>, components: ComponentNames): Action<ActionResponse> {
   return {
     name: transition.name,
     actionType: 'record',
     icon: transition.icon,
     component: components.OrderAction,
-    custom: { question: transition.question, fields: transition.fields },
-    isVisible: ({ record }) => !!record && canTransition(record.get('status') as OrderStatus, transition.to) && (transition.onlyIf?.(record.params) ?? true),
+    custom: { question: transition.question, fields: transition.fields, lineFields: transition.lineFields ?? false },
+    isVisible: ({ record }) =>
+      !!record &&
+      (transition.offeredIf
+        ? transition.offeredIf(record.params)
+        : canTransition(record.get('status') as OrderStatus, transition.to, fulfilmentOf(record.params)) && (transition.onlyIf?.(record.params) ?? true)),
     handler: async (request, _response, context): Promise<RecordActionResponse> => {
       const { record, currentAdmin, h, resource } = context;
       if (!record || !currentAdmin?.id) throw new Error('an order action needs an order and a signed-in staff member');
-      if (request.method !== 'post') return { record: record.toJSON(currentAdmin) };
+      if (request.method !== 'post') {
+        const shown = record.toJSON(currentAdmin);
+        if (transition.lineFields) Object.assign(shown, { orderDetails: await readOrder(pool, String(record.id()), { audience: 'staff' }) });
+        return { record: shown };
+      }
       const input = transition.input.safeParse(request.payload ?? {});
       if (!input.success) throw asValidationError(input.error);
       const orderId = String(record.id());
@@ -156,7 +198,7 @@ function transitionAction(transition: Transition<never>, components: ComponentNa
 export function orderResources(kit: ResourceKit, pool: pg.Pool, refundOrder: RefundOrder) {
   const { components } = kit;
   const money = moneyShown(components);
-  const actions = Object.fromEntries(transitions(pool, refundOrder).map((t) => [t.name, transitionAction(t, components)]));
+  const actions = Object.fromEntries(transitions(pool, refundOrder).map((t) => [t.name, transitionAction(pool, t, components)]));
   return [
     prismaResource(
       kit,

@@ -61,12 +61,15 @@ export async function mailsForStatusChange(db: Queryable, event: OrderStatusChan
   return drafts;
 }
 
-/** The customer's mail of a refunded payment, once per payment. */
+/** The customer's mail of a refund, once per refund: part of the order, or (the payment's last) the rest of it. */
 export async function mailForRefund(db: Queryable, event: PaymentRefunded): Promise<MailDraft | null> {
   const email = await customerEmail(db, event.orderId);
   if (!email) return null;
   const order = await readOrder(db, event.orderId, { audience: 'customer' });
-  return orderMail(await readShopProfile(db), order, 'refunded', [email], `payment:${event.paymentId}:refunded`, {
+  const kind = event.partial ? 'partially_refunded' : 'refunded';
+  // the refund that completes a payment's refunds is one per payment
+  const key = event.partial ? `refund:${event.refundId}:${kind}` : `payment:${event.paymentId}:refunded`;
+  return orderMail(await readShopProfile(db), order, kind, [email], key, {
     refund: { amountMinor: event.amountMinor, currency: event.currency },
   });
 }

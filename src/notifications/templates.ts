@@ -84,6 +84,10 @@ export const TEMPLATES: Record<MailKind, MailTemplate> = {
     'Your refund',
     `We refunded {{money refund.amountMinor refund.currency}} for order #{{order.number}}. Your bank may take a few days to show it.`,
   ),
+  partially_refunded: orderMail(
+    'Part of your order was refunded',
+    `We refunded {{money refund.amountMinor refund.currency}} of order #{{order.number}}. The rest of the order stands. Your bank may take a few days to show it.`,
+  ),
   cod_confirmed: orderMail(
     'Order confirmed: cash on delivery',
     `Order #{{order.number}} is confirmed. Please have {{money order.totalMinor order.currency}} ready for the courier.`,

@@ -12,6 +12,8 @@ import type { OrderStatus, PaymentStatus } from './statuses.js';
 export type Audience = 'customer' | 'staff';
 
 export type OrderItem = {
+  /** the line's id: what a refund of lines names */
+  id: string;
   productId: string | null;
   variantId: string | null;
   sku: string;
@@ -27,6 +29,8 @@ export type OrderItem = {
   discountMinor: number;
   /** inside lineTotalMinor when the order's tax is included, on top of it otherwise */
   taxMinor: number;
+  /** units its refunds gave back */
+  refundedQuantity: number;
 };
 export type OrderStatusChange = {
   from: OrderStatus | null;
@@ -47,6 +51,25 @@ export type OrderPaymentSummary = {
   createdAt: string;
   /** staff view only: the gateway's reference, and why the attempt failed or awaits a refund */
   providerRef?: string | null;
+  failureReason?: string | null;
+};
+
+/** One refund of the order's payment: an amount, or lines ({ orderItemId, quantity, amountMinor }). */
+export type OrderRefund = {
+  id: string;
+  paymentId: string;
+  /** pending: claimed, being made at the gateway (tried until it is); succeeded: made */
+  status: 'pending' | 'succeeded';
+  amountMinor: number;
+  currency: string;
+  lines: { orderItemId: string; quantity: number; amountMinor: number }[];
+  restock: boolean;
+  createdAt: string;
+  succeededAt: string | null;
+  /** staff view only: who refunded (and the staff member's email), the gateway's refund id, why the last attempt failed */
+  actor?: string;
+  actorEmail?: string | null;
+  providerRefundId?: string | null;
   failureReason?: string | null;
 };
 
@@ -78,6 +101,9 @@ export type Order = {
   items: OrderItem[];
   history: OrderStatusChange[];
   payments: OrderPaymentSummary[];
+  /** what the order's refunds give back, made or under way (the sum of refunds[].amountMinor) */
+  refundedMinor: number;
+  refunds: OrderRefund[];
   /** trackingUrl: the carrier's tracking page for this parcel, when staff set a template for the carrier */
   shipping: { carrier: string | null; trackingNumber: string | null; trackingUrl: string | null; shippedAt: string | null; deliveredAt: string | null };
   expiresAt: string | null;
@@ -96,7 +122,19 @@ const iso = (value: Date | string | null) => (value === null ? null : new Date(v
 type Timestamps<K extends string> = Record<K, Date | null>;
 type OrderRow = Omit<
   Order,
-  'items' | 'history' | 'payments' | 'shipping' | 'contact' | 'shippingMethod' | 'discount' | 'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt'
+  | 'items'
+  | 'history'
+  | 'payments'
+  | 'refunds'
+  | 'shipping'
+  | 'contact'
+  | 'shippingMethod'
+  | 'discount'
+  | 'expiresAt'
+  | 'paidAt'
+  | 'cancelledAt'
+  | 'createdAt'
+  | 'updatedAt'
 > &
   Timestamps<'expiresAt' | 'paidAt' | 'cancelledAt' | 'createdAt' | 'updatedAt' | 'shippedAt' | 'deliveredAt'> & {
     carrier: string | null;
@@ -111,6 +149,7 @@ type OrderRow = Omit<
     items: Omit<OrderItem, 'title'>[];
     history: OrderStatusChange[];
     payments: OrderPaymentSummary[];
+    refunds: OrderRefund[];
   };
 
 // Items, history and payments come back as JSON arrays from correlated subqueries: one round trip.
@@ -124,10 +163,10 @@ const ORDER_DETAIL = `
          (SELECT c.tracking_url_template FROM carriers c WHERE lower(c.name) = lower(o.carrier)) AS "trackingUrlTemplate", o.carrier, o.tracking_number AS "trackingNumber", o.shipped_at AS "shippedAt",
          o.delivered_at AS "deliveredAt", o.expires_at AS "expiresAt", o.paid_at AS "paidAt", o.cancelled_at AS "cancelledAt",
          o.created_at AS "createdAt", o.updated_at AS "updatedAt",
-         COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'variantId', i.variant_id, 'sku', i.sku,
+         COALESCE((SELECT json_agg(json_build_object('id', i.id, 'productId', i.product_id, 'variantId', i.variant_id, 'sku', i.sku,
                      'productTitle', i.title, 'variantTitle', i.variant_title,
                      'optionValues', i.option_values, 'unitPriceMinor', i.unit_price_minor, 'quantity', i.quantity, 'lineTotalMinor', i.line_total_minor,
-                     'discountMinor', i.discount_minor, 'taxMinor', i.tax_minor)
+                     'discountMinor', i.discount_minor, 'taxMinor', i.tax_minor, 'refundedQuantity', i.refunded_quantity)
                      ORDER BY i.title, i.sku)
                      FROM order_items i WHERE i.order_id = o.id), '[]') AS items,
          COALESCE((SELECT json_agg(json_build_object('from', h.from_status, 'to', h.to_status, 'actor', h.actor,
@@ -141,7 +180,15 @@ const ORDER_DETAIL = `
                      'amountMinor', p.amount_minor, 'currency', p.currency, 'createdAt', p.created_at,
                      'providerRef', p.provider_ref, 'failureReason', p.failure_reason)
                      ORDER BY p.created_at, p.id)
-                     FROM payments p WHERE p.order_id = o.id), '[]') AS payments
+                     FROM payments p WHERE p.order_id = o.id), '[]') AS payments,
+         (SELECT COALESCE(sum(r.amount_minor), 0)::int FROM refunds r WHERE r.order_id = o.id) AS "refundedMinor",
+         COALESCE((SELECT json_agg(json_build_object('id', r.id, 'paymentId', r.payment_id, 'status', r.status, 'amountMinor', r.amount_minor,
+                     'currency', r.currency, 'lines', r.lines, 'restock', r.restock, 'createdAt', r.created_at, 'succeededAt', r.succeeded_at,
+                     'actor', r.actor, 'actorEmail', staff.email, 'providerRefundId', r.provider_refund_id, 'failureReason', r.failure_reason)
+                     ORDER BY r.created_at, r.id)
+                     FROM refunds r
+                     LEFT JOIN users staff ON staff.id = CASE WHEN r.actor ~ '^staff:[0-9a-f-]{36}$' THEN substr(r.actor, 7)::uuid END
+                    WHERE r.order_id = o.id), '[]') AS refunds
     FROM orders o
    WHERE o.id = $1 AND ($2::uuid IS NULL OR o.user_id = $2)`;
 
@@ -179,6 +226,11 @@ function toOrder(row: OrderRow, audience: Audience): Order {
     payments: row.payments.map(({ providerRef, failureReason, ...p }) =>
       audience === 'customer' ? { ...p, createdAt: iso(p.createdAt)! } : { ...p, createdAt: iso(p.createdAt)!, providerRef, failureReason },
     ),
+    refundedMinor: row.refundedMinor,
+    refunds: row.refunds.map(({ actor, actorEmail, providerRefundId, failureReason, ...r }) => {
+      const times = { createdAt: iso(r.createdAt)!, succeededAt: iso(r.succeededAt) };
+      return audience === 'customer' ? { ...r, ...times } : { ...r, ...times, actor: actor!, actorEmail, providerRefundId, failureReason };
+    }),
     shipping: {
       carrier: row.carrier,
       trackingNumber: row.trackingNumber,

@@ -70,7 +70,9 @@ export function returnOrder(pool: pg.Pool, orderId: string, staffId: string, rea
  * order's lock with the claim; otherwise IllegalTransition, as the move itself would answer.
  */
 export type RefundOptions = { asStep?: { to: OrderStatus } };
-export type RefundOrder = (orderId: string, staffId: string, options?: RefundOptions) => Promise<unknown>;
+/** `request`: an amount, or order lines and their restock (src/payments/refunds.ts RefundRequest); none: all that is left. */
+export type RefundOrder = (orderId: string, staffId: string, options?: RefundOptions, request?: StaffRefundRequest) => Promise<unknown>;
+export type StaffRefundRequest = { amountMinor?: number; lines?: { orderItemId: string; quantity: number }[]; restock?: boolean };
 
 /**
  * Staff cancel. When the order's payment was captured, cancelling also gives the money back:

@@ -8,9 +8,11 @@ import {
   givesDiscountUseBack,
   CASH_COLLECTED_AT,
   CASH_ON_DELIVERY_ONLY,
-  HOLDS_STOCK,
+  fulfilmentOf,
+  holdsStock,
   RELEASED_STOCK,
   stockReason,
+  type Fulfilment,
   type OrderStatus,
 } from './statuses.js';
 
@@ -70,7 +72,9 @@ export type TransitionResult = { orderId: string; from: OrderStatus; to: OrderSt
  */
 export async function transition(tx: Tx, orderId: string, to: OrderStatus, options: TransitionOptions): Promise<TransitionResult> {
   const from = options.lockedStatus ?? (await lockOrder(tx, orderId, options.userId));
-  if (!canTransition(from, to) || (options.onlyFrom && !options.onlyFrom.includes(from))) throw new IllegalTransition(from, to);
+  // a partially refunded order moves on from where its goods are
+  const fulfilment = from === 'PARTIALLY_REFUNDED' ? await fulfilmentOfOrder(tx, orderId) : undefined;
+  if (!canTransition(from, to, fulfilment) || (options.onlyFrom && !options.onlyFrom.includes(from))) throw new IllegalTransition(from, to);
   const cod = CASH_ON_DELIVERY_ONLY.has(to) || to === CASH_COLLECTED_AT ? await cashOnDelivery(tx, orderId) : undefined;
   if (cod?.isCod === false && CASH_ON_DELIVERY_ONLY.has(to)) throw new IllegalTransition(from, to, 'only a cash-on-delivery order can');
   if (cod?.isCod && to === CASH_COLLECTED_AT && options.cashCollectedMinor === undefined)
@@ -97,11 +101,13 @@ export async function transition(tx: Tx, orderId: string, to: OrderStatus, optio
     [orderId, from, to, options.actor, options.reason ?? null, ORDER_STATUS_CHANGED],
   );
 
-  const releases = (HOLDS_STOCK.has(from) && RELEASED_STOCK.has(to)) || to === BACK_FROM_THE_DOOR;
-  const reclaims = RELEASED_STOCK.has(from) && HOLDS_STOCK.has(to);
+  const releases = (holdsStock(from, fulfilment) && RELEASED_STOCK.has(to)) || to === BACK_FROM_THE_DOOR;
+  const reclaims = RELEASED_STOCK.has(from) && holdsStock(to);
   if (releases || reclaims) {
+    // units refunded by line are not the order's any more: back on the shelf already, or written off
     const items = await tx.query<{ variantId: string; quantity: number }>(
-      `SELECT variant_id AS "variantId", quantity FROM order_items WHERE order_id = $1 AND variant_id IS NOT NULL`,
+      `SELECT variant_id AS "variantId", quantity - refunded_quantity AS quantity FROM order_items
+        WHERE order_id = $1 AND variant_id IS NOT NULL AND quantity > refunded_quantity`,
       [orderId],
     );
     const movement = { reason: options.stockReason ?? stockReason(to, reclaims), actor: options.actor, orderId };
@@ -111,6 +117,14 @@ export async function transition(tx: Tx, orderId: string, to: OrderStatus, optio
   if (givesDiscountUseBack(from, to)) await releaseUse(tx, orderId);
   if (cod?.isCod && to === CASH_COLLECTED_AT) await recordCashCollected(tx, orderId, options.cashCollectedMinor!);
   return { orderId, from, to };
+}
+
+async function fulfilmentOfOrder(tx: Tx, orderId: string): Promise<Fulfilment> {
+  const { rows } = await tx.query<{ shippedAt: Date | null; deliveredAt: Date | null }>(
+    `SELECT shipped_at AS "shippedAt", delivered_at AS "deliveredAt" FROM orders WHERE id = $1`,
+    [orderId],
+  );
+  return fulfilmentOf(rows[0]);
 }
 
 async function cashOnDelivery(tx: Tx, orderId: string): Promise<{ isCod: boolean }> {

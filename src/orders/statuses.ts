@@ -11,6 +11,7 @@ export const ORDER_STATUSES = [
   'PAID',
   'SHIPPED',
   'DELIVERED',
+  'PARTIALLY_REFUNDED',
   'CANCELLED',
   'EXPIRED',
   'REFUNDED',
@@ -23,16 +24,39 @@ export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   AWAITING_PAYMENT: ['PAID', 'ON_HOLD', 'CANCELLED', 'EXPIRED'],
   CONFIRMED: ['SHIPPED', 'CANCELLED'], // cash on delivery: staff ship it, or cancel it (stock back)
   ON_HOLD: ['PAID', 'CANCELLED'], // a risky payment: staff release or cancel (and refund) it
-  PAID: ['SHIPPED', 'CANCELLED'],
-  SHIPPED: ['DELIVERED', 'REFUNDED', 'RETURNED'], // RETURNED: cash on delivery refused at the door
-  DELIVERED: ['REFUNDED'],
+  PAID: ['SHIPPED', 'CANCELLED', 'PARTIALLY_REFUNDED'],
+  SHIPPED: ['DELIVERED', 'REFUNDED', 'RETURNED', 'PARTIALLY_REFUNDED'], // RETURNED: cash on delivery refused at the door
+  DELIVERED: ['REFUNDED', 'PARTIALLY_REFUNDED'],
+  PARTIALLY_REFUNDED: ['SHIPPED', 'DELIVERED', 'CANCELLED', 'REFUNDED'], // each only where its goods are: PARTIALLY_REFUNDED_MOVES
   CANCELLED: ['REFUNDED', 'PAID'], // PAID: a late payment for an unpaid cancelled order, if stock is still there
   EXPIRED: ['PAID'], // a late payment, if stock is still there
   REFUNDED: [],
   RETURNED: [],
 };
 
-export const canTransition = (from: OrderStatus, to: OrderStatus) => TRANSITIONS[from].includes(to);
+/**
+ * Where an order's goods are (orders.shipped_at, delivered_at). A partially refunded order
+ * keeps its place in fulfilment: staff still ship an unshipped one (a broken item refunded
+ * before it left), the courier still delivers a shipped one.
+ */
+export type Fulfilment = 'unshipped' | 'shipped' | 'delivered';
+export const fulfilmentOf = (order: { shippedAt?: unknown; deliveredAt?: unknown }): Fulfilment =>
+  order.deliveredAt ? 'delivered' : order.shippedAt ? 'shipped' : 'unshipped';
+
+/**
+ * A PARTIALLY_REFUNDED order's moves, by where its goods are: an unshipped one ships, or is
+ * cancelled when the rest is refunded (its stock back, as a paid order's); a shipped or delivered
+ * one becomes REFUNDED when the rest is refunded, and a shipped one can still be delivered.
+ */
+export const PARTIALLY_REFUNDED_MOVES: Record<Fulfilment, readonly OrderStatus[]> = {
+  unshipped: ['SHIPPED', 'CANCELLED'],
+  shipped: ['DELIVERED', 'REFUNDED'],
+  delivered: ['REFUNDED'],
+};
+
+/** The table's answer; for a PARTIALLY_REFUNDED order, with its fulfilment when the caller knows it. */
+export const canTransition = (from: OrderStatus, to: OrderStatus, fulfilment?: Fulfilment) =>
+  TRANSITIONS[from].includes(to) && (from !== 'PARTIALLY_REFUNDED' || !fulfilment || PARTIALLY_REFUNDED_MOVES[fulfilment].includes(to));
 
 /**
  * The way an order usually comes to each status, from checkout on, along the state machine's
@@ -45,6 +69,7 @@ export const PATH_TO: Record<OrderStatus, OrderStatus[]> = {
   PAID: ['AWAITING_PAYMENT', 'PAID'],
   SHIPPED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED'],
   DELIVERED: ['AWAITING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED'],
+  PARTIALLY_REFUNDED: ['AWAITING_PAYMENT', 'PAID', 'PARTIALLY_REFUNDED'], // a broken item refunded before shipping
   CANCELLED: ['AWAITING_PAYMENT', 'CANCELLED'],
   EXPIRED: ['AWAITING_PAYMENT', 'EXPIRED'],
   REFUNDED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'REFUNDED'],
@@ -63,6 +88,9 @@ export const CASH_COLLECTED_AT: OrderStatus = 'DELIVERED';
 // given back to the shelf, or gone with the parcel (SHIPPED, DELIVERED: neither set).
 export const HOLDS_STOCK: ReadonlySet<OrderStatus> = new Set(['AWAITING_PAYMENT', 'CONFIRMED', 'ON_HOLD', 'PAID']);
 export const RELEASED_STOCK: ReadonlySet<OrderStatus> = new Set(['CANCELLED', 'EXPIRED', 'REFUNDED', 'RETURNED']);
+/** A partially refunded order still holds the stock of its unshipped goods (less the units refunded by line). */
+export const holdsStock = (status: OrderStatus, fulfilment?: Fulfilment) =>
+  HOLDS_STOCK.has(status) || (status === 'PARTIALLY_REFUNDED' && fulfilment === 'unshipped');
 /**
  * An order that lets go before it is paid (unpaid, or cash on delivery not yet delivered, to
  * CANCELLED or EXPIRED) gives its discount code's use back; the state machine does it once.
@@ -81,9 +109,10 @@ export const stockReason = (to: OrderStatus, reclaims: boolean): StockReason =>
   reclaims ? 'late_payment_retake' : to === 'EXPIRED' ? 'expiry' : to === BACK_FROM_THE_DOOR ? 'cod_return' : to === 'REFUNDED' ? 'refund_restock' : 'cancel';
 
 /**
- * How an order follows its refunded payment, by the status it is in: unshipped goods go back on
- * the shelf (through CANCELLED, which restores the stock), shipped ones are refunded as they are.
- * An order in any other status cannot be refunded.
+ * How an order follows its payment once refunds gave back all of it, by the status it is in:
+ * unshipped goods go back on the shelf (through CANCELLED, which restores the stock its refunds
+ * did not restock), shipped ones are refunded as they are. An order in any other status cannot
+ * be refunded.
  */
 export const REFUND_PATH: Partial<Record<OrderStatus, readonly OrderStatus[]>> = {
   PAID: ['CANCELLED', 'REFUNDED'],
@@ -91,12 +120,26 @@ export const REFUND_PATH: Partial<Record<OrderStatus, readonly OrderStatus[]>> =
   CANCELLED: ['REFUNDED'],
   SHIPPED: ['REFUNDED'],
   DELIVERED: ['REFUNDED'],
+  PARTIALLY_REFUNDED: ['REFUNDED'], // shipped or delivered; unshipped: refundPath
 };
+export const refundPath = (status: OrderStatus, fulfilment: Fulfilment): readonly OrderStatus[] | undefined =>
+  status === 'PARTIALLY_REFUNDED' && fulfilment === 'unshipped' ? ['CANCELLED', 'REFUNDED'] : REFUND_PATH[status];
 
-/** The staff dashboard's revenue: orders whose money the shop keeps. */
-export const REVENUE_STATUSES: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED'];
-/** The staff dashboard's "awaiting shipment": paid, or confirmed for cash on delivery, not yet handed to the carrier. */
-export const AWAITING_SHIPMENT: readonly OrderStatus[] = ['PAID', 'CONFIRMED'];
+/**
+ * Where a refund of part of the payment (an amount, or some lines) may be made: orders whose
+ * buyer keeps (or gets) the rest. It takes the order to PARTIALLY_REFUNDED while its refunds are
+ * short of the payment; an order held for a risky payment, or cancelled, is refunded whole.
+ */
+export const PARTIAL_REFUND_FROM: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED', 'PARTIALLY_REFUNDED'];
+export const PARTIALLY_REFUNDED: OrderStatus = 'PARTIALLY_REFUNDED';
+
+/** The staff dashboard's revenue: orders whose money the shop keeps (less what their refunds gave back). */
+export const REVENUE_STATUSES: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED', 'PARTIALLY_REFUNDED'];
+/**
+ * The staff dashboard's "awaiting shipment": paid, or confirmed for cash on delivery, not yet handed
+ * to the carrier (orders.shipped_at null: a partially refunded order waits until it is shipped).
+ */
+export const AWAITING_SHIPMENT: readonly OrderStatus[] = ['PAID', 'CONFIRMED', 'PARTIALLY_REFUNDED'];
 
 export const PAYMENT_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED', 'REFUND_PENDING', 'REFUNDED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
@@ -110,12 +153,21 @@ export const CAPTURABLE: ReadonlySet<PaymentStatus> = new Set(['PENDING', 'FAILE
 // notifications domain mails these; the webhooks domain sends these events to staff endpoints.
 
 export type CustomerMailKind =
-  'order_placed' | 'payment_received' | 'shipped' | 'delivered' | 'cancelled' | 'expired' | 'refunded' | 'cod_confirmed' | 'cod_delivered';
+  | 'order_placed'
+  | 'payment_received'
+  | 'shipped'
+  | 'delivered'
+  | 'cancelled'
+  | 'expired'
+  | 'refunded'
+  | 'partially_refunded'
+  | 'cod_confirmed'
+  | 'cod_delivered';
 /**
  * The mail a customer gets when the order reaches a status. A cash-on-delivery order's
  * DELIVERED mail is `cod_delivered` (the cash collected). A refund's mail follows the refunded
  * payment (payment.refunded), not the status, so an automatic refund of a payment the order
- * could not take is mailed too.
+ * could not take is mailed too; a refund short of the whole payment is `partially_refunded`.
  */
 export const CUSTOMER_MAIL_ON: Partial<Record<OrderStatus, CustomerMailKind>> = {
   AWAITING_PAYMENT: 'order_placed',
@@ -130,7 +182,15 @@ export const CUSTOMER_MAIL_ON: Partial<Record<OrderStatus, CustomerMailKind>> = 
 /** Staff are told of an order to ship: paid, or confirmed for cash on delivery. */
 export const STAFF_MAIL_ON: Partial<Record<OrderStatus, 'new_order'>> = { PAID: 'new_order', CONFIRMED: 'new_order' };
 
-export const OUTBOUND_ORDER_EVENTS = ['order.placed', 'order.paid', 'order.shipped', 'order.delivered', 'order.cancelled', 'order.refunded'] as const;
+export const OUTBOUND_ORDER_EVENTS = [
+  'order.placed',
+  'order.paid',
+  'order.shipped',
+  'order.delivered',
+  'order.cancelled',
+  'order.partially_refunded',
+  'order.refunded',
+] as const;
 export type OutboundOrderEvent = (typeof OUTBOUND_ORDER_EVENTS)[number];
 /** The outbound webhook event (src/webhooks) of reaching a status; an expired order counts as cancelled. */
 export const OUTBOUND_EVENT_ON: Partial<Record<OrderStatus, OutboundOrderEvent>> = {
@@ -141,5 +201,6 @@ export const OUTBOUND_EVENT_ON: Partial<Record<OrderStatus, OutboundOrderEvent>>
   DELIVERED: 'order.delivered',
   CANCELLED: 'order.cancelled',
   EXPIRED: 'order.cancelled',
+  PARTIALLY_REFUNDED: 'order.partially_refunded',
   REFUNDED: 'order.refunded',
 };

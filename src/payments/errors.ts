@@ -37,3 +37,26 @@ export class NotRefundable extends Conflict {
     super('NOT_REFUNDABLE', detail);
   }
 }
+
+/** A refund of more than the payment has left to give back (its refunds, made or under way, claim the rest). */
+export class RefundExceedsRemaining extends Conflict {
+  constructor(requestedMinor: number, remainingMinor: number, currency: string) {
+    super('REFUND_EXCEEDS_REMAINING', `The refund of ${requestedMinor} exceeds the ${remainingMinor} ${currency} left to refund on the payment`, {
+      requestedMinor,
+      remainingMinor,
+    });
+  }
+}
+
+export class RefundLineUnknown extends Unprocessable {
+  constructor(orderItemId: string) {
+    super('REFUND_LINE_UNKNOWN', `The order has no line ${orderItemId}`, { orderItemId });
+  }
+}
+
+/** More units of a line than were sold, less those refunded before. */
+export class RefundQuantityExceeded extends Unprocessable {
+  constructor(orderItemId: string, requested: number, refundable: number) {
+    super('REFUND_QUANTITY_EXCEEDED', `Line ${orderItemId}: ${requested} units asked, ${refundable} left to refund`, { orderItemId, requested, refundable });
+  }
+}

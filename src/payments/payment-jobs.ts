@@ -24,8 +24,8 @@ export const paymentJobs = [
     }),
     // a retry (pg-boss's own, or staff's of the failed job) is one more attempt: asks the gateway first
     handler: (deps) => async (claim) => {
-      const payment = await attemptRefund(deps, claim);
-      return { paymentId: payment.id, status: payment.status, refundRef: payment.refundRef };
+      const { payment, refund } = await attemptRefund(deps, claim);
+      return { paymentId: payment.id, status: payment.status, refundId: refund.id, refundRef: refund.providerRefundId };
     },
   }),
   defineJob<object, PaymentJobDeps>({

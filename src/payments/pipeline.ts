@@ -5,7 +5,7 @@ import { CAPTURABLE, type OrderStatus, type PaymentStatus } from '../orders/stat
 import { PaymentMismatch } from './errors.js';
 import { PAYMENT_COLUMNS, UUID, type PaymentRow } from './payment-row.js';
 import { providerId, type GatewayEvent } from './providers/provider.js';
-import { attemptRefund, closeOrderAfterRefund, recordRefundClaim, recordRefunded, type PaymentDeps, type RefundClaim } from './refunds.js';
+import { attemptRefund, claimRefund, closeOrderAfterRefund, recordRefunded, type PaymentDeps, type RefundClaim } from './refunds.js';
 
 // The one way a gateway message changes anything. Each message is one row in the
 // payment_events inbox, written in the same transaction as the changes it causes, so a
@@ -15,7 +15,7 @@ import { attemptRefund, closeOrderAfterRefund, recordRefundClaim, recordRefunded
 // a message that arrives out of order is recorded as ignored.
 
 export type EventOutcome = 'applied' | 'ignored' | 'refund_required' | 'duplicate';
-type Decision = { outcome: Exclude<EventOutcome, 'duplicate'>; payment?: PaymentRow };
+type Decision = { outcome: Exclude<EventOutcome, 'duplicate'>; payment?: PaymentRow; refund?: RefundClaim };
 type OrderState = { id: string; status: OrderStatus; wasPaid: boolean };
 
 const IGNORED: Decision = { outcome: 'ignored' };
@@ -29,7 +29,7 @@ export async function processGatewayEvent(deps: PaymentDeps, event: GatewayEvent
        ON CONFLICT (provider, provider_event_id) DO NOTHING RETURNING id`,
       [event.provider, event.eventId, event.type, event.payload],
     );
-    if (!inbox.rowCount) return { outcome: 'duplicate' as const, payment: undefined };
+    if (!inbox.rowCount) return { outcome: 'duplicate' as const, payment: undefined, refund: undefined };
     const found = await lockOrderOfPayment(tx, event);
     const decision = found ? await decide(tx, found.payment, found.order, event) : IGNORED;
     await tx.query(`UPDATE payment_events SET payment_id = $2, outcome = $3, processed_at = now() WHERE id = $1`, [
@@ -37,12 +37,12 @@ export async function processGatewayEvent(deps: PaymentDeps, event: GatewayEvent
       found?.payment.id ?? null,
       decision.outcome,
     ]);
-    return { outcome: decision.outcome, payment: decision.payment ?? found?.payment };
+    return { outcome: decision.outcome, payment: decision.payment ?? found?.payment, refund: decision.refund };
   });
 
-  if (result.outcome === 'refund_required' && result.payment) {
+  if (result.refund && result.payment) {
     // After commit: the claim and its job are on record, so a failure here is retried by the job.
-    await attemptRefund(deps, automaticRefund(result.payment)).catch((err) =>
+    await attemptRefund(deps, result.refund).catch((err) =>
       deps.logger.warn(
         { paymentId: result.payment!.id, reason: err instanceof Error ? err.message : 'unknown' },
         'automatic refund not done yet; its job retries it',
@@ -111,19 +111,15 @@ async function settlePaid(tx: Tx, payment: PaymentRow, order: OrderState, event:
   const { otherCaptured, ...captured } = rows[0];
   const refusal = otherCaptured || order.wasPaid ? 'the order was already paid by another payment' : await placeOnOrder(tx, order, event, captured.provider);
   if (!refusal) return APPLIED;
-  // The buyer paid for an order that cannot take the money: give it back.
-  await tx.query(`UPDATE payments SET status = 'REFUND_PENDING', failure_reason = $2, updated_at = now() WHERE id = $1`, [payment.id, refusal]);
-  await recordRefundClaim(tx, automaticRefund(captured));
-  return { outcome: 'refund_required', payment: { ...captured, status: 'REFUND_PENDING' } };
+  // The buyer paid for an order that cannot take the money: give it all back, the order stays as it is.
+  const refund = await claimRefund(tx, captured, {
+    amountMinor: captured.amountMinor - captured.refundedMinor,
+    actor: 'system:payments',
+    orderFollows: false,
+    reason: refusal,
+  });
+  return { outcome: 'refund_required', payment: { ...captured, status: 'REFUND_PENDING' }, refund };
 }
-
-/** The refund of a payment its order could not take: the order stays as it is. */
-const automaticRefund = (payment: PaymentRow): RefundClaim => ({
-  paymentId: payment.id,
-  orderId: payment.orderId,
-  actor: 'system:payments',
-  orderFollows: false,
-});
 
 /** Gives the captured payment to its order; returns why it cannot, or null when it did. */
 async function placeOnOrder(tx: Tx, order: OrderState, event: GatewayEvent, provider: PaymentRow['provider']): Promise<string | null> {
@@ -162,11 +158,17 @@ async function reviveOrder(tx: Tx, order: OrderState, actor: string): Promise<bo
  */
 async function settleRefundMadeAtGateway(tx: Tx, payment: PaymentRow, event: GatewayEvent): Promise<Decision> {
   if (payment.status !== 'SUCCEEDED') return IGNORED;
-  await tx.query(`UPDATE payments SET status = 'REFUNDED', refund_ref = $2, updated_at = now() WHERE id = $1 AND status = 'SUCCEEDED'`, [
-    payment.id,
-    event.eventId,
-  ]);
-  await recordRefunded(tx, payment);
+  // what our own refunds had not given back yet, recorded as a refund made at the gateway
+  const { rows } = await tx.query<{ id: string; amountMinor: number; currency: string }>(
+    `WITH rest AS (
+       UPDATE payments p SET status = 'REFUNDED', refund_ref = $2, refunded_minor = amount_minor, updated_at = now()
+        WHERE id = $1 AND status = 'SUCCEEDED' RETURNING id, order_id, currency, amount_minor - $3::int AS minor)
+     INSERT INTO refunds (payment_id, order_id, amount_minor, currency, status, provider_refund_id, actor, succeeded_at)
+     SELECT id, order_id, minor, currency, 'succeeded', $2, $4, now() FROM rest WHERE minor > 0
+     RETURNING id, amount_minor AS "amountMinor", currency`,
+    [payment.id, event.eventId, payment.refundedMinor, `provider:${providerId(payment.provider)}`],
+  );
+  if (rows[0]) await recordRefunded(tx, payment, rows[0], false);
   await closeOrderAfterRefund(tx, payment.orderId, `provider:${providerId(payment.provider)}`);
   return APPLIED;
 }

@@ -9,9 +9,9 @@ import { processGatewayEvent } from './pipeline.js';
 import type { GatewayEvent, PaymentProvider } from './providers/provider.js';
 import { providerId } from './providers/provider.js';
 import { storefrontUrl, type Providers, type StorefrontOutcome } from './providers/registry.js';
-import { refundOrder, type PaymentDeps } from './refunds.js';
+import { refundOrder, type PaymentDeps, type RefundRow } from './refunds.js';
 import { paymentResultPage, PAYMENT_RESULT_POLICY, readPaymentResult } from './payment-result-page.js';
-import { idParams, paymentResultQuery, sslcommerzReturnParams, startPaymentBody } from './schemas.js';
+import { idParams, paymentResultQuery, refundBody, sslcommerzReturnParams, startPaymentBody } from './schemas.js';
 import { startPayment } from './start-payment.js';
 
 const paymentView = (p: PaymentRow) => ({
@@ -20,10 +20,27 @@ const paymentView = (p: PaymentRow) => ({
   status: p.status,
   provider: providerId(p.provider),
   amountMinor: p.amountMinor,
+  refundedMinor: p.refundedMinor,
   currency: p.currency,
   redirectUrl: p.redirectUrl,
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
+});
+
+/** As the staff order view shows it (OrderRefund). */
+const refundView = (r: RefundRow) => ({
+  id: r.id,
+  paymentId: r.paymentId,
+  status: r.status,
+  amountMinor: r.amountMinor,
+  currency: r.currency,
+  lines: r.lines,
+  restock: r.restock,
+  actor: r.actor,
+  providerRefundId: r.providerRefundId,
+  failureReason: r.failureReason,
+  createdAt: r.createdAt,
+  succeededAt: r.succeededAt,
 });
 
 function depsFor(ctx: RouteContext, providers: Providers): PaymentDeps {
@@ -150,8 +167,15 @@ export function paymentRoutes(ctx: RouteContext, providers: Providers): Router {
 
   router.post('/api/admin/orders/:id/refund', ...guards.requireStaff, async (req, res) => {
     const { id } = parse(idParams, req.params);
-    const refund = await refundOrder({ ...deps, logger: req.log }, id, req.user!.id);
-    res.json({ orderId: refund.orderId, orderStatus: refund.orderStatus, refundRef: refund.payment.refundRef, payment: paymentView(refund.payment) });
+    const request = parse(refundBody, req.body ?? {});
+    const made = await refundOrder({ ...deps, logger: req.log }, id, req.user!.id, request);
+    res.json({
+      orderId: made.orderId,
+      orderStatus: made.orderStatus,
+      refundRef: made.refund.providerRefundId,
+      refund: refundView(made.refund),
+      payment: paymentView(made.payment),
+    });
   });
 
   return router;

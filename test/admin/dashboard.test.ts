@@ -44,6 +44,7 @@ describe('GET /admin/api/dashboard', () => {
       PAID: 2,
       SHIPPED: 1,
       DELIVERED: 3,
+      PARTIALLY_REFUNDED: 0,
       CANCELLED: 1,
       EXPIRED: 0,
       REFUNDED: 1,
@@ -106,6 +107,44 @@ describe('GET /admin/api/dashboard', () => {
       ['Plenty tea', 20, 5],
     ]);
     expect(res.body.stock).toEqual({ variants: 4, outOfStock: 0, low: 2, units: 56 });
+  });
+
+  test('when orders were refunded in part, then revenue keeps what their refunds did not give back', async () => {
+    const pool = panel.shop.db.pool;
+    const currency = 'GBP'; // a currency of its own: the other tests' orders do not count
+    const product = await createProduct(pool, { priceMinor: 4000, stock: 10, currency });
+    const customer = await createUser(pool);
+    const partly = await createOrder(pool, { userId: customer.id, status: 'PARTIALLY_REFUNDED', lines: [{ product, quantity: 1 }], currency });
+    const shippedAfter = await createOrder(pool, { userId: customer.id, status: 'SHIPPED', lines: [{ product, quantity: 1 }], currency });
+    for (const [order, amountMinor] of [
+      [partly, 1500],
+      [shippedAfter, 500],
+    ] as const)
+      await pool.query(
+        `INSERT INTO refunds (payment_id, order_id, amount_minor, currency, status, actor) SELECT id, order_id, $2, currency, 'succeeded', 'staff:test' FROM payments WHERE order_id = $1`,
+        [order.id, amountMinor],
+      );
+
+    const data = (await panel.staff.get('/admin/api/dashboard').expect(200)).body;
+
+    expect(data.revenue).toContainEqual({ currency, todayMinor: 8000 - 2000, last7DaysMinor: 6000, last30DaysMinor: 6000 });
+  });
+
+  test('when a paid order was refunded in part before shipping, then it still waits to ship; once shipped it does not', async () => {
+    const pool = panel.shop.db.pool;
+    const before = (await panel.staff.get('/admin/api/dashboard').expect(200)).body.awaitingShipment.count;
+    const product = await createProduct(pool, { stock: 5 });
+    const customer = await createUser(pool);
+    const unshipped = await createOrder(pool, { userId: customer.id, status: 'PARTIALLY_REFUNDED', lines: [{ product, quantity: 1 }] });
+    const shipped = await createOrder(pool, { userId: customer.id, status: 'PARTIALLY_REFUNDED', lines: [{ product, quantity: 1 }] });
+    await pool.query(`UPDATE orders SET shipped_at = now() WHERE id = $1`, [shipped.id]);
+
+    const data = (await panel.staff.get('/admin/api/dashboard').expect(200)).body;
+
+    expect(data.awaitingShipment.count).toBe(before + 1);
+    const waiting = data.awaitingShipment.oldest.map((o: { id: string }) => o.id);
+    expect(waiting).toContain(unshipped.id);
+    expect(waiting).not.toContain(shipped.id);
   });
 
   test('when a cash-on-delivery order is confirmed, then it waits to ship too (it is paid at the door, later)', async () => {

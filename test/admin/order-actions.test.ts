@@ -2,19 +2,22 @@ import supertest from 'supertest';
 import { tokenFor, uniqueId } from '../helpers/test-app.js';
 import { adminApi, createStaff, orderRow, panelPerFile, signedInAgent } from '../helpers/admin-fixtures.js';
 import type { OrderStatus } from '../../src/orders/statuses.js';
+import type { StaffRefundRequest } from '../../src/orders/staff-actions.js';
 import { Conflict } from '../../src/shared/errors.js';
 import { createOrder, createProduct, createUser, stockOf as variantStock } from '../helpers/fixtures.js';
 
 const stockOf = (product: { variantId: string }) => variantStock(panel.shop.db.pool, product);
 
 const refunds: { orderId: string; staffId: string }[] = [];
+const refundRequests = new Map<string, StaffRefundRequest | undefined>(); // order id -> what the form asked
 let refusedRefund = '';
 // The payments module's refund stands in as a stub that records its calls (its own tests cover the real one).
 const panel = panelPerFile({
   adminPanel: {
-    refundOrder: async (orderId, byStaff) => {
+    refundOrder: async (orderId, byStaff, _options, request) => {
       if (orderId === refusedRefund) throw new Conflict('NOT_REFUNDABLE', 'The gateway refused the refund');
       refunds.push({ orderId, staffId: byStaff });
+      refundRequests.set(orderId, request);
     },
   },
 });
@@ -34,7 +37,8 @@ const offeredActions = async (orderId: string) =>
 describe('which actions an order page offers', () => {
   test.each([
     ['AWAITING_PAYMENT', ['cancel']],
-    ['PAID', ['cancel', 'ship']],
+    ['PAID', ['cancel', 'refund', 'ship']], // a refund of part (a broken item) before it ships
+    ['PARTIALLY_REFUNDED', ['cancel', 'refund', 'ship']], // not shipped yet
     ['SHIPPED', ['deliver', 'refund']],
     ['DELIVERED', ['refund']],
     ['CANCELLED', []], // never paid: nothing to refund
@@ -253,6 +257,51 @@ describe('Refund', () => {
 
     expect(res.body.notice.type).toBe('success');
     expect(refunds).toContainEqual({ orderId: order.id, staffId: panel.staffId });
+  });
+
+  test("when staff open the refund form, then it lists the order's lines with their ids and what is left to refund", async () => {
+    const order = await orderIn('PAID');
+
+    const res = await panel.staff.get(adminApi.recordAction('Order', order.id, 'refund')).expect(200);
+
+    expect(res.body.record.orderDetails).toMatchObject({ refundedMinor: 0, items: [{ quantity: 2, refundedQuantity: 0, id: expect.any(String) }] });
+    expect(refunds.map((r) => r.orderId)).not.toContain(order.id);
+  });
+
+  test.each([
+    ['an amount', (_itemId: string) => ({ amount: '5.50' }), { amountMinor: 550 }],
+    ['units of a line with restock', (itemId: string) => ({ [`line:${itemId}`]: '1', restock: 'true' }), { lines: [{ quantity: 1 }], restock: true }],
+    ['nothing (all that is left)', () => ({ amount: '', restock: 'false' }), {}],
+  ])('when staff refund %s in the form, then the payments service is asked for it', async (_case, form, asked) => {
+    const order = await orderIn('DELIVERED');
+    const { rows } = await panel.shop.db.pool.query<{ id: string }>(`SELECT id FROM order_items WHERE order_id = $1`, [order.id]);
+
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'refund'))
+      .send(form(rows[0].id))
+      .expect(200);
+
+    expect(res.body.notice.type).toBe('success');
+    const request = refundRequests.get(order.id);
+    expect(request).toMatchObject(asked);
+    if (request?.lines) expect(request.lines[0].orderItemId).toBe(rows[0].id);
+  });
+
+  test.each([
+    ['an amount and units', (itemId: string) => ({ amount: '1.00', [`line:${itemId}`]: '1' })],
+    ['units that are not a whole number', (itemId: string) => ({ [`line:${itemId}`]: '1.5' })],
+    ['an amount that is not one', () => ({ amount: 'ten' })],
+  ])('when the form has %s, then an error notice and the payments service is not called', async (_case, form) => {
+    const order = await orderIn('DELIVERED');
+    const { rows } = await panel.shop.db.pool.query<{ id: string }>(`SELECT id FROM order_items WHERE order_id = $1`, [order.id]);
+
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'refund'))
+      .send(form(rows[0].id))
+      .expect(200);
+
+    expect(res.body.notice.type).toBe('error');
+    expect(refunds.map((r) => r.orderId)).not.toContain(order.id);
   });
 
   test('when the payments service refuses, then its reason is shown as an error notice', async () => {

@@ -1,6 +1,6 @@
 // A fake SSLCommerz on loopback, spoken to by the real `sslcommerz-lts` SDK
-// (SSLCOMMERZ_API_BASE_URL): session init (multipart), the validation API, the refund and
-// refund query APIs, the transaction query by tran_id,
+// (SSLCOMMERZ_API_BASE_URL): session init (multipart), the validation API, the refund (of all
+// or part of a transaction, refund_amount) and refund query APIs, the transaction query by tran_id,
 // and the signed IPN / browser-return forms SSLCommerz would post to the shop.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -135,7 +135,14 @@ export async function startFakeSslcommerz() {
     if (q.refund_amount) {
       if (!q.refund_trans_id) return void res.json({ APIConnect: 'DONE', status: 'failed', errorReason: 'refund_trans_id is required' });
       // refund_trans_id identifies the refund: asked again, SSLCommerz answers about the same refund
-      const refund = refunds.find((r) => r.refundTransId === q.refund_trans_id) ?? {
+      const known = refunds.find((r) => r.refundTransId === q.refund_trans_id);
+      // a refund of part of the transaction, up to what its earlier refunds left
+      const cents = (amount: string) => Math.round(Number(amount) * 100);
+      const paid = transactions.get(q.refe_id);
+      const left = paid ? cents(paid.amount) - refunds.filter((r) => r.refeId === q.refe_id).reduce((sum, r) => sum + cents(r.amount), 0) : 0;
+      if (!known && !(cents(q.refund_amount) > 0 && cents(q.refund_amount) <= left))
+        return void res.json({ APIConnect: 'DONE', status: 'failed', errorReason: 'refund_amount exceeds the amount left to refund' });
+      const refund = known ?? {
         bankTranId: q.bank_tran_id,
         refundTransId: q.refund_trans_id,
         refeId: q.refe_id,

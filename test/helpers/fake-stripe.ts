@@ -1,6 +1,6 @@
 // A fake Stripe API on loopback, spoken to by the real `stripe` SDK (STRIPE_API_BASE_URL):
-// Checkout Sessions (create, retrieve) and Refunds (create, list) with idempotency keys and
-// Stripe's error shapes, plus the
+// Checkout Sessions (create, retrieve) and Refunds (create of all or part of a payment, list)
+// with idempotency keys and Stripe's error shapes, plus the
 // signed events Stripe would send to the shop's webhook.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +17,15 @@ type Session = Record<string, unknown> & {
   metadata: Record<string, string>;
   payment_intent: string | null;
 };
-type Refund = { id: string; payment_intent: string; amount: number; currency: string; status: string; idempotencyKey: string | undefined };
+type Refund = {
+  id: string;
+  payment_intent: string;
+  amount: number;
+  currency: string;
+  status: string;
+  idempotencyKey: string | undefined;
+  metadata: Record<string, string>;
+};
 export type StripeTrouble = 'http500' | 'malformed' | 'slow';
 
 const id = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
@@ -191,21 +199,39 @@ export async function startFakeStripe() {
     res.json({ object: 'list', data: items, has_more: false, url: `/v1/checkout/sessions/${req.params.id}/line_items` });
   });
 
-  const refundObject = (refund: Refund, metadata: unknown = {}) => ({
+  const refundObject = (refund: Refund) => ({
     id: refund.id,
     object: 'refund',
     amount: refund.amount,
     currency: refund.currency,
     payment_intent: refund.payment_intent,
     status: refund.status,
-    metadata,
+    metadata: refund.metadata,
   });
 
-  function makeRefund(intent: string, idempotencyKey?: string): Refund | { error: string } {
+  const refundedOf = (intent: string) => refunds.filter((r) => r.payment_intent === intent && r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
+
+  /** Like Stripe: `amount` defaults to what is left of the charge, and may not exceed it. */
+  function makeRefund(
+    intent: string,
+    options: { amount?: number; idempotencyKey?: string; metadata?: Record<string, string> } = {},
+  ): Refund | { error: string } {
     const session = [...sessions.values()].find((s) => s.payment_intent === intent);
     if (!session) return { error: `No such payment_intent: '${intent}'` };
-    if (refunds.some((r) => r.payment_intent === intent && r.status !== 'failed')) return { error: `Charge for ${intent} has already been refunded.` };
-    const refund = { id: id('re'), payment_intent: intent, amount: session.amount_total, currency: session.currency, status: 'succeeded', idempotencyKey };
+    const left = session.amount_total - refundedOf(intent);
+    if (left === 0) return { error: `Charge for ${intent} has already been refunded.` };
+    const amount = options.amount ?? left;
+    if (!Number.isInteger(amount) || amount < 1) return { error: 'Invalid positive integer' };
+    if (amount > left) return { error: `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})` };
+    const refund = {
+      id: id('re'),
+      payment_intent: intent,
+      amount,
+      currency: session.currency,
+      status: 'succeeded',
+      idempotencyKey: options.idempotencyKey,
+      metadata: options.metadata ?? {},
+    };
     refunds.push(refund);
     return refund;
   }
@@ -215,9 +241,13 @@ export async function startFakeStripe() {
       refundFailures--;
       return stripeError(res, 500, 'An unknown error occurred');
     }
-    const refund = makeRefund(String(req.body.payment_intent ?? ''), req.headers['idempotency-key'] as string | undefined);
+    const refund = makeRefund(String(req.body.payment_intent ?? ''), {
+      amount: req.body.amount === undefined ? undefined : Number(req.body.amount),
+      idempotencyKey: req.headers['idempotency-key'] as string | undefined,
+      metadata: req.body.metadata ?? {},
+    });
     if ('error' in refund) return stripeError(res, 400, refund.error);
-    res.json(refundObject(refund, req.body.metadata ?? {}));
+    res.json(refundObject(refund));
   });
 
   // Stripe's list of refunds, filtered by payment_intent, newest first
@@ -268,8 +298,8 @@ export async function startFakeStripe() {
       refundFailures = count;
     },
     /** A refund Stripe made (from its dashboard, or a call whose answer never reached the shop). */
-    refundAtStripe(paymentId: string) {
-      const refund = makeRefund(String(sessionFor(paymentId).payment_intent));
+    refundAtStripe(paymentId: string, options: { amount?: number; metadata?: Record<string, string> } = {}) {
+      const refund = makeRefund(String(sessionFor(paymentId).payment_intent), options);
       if ('error' in refund) throw new Error(`fake Stripe: ${refund.error}`);
       return refund;
     },
@@ -286,14 +316,16 @@ export async function startFakeStripe() {
     sessionEvent(paymentId: string, type: string, changes: Record<string, unknown> = {}) {
       return event(type, { ...sessionFor(paymentId), ...changes });
     },
+    /** The charge as Stripe tells it after its refunds (all of it when the fake made none: a dashboard refund); refunded once they reach its amount. */
     chargeRefunded(paymentId: string) {
       const session = sessionFor(paymentId);
+      const refunded = refundedOf(String(session.payment_intent)) || session.amount_total;
       return event('charge.refunded', {
         id: id('ch'),
         object: 'charge',
         amount: session.amount_total,
-        amount_refunded: session.amount_total,
-        refunded: true,
+        amount_refunded: refunded,
+        refunded: refunded === session.amount_total,
         payment_intent: session.payment_intent,
         currency: session.currency,
       });

@@ -178,6 +178,15 @@ export async function paymentsOf(pool: pg.Pool, orderId: string) {
   }[];
 }
 
+/** The payment's refunds rows, oldest first. */
+export async function refundsOf(pool: pg.Pool, paymentId: string) {
+  const { rows } = await pool.query<{ id: string; status: string; amountMinor: number; attempts: number; providerRefundId: string | null; actor: string }>(
+    `SELECT id, status, amount_minor AS "amountMinor", attempts, provider_refund_id AS "providerRefundId", actor FROM refunds WHERE payment_id = $1 ORDER BY created_at, id`,
+    [paymentId],
+  );
+  return rows;
+}
+
 export async function inboxOf(pool: pg.Pool, paymentId: string) {
   const { rows } = await pool.query(
     `SELECT provider, provider_event_id AS "eventId", type, outcome FROM payment_events WHERE payment_id = $1 ORDER BY received_at, id`,

@@ -152,6 +152,34 @@ describe('cancelled, expired, refunded', () => {
   });
 });
 
+describe('partial refunds', () => {
+  test('when staff refund part of a paid order, then the buyer gets "part of your order was refunded" with the amount, and the usual refund mail for the rest', async () => {
+    const { buyer, order } = await orderAwaitingPayment();
+    await smtp.server.waitFor(1, buyer.email);
+    await payWithMock(shop, order.id, buyer.auth);
+    await smtp.server.waitFor(2, buyer.email);
+
+    const part = await asStaff('refund', order.id, { amountMinor: 1000 }).expect(200);
+    const [, , partial] = await smtp.server.waitFor(3, buyer.email);
+
+    expect(partial.subject).toMatch(/^Part of your order was refunded \(order #\d+\)/);
+    expect(partial.text).toContain('We refunded $10.00 of order');
+    expect(await mailRows(shop.db.pool, `refund:${part.body.refund.id}:`)).toEqual([expect.objectContaining({ kind: 'partially_refunded', status: 'SENT' })]);
+
+    await asStaff('refund', order.id).expect(200);
+    const mails = await smtp.server.waitFor(5, buyer.email);
+
+    // the rest of the order is cancelled (unshipped) and refunded
+    expect(
+      mails
+        .slice(3)
+        .map((m) => m.subject.split(' (')[0])
+        .sort(),
+    ).toEqual(['Your order was cancelled', 'Your refund']);
+    expect(mails.find((m) => m.subject.startsWith('Your refund'))!.text).toContain('We refunded $15.00');
+  });
+});
+
 describe('cash on delivery', () => {
   test('when a buyer checks out with cash on delivery and the courier collects the cash, then they get the COD confirmed and COD delivered mails', async () => {
     const method = await createShippingMethod(shop.db.pool, { countries: ['BD'], priceMinor: 150, codEnabled: true, codFeeMinor: 50 });

@@ -195,7 +195,8 @@ describe('POST /api/admin/orders/{id}/cancel', () => {
     expect(res.body.history.slice(-2).map((h: { from: string; to: string }) => `${h.from}>${h.to}`)).toEqual(['PAID>CANCELLED', 'CANCELLED>REFUNDED']);
     expect(await stockOf(shop.db.pool, item)).toBe(5);
     const refunded = await shop.db.pool.query(`SELECT status, refund_ref AS "refundRef" FROM payments WHERE id = $1`, [payment.id]);
-    expect(refunded.rows[0]).toEqual({ status: 'REFUNDED', refundRef: `mock_refund_${payment.id}` });
+    const { rows: made } = await shop.db.pool.query(`SELECT id FROM refunds WHERE payment_id = $1`, [payment.id]);
+    expect(refunded.rows[0]).toEqual({ status: 'REFUNDED', refundRef: `mock_refund_${made[0].id}` });
   });
 
   test('when staff cancel without a body, then the order is cancelled with no reason', async () => {

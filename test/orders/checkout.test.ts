@@ -11,6 +11,7 @@ const shop = useTestShop();
 
 /** An order line's identity as sold, for a product made with createProduct (no options). */
 const soldLine = (product: ProductFixture, title: string) => ({
+  id: expect.any(String),
   productId: product.id,
   variantId: product.variantId,
   sku: product.sku,
@@ -20,6 +21,7 @@ const soldLine = (product: ProductFixture, title: string) => ({
   optionValues: {},
   discountMinor: 0,
   taxMinor: 0,
+  refundedQuantity: 0,
 });
 beforeAll(async () => {
   http = supertest(await shop.listen());
@@ -218,6 +220,8 @@ describe('POST /api/checkout with variants', () => {
         lineTotalMinor: 3400,
         discountMinor: 0,
         taxMinor: 0,
+        id: expect.any(String),
+        refundedQuantity: 0,
       },
       {
         productId: shirt.id,
@@ -232,6 +236,8 @@ describe('POST /api/checkout with variants', () => {
         lineTotalMinor: 1500,
         discountMinor: 0,
         taxMinor: 0,
+        id: expect.any(String),
+        refundedQuantity: 0,
       },
     ].sort((a, b) => (a.sku < b.sku ? -1 : 1)); // order lines read by title, then SKU
     expect(res.body).toMatchObject({ subtotalMinor: 4900, totalMinor: 4900, itemCount: 3 });

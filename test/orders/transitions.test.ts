@@ -3,7 +3,7 @@ import { useTestShop } from '../helpers/test-app.js';
 import { snapshot } from '../helpers/orders-fixtures.js';
 import { inTransaction } from '../../src/shared/db.js';
 import { IllegalTransition, transition } from '../../src/orders/state-machine.js';
-import { TRANSITIONS, type OrderStatus } from '../../src/orders/statuses.js';
+import { PARTIALLY_REFUNDED_MOVES, TRANSITIONS, type Fulfilment, type OrderStatus } from '../../src/orders/statuses.js';
 import { createOrder, createProduct, createUser, orderStatus, type ProductFixture, type UserFixture } from '../helpers/fixtures.js';
 
 let customer: UserFixture;
@@ -43,6 +43,34 @@ describe('transition() over the TRANSITIONS table', () => {
   });
 });
 
+describe('transition() from PARTIALLY_REFUNDED, by where the goods are (PARTIALLY_REFUNDED_MOVES)', () => {
+  const stamped: Record<Fulfilment, string[]> = { unshipped: [], shipped: ['shipped_at'], delivered: ['shipped_at', 'delivered_at'] };
+  const cases = (Object.keys(PARTIALLY_REFUNDED_MOVES) as Fulfilment[]).flatMap((fulfilment) =>
+    TRANSITIONS.PARTIALLY_REFUNDED.map((to) => [fulfilment, to, PARTIALLY_REFUNDED_MOVES[fulfilment].includes(to)] as const),
+  );
+
+  test.each(cases)('when the order is %s and %s is asked, then it is allowed: %s', async (fulfilment, to, allowed) => {
+    const orderId = await createOrder(shop.db.pool, { userId: customer.id, status: 'PARTIALLY_REFUNDED', lines: [{ product: product, quantity: 1 }] }).then(
+      (o) => o.id,
+    );
+    const stamps = stamped[fulfilment].map((column) => `${column} = now()`);
+    if (stamps.length) await shop.db.pool.query(`UPDATE orders SET ${stamps.join(', ')} WHERE id = $1`, [orderId]);
+    const before = await stateAround();
+
+    const attempt = inTransaction(shop.db.pool, (tx) =>
+      transition(tx, orderId, to, { actor: `staff:${staff.id}`, shipping: { carrier: 'UPS', trackingNumber: '1Z' } }),
+    );
+
+    if (allowed) {
+      await expect(attempt).resolves.toMatchObject({ from: 'PARTIALLY_REFUNDED', to });
+      expect(await orderStatus(shop.db.pool, orderId)).toBe(to);
+    } else {
+      await expect(attempt).rejects.toMatchObject({ status: 409, code: 'ILLEGAL_TRANSITION', currentStatus: 'PARTIALLY_REFUNDED' });
+      expect(await stateAround()).toEqual(before);
+    }
+  });
+});
+
 // Each route and the one state it may start from (staff cancel: several).
 const ROUTES: { name: string; path: (id: string) => string; as: () => UserFixture; body?: object; from: OrderStatus[] }[] = [
   { name: 'customer cancel', path: (id) => `/api/orders/${id}/cancel`, as: () => customer, from: ['AWAITING_PAYMENT'] },
@@ -51,7 +79,7 @@ const ROUTES: { name: string; path: (id: string) => string; as: () => UserFixtur
     path: (id) => `/api/admin/orders/${id}/ship`,
     as: () => staff,
     body: { carrier: 'DHL', trackingNumber: 'JD0001' },
-    from: ['PAID', 'CONFIRMED'],
+    from: ['PAID', 'CONFIRMED', 'PARTIALLY_REFUNDED'], // the fixture's partially refunded order is not shipped yet
   },
   { name: 'staff deliver', path: (id) => `/api/admin/orders/${id}/deliver`, as: () => staff, from: ['SHIPPED'] },
   {
@@ -59,7 +87,7 @@ const ROUTES: { name: string; path: (id: string) => string; as: () => UserFixtur
     path: (id) => `/api/admin/orders/${id}/cancel`,
     as: () => staff,
     body: { reason: 'fraud' },
-    from: ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID', 'CONFIRMED'],
+    from: ['AWAITING_PAYMENT', 'ON_HOLD', 'PAID', 'CONFIRMED', 'PARTIALLY_REFUNDED'],
   },
 ];
 const refusedByRoute = ROUTES.flatMap((route) => STATUSES.filter((s) => !route.from.includes(s)).map((status) => [route.name, status, route] as const));

@@ -18,9 +18,9 @@ function recordingProviders(config: Config): Providers {
     calls.push(`session ${payment.id}`);
     return createSession(payment);
   };
-  mock.refund = (payment) => {
+  mock.refund = (payment, made) => {
     calls.push(`refund ${payment.id}`);
-    return refund(payment);
+    return refund(payment, made);
   };
   return providers;
 }

@@ -3,7 +3,7 @@
 import { useTestShop } from '../helpers/test-app.js';
 import { signedDelivery } from '../helpers/fake-stripe.js';
 import { jobsFinished, sendJobs } from '../helpers/jobs-fixtures.js';
-import { createPayableOrder, orderState, paymentsOf, STOREFRONT } from '../helpers/payments-fixtures.js';
+import { createPayableOrder, orderState, paymentsOf, refundsOf, STOREFRONT } from '../helpers/payments-fixtures.js';
 import { createUser } from '../helpers/fixtures.js';
 import { REFUND_QUEUE } from '../../src/payments/payment-jobs.js';
 import { DEAD_LETTERS } from '../../src/jobs/job-engine.js';
@@ -66,7 +66,10 @@ describe('the refund job (payments-refund)', () => {
     expect(payment).toEqual(expect.objectContaining({ status: 'REFUNDED', failureReason: null }));
     const refunds = shop.stripe.refunds.filter((r) => r.payment_intent === intent);
     expect(refunds).toEqual([
-      expect.objectContaining({ status: 'succeeded', idempotencyKey: expect.stringMatching(new RegExp(`^refund-${paymentId}-[2-9]$`)) }),
+      expect.objectContaining({
+        status: 'succeeded',
+        idempotencyKey: expect.stringMatching(new RegExp(`^refund-${(await refundsOf(shop.db.pool, paymentId))[0].id}-[2-9]$`)),
+      }),
     ]);
     expect(payment.refundRef).toBe(refunds[0].id);
     expect((await orderState(shop.db.pool, order)).status).toBe('REFUNDED');
@@ -75,11 +78,22 @@ describe('the refund job (payments-refund)', () => {
 
   test('when the gateway refunded but the attempt died before recording it, then the job asks Stripe, records that refund and never refunds again', async () => {
     const { order, paymentId, intent } = await paidStripeOrder();
-    const made = shop.stripe.refundAtStripe(paymentId);
-    await shop.db.pool.query(`UPDATE payments SET status = 'REFUND_PENDING', refund_attempts = 1 WHERE id = $1`, [paymentId]);
+    // a claim whose first attempt reached Stripe (which tagged the refund with its id) and died
+    const { rows } = await shop.db.pool.query<{ id: string }>(
+      `WITH claimed AS (UPDATE payments SET status = 'REFUND_PENDING', refunded_minor = amount_minor WHERE id = $1 RETURNING id, order_id, amount_minor, currency)
+       INSERT INTO refunds (payment_id, order_id, amount_minor, currency, attempts, actor) SELECT id, order_id, amount_minor, currency, 1, 'staff:test' FROM claimed RETURNING id`,
+      [paymentId],
+    );
+    const made = shop.stripe.refundAtStripe(paymentId, { metadata: { refundId: rows[0].id } });
     const before = refundCalls();
 
-    const ids = await sendJobs(shop.db.pool, REFUND_QUEUE, 1, { paymentId, orderId: order.orderId, actor: 'staff:test', orderFollows: true });
+    const ids = await sendJobs(shop.db.pool, REFUND_QUEUE, 1, {
+      refundId: rows[0].id,
+      paymentId,
+      orderId: order.orderId,
+      actor: 'staff:test',
+      orderFollows: true,
+    });
 
     expect(await jobsFinished(shop.db.pool, ids)).toEqual(['completed']);
     expect(refundCalls()).toBe(before);
@@ -89,6 +103,33 @@ describe('the refund job (payments-refund)', () => {
     expect((await orderState(shop.db.pool, order)).status).toBe('REFUNDED');
   });
 
+  test("when a partial refund's attempt reached Stripe but its answer was lost, then the retry finds that refund (not the earlier partial one) and refunds nothing again", async () => {
+    const { order, paymentId, intent } = await paidStripeOrder();
+    await refund(order.orderId).send({ amountMinor: 1000 }).expect(200);
+    shop.stripe.failRefunds(1);
+    await refund(order.orderId).send({ amountMinor: 700 }).expect(502);
+    const [, lost] = await refundsOf(shop.db.pool, paymentId);
+    // what Stripe made of the attempt whose answer never came back
+    const made = shop.stripe.refundAtStripe(paymentId, { amount: 700, metadata: { refundId: lost.id } });
+    const before = refundCalls();
+
+    const refunds = await until(
+      () => refundsOf(shop.db.pool, paymentId),
+      (rows) => rows[1].status === 'succeeded',
+    );
+
+    expect(refunds.map((r) => [r.status, r.amountMinor])).toEqual([
+      ['succeeded', 1000],
+      ['succeeded', 700],
+    ]);
+    expect(refunds[1].providerRefundId).toBe(made.id);
+    expect(refundCalls()).toBe(before);
+    expect(shop.stripe.refunds.filter((r) => r.payment_intent === intent).map((r) => r.amount)).toEqual([1000, 700]);
+    expect(await paymentStatus(order.orderId)).toEqual(expect.objectContaining({ status: 'SUCCEEDED', refundRef: made.id }));
+    expect((await orderState(shop.db.pool, order)).status).toBe('PARTIALLY_REFUNDED');
+  });
+
+  // the job's data as claims wrote it before refunds had ids (no refundId): the payment's refund
   test('when a job of a refund already recorded runs again, then it changes nothing and calls no gateway', async () => {
     const { order, paymentId } = await paidStripeOrder();
     await refund(order.orderId).expect(200);

@@ -61,14 +61,20 @@ describe('POST /api/admin/orders/{id}/refund', () => {
     const res = await refund(order.orderId).expect(200);
 
     const refunds = shop.stripe.refunds.filter((r) => r.payment_intent === intent);
+    // keyed by the refund (one per refunds row) and the attempt, and tagged with it for findRefund
     expect(refunds).toEqual([
-      expect.objectContaining({ amount: order.totalMinor, idempotencyKey: expect.stringMatching(new RegExp(`^refund-${paymentId}-\\d+$`)) }),
+      expect.objectContaining({
+        amount: order.totalMinor,
+        idempotencyKey: expect.stringMatching(new RegExp(`^refund-${res.body.refund.id}-\\d+$`)),
+        metadata: expect.objectContaining({ refundId: res.body.refund.id, paymentId }),
+      }),
     ]);
     expect(res.body).toEqual({
       orderId: order.orderId,
       orderStatus: 'REFUNDED',
       refundRef: refunds[0].id,
-      payment: expect.objectContaining({ id: paymentId, status: 'REFUNDED' }),
+      refund: expect.objectContaining({ status: 'succeeded', amountMinor: order.totalMinor, lines: [], providerRefundId: refunds[0].id }),
+      payment: expect.objectContaining({ id: paymentId, status: 'REFUNDED', refundedMinor: order.totalMinor }),
     });
     expect(await paymentsOf(shop.db.pool, order.orderId)).toEqual([expect.objectContaining({ status: 'REFUNDED', refundRef: refunds[0].id })]);
     expect(await orderState(shop.db.pool, order)).toEqual({
@@ -86,7 +92,9 @@ describe('POST /api/admin/orders/{id}/refund', () => {
       ['refund.issued', 'applied'],
     ]);
     const { rows } = await shop.db.pool.query(`SELECT payload FROM outbox WHERE topic = $1 AND payload->>'paymentId' = $2`, [PAYMENT_REFUNDED, paymentId]);
-    expect(rows.map((r) => r.payload)).toEqual([{ paymentId, orderId: order.orderId, amountMinor: order.totalMinor, currency: 'USD' }]);
+    expect(rows.map((r) => r.payload)).toEqual([
+      { paymentId, orderId: order.orderId, refundId: res.body.refund.id, amountMinor: order.totalMinor, currency: 'USD', partial: false },
+    ]);
   });
 
   test('when Stripe then confirms the refund with charge.refunded, then nothing changes again', async () => {
@@ -119,11 +127,11 @@ describe('POST /api/admin/orders/{id}/refund', () => {
   });
 
   test('when staff refund a paid mock order, then it is refunded by the mock', async () => {
-    const { order, paymentId } = await paidOrder('mock');
+    const { order } = await paidOrder('mock');
 
     const res = await refund(order.orderId).expect(200);
 
-    expect(res.body).toMatchObject({ orderStatus: 'REFUNDED', refundRef: `mock_refund_${paymentId}` });
+    expect(res.body).toMatchObject({ orderStatus: 'REFUNDED', refundRef: `mock_refund_${res.body.refund.id}` });
   });
 
   test('when staff refund an order held for a risky payment, then it goes through CANCELLED (stock back) to REFUNDED', async () => {
@@ -208,7 +216,9 @@ describe('POST /api/admin/orders/{id}/refund', () => {
       expect.objectContaining({ status: 'REFUND_PENDING', failureReason: expect.stringMatching(/^refund failed \(attempt 1\)/) }),
     ]);
     expect((await orderState(shop.db.pool, order)).status).toBe('PAID');
-    expect(await refundJobsOf(paymentId)).toEqual([{ paymentId, orderId: order.orderId, actor: expect.stringMatching(/^staff:/), orderFollows: true }]);
+    expect(await refundJobsOf(paymentId)).toEqual([
+      { refundId: expect.any(String), paymentId, orderId: order.orderId, actor: expect.stringMatching(/^staff:/), orderFollows: true },
+    ]);
     shop.stripe.setTrouble(undefined);
     expect((await refund(order.orderId).expect(409)).body.code).toBe('NOT_REFUNDABLE');
   });

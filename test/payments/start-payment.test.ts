@@ -52,6 +52,7 @@ describe('POST /api/orders/{id}/payments', () => {
       status: 'PENDING',
       provider: 'mock',
       amountMinor: 5997,
+      refundedMinor: 0,
       currency: 'USD',
       redirectUrl: `http://shop.test/mock-gateway/${res.body.id}`,
       createdAt: expect.any(String),

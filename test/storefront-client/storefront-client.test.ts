@@ -137,6 +137,8 @@ describe('a storefront built on a client generated from the contract (openapi-ty
           lineTotalMinor: 2468,
           discountMinor: 0,
           taxMinor: 219,
+          id: expect.any(String),
+          refundedQuantity: 0,
         },
         {
           productId: mug.id,
@@ -151,6 +153,8 @@ describe('a storefront built on a client generated from the contract (openapi-ty
           lineTotalMinor: 990,
           discountMinor: 0,
           taxMinor: 88,
+          id: expect.any(String),
+          refundedQuantity: 0,
         },
       ]),
     });

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidSignature } from '../errors.js';
-import type { GatewayEvent, GatewayMessage, GatewayPayment, PaymentProvider } from './provider.js';
+import type { GatewayEvent, GatewayMessage, GatewayPayment, GatewayRefund, PaymentProvider } from './provider.js';
 
 export const MOCK_OUTCOMES = ['paid', 'failed', 'cancelled'] as const;
 export type MockOutcome = (typeof MOCK_OUTCOMES)[number];
@@ -33,8 +33,8 @@ export class MockProvider implements PaymentProvider {
     return { providerRef: `mock_${payment.id}`, redirectUrl: new URL(`/mock-gateway/${payment.id}`, this.publicBaseUrl).toString() };
   }
 
-  async refund(payment: GatewayPayment) {
-    return { refundRef: `mock_refund_${payment.id}` };
+  async refund(_payment: GatewayPayment, refund: GatewayRefund) {
+    return { refundRef: `mock_refund_${refund.id}` };
   }
 
   // The mock's refund is the same every time (idempotent): asking first changes nothing.

@@ -62,6 +62,9 @@ export type GatewayOrder = OrderAmounts & {
 
 export type GatewaySession = { providerRef: string; redirectUrl: string };
 
+/** One refund of a captured payment (all of it or part): our refunds row, whose id keys it at the gateway. */
+export type GatewayRefund = { id: string; amountMinor: number; currency: string };
+
 /** A message the gateway sent us (webhook, IPN, signed callback), before it is verified. */
 export type GatewayMessage = { rawBody?: Buffer; form?: Record<string, unknown>; headers: IncomingHttpHeaders };
 
@@ -90,13 +93,17 @@ export interface PaymentProvider {
   readonly id: ProviderId;
   readonly label: string;
   createSession(payment: GatewayPayment, order: GatewayOrder): Promise<GatewaySession>;
-  /** `attemptKey` is unique per refund attempt: the gateway's idempotency key, where it has one. */
-  refund(payment: GatewayPayment, attemptKey: string): Promise<{ refundRef: string }>;
   /**
-   * The refund of this captured payment the gateway has made or is making, or null when it has
-   * none: asked before a refund is tried again, since an earlier attempt's outcome may be unknown.
+   * Gives `refund.amountMinor` of the captured payment back (part of it, or all). `attemptKey` is
+   * unique per attempt at this refund: the gateway's idempotency key, where it has one.
    */
-  findRefund(payment: GatewayPayment): Promise<{ refundRef: string } | null>;
+  refund(payment: GatewayPayment, refund: GatewayRefund, attemptKey: string): Promise<{ refundRef: string }>;
+  /**
+   * This refund as the gateway has made it or is making it, or null when it has none: asked
+   * before a refund is tried again, since an earlier attempt's outcome may be unknown. Another
+   * refund of the same payment (an earlier partial one) is not it.
+   */
+  findRefund(payment: GatewayPayment, refund: GatewayRefund): Promise<{ refundRef: string } | null>;
   /**
    * What the gateway knows about a payment attempt still pending with us (its webhook may never
    * come), as the event the pipeline applies; null while the gateway has no outcome either.

@@ -11,6 +11,7 @@ import {
   type GatewayMessage,
   type GatewayOrder,
   type GatewayPayment,
+  type GatewayRefund,
   type PaymentProvider,
 } from './provider.js';
 
@@ -152,15 +153,15 @@ export class SslcommerzProvider implements PaymentProvider {
 
   /**
    * SSLCommerz keeps refund_trans_id unique per refund (its API since 2025-02; the SDK predates
-   * it, so the URL is built here): ours is derived from the payment, so a second try of the same
-   * refund cannot refund twice.
+   * it, so the URL is built here): ours is derived from our refund's id, so a second try of the
+   * same refund cannot refund twice, and each partial refund of a payment is a refund of its own.
    */
-  async refund(payment: GatewayPayment) {
+  async refund(payment: GatewayPayment, refund: GatewayRefund) {
     const query = new URLSearchParams({
-      refund_amount: toDecimal(payment.amountMinor, payment.currency),
+      refund_amount: toDecimal(refund.amountMinor, refund.currency),
       refund_remarks: `Refund of order ${payment.orderId}`,
       bank_tran_id: payment.providerRef ?? '',
-      refund_trans_id: refundTransId(payment.id),
+      refund_trans_id: refundTransId(refund.id),
       refe_id: payment.id,
       store_id: this.settings.storeId,
       store_passwd: this.settings.storePassword,
@@ -276,5 +277,5 @@ function unpaidEvent(tranId: string, status: string): Omit<GatewayEvent, 'payloa
   };
 }
 
-/** SSLCommerz's refund_trans_id is at most 30 characters: a digest of the payment id (one refund per payment). */
-const refundTransId = (paymentId: string) => `R${createHash('sha256').update(paymentId).digest('hex').slice(0, 29)}`;
+/** SSLCommerz's refund_trans_id is at most 30 characters: a digest of our refund's id. */
+const refundTransId = (refundId: string) => `R${createHash('sha256').update(refundId).digest('hex').slice(0, 29)}`;

@@ -9,6 +9,7 @@ import {
   type GatewayMessage,
   type GatewayOrder,
   type GatewayPayment,
+  type GatewayRefund,
   type PaymentProvider,
 } from './provider.js';
 
@@ -202,21 +203,26 @@ export class StripeProvider implements PaymentProvider {
     return { providerRef: session.id, redirectUrl: session.url! };
   }
 
-  async refund(payment: GatewayPayment, attemptKey: string) {
-    const refund = await callGateway(
+  async refund(payment: GatewayPayment, refund: GatewayRefund, attemptKey: string) {
+    const made = await callGateway(
       'Stripe refund',
       this.settings.timeoutMs,
       () =>
         this.stripe.refunds.create(
-          { payment_intent: payment.providerRef ?? undefined, metadata: { paymentId: payment.id, orderId: payment.orderId } },
+          {
+            payment_intent: payment.providerRef ?? undefined,
+            amount: refund.amountMinor,
+            metadata: { paymentId: payment.id, orderId: payment.orderId, refundId: refund.id },
+          },
           { idempotencyKey: attemptKey },
         ),
       (r) => typeof r?.id === 'string' && r.status !== 'failed' && r.status !== 'canceled',
     );
-    return { refundRef: refund.id };
+    return { refundRef: made.id };
   }
 
-  async findRefund(payment: GatewayPayment) {
+  /** The payment's refund that carries our refund's id (metadata.refundId), made or under way at Stripe. */
+  async findRefund(payment: GatewayPayment, refund: GatewayRefund) {
     if (!payment.providerRef) return null;
     const refunds = await callGateway(
       'Stripe refunds of the payment',
@@ -224,8 +230,10 @@ export class StripeProvider implements PaymentProvider {
       () => this.stripe.refunds.list({ payment_intent: payment.providerRef!, limit: 100 }),
       (list) => Array.isArray(list?.data),
     );
-    // pending and requires_action refunds are under way at Stripe: issuing another would refund twice
-    const made = refunds.data.find((r) => r.status !== 'failed' && r.status !== 'canceled');
+    // pending and requires_action refunds are under way at Stripe: issuing another would refund twice.
+    // A refund issued before refunds had ids of their own (always the whole payment) carries none.
+    const ours = (r: Stripe.Refund) => (r.metadata?.refundId ? r.metadata.refundId === refund.id : r.amount === refund.amountMinor);
+    const made = refunds.data.find((r) => ours(r) && r.status !== 'failed' && r.status !== 'canceled');
     return made ? { refundRef: made.id } : null;
   }
 
@@ -262,7 +270,7 @@ export class StripeProvider implements PaymentProvider {
     if (event.type === 'charge.refunded') {
       const charge = event.data.object;
       const intent = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
-      // partial refunds are made and tracked outside the shop
+      // a partial refund made in Stripe's dashboard is not tracked by the shop; the last one, making the charge refunded, is
       if (!charge.refunded || !intent) return null;
       return { ...common, kind: 'refunded', payment: { providerRef: intent } };
     }
