@@ -27,6 +27,7 @@ const PUBLIC = new Set([
   'POST /api/payments/stripe/webhook',
   'POST /api/payments/sslcommerz/ipn',
   'POST /api/payments/sslcommerz/return/{outcome}',
+  'GET /media/{key}/{size}', // product images: public, content-addressed
 ]);
 
 type Operation = { security?: Record<string, string[]>[] };
