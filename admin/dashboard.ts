@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { variantTitleSql } from '../src/catalog/variant-title.js';
 import { STORE_LOW_STOCK_THRESHOLD } from '../src/catalog/stock.js';
+import { REFUNDED_SO_FAR_SQL } from '../src/payments/refunds.js';
 import { AWAITING_SHIPMENT, ORDER_STATUSES, REVENUE_STATUSES, type OrderStatus } from '../src/orders/statuses.js';
 import { JOB_SCHEMA } from '../src/shared/migrate.js';
 import { DEAD_LETTERS } from '../src/jobs/job-engine.js';
@@ -55,16 +56,13 @@ const FOR_SALE = `
     FROM product_variants v JOIN products p ON p.id = v.product_id, (SELECT ${STORE_LOW_STOCK_THRESHOLD} AS threshold) store
    WHERE v.active AND p.active`;
 
-/** What the order's refunds give back (a partially refunded order, or one shipped after a partial refund, keeps the rest). */
-const REFUNDED = `COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_id = o.id), 0)`;
-
 export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
   const [daily, byStatus, lowestStock, stock, oldestPaid, recentJobs, codes] = await Promise.all([
     pool.query<{ day: string; currency: string | null; revenueMinor: number; orders: number }>(
       `WITH bounds AS (SELECT date_trunc('day', now() AT TIME ZONE 'UTC') - interval '${DAYS - 1} days' AS first_day),
             kept AS (
               SELECT date_trunc('day', o.created_at AT TIME ZONE 'UTC') AS day, o.currency,
-                     SUM(o.total_minor - ${REFUNDED}) AS revenue, COUNT(*) AS orders
+                     SUM(o.total_minor - ${REFUNDED_SO_FAR_SQL}) AS revenue, COUNT(*) AS orders
                 FROM orders o, bounds b
                WHERE o.status = ANY($1::"OrderStatus"[]) AND o.created_at >= b.first_day AT TIME ZONE 'UTC'
                GROUP BY 1, 2)
@@ -95,7 +93,7 @@ export async function loadDashboard(pool: pg.Pool): Promise<Dashboard> {
     pool.query<{ state: JobState; count: number }>(RECENT_JOBS, [DEAD_LETTERS]),
     pool.query<Dashboard['discountCodes'][number]>(
       `SELECT d.code, d.active, d.used_count AS uses, o.currency,
-              COALESCE(SUM(o.total_minor - ${REFUNDED}) FILTER (WHERE o.status = ANY($1::"OrderStatus"[])), 0)::int AS "revenueMinor",
+              COALESCE(SUM(o.total_minor - ${REFUNDED_SO_FAR_SQL}) FILTER (WHERE o.status = ANY($1::"OrderStatus"[])), 0)::int AS "revenueMinor",
               COALESCE(SUM(o.discount_minor) FILTER (WHERE o.status = ANY($1::"OrderStatus"[])), 0)::int AS "discountMinor"
          FROM discount_codes d
          LEFT JOIN discount_code_uses u ON u.discount_code_id = d.id AND u.released_at IS NULL

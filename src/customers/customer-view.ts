@@ -3,6 +3,7 @@ import { listAddresses, type Address } from '../addresses/address-book.js';
 import { listCustomerOrders, type OrderPage, type OrderSummary } from '../orders/order-views.js';
 import { page, type Cursor } from '../orders/cursor.js';
 import { REVENUE_STATUSES } from '../orders/statuses.js';
+import { REFUNDED_SO_FAR_SQL } from '../payments/refunds.js';
 import { NotFound } from '../shared/errors.js';
 import { listNotes, type CustomerNote } from './notes.js';
 
@@ -19,10 +20,10 @@ export type CustomerSummary = {
 };
 
 /**
- * Lifetime spend: the totals of the customer's orders whose money the shop keeps (the
- * dashboard's revenue, REVENUE_STATUSES: paid, shipped, delivered), summed in integer minor
- * units per currency, never across currencies. Orders awaiting payment, cancelled, expired,
- * refunded or returned count for nothing.
+ * Lifetime spend: what the shop keeps of the customer's orders, as the dashboard's revenue
+ * counts it (REVENUE_STATUSES: paid, shipped, delivered, partially refunded; each order's total
+ * less what its refunds give back), summed in integer minor units per currency, never across
+ * currencies. Orders awaiting payment, cancelled, expired, refunded or returned count for nothing.
  */
 export type Spend = { currency: string; totalMinor: number; orders: number };
 
@@ -73,8 +74,8 @@ export async function readCustomer(pool: pg.Pool, customerId: string): Promise<C
 
 async function lifetimeSpend(pool: pg.Pool, customerId: string): Promise<Spend[]> {
   const { rows } = await pool.query<Spend>(
-    `SELECT currency, sum(total_minor)::bigint AS "totalMinor", count(*)::int AS orders
-       FROM orders WHERE user_id = $1 AND status = ANY($2::"OrderStatus"[])
+    `SELECT currency, sum(o.total_minor - ${REFUNDED_SO_FAR_SQL})::bigint AS "totalMinor", count(*)::int AS orders
+       FROM orders o WHERE user_id = $1 AND status = ANY($2::"OrderStatus"[])
       GROUP BY currency ORDER BY currency`,
     [customerId, REVENUE_STATUSES],
   );

@@ -91,6 +91,7 @@ describe('GET /api/admin/customers/{id}', () => {
     ['PAID', true],
     ['SHIPPED', true],
     ['DELIVERED', true],
+    ['PARTIALLY_REFUNDED', true], // without refunds yet: the whole total (refunds below)
     ['AWAITING_PAYMENT', false],
     ['CANCELLED', false],
     ['EXPIRED', false],
@@ -122,6 +123,21 @@ describe('GET /api/admin/customers/{id}', () => {
       { currency: 'USD', totalMinor: 4000, orders: 2 },
     ]);
     expect(res.body.orders.items).toHaveLength(3);
+  });
+
+  test('when an order was refunded in part, then the spend keeps what its refunds did not give back', async () => {
+    const customer = await createUser(shop.db.pool);
+    const product = await createProduct(shop.db.pool, { stock: 10, priceMinor: 2500 });
+    const order = await createOrder(shop.db.pool, { userId: customer.id, status: 'PARTIALLY_REFUNDED', lines: [{ product, quantity: 2 }] });
+    await shop.db.pool.query(
+      `INSERT INTO refunds (payment_id, order_id, amount_minor, currency, status, actor)
+       SELECT id, order_id, 1200, currency, 'succeeded', 'staff:test' FROM payments WHERE order_id = $1`,
+      [order.id],
+    );
+
+    const res = await asStaff(shop.request.get(`/api/admin/customers/${customer.id}`)).expect(200);
+
+    expect(res.body.spend).toEqual([{ currency: 'USD', totalMinor: 5000 - 1200, orders: 1 }]);
   });
 
   test('when the id is a staff account, unknown or not a uuid, then 404, 404 and 400', async () => {
