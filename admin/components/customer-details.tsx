@@ -39,7 +39,7 @@ const CustomerDetails: React.FC<BasePropertyProps> = ({ record }) => {
         </Field>
       </Box>
       <Section
-        title="Lifetime spend (paid, shipped and delivered orders)"
+        title="Lifetime spend (paid, shipped, delivered and partly refunded orders, less refunds)"
         empty="Nothing spent yet"
         testId="lifetime-spend"
         headers={['Currency', 'Spent', 'Orders']}
