@@ -32,8 +32,11 @@ export type BrowserPage = {
   signIn(base: string, email: string, password: string): Promise<void>;
 };
 
-/** The file's browser page: launched in beforeAll, closed in afterAll. */
-export function useBrowserPage(): BrowserPage {
+/**
+ * The file's browser page: launched in beforeAll, closed in afterAll. `viewport` sets the window
+ * a page is laid out in (a full-page screenshot is never shorter than it).
+ */
+export function useBrowserPage({ viewport = { width: 1400, height: 1600 } }: { viewport?: { width: number; height: number } } = {}): BrowserPage {
   let browser: Browser | undefined;
   let page: Page | undefined;
   const pageErrors: string[] = [];
@@ -43,7 +46,7 @@ export function useBrowserPage(): BrowserPage {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run test/e2e/install-chromium.sh first`);
     mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1600 } });
+    const context = await browser.newContext({ viewport });
     await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));

@@ -1,51 +1,23 @@
 // The customer page and the audit trail in a real browser (Debian's headless Chromium through
 // playwright-core), as in admin-panel.e2e.test.ts: run with `npm run test:e2e`.
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { uniqueId, useTestShop } from '../helpers/test-app.js';
 import { createStaff } from '../helpers/admin-fixtures.js';
 import { DELIVERY } from '../helpers/delivery-fixtures.js';
 import { fillCart } from '../helpers/orders-fixtures.js';
 import { createOrder, createProduct, createUser } from '../helpers/fixtures.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = path.resolve('test/e2e/screenshots');
+import { useBrowserPage } from './browser.js';
 
 const shop = useTestShop({ adminPanel: true });
+const browser = useBrowserPage();
+const { pageErrors, refusedByCsp, shot } = browser;
 let base: string;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
-const refusedByCsp: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run test/e2e/install-chromium.sh first`);
-  mkdirSync(SCREENSHOTS, { recursive: true });
   base = await shop.listen();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1600 } });
-  // only the app: no web fonts, no CDNs
-  await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && refusedByCsp.push(message.text())));
+  page = browser.page;
 });
-afterAll(async () => {
-  await browser?.close();
-});
-
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 test('when staff find a customer, then they see their details, orders and spend, add a note, block them from checkout and find it all in the audit trail', async () => {
   // Arrange: a customer with an address, two orders kept (USD) and one cancelled, and a cart
@@ -63,13 +35,7 @@ test('when staff find a customer, then they see their details, orders and spend,
   await createOrder(shop.db.pool, { userId: customer.id, status: 'CANCELLED', lines: [{ product: beans, quantity: 4 }] });
   await fillCart(shop.db.pool, customer.id, [{ variantId: beans.variantId, quantity: 1 }]);
 
-  // Sign in (the login button is no submit button: click it by its text)
-  await page.goto(`${base}/admin`);
-  await page.waitForURL(`${base}/admin/login`);
-  await page.fill('input[name=email]', staff.email);
-  await page.fill('input[name=password]', staff.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
+  await browser.signIn(base, staff.email, staff.password);
 
   // Find them by a phone number typed the national way
   await page.goto(`${base}/admin/resources/User?filters.search=${encodeURIComponent('01712-345678')}`);

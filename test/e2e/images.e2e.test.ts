@@ -1,71 +1,41 @@
 // Product images in a real browser: staff upload one in the panel (headless Chromium, the
 // @adminjs/upload drop zone), the storefront's product answer carries its URLs, and the image is
 // served from PostgreSQL. Run with `npm run test:e2e` (test/e2e/install-chromium.sh installs the browser).
-import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import path from 'node:path';
 import sharp from 'sharp';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startHttpServer } from '../../src/shared/http-server.js';
 import { useTestShop } from '../helpers/test-app.js';
 import { createStaff } from '../helpers/admin-fixtures.js';
 import { createProduct } from '../helpers/fixtures.js';
 import { freePort } from '../helpers/ports.js';
 import { sampleImage } from '../helpers/image-fixtures.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = path.resolve('test/e2e/screenshots');
+import { useBrowserPage } from './browser.js';
 
 // The image URLs are absolute (PUBLIC_BASE_URL): the app listens where they point.
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const shop = useTestShop({ adminPanel: true, env: { PUBLIC_BASE_URL: base } });
+const browser = useBrowserPage({ viewport: { width: 1400, height: 1200 } });
+const { pageErrors, refusedByCsp, shot } = browser;
 let server: Server;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
-const refusedByCsp: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run test/e2e/install-chromium.sh first`);
-  mkdirSync(SCREENSHOTS, { recursive: true });
   server = (await startHttpServer(shop.app, port, '127.0.0.1', { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 })).server;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1200 } });
-  // Like the tests' network guard: the page may only talk to the app (no web fonts, no CDNs).
-  await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && refusedByCsp.push(message.text())));
+  page = browser.page;
 });
 afterAll(async () => {
-  await browser?.close();
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
 });
-
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 test('when staff upload a product image in the panel, then the storefront answers its URLs and serves it, and the panel shows its thumbnail', async () => {
   // Arrange: a product, a photo on the staff member's disk, staff signed in
   const staff = await createStaff(shop.db.pool);
   const product = await createProduct(shop.db.pool, { title: 'Ceramic pour-over dripper', imageUrl: null });
   const photo = await sampleImage('jpeg', { width: 1800, height: 1200, colour: '#d35400' });
-  await page.goto(`${base}/admin/login`);
-  await page.fill('input[name=email]', staff.email);
-  await page.fill('input[name=password]', staff.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
+  await browser.signIn(base, staff.email, staff.password);
 
   // Act: the new-image form, with the product chosen, a file dropped in and its alt text
   await page.goto(`${base}/admin/resources/ProductImage/actions/new?product=${product.id}`);

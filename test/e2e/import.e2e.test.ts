@@ -1,57 +1,26 @@
 // Bulk catalog work in a real browser: a CSV import from the panel (a dry run with an error,
 // the fixed file's dry run, its report, then the apply), and a bulk price change from the list.
 // Run with `npm run test:e2e` (test/e2e/install-chromium.sh installs the browser).
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { useTestShop } from '../helpers/test-app.js';
 import { createStaff } from '../helpers/admin-fixtures.js';
 import { createProductWithVariants } from '../helpers/fixtures.js';
 import { catalogCsv } from '../helpers/catalog-csv-fixtures.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = path.resolve('test/e2e/screenshots');
+import { useBrowserPage } from './browser.js';
 
 const shop = useTestShop({ adminPanel: true });
+const browser = useBrowserPage({ viewport: { width: 1400, height: 1400 } });
+const { pageErrors, refusedByCsp, shot } = browser;
 let base: string;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
-const refusedByCsp: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run test/e2e/install-chromium.sh first`);
-  mkdirSync(SCREENSHOTS, { recursive: true });
   base = await shop.listen();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1400 } });
-  // Like the tests' network guard: the page may only talk to the app.
-  await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && refusedByCsp.push(message.text())));
+  page = browser.page;
   const staff = await createStaff(shop.db.pool);
-  await page.goto(`${base}/admin/login`);
-  await page.fill('input[name=email]', staff.email);
-  await page.fill('input[name=password]', staff.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
-});
-afterAll(async () => {
-  await browser?.close();
+  await browser.signIn(base, staff.email, staff.password);
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 const RUN_PAGE = /\/admin\/resources\/ProductImport\/records\/([^/]+)\/show/;
 
 async function uploadFile(csv: string, name: string) {

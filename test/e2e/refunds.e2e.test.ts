@@ -1,48 +1,22 @@
 // A partial refund from the staff panel in a real browser (Debian's headless Chromium driven by
 // playwright-core): the order page's refund form, units of one line with restock, then the
 // order shown PARTIALLY_REFUNDED with its refund. The payment is the built-in mock gateway's.
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { useTestShop } from '../helpers/test-app.js';
 import { createStaff, orderRow } from '../helpers/admin-fixtures.js';
 import { createOrder, createProduct, createUser, stockOf } from '../helpers/fixtures.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = path.resolve('test/e2e/screenshots');
+import { useBrowserPage } from './browser.js';
 
 const shop = useTestShop({ adminPanel: true });
+const browser = useBrowserPage({ viewport: { width: 1400, height: 2200 } });
+const { pageErrors, refusedByCsp, shot } = browser;
 let base: string;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run test/e2e/install-chromium.sh first`);
-  mkdirSync(SCREENSHOTS, { recursive: true });
   base = await shop.listen();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 2200 } });
-  // Like the tests' network guard: the page may only talk to the app.
-  await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page = browser.page;
 });
-afterAll(async () => {
-  await browser?.close();
-});
-
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 test('when staff refund one of two glasses with restock from the order page, then the order is PARTIALLY_REFUNDED and shows the refund', async () => {
   // Arrange: a paid order of 2 glasses and a jug (paid through the mock gateway), staff signed in
@@ -59,11 +33,7 @@ test('when staff refund one of two glasses with restock from the order page, the
     ],
   });
   const { rows } = await shop.db.pool.query<{ id: string }>(`SELECT id FROM order_items WHERE order_id = $1 AND variant_id = $2`, [order.id, glass.variantId]);
-  await page.goto(`${base}/admin/login`);
-  await page.fill('input[name=email]', staff.email);
-  await page.fill('input[name=password]', staff.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
+  await browser.signIn(base, staff.email, staff.password);
 
   // Act: the order page's refund action, 1 glass, back into stock
   await page.goto(`${base}/admin/resources/Order/records/${order.id}/show`);
@@ -91,4 +61,5 @@ test('when staff refund one of two glasses with restock from the order page, the
   expect(refundRows).toEqual([{ amountMinor: 1200, status: 'succeeded', restock: true }]);
   expect(await stockOf(shop.db.pool, glass)).toBe(9);
   expect(pageErrors).toEqual([]);
+  expect(refusedByCsp).toEqual([]);
 });
