@@ -28,13 +28,8 @@ test('when staff sign in, then they can create a product the storefront lists an
   const order = await createOrder(shop.db.pool, { userId: customer.id, status: 'PAID', lines: [{ product: bean, quantity: 2 }] });
   await shop.db.pool.query(`INSERT INTO carriers (name, tracking_url_template) VALUES ('DHL', 'https://track.example/dhl?n={tracking}')`);
 
-  // Sign in through the login page (its button is not type=submit: click it by its text)
-  await page.goto(`${base}/admin`);
-  await page.waitForURL(`${base}/admin/login`);
-  await page.fill('input[name=email]', staff.email);
-  await page.fill('input[name=password]', staff.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
+  // Sign in through the login page
+  await browser.signIn(base, staff.email, staff.password);
   await page.getByTestId('dashboard').getByText('Waiting to ship (1)').waitFor();
   await page.getByTestId('revenue-today-USD').getByText('$33.00').waitFor();
   await shot('dashboard');
