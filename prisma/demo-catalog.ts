@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import { seedDemoDelivery } from './demo-delivery.js';
+import { STOCK_MOVEMENT_SETTING, stockMovementJson } from '../src/catalog/stock.js';
 
 const CATEGORIES = [
   { name: 'Coffee', slug: 'coffee', description: 'Beans and ground coffee from small roasters' },
@@ -155,6 +156,8 @@ export async function seedDemoCatalog(prisma: PrismaClient, currency = 'USD'): P
       skipDuplicates: true,
       data: all.flatMap((p) => p.options.map((o, position) => ({ productId: productId.get(slugify(p.title))!, name: o.name, position, values: o.values }))),
     });
+    // the ledger's first movement of each variant: its initial stock, by the demo seed
+    await tx.$queryRaw`SELECT set_config(${STOCK_MOVEMENT_SETTING}, ${stockMovementJson({ reason: 'initial', actor: 'system:demo' })}, true)`;
     await tx.productVariant.createMany({
       skipDuplicates: true,
       data: all.flatMap((p) =>

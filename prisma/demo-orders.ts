@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../src/shared/db.js';
 import { variantTitleSql } from '../src/catalog/variant-title.js';
+import { describeStockMovement } from '../src/catalog/stock.js';
 import { HOLDS_STOCK, PATH_TO, type OrderStatus } from '../src/orders/statuses.js';
 
 // Demo orders for the zero-setup default, so the staff panel's dashboard has something to show
@@ -84,6 +85,8 @@ export async function seedDemoOrders(pool: pg.Pool): Promise<number> {
         ],
       );
       const orderId = rows[0].id;
+      // the stock it holds, in the ledger as a checkout's
+      if (HOLDS_STOCK.has(status)) await describeStockMovement(tx, { reason: 'checkout', actor: 'system:demo', orderId });
       for (const l of lines) {
         await tx.query(
           `INSERT INTO order_items (order_id, product_id, variant_id, sku, title, variant_title, option_values, unit_price_minor, quantity, line_total_minor)

@@ -45,8 +45,10 @@ export type StockMovement = { reason: StockReason; actor: string; orderId?: stri
 // movement in a transaction-local setting the triggers read. It is set by a CTE that the stock
 // UPDATE joins, so it costs no extra statement: the CTE runs before the UPDATE's first row, and
 // AFTER STATEMENT triggers run after its last.
-const MOVEMENT_CONTEXT = (param: string) => `movement AS MATERIALIZED (SELECT set_config('shop.stock_movement', ${param}::text, true))`;
-const movementJson = (movement: StockMovement) => JSON.stringify(movement);
+/** The transaction-local setting the ledger's triggers read, and its value for a movement. */
+export const STOCK_MOVEMENT_SETTING = 'shop.stock_movement';
+export const stockMovementJson = (movement: StockMovement) => JSON.stringify(movement);
+const MOVEMENT_CONTEXT = (param: string) => `movement AS MATERIALIZED (SELECT set_config('${STOCK_MOVEMENT_SETTING}', ${param}::text, true))`;
 export type ShortLine = { variantId: string; productId: string | null; requested: number; available: number };
 
 export class InsufficientStock extends Conflict {
@@ -102,7 +104,7 @@ export async function takeStock(tx: Queryable, lines: StockLine[], movement: Sto
      INSERT INTO outbox (topic, payload)
      SELECT $3, json_build_object('variantId', t.id, 'productId', t.product_id, 'stock', t.stock, 'threshold', t.threshold)
        FROM taken t WHERE t.before > t.threshold AND t.stock <= t.threshold`,
-    [ids, wanted.map((l) => l.quantity), PRODUCT_STOCK_LOW, movementJson(movement)],
+    [ids, wanted.map((l) => l.quantity), PRODUCT_STOCK_LOW, stockMovementJson(movement)],
   );
 }
 
@@ -116,7 +118,7 @@ export async function restoreStock(tx: Queryable, lines: StockLine[], movement: 
     `WITH ${MOVEMENT_CONTEXT('$3')}
      UPDATE product_variants v SET stock = v.stock + w.quantity, updated_at = now()
        FROM unnest($1::uuid[], $2::int[]) AS w(id, quantity), movement WHERE v.id = w.id`,
-    [ids, wanted.map((l) => l.quantity), movementJson(movement)],
+    [ids, wanted.map((l) => l.quantity), stockMovementJson(movement)],
   );
 }
 
@@ -126,5 +128,5 @@ export async function restoreStock(tx: Queryable, lines: StockLine[], movement: 
  * it in their own statement instead.
  */
 export async function describeStockMovement(tx: Queryable, movement: StockMovement): Promise<void> {
-  await tx.query(`SELECT set_config('shop.stock_movement', $1, true)`, [movementJson(movement)]);
+  await tx.query(`SELECT set_config($1, $2, true)`, [STOCK_MOVEMENT_SETTING, stockMovementJson(movement)]);
 }

@@ -48,6 +48,14 @@ describe('seedDemoOrders (npm start with the embedded database)', () => {
     expect(lines.rows.filter((l) => l.variantTitle !== null).length).toBeGreaterThan(0);
     const tee = lines.rows.find((l) => l.sku === 'DEMO-TEE-M-RED');
     if (tee) expect(tee).toMatchObject({ variantTitle: 'M / Red', optionValues: { Size: 'M', Colour: 'Red' } });
+    // the stock ledger tells the demo's story: initial stock, then what its orders hold, by the seed
+    const ledger = await database.db.pool.query<{ reason: string; actor: string; withOrder: boolean }>(
+      `SELECT DISTINCT reason, actor, order_id IS NOT NULL AS "withOrder" FROM stock_movements ORDER BY reason`,
+    );
+    expect(ledger.rows).toEqual([
+      { reason: 'checkout', actor: 'system:demo', withOrder: true },
+      { reason: 'initial', actor: 'system:demo', withOrder: false },
+    ]);
   });
 
   test('when staff cancel every demo order that holds stock, then the catalog has the stock it was seeded with again', async () => {
