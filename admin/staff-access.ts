@@ -17,6 +17,7 @@ import type { MediaStorage } from '../src/media/storage.js';
 import { refuseForeignOrigins } from './same-origin.js';
 import { packingSlipRouter } from './packing-slip.js';
 import { catalogBulkPages } from './catalog-bulk-pages.js';
+import { AppError, sendProblem } from '../src/shared/errors.js';
 
 /** Who is signed in to the panel (AdminJS's `currentAdmin`). */
 export type StaffSession = { id: string; email: string; title: string; role: 'ADMIN'; via: 'password' | 'clerk' };
@@ -64,6 +65,7 @@ export function staffRouter(admin: AdminJS, { config, db, logger, clerk, media }
   router.use(dropFormerStaff(db));
   router.use(packingSlipRouter(db.pool)); // pages of the panel's own, outside AdminJS: they check the session themselves
   router.use(catalogBulkPages(db.pool, config, logger));
+  router.use(refuseOversizeBodies(UPLOAD_LIMITS.maxFieldsSize + UPLOAD_LIMITS.maxFileSize(config)));
   return buildAuthenticatedRouter(
     admin,
     {
@@ -78,9 +80,24 @@ export function staffRouter(admin: AdminJS, { config, db, logger, clerk, media }
     },
     router,
     sessionOptions,
-    // an image just over the limit still arrives, so its refusal is a message on the form's field
-    { maxFieldsSize: 1024 * 1024, maxFileSize: config.MEDIA_MAX_UPLOAD_BYTES + 1024 * 1024 },
+    { maxFieldsSize: UPLOAD_LIMITS.maxFieldsSize, maxFileSize: UPLOAD_LIMITS.maxFileSize(config) },
   );
+}
+
+// An image just over MEDIA_MAX_UPLOAD_BYTES still arrives, so its refusal is a message on the
+// form's field; the form parser takes 1 MB more than that.
+const UPLOAD_LIMITS = { maxFieldsSize: 1024 * 1024, maxFileSize: (config: Config) => config.MEDIA_MAX_UPLOAD_BYTES + 1024 * 1024 };
+
+/**
+ * A body larger than the form parser takes would be cut off mid-upload, which the browser sees
+ * as a reset connection: such a request is refused by its declared length before it is read.
+ */
+function refuseOversizeBodies(maxBytes: number): RequestHandler {
+  return (req, res, next) => {
+    if (Number(req.get('Content-Length') ?? 0) <= maxBytes) return next();
+    res.set('Connection', 'close');
+    sendProblem(res, new AppError('BODY_TOO_LARGE', 'Request body too large', `An upload may be at most ${maxBytes} bytes`));
+  };
 }
 
 /**

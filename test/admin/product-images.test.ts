@@ -119,6 +119,25 @@ describe('refused uploads store nothing', () => {
     ['a negative position', () => upload('png'), { position: '-1' }, 'position', /0 or more/],
   ];
 
+  test('when the upload is larger than the form parser takes, then 413 BODY_TOO_LARGE at once, and nothing is stored', async () => {
+    const product = await createProduct(pool());
+    const before = await mediaCount();
+    const huge = { bytes: Buffer.alloc(MAX_BYTES + 2 * 1024 * 1024, 1), filename: 'huge.png', contentType: 'image/png' };
+
+    const res = await panel.staff
+      .post(adminApi.resourceAction('ProductImage', 'new'))
+      .field('product', product.id)
+      .field('alt', 'Too big')
+      .attach('file.0', huge.bytes, { filename: huge.filename, contentType: huge.contentType })
+      .ok(() => true);
+
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code ?? JSON.parse(res.text).code).toBe('BODY_TOO_LARGE');
+    expect(await imagesOf(product.id)).toEqual([]);
+    expect(await mediaCount()).toBe(before);
+  });
+
   test.each(refusals)(
     'when staff upload %s, then the form shows why on the field, and no row, no file and no temporary upload is left',
     async (_name, file, fields, field, message) => {
