@@ -18,7 +18,8 @@ import { stockAdjustmentBody } from '../../src/catalog/stock-schemas.js';
 import { AppError } from '../../src/shared/errors.js';
 import type { ComponentNames } from '../components.js';
 import { createProductWithFirstVariant, move, optionsOf, optionWrites, variantWrites, type MovableTable } from '../catalog-writes.js';
-import { loadProductCatalog, optionsByProduct } from '../product-catalog.js';
+import { loadProductCatalog } from '../product-catalog.js';
+import { optionsOfProducts } from '../../src/catalog/product-options.js';
 import { asValidationError, isProductId, NAVIGATION, onlyOnShow, prismaResource, productPartForm, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
 import { productRules, slugRule } from '../../src/catalog/product-rules.js';
 import { productBulkActions, productExportAction, variantBulkActions } from './catalog-bulk.js';
@@ -238,7 +239,7 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
   const productOf = (record: RecordJSON) => record.params.product;
   const titled = async (response: ActionResponse) => {
     const records = ((response.records ?? (response.record ? [response.record] : [])) as RecordJSON[]).filter(Boolean);
-    const options = await optionsByProduct(pool, [...new Set(records.map((r) => String(r.params.product)))]);
+    const options = await optionsOfProducts(pool, [...new Set(records.map((r) => String(r.params.product)))]);
     for (const record of records) {
       const values = flat.get(record.params, 'optionValues') as Record<string, string> | undefined;
       record.params.title = variantTitle(options.get(String(record.params.product)) ?? [], values ?? {}) ?? '(no options)';

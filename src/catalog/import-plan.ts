@@ -4,8 +4,9 @@
 import type { z } from 'zod';
 import type { Queryable } from '../shared/db.js';
 import { productRules } from './product-rules.js';
-import { flagRule, optionRules, optionValuesRule, sameCombination, variantFieldsRules, type OptionSpec } from './variant-rules.js';
+import { flagRule, optionRules, optionValuesRule, sameCombination, variantFieldsRules } from './variant-rules.js';
 import { CATALOG_CSV_COLUMNS, type CatalogCsvColumn } from './catalog-csv.js';
+import { optionsOfProducts } from './product-options.js';
 import type { ImportRow } from './import-file.js';
 
 export type FieldChange = { before: unknown; after: unknown };
@@ -354,7 +355,6 @@ function summarize(rows: RowReport[], errors: number): ImportSummary {
 }
 
 async function loadCatalogState(db: Queryable, slugs: string[], skus: string[], lock: boolean): Promise<CatalogState> {
-  const forUpdate = lock ? 'FOR UPDATE' : '';
   const products = (
     await db.query<StoredProduct>(
       `SELECT p.id, p.slug, p.title, p.description, p.currency, p.active, p.category_id AS "categoryId",
@@ -365,10 +365,7 @@ async function loadCatalogState(db: Queryable, slugs: string[], skus: string[], 
   ).rows;
   const productIds = products.map((p) => p.id);
   // one after another: `db` may be a transaction's one connection
-  const options = await db.query<OptionSpec & { id: string; productId: string; position: number }>(
-    `SELECT id, product_id AS "productId", name, position, values FROM product_options WHERE product_id = ANY($1::uuid[]) ORDER BY position, name ${forUpdate}`,
-    [productIds],
-  );
+  const options = await optionsOfProducts(db, productIds, lock);
   const variants = await db.query<StoredVariant>(
     `SELECT v.id, v.product_id AS "productId", p.slug AS "productSlug", v.sku, v.option_values AS "optionValues", v.price_minor AS "priceMinor",
               v.compare_at_price_minor AS "compareAtPriceMinor", v.stock, v.active, v.position
@@ -377,8 +374,7 @@ async function loadCatalogState(db: Queryable, slugs: string[], skus: string[], 
     [skus, productIds],
   );
   const categories = await db.query<{ id: string; slug: string }>(`SELECT id, slug FROM categories`);
-  const byId = new Map(products.map((p) => [p.id, { ...p, options: [] as StoredProduct['options'] }]));
-  for (const option of options.rows) byId.get(option.productId)?.options.push(option);
+  const byId = new Map(products.map((p) => [p.id, { ...p, options: options.get(p.id) ?? [] }]));
   const variantsByProduct = new Map<string, StoredVariant[]>();
   for (const variant of variants.rows) variantsByProduct.set(variant.productId, [...(variantsByProduct.get(variant.productId) ?? []), variant]);
   return {
