@@ -1,6 +1,6 @@
 // What the product page shows of a product's options and variants (its show action attaches it).
 import type pg from 'pg';
-import { variantTitle } from '../src/catalog/variant-rules.js';
+import { variantTitle, type StoredVariantFields } from '../src/catalog/variant-rules.js';
 import { optionsOf } from './catalog-writes.js';
 
 export type ProductCatalog = {
@@ -8,19 +8,12 @@ export type ProductCatalog = {
   title: string;
   currency: string;
   options: { id: string; name: string; position: number; values: string[] }[];
-  variants: {
+  variants: (StoredVariantFields & {
     id: string;
-    sku: string;
     /** "M / Red"; null without options */
     title: string | null;
-    optionValues: Record<string, string>;
-    priceMinor: number;
-    compareAtPriceMinor: number | null;
-    stock: number;
-    active: boolean;
-    position: number;
     imageUrl: string | null;
-  }[];
+  })[];
 };
 
 export async function loadProductCatalog(pool: pg.Pool, productId: string): Promise<ProductCatalog | undefined> {

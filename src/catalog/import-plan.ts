@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { Queryable } from '../shared/db.js';
 import { productRules } from './product-rules.js';
-import { flagRule, optionRules, optionValuesRule, sameCombination, variantFieldsRules } from './variant-rules.js';
+import { flagRule, optionRules, optionValuesRule, sameCombination, variantFieldsRules, type StoredVariantFields } from './variant-rules.js';
 import { CATALOG_CSV_COLUMNS, type CatalogCsvColumn } from './catalog-csv.js';
 import { optionsOfProducts } from './product-options.js';
 import type { ImportRow } from './import-file.js';
@@ -26,15 +26,6 @@ type Counts = { create: number; update: number; unchanged: number };
 export type ImportSummary = { rows: number; errors: number; products: Counts; variants: Counts };
 
 type ProductFields = { slug: string; title: string; description: string; currency: string; active: boolean; categoryId: string | null };
-type VariantFields = {
-  sku: string;
-  optionValues: Record<string, string>;
-  priceMinor: number;
-  compareAtPriceMinor: number | null;
-  stock: number;
-  active: boolean;
-  position: number;
-};
 type OptionRow = { name: string; position: number; values: string[] };
 
 /** The writes that make the catalog match the file, each set written by one statement. */
@@ -43,14 +34,14 @@ export type ImportWrites = {
   changedProducts: (ProductFields & { id: string })[];
   /** options of existing products that gain values the file uses */
   extendedOptions: { id: string; values: string[] }[];
-  newVariants: (VariantFields & { productSlug: string })[];
-  changedVariants: (VariantFields & { id: string })[];
+  newVariants: (StoredVariantFields & { productSlug: string })[];
+  changedVariants: (StoredVariantFields & { id: string })[];
 };
 
 export type ImportPlan = { rows: RowReport[]; errors: RowError[]; summary: ImportSummary; writes: ImportWrites };
 
 type StoredProduct = ProductFields & { id: string; categorySlug: string | null; options: (OptionRow & { id: string })[] };
-type StoredVariant = VariantFields & { id: string; productId: string; productSlug: string };
+type StoredVariant = StoredVariantFields & { id: string; productId: string; productSlug: string };
 type CatalogState = {
   products: Map<string, StoredProduct>;
   variantsBySku: Map<string, StoredVariant>;
@@ -59,7 +50,7 @@ type CatalogState = {
 };
 
 /** A row whose cells passed the rules one by one; what depends on other rows is checked next. */
-type CheckedRow = { row: number; product: Omit<ProductFields, 'categoryId'> & { categorySlug: string }; variant: VariantFields };
+type CheckedRow = { row: number; product: Omit<ProductFields, 'categoryId'> & { categorySlug: string }; variant: StoredVariantFields };
 
 const PRODUCT_COLUMNS: Record<string, CatalogCsvColumn> = {
   slug: 'product_slug',
@@ -335,7 +326,7 @@ function productDiff(stored: StoredProduct, after: ProductFields, categorySlug: 
   return changes;
 }
 
-function variantDiff(stored: StoredVariant, after: VariantFields): Changes {
+function variantDiff(stored: StoredVariant, after: StoredVariantFields): Changes {
   const changes: Changes = {};
   for (const field of ['priceMinor', 'compareAtPriceMinor', 'stock', 'active', 'position'] as const) {
     if (stored[field] !== after[field]) changes[field] = { before: stored[field], after: after[field] };
