@@ -2,10 +2,11 @@
 // Prisma adapter: its ids are BIGINT (which AdminJS cannot serialise), its filters would match
 // a resource name by substring ("Product" finds "ProductVariant"), and it would store the
 // logger's `difference` (JSON text) as a JSON string instead of an object.
-import { BaseProperty, BaseRecord, BaseResource, type Filter, type ParamsType } from 'adminjs';
+import { BaseProperty, BaseRecord, type Filter, type ParamsType } from 'adminjs';
 import type pg from 'pg';
 import { recordStaffAction } from '../src/audit/audit-trail.js';
 import type { Queryable } from '../src/shared/db.js';
+import { listWhere, SqlResource } from './sql-resource.js';
 
 export const AUDIT_LOG = 'AuditLog';
 
@@ -42,7 +43,6 @@ const PROPERTIES = [
 ];
 
 const toParams = (row: EntryRow): ParamsType => ({ ...row, difference: row.difference === null ? '' : JSON.stringify(row.difference) });
-const validDate = (value: unknown) => typeof value === 'string' && value !== '' && !Number.isNaN(Date.parse(value));
 const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
 /** A record's audit entries, newest first: for the History section of its page. */
@@ -55,36 +55,15 @@ export async function recordHistory(db: Queryable, resource: string, recordId: s
   return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
 }
 
-export class AuditLogResource extends BaseResource {
-  constructor(private readonly pool: pg.Pool) {
-    super();
-  }
-
-  id() {
-    return AUDIT_LOG;
-  }
-  databaseName() {
-    return 'shop';
-  }
-  databaseType() {
-    return 'postgresql';
-  }
-  properties() {
-    return PROPERTIES;
-  }
-  property(path: string) {
-    return PROPERTIES.find((p) => p.path() === path) ?? null;
+export class AuditLogResource extends SqlResource {
+  constructor(pool: pg.Pool) {
+    super(pool, { id: AUDIT_LOG, databaseName: 'shop', properties: PROPERTIES });
   }
 
   // Exact matches on the resource, record, staff user and action (what a History link and the
   // filters send), and a time range; anything else is left out rather than sent to the database.
   private where(filter?: Filter): { sql: string; values: unknown[] } {
-    const conditions = ['true'];
-    const values: unknown[] = [];
-    const add = (condition: (n: number) => string, value: unknown) => {
-      values.push(value);
-      conditions.push(condition(values.length));
-    };
+    const where = listWhere('true');
     const { resource, recordId, userId, action, createdAt } = filter?.filters ?? {};
     for (const [column, entry] of [
       ['resource', resource],
@@ -93,12 +72,10 @@ export class AuditLogResource extends BaseResource {
       ['action', action],
     ] as const) {
       const value = text(entry?.value);
-      if (value !== undefined) add((n) => `l.${column} = $${n}`, value);
+      if (value !== undefined) where.add((n) => `l.${column} = $${n}`, value);
     }
-    const range = createdAt?.value as { from?: unknown; to?: unknown } | undefined;
-    if (validDate(range?.from)) add((n) => `l.created_at >= $${n}::timestamptz`, range!.from);
-    if (validDate(range?.to)) add((n) => `l.created_at <= $${n}::timestamptz`, range!.to);
-    return { sql: conditions.join(' AND '), values };
+    where.addTimeRange('l.created_at', createdAt?.value);
+    return where.done();
   }
 
   async count(filter: Filter): Promise<number> {
@@ -117,10 +94,6 @@ export class AuditLogResource extends BaseResource {
       values,
     );
     return rows.map((row) => new BaseRecord(toParams(row), this));
-  }
-
-  async findOne(id: string): Promise<BaseRecord | null> {
-    return (await this.findMany([id]))[0] ?? null;
   }
 
   async findMany(ids: (string | number)[]): Promise<BaseRecord[]> {

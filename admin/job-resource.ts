@@ -1,10 +1,11 @@
 // Background jobs as a read-only AdminJS resource over pg-boss's own table (pgboss.job): no
 // Prisma model, since pg-boss owns and migrates that schema.
-import { BaseProperty, BaseRecord, BaseResource, type Filter, type ParamsType } from 'adminjs';
+import { BaseProperty, BaseRecord, type Filter, type ParamsType } from 'adminjs';
 import type pg from 'pg';
 import { JOB_SCHEMA } from '../src/shared/migrate.js';
 import { DEAD_LETTERS } from '../src/jobs/job-engine.js';
 import { isUuid } from './prisma-resource.js';
+import { listWhere, SqlResource } from './sql-resource.js';
 
 /** pg-boss's job states, in its own order. */
 export const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
@@ -103,52 +104,27 @@ function toParams(row: JobRow): ParamsType {
   };
 }
 
-const validDate = (value: unknown) => typeof value === 'string' && value !== '' && !Number.isNaN(Date.parse(value));
-
 /**
  * Failed and retrying jobs of every queue, newest first, for the staff panel (jobs in other
  * states when filtered by one). A job's own page (findOne) shows it in any state, so a retried
  * job can be followed until it completes.
  */
-export class JobResource extends BaseResource {
-  constructor(private readonly pool: pg.Pool) {
-    super();
-  }
-
-  id() {
-    return 'BackgroundJob';
-  }
-  databaseName() {
-    return 'pg-boss';
-  }
-  databaseType() {
-    return 'postgresql';
-  }
-  properties() {
-    return PROPERTIES;
-  }
-  property(path: string) {
-    return PROPERTIES.find((p) => p.path() === path) ?? null;
+export class JobResource extends SqlResource {
+  constructor(pool: pg.Pool) {
+    super(pool, { id: 'BackgroundJob', databaseName: 'pg-boss', properties: PROPERTIES });
   }
 
   // The list's filters by queue, state (any state: a retried job can be found once it completed)
   // and creation time; anything else (a typo in a link, a value no column can hold) is left out
   // rather than sent to the database.
   private where(filter?: Filter): { sql: string; values: unknown[] } {
-    const conditions = [NOT_DEAD_LETTERS];
-    const values: unknown[] = [];
-    const add = (condition: (n: number) => string, value: unknown) => {
-      values.push(value);
-      conditions.push(condition(values.length));
-    };
+    const where = listWhere(NOT_DEAD_LETTERS);
     const { queue, state, createdOn } = filter?.filters ?? {};
     const states = JOB_STATES.find((known) => known === state?.value) ?? LISTED_STATES;
-    add((n) => `state::text = ANY($${n}::text[])`, [states].flat());
-    if (typeof queue?.value === 'string') add((n) => `name = $${n}`, queue.value);
-    const range = createdOn?.value as { from?: unknown; to?: unknown } | undefined;
-    if (validDate(range?.from)) add((n) => `created_on >= $${n}::timestamptz`, range!.from);
-    if (validDate(range?.to)) add((n) => `created_on <= $${n}::timestamptz`, range!.to);
-    return { sql: conditions.join(' AND '), values };
+    where.add((n) => `state::text = ANY($${n}::text[])`, [states].flat());
+    if (typeof queue?.value === 'string') where.add((n) => `name = $${n}`, queue.value);
+    where.addTimeRange('created_on', createdOn?.value);
+    return where.done();
   }
 
   async count(filter: Filter): Promise<number> {
@@ -168,10 +144,6 @@ export class JobResource extends BaseResource {
       values,
     );
     return rows.map((row) => new BaseRecord(toParams(row), this));
-  }
-
-  async findOne(id: string): Promise<BaseRecord | null> {
-    return (await this.findMany([id]))[0] ?? null;
   }
 
   async findMany(ids: (string | number)[]): Promise<BaseRecord[]> {

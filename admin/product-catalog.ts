@@ -1,33 +1,25 @@
 // What the product page shows of a product's options and variants (its show action attaches it).
 import type pg from 'pg';
-import { variantTitle, type OptionSpec } from '../src/catalog/variant-rules.js';
+import { variantTitle, type StoredVariantFields } from '../src/catalog/variant-rules.js';
+import { optionsOf } from './catalog-writes.js';
 
 export type ProductCatalog = {
   productId: string;
   title: string;
   currency: string;
   options: { id: string; name: string; position: number; values: string[] }[];
-  variants: {
+  variants: (StoredVariantFields & {
     id: string;
-    sku: string;
     /** "M / Red"; null without options */
     title: string | null;
-    optionValues: Record<string, string>;
-    priceMinor: number;
-    compareAtPriceMinor: number | null;
-    stock: number;
-    active: boolean;
-    position: number;
     imageUrl: string | null;
-  }[];
+  })[];
 };
 
 export async function loadProductCatalog(pool: pg.Pool, productId: string): Promise<ProductCatalog | undefined> {
   const [product, options, variants] = await Promise.all([
     pool.query<{ title: string; currency: string }>(`SELECT title, currency FROM products WHERE id = $1`, [productId]),
-    pool.query<ProductCatalog['options'][number]>(`SELECT id, name, position, values FROM product_options WHERE product_id = $1 ORDER BY position, name`, [
-      productId,
-    ]),
+    optionsOf(pool, productId),
     pool.query<Omit<ProductCatalog['variants'][number], 'title'>>(
       `SELECT id, sku, option_values AS "optionValues", price_minor AS "priceMinor", compare_at_price_minor AS "compareAtPriceMinor",
               stock, active, position, image_url AS "imageUrl"
@@ -39,18 +31,7 @@ export async function loadProductCatalog(pool: pg.Pool, productId: string): Prom
   return {
     productId,
     ...product.rows[0],
-    options: options.rows,
-    variants: variants.rows.map((v) => ({ ...v, title: variantTitle(options.rows, v.optionValues) })),
+    options,
+    variants: variants.rows.map((v) => ({ ...v, title: variantTitle(options, v.optionValues) })),
   };
-}
-
-/** The options of each of these products, in position order: for titling a page of variants. */
-export async function optionsByProduct(pool: pg.Pool, productIds: string[]): Promise<Map<string, OptionSpec[]>> {
-  const { rows } = await pool.query<{ productId: string; name: string; values: string[] }>(
-    `SELECT product_id AS "productId", name, values FROM product_options WHERE product_id = ANY($1::uuid[]) ORDER BY position, name`,
-    [productIds],
-  );
-  const map = new Map<string, OptionSpec[]>();
-  for (const row of rows) map.set(row.productId, [...(map.get(row.productId) ?? []), row]);
-  return map;
 }

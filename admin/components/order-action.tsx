@@ -1,9 +1,10 @@
-import React, { useState } from 'react';
-import { Box, Button, CheckBox, FormGroup, FormMessage, Input, Label, Text } from '@adminjs/design-system';
+import React from 'react';
+import { Box, Button, CheckBox, FormGroup, Input, Label, Text } from '@adminjs/design-system';
 import type { ActionProps, RecordJSON } from 'adminjs';
 import type { Order } from '../../src/orders/order-views.ts';
 import { currencyOf, formatMoney } from './money.ts';
-import { useRecordAction } from './use-record-action.ts';
+import ActionFormField from './action-form-field.tsx';
+import { useRecordActionForm } from './use-record-action.ts';
 
 type Field = { name: string; label: string; required: boolean };
 
@@ -16,33 +17,26 @@ type Field = { name: string; label: string; required: boolean };
 const OrderAction: React.FC<ActionProps> = (props) => {
   const { action, record } = props;
   const { question, fields, lineFields } = action.custom as { question: string; fields: Field[]; lineFields: boolean };
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<Record<string, { message?: string }>>({});
-  const { busy, submit } = useRecordAction(props, (data) => setErrors(data.record?.errors ?? {}));
+  const { values, set, errors, busy, submit } = useRecordActionForm(props);
   if (!record) return null;
 
   const { number, status, totalMinor } = record.params;
   const details = lineFields ? (record as RecordJSON & { orderDetails?: Order }).orderDetails : undefined;
-  const set = (name: string, value: string) => setValues({ ...values, [name]: value });
   return (
-    <Box as="form" onSubmit={(event: React.FormEvent) => submit(event, values)} variant="container" data-testid={`order-action-${action.name}`}>
+    <Box as="form" onSubmit={submit} variant="container" data-testid={`order-action-${action.name}`}>
       <Text mb="lg">{`Order ${number}, ${status}, ${formatMoney(totalMinor, currencyOf(record.params))}`}</Text>
       <Text mb="xl" fontWeight="bold">
         {question}
       </Text>
       {fields.map((field) => (
-        <FormGroup key={field.name} error={Boolean(errors[field.name])}>
-          <Label htmlFor={field.name} required={field.required}>
-            {field.label}
-          </Label>
+        <ActionFormField key={field.name} name={field.name} label={field.label} required={field.required} error={errors[field.name]}>
           <Input
             id={field.name}
             name={field.name}
             value={values[field.name] ?? ''}
             onChange={(e: React.ChangeEvent<HTMLInputElement>) => set(field.name, e.target.value)}
           />
-          <FormMessage>{errors[field.name]?.message}</FormMessage>
-        </FormGroup>
+        </ActionFormField>
       ))}
       {details ? (
         <Box mb="xl" data-testid="refund-lines">
@@ -51,10 +45,12 @@ const OrderAction: React.FC<ActionProps> = (props) => {
             const name = `line:${item.id}`;
             const left = item.quantity - item.refundedQuantity;
             return (
-              <FormGroup key={item.id} error={Boolean(errors[name])}>
-                <Label
-                  htmlFor={name}
-                >{`${item.title}: units to refund (${left} of ${item.quantity} left, ${formatMoney(item.unitPriceMinor, details.currency)} each)`}</Label>
+              <ActionFormField
+                key={item.id}
+                name={name}
+                label={`${item.title}: units to refund (${left} of ${item.quantity} left, ${formatMoney(item.unitPriceMinor, details.currency)} each)`}
+                error={errors[name]}
+              >
                 <Input
                   id={name}
                   name={name}
@@ -64,8 +60,7 @@ const OrderAction: React.FC<ActionProps> = (props) => {
                   value={values[name] ?? ''}
                   onChange={(e: React.ChangeEvent<HTMLInputElement>) => set(name, e.target.value)}
                 />
-                <FormMessage>{errors[name]?.message}</FormMessage>
-              </FormGroup>
+              </ActionFormField>
             );
           })}
           <FormGroup>

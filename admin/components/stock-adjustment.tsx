@@ -1,7 +1,8 @@
-import React, { useState } from 'react';
-import { Box, Button, FormGroup, FormMessage, Input, Label, Select, Text } from '@adminjs/design-system';
+import React from 'react';
+import { Box, Button, Input, Select, Text } from '@adminjs/design-system';
 import type { ActionProps } from 'adminjs';
-import { useRecordAction } from './use-record-action.ts';
+import ActionFormField from './action-form-field.tsx';
+import { useRecordActionForm } from './use-record-action.ts';
 
 const REASON_LABELS: Record<string, string> = {
   received: 'Received (goods arrived)',
@@ -17,19 +18,13 @@ const StockAdjustment: React.FC<ActionProps> = (props) => {
   const { action, record } = props;
   const { reasons } = action.custom as { reasons: string[] };
   const options = reasons.map((value) => ({ value, label: REASON_LABELS[value] ?? value }));
-  const [values, setValues] = useState<Record<string, string>>({ change: '', reason: reasons[0], note: '' });
-  const [errors, setErrors] = useState<Record<string, { message?: string }>>({});
-  const { busy, submit } = useRecordAction(props, (data) => setErrors(data.record?.errors ?? {}));
+  const { values, set, errors, busy, submit } = useRecordActionForm(props, { change: '', reason: reasons[0], note: '' });
   if (!record) return null;
-  const set = (field: string, value: string) => setValues({ ...values, [field]: value });
 
   return (
-    <Box as="form" onSubmit={(event: React.FormEvent) => submit(event, values)} variant="container" data-testid="stock-adjustment">
+    <Box as="form" onSubmit={submit} variant="container" data-testid="stock-adjustment">
       <Text mb="xl">{`${record.params.sku}: ${record.params.stock} in stock`}</Text>
-      <FormGroup error={Boolean(errors.change)}>
-        <Label htmlFor="change" required>
-          Change (units; negative to take away)
-        </Label>
+      <ActionFormField name="change" label="Change (units; negative to take away)" required error={errors.change}>
         <Input
           id="change"
           name="change"
@@ -38,22 +33,16 @@ const StockAdjustment: React.FC<ActionProps> = (props) => {
           value={values.change}
           onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('change', e.target.value)}
         />
-        <FormMessage>{errors.change?.message}</FormMessage>
-      </FormGroup>
-      <FormGroup error={Boolean(errors.reason)}>
-        <Label htmlFor="reason" required>
-          Reason
-        </Label>
+      </ActionFormField>
+      <ActionFormField name="reason" label="Reason" required error={errors.reason}>
         <Select
           inputId="reason"
           value={options.find((o) => o.value === values.reason)}
           options={options}
           onChange={(selected: { value: string } | null) => set('reason', selected?.value ?? '')}
         />
-        <FormMessage>{errors.reason?.message}</FormMessage>
-      </FormGroup>
-      <FormGroup error={Boolean(errors.note)}>
-        <Label htmlFor="note">Note (optional)</Label>
+      </ActionFormField>
+      <ActionFormField name="note" label="Note (optional)" error={errors.note}>
         <Input
           id="note"
           name="note"
@@ -61,8 +50,7 @@ const StockAdjustment: React.FC<ActionProps> = (props) => {
           value={values.note}
           onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('note', e.target.value)}
         />
-        <FormMessage>{errors.note?.message}</FormMessage>
-      </FormGroup>
+      </ActionFormField>
       <Button type="submit" variant="contained" disabled={busy}>
         Adjust stock
       </Button>

@@ -26,3 +26,15 @@ export function useRecordAction({ action, record, resource }: ActionProps, onAns
   };
   return { busy, submit };
 }
+
+/**
+ * A record action's form of fields: their values, and the errors the server sent for them
+ * (cleared by an answer without any); `submit` sends the values.
+ */
+export function useRecordActionForm(props: ActionProps, initial: Record<string, string> = {}) {
+  const [values, setValues] = useState<Record<string, string>>(initial);
+  const [errors, setErrors] = useState<Record<string, { message?: string }>>({});
+  const { busy, submit } = useRecordAction(props, (data) => setErrors(data.record?.errors ?? {}));
+  const set = (name: string, value: string) => setValues({ ...values, [name]: value });
+  return { values, set, errors, busy, submit: (event: React.FormEvent) => submit(event, values) };
+}

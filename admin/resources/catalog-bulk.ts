@@ -81,33 +81,31 @@ export function productBulkActions(pool: pg.Pool, components: ComponentNames) {
         return `${plural(await editProducts(pool, ids, { categoryId }, staffId), 'product')} moved`;
       },
     }),
-    adjustPrices: bulkAction(components, {
-      icon: 'Percent',
-      question: 'Change the price of every variant of these products by a percentage.',
-      field: 'percentage',
-      submit: 'Adjust prices',
-      work: async (ids, payload, staffId) => {
-        const basisPoints = percentageRule.parse(payload.percentage);
-        return `${plural(await adjustPrices(pool, { productIds: ids }, basisPoints, staffId), 'variant price')} changed`;
-      },
-    }),
+    adjustPrices: adjustPricesAction(pool, components, 'Change the price of every variant of these products by a percentage.', (ids) => ({
+      productIds: ids,
+    })),
   };
 }
 
 /** The bulk actions of the variants list. */
 export function variantBulkActions(pool: pg.Pool, components: ComponentNames) {
   return {
-    adjustPrices: bulkAction(components, {
-      icon: 'Percent',
-      question: 'Change the price of these variants by a percentage.',
-      field: 'percentage',
-      submit: 'Adjust prices',
-      work: async (ids, payload, staffId) => {
-        const basisPoints = percentageRule.parse(payload.percentage);
-        return `${plural(await adjustPrices(pool, { variantIds: ids }, basisPoints, staffId), 'variant price')} changed`;
-      },
-    }),
+    adjustPrices: adjustPricesAction(pool, components, 'Change the price of these variants by a percentage.', (ids) => ({ variantIds: ids })),
   };
+}
+
+/** Adjust prices, on either list: the variants it changes are those of the chosen records (`of`). */
+function adjustPricesAction(pool: pg.Pool, components: ComponentNames, question: string, of: (ids: string[]) => Parameters<typeof adjustPrices>[1]) {
+  return bulkAction(components, {
+    icon: 'Percent',
+    question,
+    field: 'percentage',
+    submit: 'Adjust prices',
+    work: async (ids, payload, staffId) => {
+      const basisPoints = percentageRule.parse(payload.percentage);
+      return `${plural(await adjustPrices(pool, of(ids), basisPoints, staffId), 'variant price')} changed`;
+    },
+  });
 }
 
 /** The products list's Export CSV: a page with the download link (a download is no React page of its own). */

@@ -18,8 +18,9 @@ import { stockAdjustmentBody } from '../../src/catalog/stock-schemas.js';
 import { AppError } from '../../src/shared/errors.js';
 import type { ComponentNames } from '../components.js';
 import { createProductWithFirstVariant, move, optionsOf, optionWrites, variantWrites, type MovableTable } from '../catalog-writes.js';
-import { loadProductCatalog, optionsByProduct } from '../product-catalog.js';
-import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
+import { loadProductCatalog } from '../product-catalog.js';
+import { optionsOfProducts } from '../../src/catalog/product-options.js';
+import { asValidationError, isProductId, NAVIGATION, onlyOnShow, prismaResource, productPartForm, READ_ONLY_ACTIONS, type ResourceKit } from './shared.js';
 import { productRules, slugRule } from '../../src/catalog/product-rules.js';
 import { productBulkActions, productExportAction, variantBulkActions } from './catalog-bulk.js';
 
@@ -111,20 +112,15 @@ const VARIANT_FIELDS = Object.keys(variantFieldsRules.shape);
 function variantChecks(pool: pg.Pool): Before {
   return async (request, context) => {
     if (request.method !== 'post') return request;
-    const creating = context.action.name === 'new';
-    const stored: Record<string, unknown> = creating ? {} : flat.unflatten(context.record?.params ?? {});
-    const submitted: Record<string, unknown> = flat.unflatten(request.payload ?? {});
     // once made, a variant's stock moves only by adjustments (the write leaves it alone too)
-    if (!creating) delete submitted.stock;
-    const merged: Record<string, unknown> = { ...stored, ...submitted };
-    const productId = creating ? submitted.product : stored.product;
+    const { merged, productId } = productPartForm(request, context, ['stock']);
     const issues: z.core.$ZodIssue[] = [];
     const fields = variantFieldsRules.safeParse(Object.fromEntries(VARIANT_FIELDS.map((key) => [key, merged[key]])));
     if (!fields.success) issues.push(...fields.error.issues);
     const threshold = lowStockThresholdRule.safeParse(merged.lowStockThreshold);
     if (!threshold.success) issues.push(...threshold.error.issues.map((issue) => ({ ...issue, path: ['lowStockThreshold', ...issue.path] })));
     let optionValues: Record<string, string> | undefined;
-    if (typeof productId !== 'string' || !z.uuid().safeParse(productId).success) {
+    if (!isProductId(productId)) {
       issues.push({ code: 'custom', path: ['product'], message: 'Choose the product this variant belongs to', input: productId });
     } else {
       const values =
@@ -150,15 +146,11 @@ function safeJson(text: string): unknown {
 function optionChecks(): Before {
   return async (request, context) => {
     if (request.method !== 'post') return request;
-    const creating = context.action.name === 'new';
-    const stored: Record<string, unknown> = creating ? {} : flat.unflatten(context.record?.params ?? {});
-    const submitted: Record<string, unknown> = flat.unflatten(request.payload ?? {});
-    const merged = { ...stored, ...submitted };
-    const productId = creating ? submitted.product : stored.product;
+    const { merged, productId } = productPartForm(request, context);
     const issues: z.core.$ZodIssue[] = [];
     const fields = optionRules.safeParse({ name: merged.name, values: merged.values, position: merged.position });
     if (!fields.success) issues.push(...fields.error.issues);
-    if (typeof productId !== 'string' || !z.uuid().safeParse(productId).success) {
+    if (!isProductId(productId)) {
       issues.push({ code: 'custom', path: ['product'], message: 'Choose the product this option belongs to', input: productId });
     }
     if (issues.length) throw asValidationError(issues);
@@ -247,7 +239,7 @@ export function catalogResources(kit: ResourceKit, pool: pg.Pool, storeCurrency:
   const productOf = (record: RecordJSON) => record.params.product;
   const titled = async (response: ActionResponse) => {
     const records = ((response.records ?? (response.record ? [response.record] : [])) as RecordJSON[]).filter(Boolean);
-    const options = await optionsByProduct(pool, [...new Set(records.map((r) => String(r.params.product)))]);
+    const options = await optionsOfProducts(pool, [...new Set(records.map((r) => String(r.params.product)))]);
     for (const record of records) {
       const values = flat.get(record.params, 'optionValues') as Record<string, string> | undefined;
       record.params.title = variantTitle(options.get(String(record.params.product)) ?? [], values ?? {}) ?? '(no options)';

@@ -18,7 +18,7 @@ import { ImageRejected, prepareImage, type PreparedImage } from '../../src/media
 import type { MediaStorage } from '../../src/media/storage.js';
 import { MediaUploadProvider, PreparedUploads } from '../media-upload.js';
 import { moveAction } from './catalog.js';
-import { asValidationError, NAVIGATION, onlyOnShow, prismaResource, type ResourceKit } from './shared.js';
+import { asValidationError, isProductId, NAVIGATION, onlyOnShow, prismaResource, productPartForm, type ResourceKit } from './shared.js';
 
 const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif'];
 
@@ -56,11 +56,7 @@ async function checkedImage(file: UploadedFile, maxBytes: number): Promise<{ ima
 function imageChecks(pool: pg.Pool, prepared: PreparedUploads, maxBytes: number): Before {
   return async (request, context) => {
     if (request.method !== 'post') return request;
-    const creating = context.action.name === 'new';
-    const stored: Record<string, unknown> = creating ? {} : flat.unflatten(context.record?.params ?? {});
-    const submitted: Record<string, unknown> = flat.unflatten(request.payload ?? {});
-    const merged = { ...stored, ...submitted };
-    const productId = creating ? submitted.product : stored.product;
+    const { creating, merged, productId } = productPartForm(request, context);
     const variantId = merged.variant === '' || merged.variant === undefined ? null : merged.variant;
     // the panel's file picker sends a list (`file.0`), even of one
     const sent = flat.get(request.payload ?? {}, 'file') as UploadedFile | UploadedFile[] | null | undefined;
@@ -69,7 +65,7 @@ function imageChecks(pool: pg.Pool, prepared: PreparedUploads, maxBytes: number)
 
     const fields = imageRules.safeParse({ alt: merged.alt, position: merged.position });
     if (!fields.success) issues.push(...fields.error.issues);
-    if (typeof productId !== 'string' || !z.uuid().safeParse(productId).success) issues.push(issue('product', 'Choose the product this image shows'));
+    if (!isProductId(productId)) issues.push(issue('product', 'Choose the product this image shows'));
     else if (variantId !== null && !(await variantOf(pool, productId, variantId)))
       issues.push(issue('variant', 'Choose one of this product’s variants, or none'));
     if (creating && !isUpload(file)) issues.push(issue('file', 'Choose an image file (JPEG, PNG, WebP or AVIF)'));

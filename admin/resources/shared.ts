@@ -1,5 +1,5 @@
-import { ValidationError, type ResourceOptions, type ResourceWithOptions } from 'adminjs';
-import type { z } from 'zod';
+import { flat, ValidationError, type ActionContext, type ActionRequest, type ResourceOptions, type ResourceWithOptions } from 'adminjs';
+import { z } from 'zod';
 import type { PrismaClient } from '@prisma/client';
 import type { FullDmmf } from '../dmmf.js';
 import type { ComponentNames } from '../components.js';
@@ -72,3 +72,20 @@ export function asValidationError(error: z.ZodError | z.core.$ZodIssue[]): Valid
   }
   return new ValidationError(errors, { message: `Please correct ${Object.keys(errors).join(', ')}`, type: 'invalid' });
 }
+
+/**
+ * A product's part (variant, option, image) as its form's checks see it: the submitted fields
+ * over the stored ones when editing, and its product, fixed once made (when editing, the stored
+ * one whatever was sent). `keptOnEdit`: fields an edit leaves as stored even if sent.
+ */
+export function productPartForm(request: ActionRequest, context: ActionContext, keptOnEdit: string[] = []) {
+  const creating = context.action.name === 'new';
+  const stored: Record<string, unknown> = creating ? {} : flat.unflatten(context.record?.params ?? {});
+  const submitted: Record<string, unknown> = flat.unflatten(request.payload ?? {});
+  if (!creating) for (const field of keptOnEdit) delete submitted[field];
+  const merged: Record<string, unknown> = { ...stored, ...submitted };
+  return { creating, merged, productId: creating ? submitted.product : stored.product };
+}
+
+/** Whether a form's product is one that could exist (a uuid), before any query is sent with it. */
+export const isProductId = (value: unknown): value is string => typeof value === 'string' && z.uuid().safeParse(value).success;

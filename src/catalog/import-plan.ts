@@ -4,8 +4,9 @@
 import type { z } from 'zod';
 import type { Queryable } from '../shared/db.js';
 import { productRules } from './product-rules.js';
-import { flagRule, optionRules, optionValuesRule, sameCombination, variantFieldsRules, type OptionSpec } from './variant-rules.js';
+import { flagRule, optionRules, optionValuesRule, sameCombination, variantFieldsRules, type StoredVariantFields } from './variant-rules.js';
 import { CATALOG_CSV_COLUMNS, type CatalogCsvColumn } from './catalog-csv.js';
+import { optionsOfProducts } from './product-options.js';
 import type { ImportRow } from './import-file.js';
 
 export type FieldChange = { before: unknown; after: unknown };
@@ -25,15 +26,6 @@ type Counts = { create: number; update: number; unchanged: number };
 export type ImportSummary = { rows: number; errors: number; products: Counts; variants: Counts };
 
 type ProductFields = { slug: string; title: string; description: string; currency: string; active: boolean; categoryId: string | null };
-type VariantFields = {
-  sku: string;
-  optionValues: Record<string, string>;
-  priceMinor: number;
-  compareAtPriceMinor: number | null;
-  stock: number;
-  active: boolean;
-  position: number;
-};
 type OptionRow = { name: string; position: number; values: string[] };
 
 /** The writes that make the catalog match the file, each set written by one statement. */
@@ -42,14 +34,14 @@ export type ImportWrites = {
   changedProducts: (ProductFields & { id: string })[];
   /** options of existing products that gain values the file uses */
   extendedOptions: { id: string; values: string[] }[];
-  newVariants: (VariantFields & { productSlug: string })[];
-  changedVariants: (VariantFields & { id: string })[];
+  newVariants: (StoredVariantFields & { productSlug: string })[];
+  changedVariants: (StoredVariantFields & { id: string })[];
 };
 
 export type ImportPlan = { rows: RowReport[]; errors: RowError[]; summary: ImportSummary; writes: ImportWrites };
 
 type StoredProduct = ProductFields & { id: string; categorySlug: string | null; options: (OptionRow & { id: string })[] };
-type StoredVariant = VariantFields & { id: string; productId: string; productSlug: string };
+type StoredVariant = StoredVariantFields & { id: string; productId: string; productSlug: string };
 type CatalogState = {
   products: Map<string, StoredProduct>;
   variantsBySku: Map<string, StoredVariant>;
@@ -58,7 +50,7 @@ type CatalogState = {
 };
 
 /** A row whose cells passed the rules one by one; what depends on other rows is checked next. */
-type CheckedRow = { row: number; product: Omit<ProductFields, 'categoryId'> & { categorySlug: string }; variant: VariantFields };
+type CheckedRow = { row: number; product: Omit<ProductFields, 'categoryId'> & { categorySlug: string }; variant: StoredVariantFields };
 
 const PRODUCT_COLUMNS: Record<string, CatalogCsvColumn> = {
   slug: 'product_slug',
@@ -334,7 +326,7 @@ function productDiff(stored: StoredProduct, after: ProductFields, categorySlug: 
   return changes;
 }
 
-function variantDiff(stored: StoredVariant, after: VariantFields): Changes {
+function variantDiff(stored: StoredVariant, after: StoredVariantFields): Changes {
   const changes: Changes = {};
   for (const field of ['priceMinor', 'compareAtPriceMinor', 'stock', 'active', 'position'] as const) {
     if (stored[field] !== after[field]) changes[field] = { before: stored[field], after: after[field] };
@@ -354,7 +346,6 @@ function summarize(rows: RowReport[], errors: number): ImportSummary {
 }
 
 async function loadCatalogState(db: Queryable, slugs: string[], skus: string[], lock: boolean): Promise<CatalogState> {
-  const forUpdate = lock ? 'FOR UPDATE' : '';
   const products = (
     await db.query<StoredProduct>(
       `SELECT p.id, p.slug, p.title, p.description, p.currency, p.active, p.category_id AS "categoryId",
@@ -365,10 +356,7 @@ async function loadCatalogState(db: Queryable, slugs: string[], skus: string[], 
   ).rows;
   const productIds = products.map((p) => p.id);
   // one after another: `db` may be a transaction's one connection
-  const options = await db.query<OptionSpec & { id: string; productId: string; position: number }>(
-    `SELECT id, product_id AS "productId", name, position, values FROM product_options WHERE product_id = ANY($1::uuid[]) ORDER BY position, name ${forUpdate}`,
-    [productIds],
-  );
+  const options = await optionsOfProducts(db, productIds, lock);
   const variants = await db.query<StoredVariant>(
     `SELECT v.id, v.product_id AS "productId", p.slug AS "productSlug", v.sku, v.option_values AS "optionValues", v.price_minor AS "priceMinor",
               v.compare_at_price_minor AS "compareAtPriceMinor", v.stock, v.active, v.position
@@ -377,8 +365,7 @@ async function loadCatalogState(db: Queryable, slugs: string[], skus: string[], 
     [skus, productIds],
   );
   const categories = await db.query<{ id: string; slug: string }>(`SELECT id, slug FROM categories`);
-  const byId = new Map(products.map((p) => [p.id, { ...p, options: [] as StoredProduct['options'] }]));
-  for (const option of options.rows) byId.get(option.productId)?.options.push(option);
+  const byId = new Map(products.map((p) => [p.id, { ...p, options: options.get(p.id) ?? [] }]));
   const variantsByProduct = new Map<string, StoredVariant[]>();
   for (const variant of variants.rows) variantsByProduct.set(variant.productId, [...(variantsByProduct.get(variant.productId) ?? []), variant]);
   return {

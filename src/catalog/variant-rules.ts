@@ -59,6 +59,8 @@ export const variantFieldsRules = z
   });
 
 export type VariantFields = z.output<typeof variantFieldsRules>;
+/** A variant's own columns as stored, but its image: what an import reads and writes, and the panel lists. */
+export type StoredVariantFields = Omit<VariantFields, 'imageUrl'> & { optionValues: Record<string, string> };
 
 /**
  * A variant's option values for a product with these options: exactly one value per option,

@@ -268,23 +268,28 @@ describe('Refund', () => {
     expect(refunds.map((r) => r.orderId)).not.toContain(order.id);
   });
 
+  /** A delivered order's refund form, filled by `form` (given the order's one line) and sent. */
+  async function refundInTheForm(form: (itemId: string) => Record<string, string>) {
+    const order = await orderIn('DELIVERED');
+    const { rows } = await panel.shop.db.pool.query<{ id: string }>(`SELECT id FROM order_items WHERE order_id = $1`, [order.id]);
+    const res = await panel.staff
+      .post(adminApi.recordAction('Order', order.id, 'refund'))
+      .send(form(rows[0].id))
+      .expect(200);
+    return { order, itemId: rows[0].id, res };
+  }
+
   test.each([
     ['an amount', (_itemId: string) => ({ amount: '5.50' }), { amountMinor: 550 }],
     ['units of a line with restock', (itemId: string) => ({ [`line:${itemId}`]: '1', restock: 'true' }), { lines: [{ quantity: 1 }], restock: true }],
     ['nothing (all that is left)', () => ({ amount: '', restock: 'false' }), {}],
   ])('when staff refund %s in the form, then the payments service is asked for it', async (_case, form, asked) => {
-    const order = await orderIn('DELIVERED');
-    const { rows } = await panel.shop.db.pool.query<{ id: string }>(`SELECT id FROM order_items WHERE order_id = $1`, [order.id]);
-
-    const res = await panel.staff
-      .post(adminApi.recordAction('Order', order.id, 'refund'))
-      .send(form(rows[0].id))
-      .expect(200);
+    const { order, itemId, res } = await refundInTheForm(form);
 
     expect(res.body.notice.type).toBe('success');
     const request = refundRequests.get(order.id);
     expect(request).toMatchObject(asked);
-    if (request?.lines) expect(request.lines[0].orderItemId).toBe(rows[0].id);
+    if (request?.lines) expect(request.lines[0].orderItemId).toBe(itemId);
   });
 
   test.each([
@@ -292,13 +297,7 @@ describe('Refund', () => {
     ['units that are not a whole number', (itemId: string) => ({ [`line:${itemId}`]: '1.5' })],
     ['an amount that is not one', () => ({ amount: 'ten' })],
   ])('when the form has %s, then an error notice and the payments service is not called', async (_case, form) => {
-    const order = await orderIn('DELIVERED');
-    const { rows } = await panel.shop.db.pool.query<{ id: string }>(`SELECT id FROM order_items WHERE order_id = $1`, [order.id]);
-
-    const res = await panel.staff
-      .post(adminApi.recordAction('Order', order.id, 'refund'))
-      .send(form(rows[0].id))
-      .expect(200);
+    const { order, res } = await refundInTheForm(form);
 
     expect(res.body.notice.type).toBe('error');
     expect(refunds.map((r) => r.orderId)).not.toContain(order.id);

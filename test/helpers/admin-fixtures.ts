@@ -2,6 +2,7 @@ import type pg from 'pg';
 import supertest from 'supertest';
 import type { OrderStatus } from '../../src/orders/statuses.js';
 import { saveStaffAccount } from '../../src/auth/staff-accounts.js';
+import type { StoredVariantFields } from '../../src/catalog/variant-rules.js';
 import { uniqueId, useTestShop, type ShopOptions, type TestApp, type TestShop } from './test-app.js';
 
 export const STAFF_PASSWORD = 'correct horse battery staple';
@@ -65,17 +66,7 @@ export async function catalogOf(pool: pg.Pool, productId: string) {
       `SELECT id, name, position, values FROM product_options WHERE product_id = $1 ORDER BY position, name`,
       [productId],
     ),
-    pool.query<{
-      id: string;
-      sku: string;
-      optionValues: Record<string, string>;
-      priceMinor: number;
-      compareAtPriceMinor: number | null;
-      stock: number;
-      active: boolean;
-      position: number;
-      imageUrl: string | null;
-    }>(
+    pool.query<StoredVariantFields & { id: string; imageUrl: string | null }>(
       `SELECT id, sku, option_values AS "optionValues", price_minor AS "priceMinor", compare_at_price_minor AS "compareAtPriceMinor",
               stock, active, position, image_url AS "imageUrl"
          FROM product_variants WHERE product_id = $1 ORDER BY position, sku`,

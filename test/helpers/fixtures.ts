@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { HOLDS_STOCK, PATH_TO, type OrderStatus } from '../../src/orders/statuses.js';
 import { tokenFor, uniqueId } from './test-app.js';
+import type { StoredVariantFields } from '../../src/catalog/variant-rules.js';
 
 export type CategoryFixture = { id: string; slug: string; name: string; description: string };
 
@@ -59,17 +60,7 @@ async function insertProduct(pool: pg.Pool, input: ProductInput, skuHint: string
   return rows[0];
 }
 
-export type VariantFixture = {
-  id: string;
-  productId: string;
-  sku: string;
-  optionValues: Record<string, string>;
-  priceMinor: number;
-  compareAtPriceMinor: number | null;
-  stock: number;
-  active: boolean;
-  position: number;
-};
+export type VariantFixture = StoredVariantFields & { id: string; productId: string };
 
 export type VariantInput = Partial<Omit<VariantFixture, 'id' | 'productId'>> & { imageUrl?: string | null };
 

@@ -7,6 +7,7 @@ import { startServerProcess, type ServerProcess } from '../bench/kit.js';
 import { LOCAL_PUBLISHABLE_KEY } from '../../src/auth/dev-keys.js';
 import { fillCart, type Line } from './orders-fixtures.js';
 import { createUser, type UserFixture } from './fixtures.js';
+import { ledgerBalance } from './stock-ledger.js';
 
 export type ShopProcess = ServerProcess & { request: ReturnType<typeof supertest> };
 
@@ -88,4 +89,20 @@ export async function checkoutOutcome(pool: pg.Pool, buyer: UserFixture, cart: L
   if (orders === 1 && !carted && same(ordered)) return 'placed';
   if (orders === 0 && same(carted)) return 'untouched';
   return 'partial';
+}
+
+/**
+ * Every reliability file's last test: after its load, each variant's movements add up to its
+ * stock, and the movements go into the run's counts. `pool` is read when the test runs (the
+ * database is made in beforeAll).
+ */
+export function checkTheLedgerAfterTheLoad(pool: () => pg.Pool, counts: { stockMovements: number }) {
+  describe('the stock ledger after the load', () => {
+    test("when the tests above are done, then every variant's movements add up to its stock", async () => {
+      const { unbalanced, movements } = await ledgerBalance(pool());
+      counts.stockMovements = movements;
+      expect(unbalanced).toEqual([]);
+      expect(movements).toBeGreaterThan(0);
+    });
+  });
 }

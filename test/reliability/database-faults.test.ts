@@ -9,6 +9,7 @@ import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import {
   buyersWithCarts,
   checkoutOutcome,
+  checkTheLedgerAfterTheLoad,
   eventually,
   partialOrders,
   startShopProcess,
@@ -16,7 +17,6 @@ import {
   type ShopProcess,
 } from '../helpers/reliability-fixtures.js';
 import { reportCounts } from './report.js';
-import { ledgerBalance } from '../helpers/stock-ledger.js';
 import { createProduct, createProductWithVariants, createUser, type UserFixture } from '../helpers/fixtures.js';
 
 // The test's own connections are spared by the connection killer.
@@ -181,11 +181,4 @@ describe('the database goes away', () => {
   });
 });
 
-describe('the stock ledger after the load', () => {
-  test("when the tests above are done, then every variant's movements add up to its stock", async () => {
-    const { unbalanced, movements } = await ledgerBalance(db.pool);
-    counts.stockMovements = movements;
-    expect(unbalanced).toEqual([]);
-    expect(movements).toBeGreaterThan(0);
-  });
-});
+checkTheLedgerAfterTheLoad(() => db.pool, counts);
