@@ -84,13 +84,15 @@ async function main() {
   const listening = loadConfig(process.env, { port });
   const providers = configuredProviders(listening);
   const media = configuredMediaStorage(listening, db.pool);
+  const role = config.PROCESS_ROLE;
+  // A worker serves only the health probes, for its orchestrator.
+  server.on('request', role === 'worker' ? createHealthApp(db, logger) : createApp({ config: listening, db, logger, clerk, providers, media, adminRouter }));
+  // After the app is attached (a request meanwhile would wait for a listener that never comes):
+  // the demo's pictures go to the storage the app serves them from.
   if (stopEmbedded) {
     const images = await seedDemoImages(db.pool, media);
     if (images) logger.info({ images }, 'demo product images seeded');
   }
-  const role = config.PROCESS_ROLE;
-  // A worker serves only the health probes, for its orchestrator.
-  server.on('request', role === 'worker' ? createHealthApp(db, logger) : createApp({ config: listening, db, logger, clerk, providers, media, adminRouter }));
   const mailer = createMailer(config);
   logUnhandledRejections(logger);
   const jobs = await startJobEngine({
