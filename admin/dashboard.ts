@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { variantTitleSql } from '../src/catalog/variant-title.js';
 import { STORE_LOW_STOCK_THRESHOLD } from '../src/catalog/stock.js';
-import { REFUNDED_SO_FAR_SQL } from '../src/payments/refunds.js';
+import { REFUNDED_SO_FAR_SQL } from '../src/orders/order-views.js';
 import { AWAITING_SHIPMENT, ORDER_STATUSES, REVENUE_STATUSES, type OrderStatus } from '../src/orders/statuses.js';
 import { JOB_SCHEMA } from '../src/shared/migrate.js';
 import { DEAD_LETTERS } from '../src/jobs/job-engine.js';

@@ -3,7 +3,8 @@ import type pg from 'pg';
 import type { z } from 'zod';
 import { AppError } from '../../src/shared/errors.js';
 import { blockCustomer, unblockCustomer } from '../../src/customers/blocking.js';
-import { literal, PHONE_MIN_DIGITS, phoneDigits, readCustomer } from '../../src/customers/customer-view.js';
+import { escapeLike } from '../../src/shared/like-pattern.js';
+import { PHONE_MIN_DIGITS, phoneDigits, readCustomer } from '../../src/customers/customer-view.js';
 import { addNote } from '../../src/customers/notes.js';
 import { blockBody, noteBody } from '../../src/customers/schemas.js';
 import type { ComponentNames } from '../components.js';
@@ -92,7 +93,7 @@ function stepAction(step: CustomerStep<z.ZodType>, components: ComponentNames): 
 /** The list's one search box: part of an email or name (any case), or a phone number's digits in an address or an order. */
 function searchWhere(value: unknown): Record<string, unknown> {
   const typed = String(value ?? '').trim();
-  const text = literal(typed);
+  const text = escapeLike(typed);
   const digits = phoneDigits(typed);
   return {
     OR: [

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ImageUrls } from '../media/image-sizes.js';
+import { escapeLike } from '../shared/like-pattern.js';
 import type { Queryable } from '../shared/db.js';
 import { NotFound } from '../shared/errors.js';
 import { decodeCursor, encodeCursor } from './product-cursor.js';
@@ -123,8 +124,6 @@ const ORDERS: Record<Sort, Order> = {
     keyOf: (row) => row.title,
   },
 };
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
 /**
  * The SQL for one page of the listing (one row more than the limit, to know whether a next

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { listAddresses, type Address } from '../addresses/address-book.js';
-import { listCustomerOrders, type OrderPage, type OrderSummary } from '../orders/order-views.js';
+import { listCustomerOrders, REFUNDED_SO_FAR_SQL, type OrderPage, type OrderSummary } from '../orders/order-views.js';
 import { page, type Cursor } from '../orders/cursor.js';
+import { escapeLike } from '../shared/like-pattern.js';
 import { REVENUE_STATUSES } from '../orders/statuses.js';
-import { REFUNDED_SO_FAR_SQL } from '../payments/refunds.js';
 import { NotFound } from '../shared/errors.js';
 import { listNotes, type CustomerNote } from './notes.js';
 
@@ -82,9 +82,6 @@ async function lifetimeSpend(pool: pg.Pool, customerId: string): Promise<Spend[]
   return rows;
 }
 
-/** LIKE's wildcards in a search term match themselves (Prisma's `contains` does not escape them either). */
-export const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * A phone number as typed ("01712-345678", "+1 (555) 010-0199") matched against the E.164 ones
  * stored: its digits without leading zeros (a national trunk prefix) are part of the stored number.
@@ -111,7 +108,7 @@ export async function searchCustomers(
                                         OR EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.contact_phone LIKE $2))))
         AND ($3::timestamptz IS NULL OR (u.created_at, u.id) < ($3, $4::uuid))
       ORDER BY u.created_at DESC, u.id DESC LIMIT $5`,
-    [q ? `%${literal(q)}%` : null, digits.length >= PHONE_MIN_DIGITS ? `%${digits}%` : null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+    [q ? `%${escapeLike(q)}%` : null, digits.length >= PHONE_MIN_DIGITS ? `%${digits}%` : null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
   );
   const { items, nextCursor } = page(rows, limit);
   return { items: items.map(toSummary), nextCursor };

@@ -117,6 +117,12 @@ export type OrderSummary = Pick<Order, 'id' | 'number' | 'status' | 'currency' |
 export type StaffOrderSummary = OrderSummary & { customer: { id: string; email: string | null } };
 export type OrderPage<T> = { items: T[]; nextCursor: string | null };
 
+/**
+ * What an order's refunds give back, claimed ones included (a claim is retried until it is
+ * made), as SQL over the order aliased `o`: revenue and a customer's spend keep the rest.
+ */
+export const REFUNDED_SO_FAR_SQL = `COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_id = o.id), 0)`;
+
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 type Timestamps<K extends string> = Record<K, Date | null>;
@@ -181,7 +187,7 @@ const ORDER_DETAIL = `
                      'providerRef', p.provider_ref, 'failureReason', p.failure_reason)
                      ORDER BY p.created_at, p.id)
                      FROM payments p WHERE p.order_id = o.id), '[]') AS payments,
-         (SELECT COALESCE(sum(r.amount_minor), 0)::int FROM refunds r WHERE r.order_id = o.id) AS "refundedMinor",
+         ${REFUNDED_SO_FAR_SQL}::int AS "refundedMinor",
          COALESCE((SELECT json_agg(json_build_object('id', r.id, 'paymentId', r.payment_id, 'status', r.status, 'amountMinor', r.amount_minor,
                      'currency', r.currency, 'lines', r.lines, 'restock', r.restock, 'createdAt', r.created_at, 'succeededAt', r.succeeded_at,
                      'actor', r.actor, 'actorEmail', staff.email, 'providerRefundId', r.provider_refund_id, 'failureReason', r.failure_reason)

@@ -23,12 +23,6 @@ import type { Providers } from './providers/registry.js';
 import { priceRefundLines, recordRefundedLines, type RefundedLine, type RefundLineRequest } from './refund-lines.js';
 import type { RefundOptions, RefundOrder } from '../orders/staff-actions.js';
 
-/**
- * What an order's refunds give back, claimed ones included (a claim is retried until it is
- * made), as SQL over the order aliased `o`: revenue and a customer's spend keep the rest.
- */
-export const REFUNDED_SO_FAR_SQL = `COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.order_id = o.id), 0)`;
-
 // A payment is given back in one or more refunds, each a refunds row with its own gateway call:
 // a staff refund of an amount, of some order lines (what they were sold at: refund-lines.ts), or
 // of the whole remaining amount; and the automatic refund of a payment its order could not take.
