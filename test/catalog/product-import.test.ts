@@ -3,9 +3,26 @@
 // run in a worker with progress; bad files are refused whole.
 import fc from 'fast-check';
 import { useTestShop } from '../helpers/test-app.js';
+import { PRODUCT_IMPORT_QUEUE } from '../../src/catalog/import-jobs.js';
 import { createCategory, createProductWithVariants, createUser, type UserFixture } from '../helpers/fixtures.js';
 import { catalogCsv, generatedRows } from '../helpers/catalog-csv-fixtures.js';
 import { CATALOG_CSV_COLUMNS, type CatalogCsvRow } from '../../src/catalog/catalog-csv.js';
+
+// Every import, small ones too, also queues a worker's job. Before the shop closes (the hook
+// declared first runs first), let the worker finish what it took: a job still running an
+// import when the pool ends would fail on it (the engine's graceful stop waits 8 s at most).
+afterAll(async () => {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const { rows } = await pool().query<{ busy: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM product_imports WHERE status IN ('queued', 'running'))
+           OR EXISTS (SELECT 1 FROM pgboss.job WHERE name = $1 AND state = 'active') AS busy`,
+      [PRODUCT_IMPORT_QUEUE],
+    );
+    if (!rows[0].busy || Date.now() > until) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+});
 
 const shop = useTestShop({ jobs: true });
 const pool = () => shop.db.pool;
